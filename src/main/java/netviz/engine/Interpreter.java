@@ -1,0 +1,686 @@
+package netviz.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import netviz.ModelFormatException;
+import netviz.ShapeMismatchException;
+import netviz.UnknownNameException;
+import netviz.UnsupportedOperatorException;
+import netviz.engine.ops.Op;
+import netviz.engine.ops.OpContext;
+import netviz.engine.ops.OpRegistry;
+
+/**
+ * Runs a {@link Graph} on DJL NDArrays (PyTorch engine), one op per node in topological order,
+ * over a map {@code name -> value} (after the ONNX reference evaluator's loop). Three verbs:
+ * <ul>
+ *   <li>{@link #forward}: the value of any named tensor (graph outputs plus taps);</li>
+ *   <li>{@link #gradient}: d objective / d any input or intermediate tensor, by PyTorch autograd
+ *       over the whole pass;</li>
+ *   <li>{@link #backward}: the same, computed node by node in reverse topological order with a
+ *       vector-Jacobian product per node that {@link BackwardRules} may override (guided
+ *       backpropagation replaces Relu's). With no override it equals {@link #gradient}.</li>
+ * </ul>
+ * Every array a call creates lives in the manager the caller passes, and every temporary an op
+ * makes is closed when the op returns. Ops are resolved and their attributes checked when the
+ * interpreter is built, so an unsupported operator fails at load time, not mid-run. An interpreter
+ * is safe to use from several threads at once.
+ */
+public final class Interpreter implements AutoCloseable {
+
+    /** Options of an interpreter. {@code precision}: FLOAT32 (default) or FLOAT64 (exact checks). */
+    public record Options(DataType precision) {
+        public Options {
+            if (precision != DataType.FLOAT32 && precision != DataType.FLOAT64) {
+                throw new IllegalArgumentException("precision must be FLOAT32 or FLOAT64, not " + precision);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(DataType.FLOAT32);
+        }
+
+        public Options withPrecision(DataType p) {
+            return new Options(p);
+        }
+    }
+
+    private final Graph graph;
+    private final Options options;
+    private final NDManager base;
+    private final Map<String, NDArray> params = new HashMap<>();
+    private final Op[] ops;
+    private final Set<String> paramNames;
+
+    private Interpreter(Graph graph, Options options) {
+        this.graph = graph;
+        this.options = options;
+        int opset = graph.opset("");
+        if (opset < OpRegistry.MIN_OPSET || opset > OpRegistry.MAX_OPSET) {
+            throw new UnsupportedOperatorException("the model imports ONNX opset " + (opset < 0 ? "(none)" : opset)
+                    + "; netviz supports opsets " + OpRegistry.MIN_OPSET + " to " + OpRegistry.MAX_OPSET);
+        }
+        List<Node> nodes = graph.nodes();
+        ops = new Op[nodes.size()];
+        for (int i = 0; i < ops.length; i++) {
+            Node n = nodes.get(i);
+            int nodeOpset = graph.opset(n.domain());
+            if (nodeOpset < 0) {
+                throw new UnsupportedOperatorException("node '" + n.label() + "': operator domain '" + n.domain()
+                        + "' is not imported by the model; netviz supports the default ONNX domain");
+            }
+            ops[i] = OpRegistry.get().create(n, nodeOpset);
+        }
+        base = Engines.newBaseManager();
+        try {
+            for (Map.Entry<String, Tensor> e : graph.initializers().entrySet()) {
+                params.put(e.getKey(), e.getValue().toNDArray(base, options.precision()));
+            }
+        } catch (RuntimeException e) {
+            base.close();
+            throw e;
+        }
+        paramNames = Collections.unmodifiableSet(params.keySet());
+    }
+
+    /** Builds an interpreter computing in float32. */
+    public static Interpreter of(Graph graph) {
+        return new Interpreter(graph, Options.defaults());
+    }
+
+    public static Interpreter of(Graph graph, Options options) {
+        return new Interpreter(graph, options);
+    }
+
+    public Graph graph() {
+        return graph;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** A new manager for one request; close it (try-with-resources) to free everything the request made. */
+    public NDManager newScope() {
+        return base.newSubManager();
+    }
+
+    /** The interpreter's parameter (initializer) array, owned by the interpreter: do not close it. */
+    public NDArray parameter(String name) {
+        NDArray a = params.get(name);
+        if (a == null) {
+            throw new UnknownNameException("parameter", name, paramNames);
+        }
+        return a;
+    }
+
+    /** The name of the single graph input; fails when the model has several. */
+    public String inputName() {
+        if (graph.inputs().size() != 1) {
+            throw new ShapeMismatchException("the model has " + graph.inputs().size() + " inputs ("
+                    + ValueInfo.names(graph.inputs()) + "); name the one to feed");
+        }
+        return graph.inputs().get(0).name();
+    }
+
+    /** The first graph output's name. */
+    public String outputName() {
+        return graph.outputs().get(0).name();
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /** Runs the model on its single input; returns the graph outputs and the tapped tensors. */
+    public Values forward(NDManager scope, NDArray input, String... taps) {
+        return forward(scope, Map.of(inputName(), input), Arrays.asList(taps));
+    }
+
+    /**
+     * Runs the nodes needed for the graph outputs and for {@code taps}: tensor names, node names or
+     * node indices (see {@link Graph#resolveTensor}); a tap is returned under its tensor name and
+     * under the name it was asked by.
+     */
+    public Values forward(NDManager scope, Map<String, NDArray> inputs, Collection<String> taps) {
+        Set<String> wanted = new LinkedHashSet<>();
+        graph.outputs().forEach(o -> wanted.add(o.name()));
+        Map<String, String> alias = new LinkedHashMap<>();
+        for (String t : taps) {
+            String r = graph.resolveTensor(t);
+            wanted.add(r);
+            alias.put(t, r);
+        }
+        try (Autograd.Mode m = Autograd.pause()) {
+            Run run = new Run(scope, inputs, wanted);
+            run.execute(null);
+            return run.result(wanted, alias);
+        }
+    }
+
+    /** Runs the model and returns only the requested tensors (graph outputs are not computed unless asked). */
+    public Values tensors(NDManager scope, Map<String, NDArray> inputs, Collection<String> taps) {
+        Set<String> wanted = new LinkedHashSet<>();
+        Map<String, String> alias = new LinkedHashMap<>();
+        for (String t : taps) {
+            String r = graph.resolveTensor(t);
+            wanted.add(r);
+            alias.put(t, r);
+        }
+        try (Autograd.Mode m = Autograd.pause()) {
+            Run run = new Run(scope, inputs, wanted);
+            run.execute(null);
+            return run.result(wanted, alias);
+        }
+    }
+
+    // ---------------------------------------------------------------- gradients
+
+    /**
+     * d objective / d each tensor of {@code wrt} (graph inputs, intermediate tensors, or
+     * parameters), by autograd over one forward pass.
+     */
+    public Gradients gradient(NDManager scope, Map<String, NDArray> inputs, Objective objective,
+                              Collection<String> wrt) {
+        Set<String> wrtSet = checkWrt(wrt);
+        Set<String> wanted = new LinkedHashSet<>(objective.tensors());
+        wanted.forEach(this::checkTensor);
+        try (Autograd.Mode m = Autograd.record()) {
+            Run run = new Run(scope, inputs, union(wanted, wrtSet));
+            Map<String, NDArray> leaves = new LinkedHashMap<>();
+            for (String w : wrtSet) {
+                if (run.values.containsKey(w)) {
+                    NDArray leaf = Autograd.leaf(run.values.get(w));
+                    leaf.attach(scope);
+                    run.values.put(w, leaf);
+                    leaves.put(w, leaf);
+                }
+            }
+            run.execute(new Hook() {
+                @Override
+                public void afterNode(int index, Node node, NDArray[] outputs) {
+                    for (int k = 0; k < outputs.length; k++) {
+                        String name = node.outputs().get(k);
+                        if (wrtSet.contains(name) && outputs[k] != null) {
+                            NDArray z = scope.zeros(outputs[k].getShape(), outputs[k].getDataType());
+                            z.setRequiresGradient(true);
+                            leaves.put(name, z);
+                            NDArray shifted = outputs[k].add(z);
+                            shifted.attach(scope);
+                            outputs[k] = shifted;
+                        }
+                    }
+                }
+            });
+            Values fwd = run.result(wanted);
+            NDArray value = scalar(objective, fwd);
+            double v = value.toType(DataType.FLOAT64, false).getDouble();
+            Autograd.backward(value);
+            Map<String, NDArray> grads = new LinkedHashMap<>();
+            for (String w : wrt) {
+                NDArray leaf = leaves.get(w);
+                grads.put(w, gradientOf(leaf, scope));
+            }
+            return new Gradients(v, fwd, new Values(grads));
+        }
+    }
+
+    /**
+     * The rule-based backward pass: forward once keeping each node's local autograd graph, then
+     * propagate the gradient node by node in reverse topological order, each node's
+     * vector-Jacobian product given by {@code rules} or, by default, by autograd.
+     */
+    public Gradients backward(NDManager scope, Map<String, NDArray> inputs, Objective objective,
+                              Collection<String> wrt, BackwardRules rules) {
+        Set<String> wrtSet = checkWrt(wrt);
+        Set<String> wanted = new LinkedHashSet<>(objective.tensors());
+        wanted.forEach(this::checkTensor);
+        List<TapeEntry> tape = new ArrayList<>();
+        Set<String> active = new HashSet<>(wrtSet);
+        try (Autograd.Mode m = Autograd.record()) {
+            Run run = new Run(scope, inputs, union(wanted, wrtSet));
+            run.execute(new Hook() {
+                @Override
+                public void beforeNode(int index, Node node, NDArray[] in) {
+                    boolean any = false;
+                    for (int k = 0; k < in.length; k++) {
+                        if (in[k] != null && active.contains(node.input(k)) && in[k].getDataType().isFloating()) {
+                            NDArray leaf = Autograd.leaf(in[k]);
+                            leaf.attach(scope);
+                            in[k] = leaf;
+                            any = true;
+                        }
+                    }
+                    if (any) {
+                        tape.add(new TapeEntry(index, node, in.clone()));
+                    }
+                }
+
+                @Override
+                public void afterNode(int index, Node node, NDArray[] outputs) {
+                    if (!tape.isEmpty() && tape.get(tape.size() - 1).index == index) {
+                        tape.get(tape.size() - 1).outputs = outputs.clone();
+                        for (int k = 0; k < outputs.length; k++) {
+                            if (outputs[k] != null && outputs[k].getDataType().isFloating()) {
+                                active.add(node.outputs().get(k));
+                            }
+                        }
+                    }
+                }
+            });
+            Values fwd = run.result(wanted);
+            // Seed: the gradient of the objective with respect to the tensors it reads.
+            Map<String, NDArray> objLeaves = new LinkedHashMap<>();
+            Map<String, NDArray> seen = new LinkedHashMap<>(fwd.asMap());
+            for (String t : objective.tensors()) {
+                if (active.contains(t)) {
+                    NDArray leaf = Autograd.leaf(seen.get(t));
+                    leaf.attach(scope);
+                    objLeaves.put(t, leaf);
+                    seen.put(t, leaf);
+                }
+            }
+            NDArray value = scalar(objective, new Values(seen));
+            double v = value.toType(DataType.FLOAT64, false).getDouble();
+            Map<String, NDArray> grads = new HashMap<>();
+            if (!objLeaves.isEmpty()) {
+                Autograd.backward(value);
+                objLeaves.forEach((t, leaf) -> grads.put(t, gradientOf(leaf, scope)));
+            }
+            for (int e = tape.size() - 1; e >= 0; e--) {
+                TapeEntry entry = tape.get(e);
+                NDArray[] gOut = new NDArray[entry.outputs.length];
+                boolean any = false;
+                for (int k = 0; k < gOut.length; k++) {
+                    gOut[k] = grads.get(entry.node.outputs().get(k));
+                    any |= gOut[k] != null;
+                }
+                if (!any) {
+                    continue;
+                }
+                NDArray[] gIn = vjp(entry, gOut, rules, scope);
+                for (int k = 0; k < gIn.length && k < entry.inputs.length; k++) {
+                    if (gIn[k] == null) {
+                        continue;
+                    }
+                    String name = entry.node.input(k);
+                    NDArray prev = grads.get(name);
+                    if (prev == null) {
+                        grads.put(name, gIn[k]);
+                    } else {
+                        NDArray sum = prev.add(gIn[k]);
+                        sum.attach(scope);
+                        grads.put(name, sum);
+                    }
+                }
+            }
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            for (String w : wrt) {
+                NDArray g = grads.get(w);
+                if (g == null) {
+                    NDArray ref = run.values.get(w);
+                    g = scope.zeros(ref.getShape(), ref.getDataType());
+                }
+                out.put(w, g);
+            }
+            return new Gradients(v, fwd, new Values(out));
+        }
+    }
+
+    private NDArray[] vjp(TapeEntry entry, NDArray[] gOut, BackwardRules rules, NDManager scope) {
+        NDArray[] g = gOut.clone();
+        for (int k = 0; k < g.length; k++) {
+            if (g[k] == null && entry.outputs[k] != null) {
+                g[k] = scope.zeros(entry.outputs[k].getShape(), entry.outputs[k].getDataType());
+            }
+        }
+        BackwardRule rule = rules.ruleFor(entry.node.opType());
+        if (rule != null) {
+            try (NDScope s = new NDScope()) {
+                NDArray[] gIn = rule.vjp(new BackwardRule.Context(entry.node, entry.inputs, entry.outputs, g));
+                for (NDArray a : gIn) {
+                    if (a != null) {
+                        NDScope.unregister(a);
+                        a.attach(scope);
+                    }
+                }
+                return gIn;
+            }
+        }
+        NDArray[] gIn = new NDArray[entry.inputs.length];
+        try (NDScope s = new NDScope()) {
+            NDArray target = null;
+            NDArray seed = null;
+            int live = 0;
+            for (int k = 0; k < g.length; k++) {
+                if (gOut[k] != null && entry.outputs[k] != null && entry.outputs[k].getDataType().isFloating()) {
+                    live++;
+                    NDArray term = entry.outputs[k].mul(gOut[k]).sum();
+                    target = target == null ? term : target.add(term);
+                    if (live == 1) {
+                        seed = entry.outputs[k];
+                    }
+                }
+            }
+            if (target == null) {
+                return gIn;
+            }
+            if (live == 1) {
+                int k = firstLive(entry, gOut);
+                Autograd.backward(entry.outputs[k], gOut[k], false);
+            } else {
+                Autograd.backward(target);
+            }
+            for (int k = 0; k < gIn.length; k++) {
+                NDArray leaf = entry.inputs[k];
+                if (leaf != null && leaf.getDataType().isFloating() && leaf.hasGradient()) {
+                    NDArray gr = gradientOf(leaf, scope);
+                    NDScope.unregister(gr);
+                    gIn[k] = gr;
+                }
+            }
+        }
+        return gIn;
+    }
+
+    private static int firstLive(TapeEntry entry, NDArray[] gOut) {
+        for (int k = 0; k < gOut.length; k++) {
+            if (gOut[k] != null && entry.outputs[k] != null && entry.outputs[k].getDataType().isFloating()) {
+                return k;
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    private static NDArray gradientOf(NDArray leaf, NDManager scope) {
+        NDArray g = null;
+        if (leaf != null && leaf.hasGradient()) {
+            try {
+                g = leaf.getGradient();
+            } catch (RuntimeException e) {
+                g = null;
+            }
+        }
+        if (g == null || g.getShape().size() != leaf.getShape().size()) {
+            if (g != null) {
+                g.close();
+            }
+            g = scope.zeros(leaf.getShape(), leaf.getDataType());
+        } else {
+            g = g.duplicate();
+            g.attach(scope);
+        }
+        return g;
+    }
+
+    private static NDArray scalar(Objective objective, Values values) {
+        NDArray v = objective.evaluate(values);
+        if (v.getShape().size() != 1) {
+            throw new IllegalArgumentException("objective " + objective.describe() + " gives shape " + v.getShape()
+                    + ", not a scalar");
+        }
+        return v.getShape().dimension() == 0 ? v : v.reshape(new Shape());
+    }
+
+    private Set<String> checkWrt(Collection<String> wrt) {
+        Set<String> s = new LinkedHashSet<>(wrt);
+        s.forEach(this::checkTensor);
+        return s;
+    }
+
+    private void checkTensor(String name) {
+        if (!graph.hasTensor(name)) {
+            graph.resolveTensor(name); // throws with suggestions
+            throw new UnknownNameException("tensor", name, graph.tensorNames());
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> s = new LinkedHashSet<>(a);
+        s.addAll(b);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        base.close();
+    }
+
+    // ---------------------------------------------------------------- one run
+
+    private interface Hook {
+        default void beforeNode(int index, Node node, NDArray[] inputs) {
+        }
+
+        default void afterNode(int index, Node node, NDArray[] outputs) {
+        }
+    }
+
+    private static final class TapeEntry {
+        final int index;
+        final Node node;
+        final NDArray[] inputs;
+        NDArray[] outputs;
+
+        TapeEntry(int index, Node node, NDArray[] inputs) {
+            this.index = index;
+            this.node = node;
+            this.inputs = inputs;
+        }
+    }
+
+    private final class Run implements OpContext {
+        final NDManager scope;
+        final Map<String, NDArray> values = new HashMap<>();
+        final Set<String> wanted;
+        final Set<NDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+
+        Run(NDManager scope, Map<String, NDArray> feeds, Set<String> wanted) {
+            this.scope = scope;
+            this.wanted = wanted;
+            values.putAll(params);
+            for (String name : feeds.keySet()) {
+                if (graph.inputs().stream().noneMatch(v -> v.name().equals(name)) && !params.containsKey(name)) {
+                    throw new UnknownNameException("model input", name,
+                            graph.inputs().stream().map(ValueInfo::name).toList());
+                }
+            }
+            for (ValueInfo in : graph.inputs()) {
+                NDArray x = feeds.get(in.name());
+                if (x == null) {
+                    throw new ShapeMismatchException("missing input '" + in.name() + "'; the model takes: "
+                            + graph.inputs());
+                }
+                checkShape(in, x);
+                values.put(in.name(), prepare(x));
+            }
+            for (Map.Entry<String, NDArray> e : feeds.entrySet()) {
+                if (params.containsKey(e.getKey())) {
+                    values.put(e.getKey(), prepare(e.getValue()));
+                }
+            }
+        }
+
+        private NDArray prepare(NDArray x) {
+            DataType t = x.getDataType();
+            if (t.isFloating() && t != options.precision()) {
+                NDArray c = x.toType(options.precision(), true);
+                c.attach(scope);
+                owned.add(c);
+                return c;
+            }
+            return x;
+        }
+
+        private void checkShape(ValueInfo in, NDArray x) {
+            if (!in.hasShape()) {
+                return;
+            }
+            long[] s = x.getShape().getShape();
+            boolean ok = s.length == in.dims().length;
+            for (int i = 0; ok && i < s.length; i++) {
+                ok = in.dims()[i] < 0 || in.dims()[i] == s[i];
+            }
+            if (!ok) {
+                throw new ShapeMismatchException("input '" + in.name() + "' has shape " + Arrays.toString(s)
+                        + " but the model expects " + in.shapeString());
+            }
+            if (in.type() != null && in.type().isFloatingPoint() != x.getDataType().isFloating()) {
+                throw new ShapeMismatchException("input '" + in.name() + "' has type " + x.getDataType()
+                        + " but the model expects " + in.type());
+            }
+        }
+
+        @Override
+        public NDManager manager() {
+            return scope;
+        }
+
+        @Override
+        public DataType floatType() {
+            return options.precision();
+        }
+
+        void execute(Hook hook) {
+            List<Node> nodes = graph.nodes();
+            Set<String> needed = graph.ancestors(wanted);
+            Map<String, Integer> lastUse = new HashMap<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                for (String x : nodes.get(i).inputs()) {
+                    lastUse.put(x, i);
+                }
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+                Node node = nodes.get(i);
+                if (node.outputs().stream().noneMatch(needed::contains)) {
+                    continue;
+                }
+                NDArray[] in = new NDArray[node.inputs().size()];
+                for (int k = 0; k < in.length; k++) {
+                    String x = node.input(k);
+                    if (!x.isEmpty()) {
+                        in[k] = values.get(x);
+                        if (in[k] == null) {
+                            throw new ModelFormatException("node '" + node.label() + "' reads tensor '" + x
+                                    + "', which has no value");
+                        }
+                    }
+                }
+                if (hook != null) {
+                    hook.beforeNode(i, node, in);
+                }
+                NDArray[] out;
+                try (NDScope s = new NDScope()) {
+                    try {
+                        out = ops[i].apply(this, in);
+                    } catch (netviz.NetvizException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw new ShapeMismatchException("node '" + node.label() + "' (" + node.opType()
+                                + ") failed on inputs " + describe(in) + ": " + firstLine(e));
+                    }
+                    if (out.length > node.outputs().size()) {
+                        out = Arrays.copyOf(out, node.outputs().size());
+                    }
+                    for (NDArray o : out) {
+                        if (o != null) {
+                            NDScope.unregister(o);
+                        }
+                    }
+                }
+                Set<NDArray> inputsSet = Collections.newSetFromMap(new IdentityHashMap<>());
+                inputsSet.addAll(Arrays.asList(in));
+                for (int k = 0; k < out.length; k++) {
+                    if (out[k] != null && !inputsSet.contains(out[k]) && !owned.contains(out[k])) {
+                        out[k].attach(scope);
+                        owned.add(out[k]);
+                    }
+                }
+                if (hook != null) {
+                    hook.afterNode(i, node, out);
+                }
+                for (int k = 0; k < out.length; k++) {
+                    if (out[k] != null && !node.outputs().get(k).isEmpty()) {
+                        values.put(node.outputs().get(k), out[k]);
+                    }
+                }
+                if (hook == null) {
+                    release(node, i, lastUse);
+                }
+            }
+        }
+
+        /** Frees values that no later node reads and nobody asked for (forward only). */
+        private void release(Node node, int i, Map<String, Integer> lastUse) {
+            for (String x : node.inputs()) {
+                if (x.isEmpty() || lastUse.get(x) != i || wanted.contains(x)) {
+                    continue;
+                }
+                NDArray a = values.remove(x);
+                if (a == null || !owned.contains(a)) {
+                    continue;
+                }
+                boolean stillNamed = false;
+                for (NDArray v : values.values()) {
+                    if (v == a) {
+                        stillNamed = true;
+                        break;
+                    }
+                }
+                if (!stillNamed) {
+                    owned.remove(a);
+                    a.close();
+                }
+            }
+        }
+
+        Values result(Set<String> names, Map<String, String> alias) {
+            Values v = result(names);
+            Map<String, NDArray> out = new LinkedHashMap<>(v.asMap());
+            alias.forEach((a, t) -> out.putIfAbsent(a, values.get(t)));
+            return new Values(out);
+        }
+
+        Values result(Set<String> names) {
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            for (String n : names) {
+                NDArray a = values.get(n);
+                if (a == null) {
+                    throw new UnknownNameException("tensor", n, values.keySet());
+                }
+                out.put(n, a);
+            }
+            return new Values(out);
+        }
+    }
+
+    private static String describe(NDArray[] in) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < in.length; i++) {
+            if (i > 0) {
+                b.append(", ");
+            }
+            b.append(in[i] == null ? "-" : in[i].getDataType() + in[i].getShape().toString());
+        }
+        return b.append(")").toString();
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

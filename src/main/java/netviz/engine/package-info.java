@@ -1,0 +1,2 @@
+/** The graph, its interpreter (forward, autograd, rule-based backward) and objectives. */
+package netviz.engine;

@@ -1,0 +1,2 @@
+/** Root of netviz: the user-facing error types live here. */
+package netviz;
