@@ -163,6 +163,14 @@ class NnOpsGradientTest {
     }
 
     @Test
+    void convTransposeWithGroupsStridesAndPads() {
+        Fixture f = new Fixture(13).input("x", 2, 4, 3, 3).param("w", -1, 1, 4, 1, 3, 2).param("b", -1, 1, 2);
+        check(f, "ConvTranspose", List.of("x", "w", "b"), List.of("x", "w", "b"), Attribute.ofInt("group", 2),
+                Attribute.ofInts("strides", 2, 3), Attribute.ofInts("dilations", 1, 2),
+                Attribute.ofInts("pads", 1, 0, 0, 2), Attribute.ofInts("output_padding", 1, 0));
+    }
+
+    @Test
     void maxPoolCeilModeWithAsymmetricPads() {
         Fixture f = new Fixture(12).input("x", 2, 2, 7, 6);
         check(f, "MaxPool", List.of("x"), List.of("x"), Attribute.ofInts("kernel_shape", 3, 3),

@@ -144,6 +144,18 @@ class NnOpsOnnxRuntimeTest {
                 .ints("pads", 2, 1).ints("strides", 2));
         l.add(c("conv_3d_asym", "Conv", 13).in("x", 1, 2, 5, 6, 4).param("w", -1, 1, 3, 2, 2, 3, 3)
                 .param("b", -1, 1, 3).ints("pads", 1, 0, 1, 0, 2, 1));
+        // ---- ConvTranspose
+        l.add(c("convtranspose_groups_dilations_pads", "ConvTranspose", 13).in("x", 2, 4, 5, 4)
+                .param("w", -1, 1, 4, 3, 3, 2).param("b", -1, 1, 6).i("group", 2).ints("strides", 2, 3)
+                .ints("dilations", 2, 1).ints("pads", 1, 0, 2, 1).ints("output_padding", 1, 2));
+        l.add(c("convtranspose_output_shape_same_lower", "ConvTranspose", 13).in("x", 1, 2, 4, 5)
+                .param("w", -1, 1, 2, 3, 3, 3).ints("strides", 2, 2).ints("output_shape", 8, 11));
+        l.add(c("convtranspose_same_upper", "ConvTranspose", 13).in("x", 2, 2, 3, 4)
+                .param("w", -1, 1, 2, 2, 4, 3).ints("strides", 2, 3).attr(Attribute.ofString("auto_pad", "SAME_UPPER")));
+        l.add(c("convtranspose_1d", "ConvTranspose", 13).in("x", 2, 3, 6).param("w", -1, 1, 3, 2, 4)
+                .param("b", -1, 1, 2).ints("strides", 3).ints("pads", 1, 2));
+        l.add(c("convtranspose_3d_depthwise", "ConvTranspose", 13).in("x", 1, 3, 3, 2, 3)
+                .param("w", -1, 1, 3, 1, 2, 2, 2).i("group", 3).ints("strides", 2, 1, 2));
         // ---- MaxPool
         l.add(c("maxpool_resnet_stem", "MaxPool", 13).in("x", 2, 3, 12, 12).ints("kernel_shape", 3, 3)
                 .ints("strides", 2, 2).ints("pads", 1, 1, 1, 1));
