@@ -43,6 +43,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 CommandLine.HelpCommand.class,
 
                 // foundation (issue 2, 3)
+                InfoCommand.class,
 
                 // training (issue 3)
 
