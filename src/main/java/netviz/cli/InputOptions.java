@@ -101,11 +101,14 @@ public final class InputOptions {
         return image != null ? image : npy;
     }
 
-    /** The input as a float32 tensor of shape (N,C,H,W), preprocessed for {@code graph} when it is an image. */
+    /**
+     * The input as a float32 tensor with a batch axis (N,C,H,W for an image model), preprocessed
+     * for {@code graph} when it is an image.
+     */
     public Tensor tensor(Graph graph) {
         require();
         Tensor t = npy != null ? Inputs.readNpy(npy) : Inputs.readImage(image, graph, flags());
-        return Inputs.batched(t, path());
+        return Inputs.batched(t, path(), graph);
     }
 
     /** {@link #tensor} as an NDArray in {@code manager} (float32). */
