@@ -104,11 +104,15 @@ public final class Charts {
         for (long c : h.counts()) {
             max = Math.max(max, c);
         }
-        Plot p = new Plot(s, max, h.lo(), h.hi(), true);
+        boolean anyHighlight = false;
+        for (long c : h.highlighted()) {
+            anyHighlight |= c > 0;
+        }
+        String legend = anyHighlight ? h.highlightLabel() : null;
+        Plot p = new Plot(s, max, h.lo(), h.hi(), true, legend);
         Graphics2D g = p.g;
         List<Figure.Region> regions = new ArrayList<>();
         double bw = (double) p.pw / h.bins();
-        boolean anyHighlight = false;
         for (int i = 0; i < h.bins(); i++) {
             int x0 = p.px + (int) Math.round(i * bw);
             int x1 = p.px + (int) Math.round((i + 1) * bw);
@@ -119,7 +123,6 @@ public final class Charts {
                 g.fillRect(x0, top, barW, p.py + p.ph - top);
             }
             if (h.highlighted()[i] > 0) {
-                anyHighlight = true;
                 int ht = p.y(h.highlighted()[i]);
                 g.setColor(Canvas.ALERT);
                 g.fillRect(x0, ht, barW, p.py + p.ph - ht);
@@ -129,8 +132,8 @@ public final class Charts {
                     + (i == h.bins() - 1 ? "]" : ")") + ": " + h.counts()[i], new Rectangle(x0, top, barW, p.py + p.ph - top)));
         }
         p.axes();
-        if (anyHighlight && h.highlightLabel() != null) {
-            p.legend(h.highlightLabel(), Canvas.ALERT);
+        if (legend != null) {
+            p.legend(legend, Canvas.ALERT);
         }
         g.dispose();
         return new Figure(p.img, regions);
@@ -151,7 +154,7 @@ public final class Charts {
             }
             max = Math.max(max, v);
         }
-        Plot p = new Plot(s, max == 0 ? 1 : max, 0, values.length, false);
+        Plot p = new Plot(s, max == 0 ? 1 : max, 0, values.length, false, null);
         Graphics2D g = p.g;
         List<Figure.Region> regions = new ArrayList<>();
         double bw = (double) p.pw / Math.max(1, values.length);
@@ -192,14 +195,18 @@ public final class Charts {
         final Font labelFont = Canvas.font(12f);
         final Font titleFont = Canvas.bold(13f);
 
-        Plot(Style s, double max, double xLo, double xHi, boolean numericX) {
+        final int legendTop;
+
+        Plot(Style s, double max, double xLo, double xHi, boolean numericX, String legend) {
             this.s = s;
             this.xLo = xLo;
             this.xHi = xHi;
             this.numericX = numericX;
-            double step = Math.max(Ticks.niceStep(max / 4), integral(max) ? 1 : 0);
-            if (integral(max)) {
-                step = Math.max(1, Math.round(step));
+            boolean counts = integral(max);
+            max = max * 1.06;
+            double step = Ticks.niceStep(max / 4);
+            if (counts) {
+                step = step < 1 ? 1 : integral(step) ? step : step * 2;
             }
             this.yMax = Math.max(step, Math.ceil(max / step - 1e-9) * step);
             this.yTicks = Ticks.nice(0, yMax, (int) Math.round(yMax / step) + 1);
@@ -211,8 +218,10 @@ public final class Charts {
             int titleH = s.title() == null || s.title().isEmpty() ? 0 : Canvas.lineHeight(titleFont) + 6;
             int yLabelW = s.yLabel() == null || s.yLabel().isEmpty() ? 0 : Canvas.lineHeight(labelFont) + 4;
             int xLabelH = s.xLabel() == null || s.xLabel().isEmpty() ? 0 : Canvas.lineHeight(labelFont) + 4;
+            int legendH = legend == null ? 0 : lh + 4;
             px = PAD + yLabelW + tickW + TICK + 3;
-            py = PAD + titleH + lh / 2;
+            legendTop = PAD + titleH;
+            py = PAD + titleH + legendH + lh / 2;
             pw = s.width() - px - PAD - lh;
             ph = s.height() - py - PAD - xLabelH - lh - TICK - 2;
             img = Canvas.blank(s.width(), s.height());
@@ -292,10 +301,8 @@ public final class Charts {
             g.setFont(tickFont);
             int tw = Canvas.textWidth(tickFont, text);
             int lh = Canvas.lineHeight(tickFont);
-            int x = px + pw - tw - 18;
-            int y = py + 4;
-            g.setColor(Canvas.BACKGROUND);
-            g.fillRect(x - 4, y - 2, tw + 22, lh + 4);
+            int x = px + pw - tw - 14;
+            int y = legendTop;
             g.setColor(c);
             g.fillRect(x, y + (lh - 10) / 2, 10, 10);
             g.setColor(Canvas.INK);
