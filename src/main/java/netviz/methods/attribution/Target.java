@@ -64,7 +64,10 @@ public sealed interface Target {
         String s = spec.trim();
         if (s.matches("-?\\d{1,9}")) {
             int k = Integer.parseInt(s);
-            if (k < 0 || (labels != null && !labels.isEmpty() && k >= labels.size())) {
+            if (k < 0) {
+                throw new OutOfRangeException("target class " + k + " is negative; classes are numbered from 0");
+            }
+            if (labels != null && !labels.isEmpty() && k >= labels.size()) {
                 throw new OutOfRangeException("target class " + k + " is out of range: the model has "
                         + labels.size() + " classes (0 to " + (labels.size() - 1) + ")");
             }
