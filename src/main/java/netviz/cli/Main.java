@@ -45,6 +45,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // foundation (issue 2, 3)
                 InfoCommand.class,
                 ForwardCommand.class,
+                ClassifyCommand.class,
+                EvaluateCommand.class,
 
                 // training (issue 3)
                 TrainCommand.class,
