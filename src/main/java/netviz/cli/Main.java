@@ -49,6 +49,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // training (issue 3)
 
                 // filters & activations (issue 4)
+                FiltersCommand.class,
+                ActivationsCommand.class,
 
                 // attribution (issue 5)
 
