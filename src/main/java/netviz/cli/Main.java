@@ -52,6 +52,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 TrainCommand.class,
 
                 // filters & activations (issue 4)
+                FiltersCommand.class,
+                ActivationsCommand.class,
 
                 // attribution (issue 5)
 
