@@ -51,6 +51,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // filters & activations (issue 4)
 
                 // attribution (issue 5)
+                OcclusionCommand.class,
+                SaliencyCommand.class,
+                GuidedBackpropCommand.class,
+                IntegratedGradientsCommand.class,
+                GradCamCommand.class,
 
                 // feature space (issue 6)
 
