@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import netviz.NetvizException;
 import netviz.engine.Graph;
 import netviz.engine.Tensor;
+import netviz.image.ImageInput;
+import netviz.image.ModelConfig;
+import netviz.image.Preprocessing;
 import picocli.CommandLine.Option;
 
 /**
@@ -67,14 +70,6 @@ public final class InputOptions {
         return o;
     }
 
-    /** The preprocessing flags given on the command line (null fields: not given). */
-    public record Flags(String preset, Integer size, Integer crop, float[] mean, float[] std, Integer channels) {
-    }
-
-    public Flags flags() {
-        return new Flags(preset, size, crop, mean, std, channels);
-    }
-
     /** True when {@code --image} or {@code --input} was given. */
     public boolean given() {
         return image != null || npy != null;
@@ -102,12 +97,53 @@ public final class InputOptions {
     }
 
     /**
+     * The preprocessing for {@code graph}: the named {@code --preset}, else the model's metadata
+     * ({@code netviz.preprocessing}), else a guess from the declared input shape (see
+     * {@link ModelConfig#resolvePreprocessing}); then each step flag given overrides its step.
+     */
+    public Preprocessing preprocessing(Graph graph) {
+        Preprocessing p = ModelConfig.of(graph).resolvePreprocessing(preset, graph);
+        if (channels != null) {
+            p = p.withChannels(channels);
+        }
+        if (size != null) {
+            p = p.withSize(size);
+        }
+        if (crop != null) {
+            p = p.withCrop(crop);
+        }
+        if (mean != null) {
+            p = p.withMean(mean);
+        }
+        if (std != null) {
+            p = p.withStd(std);
+        }
+        if (graph.inputs().size() == 1) {
+            p.checkFits(graph.inputs().get(0).dims(), graph.inputs().get(0).name());
+        }
+        return p;
+    }
+
+    /**
+     * The {@code --image} decoded and preprocessed for {@code graph}, with its original and the
+     * geometry that maps results back onto it (for overlays); a {@link NetvizException} when the
+     * input is a {@code --input} array instead.
+     */
+    public ImageInput imageInput(Graph graph) {
+        require();
+        if (image == null) {
+            throw new NetvizException("this needs an image (--image); --input '" + npy + "' is a raw array");
+        }
+        return ImageInput.load(image, preprocessing(graph));
+    }
+
+    /**
      * The input as a float32 tensor with a batch axis (N,C,H,W for an image model), preprocessed
      * for {@code graph} when it is an image.
      */
     public Tensor tensor(Graph graph) {
         require();
-        Tensor t = npy != null ? Inputs.readNpy(npy) : Inputs.readImage(image, graph, flags());
+        Tensor t = npy != null ? Inputs.readNpy(npy) : imageInput(graph).tensor().toTensor();
         return Inputs.batched(t, path(), graph);
     }
 

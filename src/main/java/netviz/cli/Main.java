@@ -47,6 +47,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 ForwardCommand.class,
 
                 // training (issue 3)
+                TrainCommand.class,
 
                 // filters & activations (issue 4)
 
