@@ -56,6 +56,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 ActivationsCommand.class,
 
                 // attribution (issue 5)
+                OcclusionCommand.class,
+                SaliencyCommand.class,
+                GuidedBackpropCommand.class,
+                IntegratedGradientsCommand.class,
+                GradCamCommand.class,
 
                 // feature space (issue 6)
 
