@@ -3,13 +3,14 @@ package netviz.engine.ops;
 import ai.djl.ndarray.NDArray;
 import netviz.engine.Node;
 
-/** Add: y = a + b with multidirectional (NumPy) broadcasting. Opsets 7-22 (earlier: legacy axis broadcast). */
-final class Add implements Op {
+/** Add: C = A + B with NumPy broadcasting (opsets 7-22; opsets 1-6 with the legacy broadcast/axis attributes). */
+final class Add extends BinaryOp {
     Add(Node node, int opset) {
+        super(node, opset);
     }
 
     @Override
-    public NDArray[] apply(OpContext ctx, NDArray[] in) {
-        return new NDArray[] {in[0].add(in[1])};
+    NDArray compute(OpContext ctx, NDArray a, NDArray b) {
+        return a.add(b);
     }
 }

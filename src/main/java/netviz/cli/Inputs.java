@@ -1,0 +1,57 @@
+package netviz.cli;
+
+import java.nio.file.Path;
+import netviz.InputFormatException;
+import netviz.io.Npy;
+import netviz.ShapeMismatchException;
+import netviz.engine.Graph;
+import netviz.engine.Tensor;
+
+/** Reads input files into tensors for {@link InputOptions}. */
+final class Inputs {
+    private Inputs() {
+    }
+
+    /** A .npy file as float32; float64 and float16 arrays are converted, integer arrays rejected. */
+    static Tensor readNpy(Path file) {
+        Tensor t = Npy.read(file);
+        if (t.type() == Tensor.ElementType.FLOAT) {
+            return t;
+        }
+        if (!t.type().isFloatingPoint()) {
+            throw new InputFormatException("input '" + file + "' holds " + t.type().name().toLowerCase(java.util.Locale.ROOT)
+                    + " values; --input takes a float32 array of shape (N,C,H,W) or (C,H,W)");
+        }
+        return Tensor.ofFloats(t.shape(), t.toFloatArray());
+    }
+
+
+    /**
+     * Adds the batch axis when the array lacks it: (C,H,W) becomes (1,C,H,W) for a model whose input
+     * has rank 4 (or declares no shape); an array of the model's own rank is fed as it is, and the
+     * interpreter checks its shape against the declared one.
+     */
+    static Tensor batched(Tensor t, Path source, Graph graph) {
+        if (t.type() != Tensor.ElementType.FLOAT) {
+            throw new InputFormatException("input '" + source + "' holds " + t.type()
+                    + " values; netviz takes float32 arrays");
+        }
+        int rank = 4;
+        if (graph.inputs().size() == 1 && graph.inputs().get(0).hasShape()) {
+            rank = graph.inputs().get(0).dims().length;
+        }
+        if (t.rank() == rank - 1 && rank >= 2) {
+            long[] s = t.shape();
+            long[] b = new long[rank];
+            b[0] = 1;
+            System.arraycopy(s, 0, b, 1, s.length);
+            return new Tensor(t.type(), b, t.data());
+        }
+        if (t.rank() != rank) {
+            String expected = graph.inputs().size() == 1 ? graph.inputs().get(0).shapeString() : "rank " + rank;
+            throw new ShapeMismatchException("input '" + source + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + " but the model expects " + expected + (rank == 4 ? " (N,C,H,W) or (C,H,W)" : ""));
+        }
+        return t;
+    }
+}

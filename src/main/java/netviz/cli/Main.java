@@ -1,0 +1,240 @@
+package netviz.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.InputStream;
+import java.util.Properties;
+import netviz.NetvizException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code netviz} command: parses the command line, runs one subcommand, and turns every
+ * failure into one line on stderr and an exit code.
+ *
+ * <ul>
+ *   <li>{@link NetvizException} (a user error: bad file, unknown name, wrong shape) →
+ *       {@code netviz: error: <message>}, exit code {@value #EXIT_USER_ERROR};</li>
+ *   <li>a usage error (unknown option, missing value) → picocli's message and a hint, exit code
+ *       {@value #EXIT_USER_ERROR};</li>
+ *   <li>anything else (a bug) → {@code netviz: internal error: <exception>}, exit code
+ *       {@value #EXIT_INTERNAL_ERROR}.</li>
+ * </ul>
+ * Stack traces are printed only with {@code --verbose}. Commands write their files through
+ * {@link Outputs} so that a failed command leaves nothing half-written.
+ *
+ * <p>Every subcommand is listed once, in the {@code subcommands} attribute below.
+ */
+@Command(name = "netviz",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Open up trained ONNX image classifiers and show what they have learned.",
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+
+                // foundation (issue 2, 3)
+                InfoCommand.class,
+                ForwardCommand.class,
+                ClassifyCommand.class,
+                EvaluateCommand.class,
+
+                // training (issue 3)
+                TrainCommand.class,
+
+                // filters & activations (issue 4)
+                FiltersCommand.class,
+                ActivationsCommand.class,
+
+                // attribution (issue 5)
+                OcclusionCommand.class,
+                SaliencyCommand.class,
+                GuidedBackpropCommand.class,
+                IntegratedGradientsCommand.class,
+                GradCamCommand.class,
+
+                // feature space (issue 6)
+
+                // neurons (issue 7)
+
+                // facets & generator (issue 8)
+
+                // report & web app (issue 9)
+        })
+public final class Main implements Runnable {
+    /** Exit code of a user error: a {@link NetvizException} or a usage error. */
+    public static final int EXIT_USER_ERROR = 2;
+    /** Exit code of an unexpected failure. */
+    public static final int EXIT_INTERNAL_ERROR = 1;
+    /** System property (set by the launcher) naming the netviz installation: the repository root. */
+    public static final String HOME_PROPERTY = "netviz.home";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Print stack traces of errors and more detail while running.")
+    boolean verbose;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line: subcommands, error handlers, exit codes. Tests run commands through it. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
+        cl.setExitCodeExceptionMapper(t -> findUserError(t) != null ? EXIT_USER_ERROR : EXIT_INTERNAL_ERROR);
+        return cl;
+    }
+
+    /**
+     * Runs {@code netviz args…} in this process with the given output streams; returns the exit
+     * code.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = newCommandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** True when {@code --verbose} was given anywhere on the command line that {@code parsed} came from. */
+    public static boolean isVerbose(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first {@link NetvizException} in the cause chain of {@code t}, or null. */
+    static NetvizException findUserError(Throwable t) {
+        for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+            if (t instanceof NetvizException n) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    static String oneLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static final class ErrorHandler implements IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
+            PrintWriter err = cl.getErr();
+            boolean verbose = isVerbose(parsed) || isVerbose(rootOf(cl).getParseResult());
+            NetvizException user = findUserError(ex);
+            int code;
+            if (user != null) {
+                err.println("netviz: error: " + oneLine(user.getMessage()));
+                code = EXIT_USER_ERROR;
+            } else if (ex instanceof ParameterException pe) {
+                err.println("netviz: error: " + oneLine(pe.getMessage()));
+                code = EXIT_USER_ERROR;
+            } else {
+                String msg = ex.getMessage() == null ? "" : ": " + oneLine(ex.getMessage());
+                err.println("netviz: internal error: " + ex.getClass().getName() + msg
+                        + (verbose ? "" : " (run with --verbose for the stack trace)"));
+                code = EXIT_INTERNAL_ERROR;
+            }
+            if (verbose) {
+                StringWriter trace = new StringWriter();
+                ex.printStackTrace(new PrintWriter(trace));
+                err.print(trace);
+            }
+            err.flush();
+            return code;
+        }
+    }
+
+    private static CommandLine rootOf(CommandLine cl) {
+        CommandLine c = cl;
+        while (c.getParent() != null) {
+            c = c.getParent();
+        }
+        return c;
+    }
+
+    private static final class UsageErrorHandler implements IParameterExceptionHandler {
+        @Override
+        public int handleParseException(ParameterException ex, String[] args) {
+            CommandLine cl = ex.getCommandLine();
+            PrintWriter err = cl.getErr();
+            NetvizException user = findUserError(ex);
+            err.println("netviz: error: " + oneLine(user != null ? user.getMessage() : ex.getMessage()));
+            UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+            for (String a : args) {
+                if (a.equals("--verbose")) {
+                    ex.printStackTrace(err);
+                    break;
+                }
+            }
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+    }
+
+    /** {@code --version}: the Maven project version and the Java runtime. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"netviz " + version(), "Java " + System.getProperty("java.version")
+                    + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+
+    /**
+     * The project version: from the jar manifest, else the {@code netviz.version} system property
+     * (set by the launcher from pom.xml), else the Maven metadata in the jar, else "dev".
+     */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        if (v != null) {
+            return v;
+        }
+        v = System.getProperty("netviz.version");
+        if (v != null && !v.isBlank()) {
+            return v;
+        }
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/netviz/netviz/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "dev");
+            }
+        } catch (java.io.IOException e) {
+            return "dev";
+        }
+        return "dev";
+    }
+}

@@ -1,0 +1,151 @@
+package netviz.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import netviz.NetvizException;
+
+/**
+ * Writes output files so that a failing command never leaves a half-written one: each file is
+ * written to a temporary file in the target's folder and moved into place only when complete.
+ * Errors become {@link NetvizException}s naming the file.
+ */
+public final class Outputs {
+    private Outputs() {
+    }
+
+    /** Writes the bytes that {@code body} produces to {@code target}, atomically. */
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code target} atomically: temporary file in the same folder, then a move. */
+    public static Path write(Path target, Body body) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        createDirectories(dir);
+        if (Files.isDirectory(abs)) {
+            throw new NetvizException("cannot write '" + target + "': it is a folder");
+        }
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                body.writeTo(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+            return target;
+        } catch (IOException | UncheckedIOException e) {
+            throw new NetvizException("cannot write '" + target + "': " + describe(e));
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the temporary file is hidden and named *.part; nothing more to do
+                }
+            }
+        }
+    }
+
+    /** Writes bytes atomically. */
+    public static Path write(Path target, byte[] bytes) {
+        return write(target, out -> out.write(bytes));
+    }
+
+    /** Writes UTF-8 text atomically. */
+    public static Path writeString(Path target, String text) {
+        return write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes several files into {@code dir} as one unit: every file is first written (each
+     * atomically, under a hidden temporary name), and only when all succeeded are they renamed to
+     * their final names. On failure no new file is left behind.
+     *
+     * @param files file name (inside {@code dir}) → body
+     * @return the final paths, in the order given
+     */
+    public static Map<String, Path> writeAll(Path dir, Map<String, Body> files) {
+        createDirectories(dir.toAbsolutePath().normalize());
+        Map<String, Path> staged = new LinkedHashMap<>();
+        Map<String, Path> done = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Body> e : files.entrySet()) {
+                Path tmp = dir.resolve("." + e.getKey() + ".staged");
+                write(tmp, e.getValue());
+                staged.put(e.getKey(), tmp);
+            }
+            for (Map.Entry<String, Path> e : staged.entrySet()) {
+                Path target = dir.resolve(e.getKey());
+                try {
+                    Files.move(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING,
+                            StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException x) {
+                    Files.move(e.getValue(), target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                done.put(e.getKey(), target);
+            }
+            return done;
+        } catch (IOException e) {
+            throw new NetvizException("cannot write into '" + dir + "': " + describe(e));
+        } finally {
+            for (Path p : staged.values()) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: hidden *.staged file
+                }
+            }
+        }
+    }
+
+    /** Creates a folder and its parents; a {@link NetvizException} if that is impossible. */
+    public static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new NetvizException("cannot create folder '" + dir + "': a file of that name exists");
+        } catch (IOException e) {
+            throw new NetvizException("cannot create folder '" + dir + "': " + describe(e));
+        }
+    }
+
+    /**
+     * A file name made from a tensor or layer name: characters other than letters, digits, '.',
+     * '-' and '_' become '_'; never empty, never starting with '.'.
+     */
+    public static String fileSafe(String name) {
+        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (s.isEmpty() || s.startsWith(".")) {
+            s = "_" + s;
+        }
+        return s.length() > 200 ? s.substring(0, 200) : s;
+    }
+
+    static String describe(Exception e) {
+        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        String m = t.getMessage();
+        String kind = t.getClass().getSimpleName();
+        if (t instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (t instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or folder";
+        }
+        return m == null ? kind : kind + ": " + m;
+    }
+}

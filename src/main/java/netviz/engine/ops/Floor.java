@@ -1,0 +1,16 @@
+package netviz.engine.ops;
+
+import ai.djl.ndarray.NDArray;
+import netviz.engine.Node;
+
+/** Floor: y = floor(x) (gradient zero almost everywhere). Opsets 1-22. */
+final class Floor implements Op {
+    Floor(Node node, int opset) {
+    }
+
+    @Override
+    public NDArray[] apply(OpContext ctx, NDArray[] in) {
+        NDArray x = in[0];
+        return new NDArray[] {x.floor()};
+    }
+}

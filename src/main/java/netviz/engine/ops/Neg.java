@@ -1,0 +1,16 @@
+package netviz.engine.ops;
+
+import ai.djl.ndarray.NDArray;
+import netviz.engine.Node;
+
+/** Neg: y = -x. Opsets 1-22. */
+final class Neg implements Op {
+    Neg(Node node, int opset) {
+    }
+
+    @Override
+    public NDArray[] apply(OpContext ctx, NDArray[] in) {
+        NDArray x = in[0];
+        return new NDArray[] {x.neg()};
+    }
+}

@@ -1,0 +1,143 @@
+package netviz.methods.attribution;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import netviz.ShapeMismatchException;
+import netviz.engine.Gradients;
+import netviz.engine.Graph;
+import netviz.engine.Interpreter;
+import netviz.engine.Node;
+import netviz.engine.Values;
+
+/**
+ * Grad-CAM (Selvaraju, Cogswell, Das, Vedantam, Parikh and Batra, "Grad-CAM: Visual Explanations
+ * from Deep Networks via Gradient-based Localization", ICCV 2017, section 3): the feature maps
+ * A^k of a convolutional layer weighted by the spatial mean of the score's gradient,
+ * <pre>  α_k = 1/Z Σ_ij ∂S/∂A^k_ij,    L = ReLU(Σ_k α_k A^k)  </pre>
+ * The raw map has the layer's resolution, shape (N, h, w); {@link #upsample} resizes it
+ * bilinearly to the image for display. The default layer is the last convolutional feature map:
+ * the last tensor before the classifier (in topological order, among those the score depends on)
+ * with shape (N, C, h, w) and h·w &gt; 1. A layer without a spatial map is refused with a clear
+ * error.
+ */
+public final class GradCam implements Attribution {
+    private final Interpreter interpreter;
+    private final String layer;
+
+    /** Grad-CAM on the default layer ({@link #defaultLayer}). */
+    public GradCam(Interpreter interpreter) {
+        this(interpreter, null);
+    }
+
+    /** Grad-CAM on {@code layer} (a tensor name, node name or node index; null for the default). */
+    public GradCam(Interpreter interpreter, String layer) {
+        this.interpreter = interpreter;
+        this.layer = layer == null ? null : interpreter.graph().resolveTensor(layer);
+    }
+
+    /** The layer used: the one given, or the default for this model and input. */
+    public String layer(NDArray inputs) {
+        return layer != null ? layer : defaultLayer(interpreter, inputs);
+    }
+
+    /**
+     * @return the class activation map at the layer's resolution after the ReLU, shape (N, h, w)
+     */
+    @Override
+    public Attributions attribute(NDArray inputs, Target target) {
+        int[] s = Inputs.nchw(inputs, "Grad-CAM");
+        String l = layer(inputs);
+        try (NDManager scope = interpreter.newScope()) {
+            String in = interpreter.inputName();
+            AtomicReference<Selection> used = new AtomicReference<>();
+            Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
+                    target.objective(interpreter.graph(), used::set, l), List.of(l));
+            NDArray a = g.forward().get(l);
+            long[] shape = a.getShape().getShape();
+            if (shape.length != 4) {
+                throw notSpatial(l, shape);
+            }
+            NDArray dA = g.wrt(l);
+            NDArray alpha = dA.mean(new int[] {3}, true).mean(new int[] {2}, true);
+            NDArray cam = a.mul(alpha).sum(new int[] {1}).maximum(0);
+            return new Attributions(Inputs.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get());
+        }
+    }
+
+    private ShapeMismatchException notSpatial(String l, long[] shape) {
+        return new ShapeMismatchException("Grad-CAM needs a layer with a spatial map (N, C, H, W), but '" + l
+                + "' has shape " + Arrays.toString(shape) + "; choose a convolutional layer");
+    }
+
+    /**
+     * The last convolutional feature map before the classifier: among the tensors the score
+     * depends on, the last in topological order that has shape (N, C, h, w) with h·w &gt; 1.
+     */
+    public static String defaultLayer(Interpreter interpreter, NDArray inputs) {
+        Graph graph = interpreter.graph();
+        String score = ScoreTensor.find(graph);
+        Set<String> ancestors = graph.ancestors(Set.of(score));
+        List<String> candidates = new ArrayList<>();
+        for (Node node : graph.nodes()) {
+            for (String o : node.outputs()) {
+                if (!o.isEmpty() && !o.equals(score) && ancestors.contains(o)) {
+                    candidates.add(o);
+                }
+            }
+        }
+        try (NDManager scope = interpreter.newScope()) {
+            NDArray one = inputs.getShape().get(0) > 1 ? inputs.get("0:1") : inputs;
+            Values v = interpreter.tensors(scope, Map.of(interpreter.inputName(), one), candidates);
+            for (int i = candidates.size() - 1; i >= 0; i--) {
+                long[] shape = v.get(candidates.get(i)).getShape().getShape();
+                if (shape.length == 4 && shape[2] * shape[3] > 1) {
+                    return candidates.get(i);
+                }
+            }
+        }
+        throw new ShapeMismatchException("the model has no layer with a spatial map (N, C, H, W) before its score '"
+                + score + "'; Grad-CAM needs a convolutional layer");
+    }
+
+    /**
+     * Bilinear resize of each (h, w) map of a (N, h, w) result to (N, height, width), with
+     * half-pixel centres (as PyTorch's {@code interpolate(mode="bilinear", align_corners=False)}).
+     */
+    public static Attributions upsample(Attributions raw, int height, int width) {
+        long[] s = raw.shape();
+        int n = (int) s[0];
+        int h = (int) s[1];
+        int w = (int) s[2];
+        float[] out = new float[n * height * width];
+        for (int i = 0; i < n; i++) {
+            float[] map = raw.example(i);
+            for (int y = 0; y < height; y++) {
+                double sy = Math.max(0, (y + 0.5) * h / height - 0.5);
+                int y0 = Math.min((int) sy, h - 1);
+                int y1 = Math.min(y0 + 1, h - 1);
+                double fy = sy - y0;
+                for (int x = 0; x < width; x++) {
+                    double sx = Math.max(0, (x + 0.5) * w / width - 0.5);
+                    int x0 = Math.min((int) sx, w - 1);
+                    int x1 = Math.min(x0 + 1, w - 1);
+                    double fx = sx - x0;
+                    double v = (1 - fy) * ((1 - fx) * map[y0 * w + x0] + fx * map[y0 * w + x1])
+                            + fy * ((1 - fx) * map[y1 * w + x0] + fx * map[y1 * w + x1]);
+                    out[(i * height + y) * width + x] = (float) v;
+                }
+            }
+        }
+        return new Attributions(out, new long[] {n, height, width}, raw.target());
+    }
+
+    @Override
+    public String name() {
+        return "Grad-CAM";
+    }
+}

@@ -1,0 +1,76 @@
+package netviz.methods.attribution;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import netviz.ShapeMismatchException;
+
+/** Shape checks and copies between NDArrays and plain arrays, shared by the methods. */
+final class Inputs {
+    private Inputs() {
+    }
+
+    /** Checks that {@code x} is a (N, C, H, W) batch; returns its shape as ints. */
+    static int[] nchw(NDArray x, String method) {
+        long[] s = x.getShape().getShape();
+        if (s.length != 4) {
+            throw new ShapeMismatchException(method + " needs a batch of images of shape (N, C, H, W), not "
+                    + Arrays.toString(s));
+        }
+        return new int[] {(int) s[0], (int) s[1], (int) s[2], (int) s[3]};
+    }
+
+    static float[] floats(NDArray a) {
+        return a.getDataType() == DataType.FLOAT32 ? a.toFloatArray() : toFloat(a);
+    }
+
+    private static float[] toFloat(NDArray a) {
+        try (NDArray f = a.toType(DataType.FLOAT32, true)) {
+            return f.toFloatArray();
+        }
+    }
+
+    static double[] doubles(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT64) {
+            return a.toDoubleArray();
+        }
+        try (NDArray f = a.toType(DataType.FLOAT64, true)) {
+            return f.toDoubleArray();
+        }
+    }
+
+    /** An array of {@code type} holding {@code data} with {@code shape}. */
+    static NDArray create(NDManager m, float[] data, Shape shape, DataType type) {
+        NDArray a = m.create(data, shape);
+        if (type == DataType.FLOAT32) {
+            return a;
+        }
+        NDArray b = a.toType(type, false);
+        if (b != a) {
+            a.close();
+        }
+        return b;
+    }
+
+    /** Softmax over each row of a (rows, k) row-major array, in double precision. */
+    static double[] softmax(float[] logits, int rows, int k) {
+        double[] p = new double[rows * k];
+        for (int r = 0; r < rows; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, logits[r * k + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                p[r * k + j] = Math.exp(logits[r * k + j] - max);
+                sum += p[r * k + j];
+            }
+            for (int j = 0; j < k; j++) {
+                p[r * k + j] /= sum;
+            }
+        }
+        return p;
+    }
+}

@@ -1,0 +1,79 @@
+package netviz.methods.attribution;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import netviz.engine.Gradients;
+import netviz.engine.Interpreter;
+
+/**
+ * Image-specific class saliency (Simonyan, Vedaldi and Zisserman, "Deep Inside Convolutional
+ * Networks: Visualising Image Classification Models and Saliency Maps", ICLR workshop 2014,
+ * section 3.1): the magnitude of the gradient of the class score with respect to the image,
+ * maximised over colour channels,
+ * <pre>  M(i, j) = max_c | ∂S / ∂I(c, i, j) |  </pre>
+ * One backward pass over the batch gives every image the gradient of its own target.
+ * {@link #gradient} returns the signed gradient itself (N, C, H, W), for composition
+ * ({@link NoiseTunnel}) and for users who want the sign.
+ */
+public final class Saliency implements Attribution {
+    private final Interpreter interpreter;
+
+    public Saliency(Interpreter interpreter) {
+        this.interpreter = interpreter;
+    }
+
+    /**
+     * @return the saliency map M, shape (N, H, W), for a (N, C, H, W) batch
+     */
+    @Override
+    public Attributions attribute(NDArray inputs, Target target) {
+        int[] s = Inputs.nchw(inputs, "saliency");
+        try (NDManager scope = interpreter.newScope()) {
+            AtomicReference<Selection> used = new AtomicReference<>();
+            NDArray g = grad(scope, inputs, target, used);
+            float[] m = Inputs.floats(g.abs().max(new int[] {1}));
+            return new Attributions(m, new long[] {s[0], s[2], s[3]}, used.get());
+        }
+    }
+
+    /** The plain gradient ∂S/∂I, shape (N, C, H, W). */
+    public Attributions gradient(NDArray inputs, Target target) {
+        int[] s = Inputs.nchw(inputs, "saliency");
+        try (NDManager scope = interpreter.newScope()) {
+            AtomicReference<Selection> used = new AtomicReference<>();
+            NDArray g = grad(scope, inputs, target, used);
+            return new Attributions(Inputs.floats(g), new long[] {s[0], s[1], s[2], s[3]}, used.get());
+        }
+    }
+
+    private NDArray grad(NDManager scope, NDArray inputs, Target target, AtomicReference<Selection> used) {
+        String in = interpreter.inputName();
+        Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
+                target.objective(interpreter.graph(), used::set), List.of(in));
+        return g.wrt(in);
+    }
+
+    /** The signed-gradient variant as an {@link Attribution} (shape (N, C, H, W)). */
+    public Attribution signed() {
+        Saliency self = this;
+        return new Attribution() {
+            @Override
+            public Attributions attribute(NDArray inputs, Target target) {
+                return self.gradient(inputs, target);
+            }
+
+            @Override
+            public String name() {
+                return "gradient";
+            }
+        };
+    }
+
+    @Override
+    public String name() {
+        return "saliency";
+    }
+}

@@ -1,0 +1,2 @@
+/** Training and ONNX export of the demo classifier that ships with netviz (Fashion-MNIST CNN). */
+package netviz.train;
