@@ -1,8 +1,5 @@
 package netviz.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import netviz.engine.Graph;
 import netviz.methods.attribution.Baseline;
 
@@ -42,35 +39,13 @@ final class FillOptions {
         return b;
     }
 
-    /** {mean[], std[]} of the input normalisation: --mean/--std, else the model's metadata; null if unknown. */
+    /** {mean[], std[]} of the input normalisation: flags, else the model's metadata, else the preset. */
     static float[][] normalisation(Graph graph, InputOptions input) {
-        InputOptions.Flags f = input.flags();
-        if (f.mean() != null) {
-            return new float[][] {f.mean(), f.std() != null ? f.std() : new float[] {1}};
-        }
-        String meta = graph.metadata().get("netviz.preprocessing");
-        if (meta == null) {
+        netviz.image.Preprocessing p = input.preprocessing(graph);
+        if (p == null || p.mean() == null) {
             return null;
         }
-        try {
-            JsonNode n = new ObjectMapper().readTree(meta);
-            if (!n.has("mean")) {
-                return null;
-            }
-            return new float[][] {floats(n.get("mean")), n.has("std") ? floats(n.get("std")) : new float[] {1}};
-        } catch (IOException e) {
-            return null;
-        }
+        return new float[][] {p.mean(), p.std() != null ? p.std() : new float[] {1}};
     }
 
-    private static float[] floats(JsonNode a) {
-        if (!a.isArray()) {
-            return new float[] {(float) a.asDouble()};
-        }
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) a.get(i).asDouble();
-        }
-        return v;
-    }
 }
