@@ -43,8 +43,8 @@ public class MemoryTest {
             for (int i = 0; i < WARMUP; i++) {
                 checksum += pass(it, z, x, obj, wrt, i);
             }
-            settle();
-            // RSS is sampled every SAMPLE passes; glibc's arenas and the JIT make it jump up and
+            // No forced GC here: it hands memory back and the next passes take it again, which
+            // would read as growth. RSS is sampled every SAMPLE passes; glibc's arenas and the JIT make it jump up and
             // back by tens of MB, so the floor (minimum) of the first and of the last samples is
             // compared: a leak raises the floor, a transient spike does not.
             long[] rss = new long[PASSES / SAMPLE + 1];
@@ -78,17 +78,6 @@ public class MemoryTest {
             Gradients g = i % 2 == 0 ? it.gradient(m, Map.of(z.input(), in), obj, wrt)
                     : it.backward(m, Map.of(z.input(), in), obj, wrt, BackwardRules.none());
             return g.wrt(z.input()).abs().sum().getFloat() + g.objective();
-        }
-    }
-
-    private static void settle() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
