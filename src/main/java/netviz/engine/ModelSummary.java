@@ -138,6 +138,14 @@ public final class ModelSummary {
                     throw e;
                 }
                 problem = e.getMessage();
+            } catch (RuntimeException e) {
+                // the engine refused the shapes (e.g. a kernel larger than the padded input)
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+                String msg = "the model cannot run on input shape " + describe(shapes) + ": " + why;
+                if (inputShape != null) {
+                    throw new ShapeMismatchException(msg);
+                }
+                problem = msg;
             }
         }
         for (Map.Entry<String, Tensor> e : graph.initializers().entrySet()) {
@@ -183,6 +191,12 @@ public final class ModelSummary {
                 .forEach(e -> sortedOps.put(e.getKey(), e.getValue()));
         return new Summary(graph.name(), graph.opsets(), graph.metadata(), ports(graph.inputs()),
                 ports(graph.outputs()), shapes, ok, problem, layers, sortedOps, totalParams, totalMacs);
+    }
+
+    private static String describe(Map<String, long[]> shapes) {
+        return shapes.size() == 1 ? Arrays.toString(shapes.values().iterator().next())
+                : shapes.entrySet().stream().map(e -> e.getKey() + " " + Arrays.toString(e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static List<Port> ports(List<ValueInfo> infos) {

@@ -10,6 +10,7 @@ final class NnOps {
 
     static void register(OpRegistry r) {
         r.add("Conv", 1, 22, Conv::new, "1-D, 2-D and 3-D inputs");
+        r.add("ConvTranspose", 1, 22, ConvTranspose::new, "1-D, 2-D and 3-D inputs; composed as a direct convolution of the stride-dilated input");
         r.add("MaxPool", 1, 22, MaxPool::new, "1-D, 2-D and 3-D inputs");
         r.add("AveragePool", 1, 22, AveragePool::new, "1-D, 2-D and 3-D inputs");
         r.add("GlobalAveragePool", 1, 22, GlobalAveragePool::new);

@@ -15,23 +15,41 @@ final class Windows {
     private Windows() {
     }
 
-    /** Pads the last {@code begin.length} axes of x (negative values crop) with a constant. */
+    /**
+     * Pads the last {@code begin.length} axes of x with a constant; negative amounts crop. (DJL's
+     * {@code pad} takes a Shape, which cannot hold negative values, so crops are slices.)
+     */
     static NDArray padSpatial(NDArray x, long[] begin, long[] end, double value) {
-        boolean any = false;
-        for (int i = 0; i < begin.length; i++) {
-            any |= begin[i] != 0 || end[i] != 0;
-        }
-        if (!any) {
-            return x;
-        }
         int r = begin.length;
-        long[] p = new long[2 * r];
+        int lead = x.getShape().dimension() - r;
+        boolean crop = false;
+        boolean pad = false;
         for (int i = 0; i < r; i++) {
-            // PyTorch order: last axis first, (begin, end) pairs
-            p[2 * i] = begin[r - 1 - i];
-            p[2 * i + 1] = end[r - 1 - i];
+            crop |= begin[i] < 0 || end[i] < 0;
+            pad |= begin[i] > 0 || end[i] > 0;
         }
-        return x.pad(new Shape(p), value);
+        NDArray y = x;
+        if (crop) {
+            NDIndex idx = new NDIndex();
+            if (lead > 0) {
+                idx.addAllDim(lead);
+            }
+            for (int i = 0; i < r; i++) {
+                long n = x.getShape().get(lead + i);
+                idx.addSliceDim(Math.max(0, -begin[i]), n - Math.max(0, -end[i]));
+            }
+            y = y.get(idx);
+        }
+        if (pad) {
+            long[] p = new long[2 * r];
+            for (int i = 0; i < r; i++) {
+                // PyTorch order: last axis first, (begin, end) pairs
+                p[2 * i] = Math.max(0, begin[r - 1 - i]);
+                p[2 * i + 1] = Math.max(0, end[r - 1 - i]);
+            }
+            y = y.pad(new Shape(p), value);
+        }
+        return y;
     }
 
     /** The value that max pooling pads with: -inf, or the type's minimum for integers. */
