@@ -66,6 +66,7 @@ public final class ModelSummary {
      * @param inputShapes the concrete input shape per graph input that shapes were measured with
      * @param shapesMeasured false when the model could not be run (see {@code shapeProblem})
      * @param shapeProblem why shapes are missing, or null
+     * @param opsets opset version per operator domain ("ai.onnx" for the default domain)
      * @param operators how many nodes use each operator, most used first
      */
     public record Summary(String graphName, Map<String, Integer> opsets, Map<String, String> metadata,
@@ -189,7 +190,9 @@ public final class ModelSummary {
         operators.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> sortedOps.put(e.getKey(), e.getValue()));
-        return new Summary(graph.name(), graph.opsets(), graph.metadata(), ports(graph.inputs()),
+        Map<String, Integer> opsets = new LinkedHashMap<>();
+        graph.opsets().forEach((d, v) -> opsets.put(d.isEmpty() ? "ai.onnx" : d, v));
+        return new Summary(graph.name(), opsets, graph.metadata(), ports(graph.inputs()),
                 ports(graph.outputs()), shapes, ok, problem, layers, sortedOps, totalParams, totalMacs);
     }
 
