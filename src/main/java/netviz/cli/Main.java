@@ -52,8 +52,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 TrainCommand.class,
 
                 // filters & activations (issue 4)
+                FiltersCommand.class,
+                ActivationsCommand.class,
 
                 // attribution (issue 5)
+                OcclusionCommand.class,
+                SaliencyCommand.class,
+                GuidedBackpropCommand.class,
+                IntegratedGradientsCommand.class,
+                GradCamCommand.class,
 
                 // feature space (issue 6)
 
