@@ -45,6 +45,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // foundation (issue 2, 3)
                 InfoCommand.class,
                 ForwardCommand.class,
+                ClassifyCommand.class,
+                EvaluateCommand.class,
 
                 // training (issue 3)
                 TrainCommand.class,
@@ -55,6 +57,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 DeadFiltersCommand.class,
 
                 // attribution (issue 5)
+                OcclusionCommand.class,
+                SaliencyCommand.class,
+                GuidedBackpropCommand.class,
+                IntegratedGradientsCommand.class,
+                GradCamCommand.class,
 
                 // feature space (issue 6)
 
