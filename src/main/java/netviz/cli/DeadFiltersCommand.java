@@ -17,7 +17,6 @@ import netviz.data.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
-import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
 import netviz.methods.activations.DeadFilters;
 import netviz.render.Figure;
@@ -53,9 +52,8 @@ public final class DeadFiltersCommand implements Runnable {
                     + "Fashion-MNIST test split).")
     Path data;
 
-    @Option(names = "--preset", paramLabel = "NAME",
-            description = "Preprocessing preset when the model records none: imagenet, fashion-mnist, none.")
-    String preset;
+    @Mixin
+    PreprocessingOptions preprocessing;
 
     @Option(names = {"-l", "--layer"}, split = ",", paramLabel = "LAYER",
             description = "A layer to scan (repeatable, or comma-separated): node name, tensor name or index.")
@@ -117,7 +115,7 @@ public final class DeadFiltersCommand implements Runnable {
         }
         Graph graph = model.graph();
         List<String> scan = !layers.isEmpty() ? layers : all ? everyActivation(graph) : DeadFilters.convActivations(graph);
-        Preprocessing pre = ModelConfig.of(graph).resolvePreprocessing(preset, graph);
+        Preprocessing pre = preprocessing.resolve(graph);
         Dataset dataset = Datasets.open(data, pre);
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         if (n == 0) {
