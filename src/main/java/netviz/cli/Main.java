@@ -54,6 +54,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // filters & activations (issue 4)
                 FiltersCommand.class,
                 ActivationsCommand.class,
+                DeadFiltersCommand.class,
 
                 // attribution (issue 5)
                 OcclusionCommand.class,
