@@ -1,9 +1,8 @@
 package netviz.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import netviz.engine.Graph;
+import netviz.image.ModelConfig;
+import netviz.image.Preprocessing;
 import netviz.methods.attribution.Baseline;
 
 /**
@@ -42,35 +41,17 @@ final class FillOptions {
         return b;
     }
 
-    /** {mean[], std[]} of the input normalisation: --mean/--std, else the model's metadata; null if unknown. */
+    /**
+     * {mean[], std[]} of the input normalisation: for {@code --image}, the preprocessing in use
+     * (model metadata, preset and flags); for {@code --input}, the one the model records; null when
+     * none subtracts a mean.
+     */
     static float[][] normalisation(Graph graph, InputOptions input) {
-        InputOptions.Flags f = input.flags();
-        if (f.mean() != null) {
-            return new float[][] {f.mean(), f.std() != null ? f.std() : new float[] {1}};
-        }
-        String meta = graph.metadata().get("netviz.preprocessing");
-        if (meta == null) {
+        Preprocessing p = input.isImage() ? input.preprocessing(graph)
+                : ModelConfig.of(graph).preprocessing().orElse(null);
+        if (p == null || p.mean().length == 0) {
             return null;
         }
-        try {
-            JsonNode n = new ObjectMapper().readTree(meta);
-            if (!n.has("mean")) {
-                return null;
-            }
-            return new float[][] {floats(n.get("mean")), n.has("std") ? floats(n.get("std")) : new float[] {1}};
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static float[] floats(JsonNode a) {
-        if (!a.isArray()) {
-            return new float[] {(float) a.asDouble()};
-        }
-        float[] v = new float[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) a.get(i).asDouble();
-        }
-        return v;
+        return new float[][] {p.mean(), p.std()};
     }
 }
