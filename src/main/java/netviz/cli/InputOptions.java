@@ -8,8 +8,8 @@ import netviz.NetvizException;
 import netviz.engine.Graph;
 import netviz.engine.Tensor;
 import netviz.image.ImageInput;
-import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,24 +34,8 @@ public final class InputOptions {
             description = "Input tensor: a NumPy float32 array (N,C,H,W) or (C,H,W), fed as it is.")
     Path npy;
 
-    @Option(names = "--preset", paramLabel = "NAME",
-            description = "Preprocessing preset when the model records none: imagenet, fashion-mnist, none.")
-    String preset;
-
-    @Option(names = "--size", paramLabel = "PX", description = "Resize the shorter side of the image to PX pixels.")
-    Integer size;
-
-    @Option(names = "--crop", paramLabel = "PX", description = "Centre-crop a PX×PX square after resizing.")
-    Integer crop;
-
-    @Option(names = "--mean", split = ",", paramLabel = "M", description = "Per-channel mean to subtract (after scaling to [0,1]).")
-    float[] mean;
-
-    @Option(names = "--std", split = ",", paramLabel = "S", description = "Per-channel standard deviation to divide by.")
-    float[] std;
-
-    @Option(names = "--channels", paramLabel = "C", description = "Number of channels: 1 (grayscale) or 3 (RGB).")
-    Integer channels;
+    @Mixin
+    PreprocessingOptions preprocessing = new PreprocessingOptions();
 
     public InputOptions() {
     }
@@ -96,32 +80,9 @@ public final class InputOptions {
         return image != null ? image : npy;
     }
 
-    /**
-     * The preprocessing for {@code graph}: the named {@code --preset}, else the model's metadata
-     * ({@code netviz.preprocessing}), else a guess from the declared input shape (see
-     * {@link ModelConfig#resolvePreprocessing}); then each step flag given overrides its step.
-     */
+    /** The preprocessing for {@code graph} (see {@link PreprocessingOptions#resolve}). */
     public Preprocessing preprocessing(Graph graph) {
-        Preprocessing p = ModelConfig.of(graph).resolvePreprocessing(preset, graph);
-        if (channels != null) {
-            p = p.withChannels(channels);
-        }
-        if (size != null) {
-            p = p.withSize(size);
-        }
-        if (crop != null) {
-            p = p.withCrop(crop);
-        }
-        if (mean != null) {
-            p = p.withMean(mean);
-        }
-        if (std != null) {
-            p = p.withStd(std);
-        }
-        if (graph.inputs().size() == 1) {
-            p.checkFits(graph.inputs().get(0).dims(), graph.inputs().get(0).name());
-        }
-        return p;
+        return preprocessing.resolve(graph);
     }
 
     /**

@@ -45,11 +45,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // foundation (issue 2, 3)
                 InfoCommand.class,
                 ForwardCommand.class,
+                ClassifyCommand.class,
+                EvaluateCommand.class,
 
                 // training (issue 3)
                 TrainCommand.class,
 
                 // filters & activations (issue 4)
+                FiltersCommand.class,
+                ActivationsCommand.class,
 
                 // attribution (issue 5)
                 OcclusionCommand.class,

@@ -63,8 +63,50 @@ public record FloatImage(int channels, int height, int width, float[] data) {
             return new FloatImage(1, h, w, out);
         }
         float[] out = new float[3 * w * h];
-        int[] row = new int[w];
         int plane = w * h;
+        Raster raster = img.getRaster();
+        int bands = raster.getNumBands();
+        int type = img.getType();
+        boolean plain = raster.getParent() == null && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0 && raster.getDataBuffer().getNumBanks() == 1;
+        if (plain && (type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_INT_ARGB)
+                && raster.getDataBuffer().getSize() == plane) {
+            int[] px = ((java.awt.image.DataBufferInt) raster.getDataBuffer()).getData();
+            for (int i = 0; i < plane; i++) {
+                int p = px[i];
+                out[i] = (p >>> 16) & 0xff;
+                out[plane + i] = (p >>> 8) & 0xff;
+                out[2 * plane + i] = p & 0xff;
+            }
+            return new FloatImage(3, h, w, out);
+        }
+        if (plain && (type == BufferedImage.TYPE_3BYTE_BGR || type == BufferedImage.TYPE_4BYTE_ABGR)
+                && raster.getDataBuffer().getSize() == plane * bands) {
+            byte[] px = ((java.awt.image.DataBufferByte) raster.getDataBuffer()).getData();
+            int r = type == BufferedImage.TYPE_3BYTE_BGR ? 2 : 3;
+            for (int i = 0, j = 0; i < plane; i++, j += bands) {
+                out[i] = px[j + r] & 0xff;
+                out[plane + i] = px[j + r - 1] & 0xff;
+                out[2 * plane + i] = px[j + r - 2] & 0xff;
+            }
+            return new FloatImage(3, h, w, out);
+        }
+        if (cm.getColorSpace().isCS_sRGB() && !(cm instanceof java.awt.image.IndexColorModel)
+                && (bands == 3 || bands == 4) && cm.getNumComponents() == bands && all8Bit(cm)) {
+            // R, G, B(, A) samples straight from the raster: no per-pixel colour-model calls
+            int[] px = new int[w * bands];
+            for (int y = 0; y < h; y++) {
+                raster.getPixels(0, y, w, 1, px);
+                for (int x = 0; x < w; x++) {
+                    int i = y * w + x;
+                    out[i] = px[x * bands];
+                    out[plane + i] = px[x * bands + 1];
+                    out[2 * plane + i] = px[x * bands + 2];
+                }
+            }
+            return new FloatImage(3, h, w, out);
+        }
+        int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             img.getRGB(0, y, w, 1, row, 0, w);
             for (int x = 0; x < w; x++) {
@@ -76,6 +118,15 @@ public record FloatImage(int channels, int height, int width, float[] data) {
             }
         }
         return new FloatImage(3, h, w, out);
+    }
+
+    private static boolean all8Bit(ColorModel cm) {
+        for (int size : cm.getComponentSize()) {
+            if (size != 8) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

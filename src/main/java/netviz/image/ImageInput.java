@@ -46,6 +46,31 @@ public final class ImageInput {
         return new ImageInput(id, image, preprocessing, preprocessing.apply(image));
     }
 
+    /**
+     * Several prepared images as one (N, C, H, W) batch.
+     *
+     * @throws netviz.ShapeMismatchException when they differ in size (use a crop so that they agree)
+     */
+    public static FloatArray stack(java.util.List<ImageInput> images) {
+        if (images.isEmpty()) {
+            throw new IllegalArgumentException("no images to stack");
+        }
+        FloatImage first = images.get(0).input;
+        int per = first.data().length;
+        float[] out = new float[Math.multiplyExact(per, images.size())];
+        for (int i = 0; i < images.size(); i++) {
+            FloatImage f = images.get(i).input;
+            if (f.channels() != first.channels() || f.height() != first.height() || f.width() != first.width()) {
+                throw new netviz.ShapeMismatchException("images '" + images.get(0).id + "' and '" + images.get(i).id
+                        + "' have different sizes after preprocessing (" + first.channels() + "x" + first.height() + "x"
+                        + first.width() + " and " + f.channels() + "x" + f.height() + "x" + f.width()
+                        + "); set a crop size so that they agree");
+            }
+            System.arraycopy(f.data(), 0, out, i * per, per);
+        }
+        return new FloatArray(out, new long[] {images.size(), first.channels(), first.height(), first.width()});
+    }
+
     /** The file name or id this image was given. */
     public String id() {
         return id;

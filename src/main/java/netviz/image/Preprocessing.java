@@ -264,26 +264,36 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
      * already in [0, 1]).
      */
     public Result apply(FloatImage pixels, float white) {
-        FloatImage img = convertChannels(pixels);
+        // RGB -> gray first (less to resize); gray -> RGB last (replication commutes with every step).
+        FloatImage img = channels == 1 && pixels.channels() == 3 ? luminance(pixels) : pixels;
+        int c = channels == 0 ? img.channels() : channels;
+        if (img.channels() != c && img.channels() != 1) {
+            throw new ShapeMismatchException("cannot turn a " + img.channels() + "-channel image into " + c
+                    + " channels (netviz converts between 1 and 3)");
+        }
         int[] rs = resizedSize(img.height(), img.width());
         FloatImage resized = Resampling.resize(img, rs[0], rs[1], antialias);
         int outH = crop == 0 ? rs[0] : crop;
         int outW = crop == 0 ? rs[1] : crop;
         int top = offset(rs[0], outH);
         int left = offset(rs[1], outW);
-        int c = resized.channels();
         float[] out = new float[c * outH * outW];
         float[] m = perChannel(mean, c, 0f);
         float[] s = perChannel(std, c, 1f);
+        float[] src = resized.data();
+        int plane = rs[0] * rs[1];
         for (int ch = 0; ch < c; ch++) {
             float k = 1f / (white * s[ch]);
             float b = m[ch] / s[ch];
+            int srcPlane = (resized.channels() == 1 ? 0 : ch) * plane;
             for (int y = 0; y < outH; y++) {
                 int sy = y + top;
+                int o = (ch * outH + y) * outW;
+                boolean rowInside = sy >= 0 && sy < rs[0];
                 for (int x = 0; x < outW; x++) {
                     int sx = x + left;
-                    float v = sy >= 0 && sy < rs[0] && sx >= 0 && sx < rs[1] ? resized.get(ch, sy, sx) : 0f;
-                    out[(ch * outH + y) * outW + x] = v * k - b;
+                    float v = rowInside && sx >= 0 && sx < rs[1] ? src[srcPlane + sy * rs[1] + sx] : 0f;
+                    out[o + x] = v * k - b;
                 }
             }
         }
@@ -291,33 +301,19 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         return new Result(new FloatImage(c, outH, outW, out), g);
     }
 
+    private static FloatImage luminance(FloatImage img) {
+        int plane = img.planeSize();
+        float[] d = img.data();
+        float[] out = new float[plane];
+        for (int i = 0; i < plane; i++) {
+            out[i] = 0.299f * d[i] + 0.587f * d[plane + i] + 0.114f * d[2 * plane + i];
+        }
+        return new FloatImage(1, img.height(), img.width(), out);
+    }
+
     /** Crop offset: round((in - out) / 2) half to even when cropping, -floor((out - in) / 2) when padding. */
     static int offset(int in, int out) {
         return in >= out ? (int) Math.rint((in - out) / 2.0) : -((out - in) / 2);
-    }
-
-    private FloatImage convertChannels(FloatImage img) {
-        if (channels == 0 || channels == img.channels()) {
-            return img;
-        }
-        int plane = img.planeSize();
-        float[] d = img.data();
-        if (channels == 3 && img.channels() == 1) {
-            float[] out = new float[3 * plane];
-            System.arraycopy(d, 0, out, 0, plane);
-            System.arraycopy(d, 0, out, plane, plane);
-            System.arraycopy(d, 0, out, 2 * plane, plane);
-            return new FloatImage(3, img.height(), img.width(), out);
-        }
-        if (channels == 1 && img.channels() == 3) {
-            float[] out = new float[plane];
-            for (int i = 0; i < plane; i++) {
-                out[i] = 0.299f * d[i] + 0.587f * d[plane + i] + 0.114f * d[2 * plane + i];
-            }
-            return new FloatImage(1, img.height(), img.width(), out);
-        }
-        throw new ShapeMismatchException("cannot turn a " + img.channels() + "-channel image into " + channels
-                + " channels (netviz converts between 1 and 3)");
     }
 
     private static float[] perChannel(float[] v, int c, float none) {

@@ -28,7 +28,7 @@ public class TrainCommandTest {
         assertEquals(1e-3f, c.learningRate);
         assertEquals(42, c.seed);
         assertEquals(Path.of("/usr/share/datasets/fashion-mnist"), c.data);
-        assertEquals(Path.of("models/fashion-mnist-cnn.onnx"), c.out);
+        assertEquals(null, c.out);
         assertTrue(c.progress);
         new CommandLine(c).parseArgs("--epochs", "2", "--batch-size", "64", "--lr", "0.002", "--seed", "7",
                 "--data", "d", "--out", "m.onnx", "--limit", "100", "--no-progress");
@@ -49,6 +49,24 @@ public class TrainCommandTest {
         NetvizException e = assertThrows(NetvizException.class, c::call);
         assertEquals("Fashion-MNIST data directory '" + dir.resolve("none") + "' does not exist (give a directory holding"
                 + " train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz)", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("m.onnx")));
+    }
+
+    @Test
+    void aPartialRunMustNotReplaceTheBundledModel() {
+        Cli.Result r = Cli.run("train", "--limit", "100", "--data", dir.toString());
+        assertEquals(2, r.code(), r.toString());
+        assertEquals("netviz: error: --limit trains a partial model: give --out FILE.onnx so that the bundled model"
+                + " is not replaced\n", r.err());
+    }
+
+    @Test
+    void missingDataDirectoryIsOneLineAndExitCode2() {
+        Cli.Result r = Cli.run("train", "--data", dir.resolve("none").toString(), "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().startsWith("netviz: error: Fashion-MNIST data directory '"), r.toString());
+        assertEquals(1, r.err().split("\n").length, r.toString());
+        assertEquals("", r.out(), r.toString());
         assertFalse(Files.exists(dir.resolve("m.onnx")));
     }
 

@@ -80,6 +80,29 @@ class ImagesTest {
     }
 
     @Test
+    void pixelsOfEveryImageTypeMatchGetRgb() {
+        BufferedImage src = pattern(7, 5, BufferedImage.TYPE_INT_RGB);
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_INT_BGR,
+                BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_USHORT_565_RGB,
+                BufferedImage.TYPE_BYTE_INDEXED}) {
+            BufferedImage img = new BufferedImage(7, 5, type);
+            img.createGraphics().drawImage(src, 0, 0, null);
+            for (BufferedImage view : List.of(img, img.getSubimage(1, 2, 5, 3))) {
+                FloatImage f = FloatImage.of(view);
+                assertEquals(3, f.channels());
+                for (int y = 0; y < view.getHeight(); y++) {
+                    for (int x = 0; x < view.getWidth(); x++) {
+                        int p = view.getRGB(x, y);
+                        assertEquals((p >> 16) & 0xff, f.get(0, y, x), "type " + type);
+                        assertEquals((p >> 8) & 0xff, f.get(1, y, x), "type " + type);
+                        assertEquals(p & 0xff, f.get(2, y, x), "type " + type);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void clearErrorsForFilesThatAreNotGoodImages() throws IOException {
         Path text = Files.writeString(tmp.resolve("notes.png"), "this is not a picture");
         assertError(text, "is not an image netviz can read");

@@ -52,6 +52,31 @@ class PreprocessingTest {
     }
 
     @Test
+    void sameTensorFromAPngFileAndStackedIntoABatch(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        BufferedImage img = new BufferedImage(6, 4, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 6; x++) {
+                img.getRaster().setSample(x, y, 0, 10 * y + x);
+            }
+        }
+        java.nio.file.Path png = tmp.resolve("ramp.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        Preprocessing p = new Preprocessing("test", 2, 2, 1, new float[] {0.5f}, new float[] {0.25f}, true);
+        ImageInput in = ImageInput.load(png, p);
+        assertArrayEquals(p.apply(ramp(), 255f).image().data(), in.data());
+        assertArrayEquals(new long[] {1, 1, 2, 2}, in.shape());
+        // the same through RGB: gray is replicated into 3 identical channels
+        ImageInput rgb = ImageInput.load(png, p.withChannels(3));
+        for (int c = 0; c < 3; c++) {
+            assertArrayEquals(in.data(), java.util.Arrays.copyOfRange(rgb.data(), c * 4, c * 4 + 4), 1e-6f);
+        }
+        netviz.io.FloatArray batch = ImageInput.stack(java.util.List.of(in, in));
+        assertArrayEquals(new long[] {2, 1, 2, 2}, batch.shape());
+        assertThrows(ShapeMismatchException.class, () -> ImageInput.stack(java.util.List.of(in, rgb)));
+    }
+
+    @Test
     void enlargingIsPlainBilinearWithHalfPixelCentres() {
         // [a, b] -> 4 samples at input positions .25 .75 1.25 1.75: a, .75a+.25b, .25a+.75b, b (edges clamped).
         FloatImage two = new FloatImage(1, 2, 2, new float[] {0, 100, 40, 200});

@@ -2,7 +2,6 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import netviz.ShapeMismatchException;
 import netviz.engine.Node;
 
 /**
@@ -17,7 +16,7 @@ final class GlobalMaxPool implements Op {
     static NDArray flatSpatial(NDArray x) {
         long[] s = x.getShape().getShape();
         if (s.length < 3) {
-            throw new ShapeMismatchException("expected (N, C, D1, …), got shape " + x.getShape());
+            throw new IllegalArgumentException("expected (N, C, D1, …), got shape " + x.getShape());
         }
         return x.reshape(s[0], s[1], -1);
     }

@@ -74,10 +74,11 @@ public final class ActivationMaps {
     /**
      * One layer's maps: {@code layer} as the user named it, {@code tensor} the tensor tapped,
      * {@code shape} the full tensor shape; {@code channels[i]} is the channel of {@code maps[i]}
-     * (h x w, row-major); {@code mean} and {@code max} hold every channel's mean and max.
+     * (h x w, row-major); {@code mean} and {@code max} hold every channel's mean and max;
+     * {@code all} is the whole activation of the example, (C, h, w) row-major.
      */
     public record LayerMaps(String layer, String tensor, long[] shape, int height, int width, int[] channels,
-                            float[][] maps, float[] mean, float[] max) {
+                            float[][] maps, float[] mean, float[] max, float[] all) {
 
         /** Total channels of the layer. */
         public int channelCount() {
@@ -92,6 +93,11 @@ public final class ActivationMaps {
                 System.arraycopy(maps[i], 0, out, i * plane, plane);
             }
             return out;
+        }
+
+        /** The shape of {@link #all()}: the tensor's shape without the batch axis. */
+        public long[] exampleShape() {
+            return Arrays.copyOfRange(shape, 1, shape.length);
         }
 
         /** "[1, 64, 56, 56]". */
@@ -174,7 +180,8 @@ public final class ActivationMaps {
             int off = base + chosen[i] * plane;
             maps[i] = Arrays.copyOfRange(data, off, off + plane);
         }
-        return new LayerMaps(layer, tensor, shape.clone(), h, w, chosen, maps, mean, max);
+        float[] all = Arrays.copyOfRange(data, base, base + c * plane);
+        return new LayerMaps(layer, tensor, shape.clone(), h, w, chosen, maps, mean, max, all);
     }
 
     /** A one-line description, e.g. "conv1: 64 x 56 x 56, 16 strongest by mean". */

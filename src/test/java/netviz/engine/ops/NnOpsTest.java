@@ -183,4 +183,20 @@ class NnOpsTest {
             }
         }
     }
+
+    @Test
+    void convChannelMismatchNamesTheNodeAndShapes() {
+        GraphBuilder b = new GraphBuilder("conv", 13);
+        b.input("x", 1, 3, 5, 5);
+        b.initializer("w", Tensor.ofFloats(new long[] {2, 2, 3, 3}, new float[36]));
+        b.node("Conv", "conv1", List.of("x", "w"), List.of("y"));
+        b.output("y");
+        try (Interpreter it = Interpreter.of(b.build()); NDManager m = it.newScope()) {
+            NDArray x = m.zeros(new Shape(1, 3, 5, 5));
+            var e = assertThrows(netviz.ShapeMismatchException.class, () -> it.forward(m, x));
+            assertTrue(e.getMessage().startsWith("node 'conv1' (Conv) failed on inputs (float32(1, 3, 5, 5), "
+                    + "float32(2, 2, 3, 3)): input has 3 channels but the weight (2, 2, 3, 3) with group=1 expects 2"),
+                    e.getMessage());
+        }
+    }
 }
