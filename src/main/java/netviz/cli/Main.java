@@ -66,6 +66,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // feature space (issue 6)
 
                 // neurons (issue 7)
+                ReceptiveFieldCommand.class,
+                TopImagesCommand.class,
+                MaximizeCommand.class,
 
                 // facets & generator (issue 8)
 
