@@ -138,7 +138,7 @@ class ActivationMapsTest {
             ActivationMaps.LayerMaps second = ActivationMaps.compute(it, x, List.of("relu1"),
                     ActivationMaps.Options.defaults().withExample(1)).get(0);
             float[] all = it.forward(m, x, "relu1").get("relu1_out").toFloatArray();
-            assertArrayEquals(java.util.Arrays.copyOfRange(all, 3 * H * H, 6 * H * H), second.stacked());
+            assertArrayEquals(java.util.Arrays.copyOfRange(all, 3 * H * H, 6 * H * H), second.stacked(), 1e-5f);
             assertThrows(ShapeMismatchException.class, () -> ActivationMaps.compute(it, x, List.of("relu1"),
                     ActivationMaps.Options.defaults().withExample(2)));
             UnknownNameException u = assertThrows(UnknownNameException.class,
