@@ -2,7 +2,7 @@ package netviz.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.InputFormatException;
 import netviz.NetvizException;
 import netviz.engine.Graph;
+import netviz.image.ImageInput;
+import netviz.image.ModelConfig;
 import netviz.engine.Interpreter;
 import netviz.engine.Tensor;
 import netviz.io.Npy;
@@ -63,10 +65,22 @@ abstract class AttributionCommand implements Runnable {
 
     /** The model input as the command sees it: values (N, C, H, W) and the class names. */
     record Context(Interpreter interpreter, Graph graph, NDArray inputs, float[] values, int n, int c, int h, int w,
-                   List<String> labels, Target target) {
+                   List<String> labels, Target target, List<ImageInput> images) {
         float[] image(int i) {
             int per = c * h * w;
             return Arrays.copyOfRange(values, i * per, (i + 1) * per);
+        }
+
+        /**
+         * Example i as a picture at display size: with {@code --image}, what the model sees
+         * un-normalised (true colours); with {@code --input}, the tensor min–max scaled.
+         */
+        BufferedImage picture(int i) {
+            if (images == null) {
+                return Panels.input(image(i), c, h, w);
+            }
+            int[] s = Panels.size(h, w);
+            return netviz.render.Images.resize(netviz.render.Images.toRgb(images.get(i).inputImage()), s[1], s[0], false);
         }
 
         /** "7 Sneaker" or "7". */
@@ -112,18 +126,55 @@ abstract class AttributionCommand implements Runnable {
                 : attribution.target == null ? Target.predicted() : Target.parseClass(attribution.target, labels);
         Outcome outcome;
         Context ctx;
+        List<ImageInput> images = input.isImage() ? loadImages(graph) : null;
         try (Interpreter it = model.newInterpreter(); NDManager scope = it.newScope()) {
-            NDArray x = input.array(scope, graph);
+            NDArray x = images != null ? stack(scope, images) : input.array(scope, graph);
             long[] s = x.getShape().getShape();
             if (s.length != 4) {
                 throw new netviz.ShapeMismatchException(method() + " needs images (N, C, H, W); the input has shape "
                         + Arrays.toString(s));
             }
             ctx = new Context(it, graph, x, x.toFloatArray(), (int) s[0], (int) s[1], (int) s[2], (int) s[3], labels,
-                    target);
+                    target, images);
             outcome = compute(ctx);
         }
         write(ctx, outcome);
+    }
+
+    /** The --image file, or every image of the --image folder (sorted by name), preprocessed for the model. */
+    private List<ImageInput> loadImages(Graph graph) {
+        Path p = input.path();
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(p)) {
+            try (java.util.stream.Stream<Path> list = Files.list(p)) {
+                list.filter(f -> Files.isRegularFile(f)
+                        && f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|bmp|gif)"))
+                        .sorted().forEach(files::add);
+            } catch (IOException e) {
+                throw new NetvizException("cannot list folder '" + p + "': " + e.getMessage());
+            }
+            if (files.isEmpty()) {
+                throw new InputFormatException("folder '" + p + "' holds no images (png, jpg, jpeg, bmp, gif)");
+            }
+        } else {
+            files.add(p);
+        }
+        netviz.image.Preprocessing pre = input.preprocessing(graph);
+        List<ImageInput> images = new ArrayList<>();
+        for (Path f : files) {
+            images.add(ImageInput.load(f, pre));
+        }
+        return images;
+    }
+
+    private static NDArray stack(NDManager scope, List<ImageInput> images) {
+        long[] one = images.get(0).shape();
+        int per = (int) (one[1] * one[2] * one[3]);
+        float[] all = new float[images.size() * per];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i).data(), 0, all, i * per, per);
+        }
+        return scope.create(all, new ai.djl.ndarray.types.Shape(images.size(), one[1], one[2], one[3]));
     }
 
     private void write(Context ctx, Outcome o) {
@@ -134,8 +185,17 @@ abstract class AttributionCommand implements Runnable {
         } else {
             String name = out.getFileName().toString();
             String stem = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+            java.util.Set<String> used = new java.util.HashSet<>();
             for (int i = 0; i < ctx.n(); i++) {
-                pngs.put(out.resolveSibling(stem + "-" + i + ".png"), o.figures().get(i));
+                String suffix = Integer.toString(i);
+                if (ctx.images() != null) {
+                    String f = Path.of(ctx.images().get(i).id()).getFileName().toString();
+                    suffix = Outputs.fileSafe(f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f);
+                    if (!used.add(suffix)) {
+                        suffix = suffix + "-" + i;
+                    }
+                }
+                pngs.put(out.resolveSibling(stem + "-" + suffix + ".png"), o.figures().get(i));
             }
             pngs.put(out, Layout.column(o.figures(), Layout.GAP, Layout.Align.START));
         }
@@ -168,8 +228,8 @@ abstract class AttributionCommand implements Runnable {
         }
         for (int i = 0; i < ctx.n(); i++) {
             StringBuilder b = new StringBuilder();
-            if (ctx.n() > 1) {
-                b.append("image ").append(i).append(": ");
+            if (ctx.n() > 1 || ctx.images() != null) {
+                b.append(ctx.images() != null ? ctx.images().get(i).id() : "image " + i).append(": ");
             }
             Map<String, Object> d = o.details().get(i);
             b.append(method()).append(" of ").append(d.get("target"));
@@ -215,15 +275,7 @@ abstract class AttributionCommand implements Runnable {
                 throw new NetvizException("cannot read labels file '" + attribution.labels + "': " + e.getMessage());
             }
         }
-        String meta = graph.metadata().get("netviz.labels");
-        if (meta != null) {
-            try {
-                return Arrays.asList(new ObjectMapper().readValue(meta, String[].class));
-            } catch (IOException e) {
-                return null;
-            }
-        }
-        return null;
+        return ModelConfig.of(graph).labels().orElse(null);
     }
 
     /** A progress bar on the terminal (none when output is not a terminal); close it when done. */

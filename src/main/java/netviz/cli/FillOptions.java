@@ -1,6 +1,8 @@
 package netviz.cli;
 
 import netviz.engine.Graph;
+import netviz.image.ModelConfig;
+import netviz.image.Preprocessing;
 import netviz.methods.attribution.Baseline;
 
 /**
@@ -39,13 +41,17 @@ final class FillOptions {
         return b;
     }
 
-    /** {mean[], std[]} of the input normalisation: flags, else the model's metadata, else the preset. */
+    /**
+     * {mean[], std[]} of the input normalisation: for {@code --image}, the preprocessing in use
+     * (model metadata, preset and flags); for {@code --input}, the one the model records; null when
+     * none subtracts a mean.
+     */
     static float[][] normalisation(Graph graph, InputOptions input) {
-        netviz.image.Preprocessing p = input.preprocessing(graph);
-        if (p == null || p.mean() == null) {
+        Preprocessing p = input.isImage() ? input.preprocessing(graph)
+                : ModelConfig.of(graph).preprocessing().orElse(null);
+        if (p == null || p.mean().length == 0) {
             return null;
         }
-        return new float[][] {p.mean(), p.std() != null ? p.std() : new float[] {1}};
+        return new float[][] {p.mean(), p.std()};
     }
-
 }

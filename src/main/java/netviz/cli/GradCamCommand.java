@@ -52,7 +52,7 @@ public final class GradCamCommand extends AttributionCommand {
         List<Map<String, Object>> details = new ArrayList<>();
         for (int i = 0; i < ctx.n(); i++) {
             float[] map = a.example(i);
-            BufferedImage picture = Panels.input(ctx.image(i), ctx.c(), ctx.h(), ctx.w());
+            BufferedImage picture = ctx.picture(i);
             List<Figure> panels = new ArrayList<>(List.of(Figure.of(picture),
                     Panels.heat(map, h, w, display, Panels.zeroToMax(map), Colormap.MAGMA, ""),
                     Panels.overlay(picture, up.example(i), ctx.h(), ctx.w(), Panels.zeroToMax(up.example(i)),

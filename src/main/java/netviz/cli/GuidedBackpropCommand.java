@@ -97,14 +97,14 @@ public final class GuidedBackpropCommand extends AttributionCommand {
         List<Map<String, Object>> details = new ArrayList<>();
         int[] display = Panels.size(ctx.h(), ctx.w());
         for (int i = 0; i < ctx.n(); i++) {
-            BufferedImage picture = Panels.input(ctx.image(i), ctx.c(), ctx.h(), ctx.w());
+            BufferedImage picture = ctx.picture(i);
             List<Figure> panels = new ArrayList<>(List.of(Figure.of(picture),
                     Panels.signed(a.example(i), ctx.c(), ctx.h(), ctx.w(), display)));
             List<String> captions = new ArrayList<>(List.of("input", (o != null ? "SmoothGrad " : "") + method()));
             Map<String, Object> d = detail(ctx, a.target(), i);
             if (boxes != null) {
                 int[] b = boxes[i];
-                BufferedImage full = Panels.input(ctx.image(i), ctx.c(), ctx.h(), ctx.w());
+                BufferedImage full = ctx.picture(i);
                 int f = display[0] / ctx.h();
                 BufferedImage crop = full.getSubimage(b[1] * f, b[0] * f, (b[3] - b[1] + 1) * f, (b[2] - b[0] + 1) * f);
                 int side = Math.max(crop.getWidth(), crop.getHeight());

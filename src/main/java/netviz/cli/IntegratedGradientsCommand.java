@@ -77,7 +77,7 @@ public final class IntegratedGradientsCommand extends AttributionCommand {
             if (sym.width() == 0) {
                 sym = new ValueRange(-1, 1);
             }
-            BufferedImage picture = Panels.input(ctx.image(i), ctx.c(), ctx.h(), ctx.w());
+            BufferedImage picture = ctx.picture(i);
             figures.add(Panels.row("Integrated gradients — " + ctx.describe(a.target(), i),
                     List.of(Figure.of(picture), Panels.heat(sum, ctx.h(), ctx.w(), display, sym, Colormap.DIVERGING, ""),
                             Panels.overlay(picture, pos, ctx.h(), ctx.w(), Panels.zeroToMax(pos), Colormap.MAGMA)),

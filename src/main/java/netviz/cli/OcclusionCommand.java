@@ -109,7 +109,7 @@ public final class OcclusionCommand extends AttributionCommand {
             for (float g : grid) {
                 lo = Math.min(lo, g);
             }
-            BufferedImage picture = Panels.input(ctx.image(i), ctx.c(), ctx.h(), ctx.w());
+            BufferedImage picture = ctx.picture(i);
             ValueRange pr = new ValueRange(Math.min(lo, p0), Math.max(p0, lo + 1e-6));
             figures.add(Panels.row("Occlusion — " + ctx.describe(a.target(), i),
                     List.of(Figure.of(picture),
@@ -142,7 +142,7 @@ public final class OcclusionCommand extends AttributionCommand {
         List<Figure> figures = new ArrayList<>();
         List<Map<String, Object>> details = new ArrayList<>();
         for (int i = 0; i < ctx.n(); i++) {
-            BufferedImage picture = Panels.input(ctx.image(i), ctx.c(), ctx.h(), ctx.w());
+            BufferedImage picture = ctx.picture(i);
             float[] all = a.example(i);
             List<Figure> panels = new ArrayList<>(List.of(Figure.of(picture)));
             List<String> captions = new ArrayList<>(List.of("input"));

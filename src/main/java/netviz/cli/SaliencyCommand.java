@@ -52,7 +52,7 @@ public final class SaliencyCommand extends AttributionCommand {
         for (int i = 0; i < ctx.n(); i++) {
             float[] m = a.example(i);
             ValueRange range = Panels.zeroToMax(m);
-            BufferedImage picture = Panels.input(ctx.image(i), ctx.c(), ctx.h(), ctx.w());
+            BufferedImage picture = ctx.picture(i);
             String what = ctx.describe(a.target(), i);
             figures.add(Panels.row((o != null ? "SmoothGrad saliency" : "Saliency") + " — " + what,
                     List.of(Figure.of(picture), Panels.heat(m, ctx.h(), ctx.w(), display, range, Colormap.MAGMA, ""),

@@ -182,6 +182,40 @@ class AttributionCommandsTest {
         assertRealPicture(out);
     }
 
+    /** A folder of images: one picture per image, named after it, and a contact sheet. */
+    @Test
+    void folderOfImages() throws Exception {
+        Graph rgb = AttributionModels.cnn(63, 3, true);
+        Path m3 = dir.resolve("rgb.onnx");
+        OnnxWriter.write(rgb, m3);
+        Path folder = Files.createDirectories(dir.resolve("photos"));
+        Random r = new Random(64);
+        for (String name : new String[] {"cat.png", "dog.png"}) {
+            BufferedImage img = new BufferedImage(12, 10, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 10; y++) {
+                for (int x = 0; x < 12; x++) {
+                    img.setRGB(x, y, r.nextInt(1 << 24));
+                }
+            }
+            ImageIO.write(img, "png", folder.resolve(name).toFile());
+        }
+        Files.writeString(folder.resolve("notes.txt"), "not an image");
+        Path out = dir.resolve("cams.png");
+        Cli.Result res = Cli.run("grad-cam", "--model", m3.toString(), "--image", folder.toString(),
+                "--out", out.toString(), "--raw", dir.resolve("cams.npy").toString());
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.out().contains("cat.png: grad-cam of class "), res.out());
+        assertTrue(res.out().contains("dog.png: grad-cam of class "), res.out());
+        assertRealPicture(dir.resolve("cams-cat.png"));
+        assertRealPicture(dir.resolve("cams-dog.png"));
+        assertTrue(ImageIO.read(out.toFile()).getHeight() > 2 * 224);
+        assertArrayEquals(new long[] {2, 4, 4}, Npy.read(dir.resolve("cams.npy")).shape());
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        Cli.Result e = Cli.run("grad-cam", "--model", m3.toString(), "--image", empty.toString(), "--out", out.toString());
+        assertEquals(2, e.code(), e.toString());
+        assertEquals("netviz: error: folder '" + empty + "' holds no images (png, jpg, jpeg, bmp, gif)", e.err().strip());
+    }
+
     /** Issue 5's bad input: one line naming the problem, exit code 2, nothing written. */
     @Test
     void badInputIsOneClearLine() {
