@@ -152,7 +152,7 @@ public final class ActivationsCommand implements Runnable {
         ActivationFigure.Options fo = ActivationFigure.Options.defaults().withColormap(map).withNormalization(norm)
                 .withSharedScale(sc.equals("layer")).withTileSize(tileSize);
         Figure fig = ActivationFigure.render(inputPicture(x, xShape, example), panels, fo);
-        Path png = output.outOr(Path.of(Outputs.fileSafe(model.displayName() + "-activations") + ".png"));
+        Path png = output.outOr(Path.of("netviz-out", Outputs.fileSafe(model.displayName() + "-activations") + ".png"));
         Png.write(fig, png);
 
         List<LayerResult> out = new ArrayList<>();

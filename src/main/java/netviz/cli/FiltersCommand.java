@@ -106,7 +106,7 @@ public final class FiltersCommand implements Runnable {
                 .withNormalization(norm).withFilter(filter == null ? -1 : filter).withChannel(channel)
                 .withTileSize(tileSize).withTitle(title);
         Figure fig = FilterFigure.render(bank.weights(), bank.filters(), bank.channels(), bank.height(), bank.width(), o);
-        Path png = output.outOr(Path.of(Outputs.fileSafe(model.displayName() + "-filters-" + bank.layer()) + ".png"));
+        Path png = output.outOr(Path.of("netviz-out", Outputs.fileSafe(model.displayName() + "-filters-" + bank.layer()) + ".png"));
         Png.write(fig, png);
         if (raw != null) {
             if (filter != null) {

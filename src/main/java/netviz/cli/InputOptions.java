@@ -54,6 +54,18 @@ public final class InputOptions {
         return o;
     }
 
+    /**
+     * The preprocessing flags as given on the command line (null fields: not given). To know what
+     * will actually be applied (metadata and presets included), use {@link #preprocessing(Graph)}.
+     */
+    public record Flags(String preset, Integer size, Integer crop, float[] mean, float[] std, Integer channels) {
+    }
+
+    public Flags flags() {
+        PreprocessingOptions p = preprocessing;
+        return new Flags(p.preset, p.size, p.crop, p.mean, p.std, p.channels);
+    }
+
     /** True when {@code --image} or {@code --input} was given. */
     public boolean given() {
         return image != null || npy != null;

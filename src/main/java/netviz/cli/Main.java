@@ -54,6 +54,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // filters & activations (issue 4)
                 FiltersCommand.class,
                 ActivationsCommand.class,
+                DeadFiltersCommand.class,
 
                 // attribution (issue 5)
                 OcclusionCommand.class,
@@ -91,13 +92,41 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        CommandLine cl = newCommandLine();
+        int code = execute(cl, args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
+    }
+
+    /**
+     * {@code cl.execute(args)}, also turning errors that picocli lets through (out of memory, stack
+     * overflow) into one line and exit code {@value #EXIT_INTERNAL_ERROR}.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("netviz: error: out of memory (" + oneLine(e.getMessage())
+                    + "); give the JVM more with JAVA_OPTS=-Xmx8g, or use smaller inputs or batches");
+            return EXIT_INTERNAL_ERROR;
+        } catch (Throwable e) {
+            cl.getErr().println("netviz: internal error: " + e.getClass().getName()
+                    + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage())));
+            if (java.util.Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace(cl.getErr());
+            }
+            return EXIT_INTERNAL_ERROR;
+        } finally {
+            cl.getErr().flush();
+        }
     }
 
     /** The configured command line: subcommands, error handlers, exit codes. Tests run commands through it. */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         cl.setExitCodeExceptionMapper(t -> findUserError(t) != null ? EXIT_USER_ERROR : EXIT_INTERNAL_ERROR);
@@ -113,7 +142,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         try {
-            return cl.execute(args);
+            return execute(cl, args);
         } finally {
             out.flush();
             err.flush();

@@ -37,7 +37,7 @@ public final class TrainCommand implements Callable<Integer> {
     float learningRate = 1e-3f;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation, dropout and shuffling (default: ${DEFAULT-VALUE}).")
-    long seed = 42;
+    int seed = 42;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Folder with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz "

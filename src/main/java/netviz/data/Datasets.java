@@ -141,6 +141,32 @@ public final class Datasets {
         return null;
     }
 
+    /**
+     * The dataset with its labels translated to a model's class indices, matching class names (as
+     * {@link Labels#indexOf}: case, spaces, '_' and '-' ignored; a numeric class name is an index). Use it
+     * to evaluate a model on an image folder whose sub-folders are named after the model's classes in
+     * another order, or on a subset of its classes.
+     *
+     * @throws netviz.UnknownNameException naming a dataset class that the model does not have
+     */
+    public static Dataset alignTo(Dataset dataset, Labels modelLabels) {
+        if (!dataset.labeled()) {
+            return dataset;
+        }
+        int[] map = modelLabels.mapNames(dataset.classNames());
+        boolean identity = map.length == modelLabels.size();
+        for (int i = 0; i < map.length && identity; i++) {
+            identity = map[i] == i;
+        }
+        if (identity) {
+            return dataset;
+        }
+        if (!(dataset instanceof AbstractDataset inner)) {
+            throw new IllegalArgumentException("cannot relabel " + dataset.getClass().getName());
+        }
+        return new RelabeledDataset(inner, map, modelLabels.names());
+    }
+
     /** An image folder (one sub-folder per class). */
     public static ImageFolderDataset imageFolder(Path root, Preprocessing preprocessing) {
         return new ImageFolderDataset(root, preprocessing);

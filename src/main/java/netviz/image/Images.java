@@ -82,6 +82,10 @@ public final class Images {
             if (e instanceof java.io.EOFException || cause instanceof java.io.EOFException) {
                 msg = "unexpected end of file";
             }
+            if (msg != null && msg.contains("Unsupported Image Type")) {
+                throw new InputFormatException("image '" + file + "' uses a colour space netviz cannot decode (a CMYK or"
+                        + " YCCK JPEG?); convert it to RGB first", e);
+            }
             throw new InputFormatException("image '" + file + "' is corrupt or truncated: "
                     + (msg == null ? e.getClass().getSimpleName() : msg), e);
         } catch (OutOfMemoryError e) {

@@ -26,8 +26,8 @@ import netviz.UnknownNameException;
  *     even, like Python's {@code round}); a crop larger than the image zero-pads it, as torchvision does;
  *     {@code crop = 0} skips it;</li>
  * <li><b>scale</b> to [0, 1] (divide 8-bit values by 255);</li>
- * <li><b>normalise</b> each channel {@code c}: {@code (x - mean[c]) / std[c]}; an empty mean/std skips
- *     it, a single value applies to every channel.</li>
+ * <li><b>normalise</b> each channel {@code c}: {@code (x - mean[c]) / std[c]}; an empty mean means 0,
+ *     an empty std means 1, a single value applies to every channel.</li>
  * </ol>
  * Presets: {@code imagenet} (256 / 224, RGB, mean 0.485 0.456 0.406, std 0.229 0.224 0.225),
  * {@code fashion-mnist} (28 / 28, grayscale, no normalisation unless the model's metadata gives one) and
@@ -72,13 +72,15 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         if (channels != 0 && channels != 1 && channels != 3) {
             throw new NetvizException("channels must be 1 (grayscale) or 3 (RGB), not " + channels);
         }
-        if (mean.length != std.length) {
+        if (mean.length > 1 && std.length > 1 && mean.length != std.length) {
             throw new NetvizException("mean has " + mean.length + " values but std has " + std.length
                     + "; give one value per channel (or one for all) for both");
         }
-        if (mean.length > 1 && channels != 0 && mean.length != channels) {
-            throw new NetvizException("mean and std have " + mean.length + " values but the image has " + channels
-                    + " channel" + (channels == 1 ? "" : "s") + "; give " + channels + " values or 1");
+        for (float[] v : new float[][] {mean, std}) {
+            if (v.length > 1 && channels != 0 && v.length != channels) {
+                throw new NetvizException((v == mean ? "mean" : "std") + " has " + v.length + " values but the image has "
+                        + channels + " channel" + (channels == 1 ? "" : "s") + "; give " + channels + " values or 1");
+            }
         }
         for (float s : std) {
             if (!(s > 0) || Float.isInfinite(s)) {
@@ -143,15 +145,11 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
 
     /**
      * With another channel count. Per-channel mean/std that no longer fit (3 values for 1 channel) are
-     * reduced to their average, or a single value is kept for all channels.
+     * reduced to their average, a single value is kept for all channels.
      */
     public Preprocessing withChannels(int newChannels) {
-        float[] m = mean;
-        float[] s = std;
-        if (m.length > 1 && newChannels != 0 && m.length != newChannels) {
-            m = new float[] {average(m)};
-            s = new float[] {average(s)};
-        }
+        float[] m = mean.length > 1 && newChannels != 0 && mean.length != newChannels ? new float[] {average(mean)} : mean;
+        float[] s = std.length > 1 && newChannels != 0 && std.length != newChannels ? new float[] {average(std)} : std;
         return new Preprocessing(preset, size, crop, newChannels, m, s, antialias);
     }
 
@@ -163,22 +161,14 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         return (float) (t / v.length);
     }
 
-    /**
-     * With these means; when no std is set (or {@code newMean} is empty) std becomes all ones (or empty).
-     * To change both with different lengths, use {@link #withNormalization}.
-     */
+    /** With these per-channel means (empty: subtract nothing; one value: the same for every channel). */
     public Preprocessing withMean(float... newMean) {
-        float[] s = std.length == 0 || newMean.length == 0 ? ones(newMean.length) : std;
-        return new Preprocessing(preset, size, crop, channels, newMean, s, antialias);
+        return new Preprocessing(preset, size, crop, channels, newMean, std, antialias);
     }
 
-    /**
-     * With these standard deviations; when no mean is set (or {@code newStd} is empty) mean becomes all
-     * zeros (or empty). To change both with different lengths, use {@link #withNormalization}.
-     */
+    /** With these per-channel standard deviations (empty: divide by 1; one value: the same for every channel). */
     public Preprocessing withStd(float... newStd) {
-        float[] m = mean.length == 0 || newStd.length == 0 ? new float[newStd.length] : mean;
-        return new Preprocessing(preset, size, crop, channels, m, newStd, antialias);
+        return new Preprocessing(preset, size, crop, channels, mean, newStd, antialias);
     }
 
     /** With mean and std together (both may be empty for no normalisation). */
@@ -188,12 +178,6 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
 
     public Preprocessing withAntialias(boolean on) {
         return new Preprocessing(preset, size, crop, channels, mean, std, on);
-    }
-
-    private static float[] ones(int n) {
-        float[] o = new float[n];
-        Arrays.fill(o, 1f);
-        return o;
     }
 
     /**
@@ -422,11 +406,6 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
             }
             aa = a.asBoolean();
         }
-        if (mean.length > 0 && std.length == 0) {
-            std = ones(mean.length);
-        } else if (std.length > 0 && mean.length == 0) {
-            mean = new float[std.length];
-        }
         return new Preprocessing(p.preset, size, crop, channels, mean, std, aa);
     }
 
@@ -476,7 +455,10 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         b.append(crop == 0 ? ", no crop" : ", centre crop " + crop + "x" + crop);
         b.append(", scale to [0,1]");
         if (mean.length > 0) {
-            b.append(", mean ").append(Arrays.toString(mean)).append(", std ").append(Arrays.toString(std));
+            b.append(", mean ").append(Arrays.toString(mean));
+        }
+        if (std.length > 0) {
+            b.append(", std ").append(Arrays.toString(std));
         }
         return b.toString();
     }

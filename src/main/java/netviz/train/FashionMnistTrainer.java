@@ -39,8 +39,9 @@ import netviz.onnx.OnnxWriter;
  * <p>Training minimises the mean softmax cross-entropy {@code -log softmax(f(x))_y} over
  * mini-batches with Adam (Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR
  * 2015; β1 = 0.9, β2 = 0.999) whose step size follows a cosine decay from
- * {@link Options#learningRate()} to 1/100 of it over the run, {@code lr_t = lr_end + (lr - lr_end)
- * (1 + cos(π t / T)) / 2} (Loshchilov &amp; Hutter, "SGDR", ICLR 2017), the examples shuffled each epoch by a {@link Random} seeded with
+ * {@link Options#learningRate()} to 1/100 of it over the run,
+ * {@code lr_t = lr_end + (lr - lr_end) (1 + cos(π t / T)) / 2} (Loshchilov &amp; Hutter, "SGDR",
+ * ICLR 2017), the examples shuffled each epoch by a {@link Random} seeded with
  * {@link Options#seed()}, which also seeds PyTorch (parameter initialisation and dropout). Inputs
  * are normalised as {@code (p/255 - mean) / std} with the mean and standard deviation of the
  * training pixels, which the exported model records in its metadata.
@@ -81,7 +82,7 @@ public final class FashionMnistTrainer {
      * @param output where the ONNX model is written (null = not written)
      * @param progress show a progress bar per epoch on the terminal
      */
-    public record Options(int epochs, int batchSize, float learningRate, long seed, Path dataDir, int limit,
+    public record Options(int epochs, int batchSize, float learningRate, int seed, Path dataDir, int limit,
                           int testLimit, Path output, boolean progress) {
         public Options {
             if (epochs < 1) {
@@ -118,7 +119,7 @@ public final class FashionMnistTrainer {
             return new Options(epochs, batchSize, v, seed, dataDir, limit, testLimit, output, progress);
         }
 
-        public Options withSeed(long v) {
+        public Options withSeed(int v) {
             return new Options(epochs, batchSize, learningRate, v, dataDir, limit, testLimit, output, progress);
         }
 
@@ -186,7 +187,7 @@ public final class FashionMnistTrainer {
         float mean = (float) ms[0];
         float std = (float) ms[1];
 
-        Engines.pytorch().setRandomSeed((int) o.seed());
+        Engines.pytorch().setRandomSeed(o.seed());
         Random random = new Random(o.seed());
         FashionMnistCnn net = new FashionMnistCnn();
         List<Epoch> epochs = new ArrayList<>();

@@ -99,6 +99,44 @@ class DatasetsTest {
     }
 
     @Test
+    void folderClassesAlignedToAModelsLabels() throws IOException {
+        Path root = tmp.resolve("shoes");
+        png(root.resolve("sneaker/1.png"), 4, 4, 1);
+        png(root.resolve("Ankle_boot/2.png"), 4, 4, 2);
+        png(root.resolve("ankle-boot/3.png"), 4, 4, 3);
+        Dataset d = Datasets.open(root, Preprocessing.fashionMnist());
+        assertEquals(List.of("Ankle_boot", "ankle-boot", "sneaker"), d.classNames());
+        Dataset aligned = Datasets.alignTo(d, Labels.fashionMnist());
+        assertEquals(Labels.FASHION_MNIST, aligned.classNames());
+        assertArrayEquals(new int[] {9, 9, 7}, aligned.batches(3).iterator().next().labels());
+        assertArrayEquals(new int[] {7}, aligned.get(2).labels());
+        png(root.resolve("sandals/4.png"), 4, 4, 4);
+        netviz.UnknownNameException e = assertThrows(netviz.UnknownNameException.class,
+                () -> Datasets.alignTo(Datasets.open(root, Preprocessing.fashionMnist()), Labels.fashionMnist()));
+        assertTrue(e.getMessage().contains("Sandal"), e.getMessage());
+        // the test split already uses the model's order: returned as it is
+        Dataset test = Datasets.bundledTestSplit(Preprocessing.fashionMnist());
+        assertTrue(Datasets.alignTo(test, Labels.fashionMnist()) == test);
+    }
+
+    @Test
+    void bundledSplitFoundThroughNetvizHome() throws IOException {
+        Path home = tmp.resolve("home");
+        Path dir = Files.createDirectories(home.resolve("data/fashion-mnist"));
+        Files.copy(Datasets.bundledDir().resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        Files.copy(Datasets.bundledDir().resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-images-idx3-ubyte"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.setProperty("netviz.home", home.toString());
+        try {
+            assertEquals(dir, Datasets.bundledDir());
+            // a gzip file without the .gz suffix is still read (gzip is detected from its bytes)
+            assertEquals(10000, Datasets.open(null, Preprocessing.fashionMnist()).size());
+        } finally {
+            System.clearProperty("netviz.home");
+        }
+    }
+
+    @Test
     void folderErrors() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("nothing/inside"));
         InputFormatException e = assertThrows(InputFormatException.class, () -> Datasets.open(empty.getParent(), Preprocessing.none()));
@@ -182,11 +220,15 @@ class DatasetsTest {
                 assertEquals(500, b.size());
             }
             assertEquals("", captured.toString());
+            // surefire's forked JVM writes stderr to a pipe, not a terminal: AUTO stays quiet
+            assertFalse(Progress.stderrIsTerminal());
+            for (Batch b : d.batches(500, 0, 1000).withProgress(Progress.AUTO, "auto")) {
+                assertEquals(500, b.size());
+            }
+            assertEquals("", captured.toString());
         } finally {
             System.setErr(saved);
         }
-        // surefire's stderr is a pipe, not a terminal
-        assertFalse(Progress.AUTO.enabled() && !Progress.stderrIsTerminal());
     }
 
     @Test

@@ -116,4 +116,17 @@ class ModelSummaryTest {
         assertArrayEquals(new long[] {1, 1, 3, 3}, given.layers().get(0).outputShapes().get(0));
         assertEquals(81, given.multiplyAdds());
     }
+
+    @Test
+    void resnet18MatchesTorchvisionsPublishedCounts() {
+        // torchvision's ResNet-18: 11,689,512 parameters (its model card); multiply-adds of the convolutions
+        // and the classifier at 224×224, summed layer by layer from the architecture: 1,814,073,344 (≈ 1.81 G,
+        // the "GFLOPS 1.81" of the model card)
+        Summary s = ModelSummary.of(netviz.zoo.ModelZoo.resnet18(13).graph());
+        assertTrue(s.shapesMeasured(), s.shapeProblem());
+        assertEquals(11_689_512L, s.parameters());
+        assertEquals(1_814_073_344L, s.multiplyAdds());
+        Layer last = s.layers().get(s.layers().size() - 1);
+        assertArrayEquals(new long[] {1, 1000}, last.outputShapes().get(last.outputShapes().size() - 1));
+    }
 }

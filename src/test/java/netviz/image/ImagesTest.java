@@ -123,6 +123,33 @@ class ImagesTest {
         assertError(Files.write(tmp.resolve("huge.png"), huge), "100000x100000");
     }
 
+    @Test
+    void fuzzedImagesDecodeOrFailWithATypedError() throws IOException {
+        java.util.Random r = new java.util.Random(3);
+        BufferedImage rgb = pattern(24, 16, BufferedImage.TYPE_INT_RGB);
+        int decoded = 0;
+        int rejected = 0;
+        for (String fmt : List.of("png", "jpg", "bmp", "gif")) {
+            byte[] good = Files.readAllBytes(write(rgb, fmt, "fuzz." + fmt));
+            for (int k = 0; k < 150; k++) {
+                byte[] b = k % 4 == 0 ? Arrays.copyOf(good, r.nextInt(good.length)) : good.clone();
+                for (int j = 0; j < 1 + r.nextInt(6) && b.length > 0; j++) {
+                    b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+                }
+                Path p = Files.write(tmp.resolve("m" + k + "." + fmt), b);
+                try {
+                    ImageInput in = ImageInput.load(p, Preprocessing.none());
+                    assertTrue(in.shape()[2] > 0);
+                    decoded++;
+                } catch (InputFormatException expected) {
+                    rejected++;
+                }
+            }
+        }
+        assertEquals(600, decoded + rejected);
+        assertTrue(rejected > 100, "only " + rejected + " of 600 mutated files were rejected");
+    }
+
     private static void assertError(Path p, String expected) {
         InputFormatException e = assertThrows(InputFormatException.class, () -> ImageInput.load(p, Preprocessing.none()));
         assertTrue(e.getMessage().contains(expected) && e.getMessage().contains(p.toString()), e.getMessage());

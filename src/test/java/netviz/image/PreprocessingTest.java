@@ -224,10 +224,14 @@ class PreprocessingTest {
         assertThrows(NetvizException.class, () -> Preprocessing.fromJson("{\"sise\":3}"));
         assertThrows(NetvizException.class, () -> Preprocessing.none().withChannels(2));
         assertThrows(NetvizException.class, () -> Preprocessing.none().withMean(1, 2).withStd(1, 2, 3));
-        assertArrayEquals(new float[] {1, 1}, Preprocessing.none().withMean(1, 2).std());
+        assertEquals(0, Preprocessing.none().withMean(1, 2).std().length);
+        // the CLI applies --mean then --std one after the other: any lengths in between are fine
+        Preprocessing both = Preprocessing.imagenet().withSize(0).withCrop(0).withMean(0.5f).withStd(0.25f);
+        assertArrayEquals(new float[] {2f, 2f, 2f}, both.apply(new FloatImage(1, 1, 1, new float[] {255}), 255f).image().data(), 1e-6f);
         assertArrayEquals(new float[] {0.5f}, Preprocessing.imagenet().withNormalization(new float[] {0.5f},
                 new float[] {0.5f}).std());
-        assertEquals(0, Preprocessing.imagenet().withMean().std().length);
+        assertEquals(3, Preprocessing.imagenet().withMean().std().length);
+        assertEquals(0, Preprocessing.imagenet().withMean().mean().length);
 
         ShapeMismatchException m = assertThrows(ShapeMismatchException.class,
                 () -> Preprocessing.imagenet().checkFits(new long[] {1, 1, 28, 28}, "input"));

@@ -2,6 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import netviz.engine.Node;
 
 /**
@@ -25,7 +26,7 @@ final class GlobalMaxPool implements Op {
     static Shape keptShape(NDArray x) {
         long[] s = x.getShape().getShape();
         long[] k = new long[s.length];
-        java.util.Arrays.fill(k, 1);
+        Arrays.fill(k, 1);
         k[0] = s[0];
         k[1] = s[1];
         return new Shape(k);

@@ -2,9 +2,13 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Sliding-window kernels shared by the pooling operators, built from DJL's fused pooling where it
@@ -121,16 +125,16 @@ final class Windows {
             acc *= in[i];
         }
         long plane = acc;
-        var m = x.getManager();
+        NDManager m = x.getManager();
         long nc = shape[0] * shape[1];
         long[] bshape = new long[r + 2];
-        java.util.Arrays.fill(bshape, 1);
+        Arrays.fill(bshape, 1);
         bshape[0] = shape[0];
         bshape[1] = shape[1];
         NDArray base = m.arange(0, (int) nc, 1, DataType.INT64).mul(plane).reshape(new Shape(bshape));
         for (int i = 0; i < r; i++) {
             long[] gs = new long[r + 2];
-            java.util.Arrays.fill(gs, 1);
+            Arrays.fill(gs, 1);
             gs[i + 2] = plan.out()[i];
             NDArray g = m.arange(0, (int) plan.out()[i], 1, DataType.INT64)
                     .mul(plan.strides()[i] * stride[i]).sub(plan.begin()[i] * stride[i]).reshape(new Shape(gs));
@@ -238,9 +242,9 @@ final class Windows {
     // ------------------------------------------------------------------ helpers
 
     /** Every kernel offset, row-major. */
-    static java.util.List<long[]> offsets(WindowGeometry.Plan plan) {
+    static List<long[]> offsets(WindowGeometry.Plan plan) {
         int r = plan.rank();
-        java.util.List<long[]> list = new java.util.ArrayList<>();
+        List<long[]> list = new ArrayList<>();
         long[] o = new long[r];
         while (true) {
             list.add(o.clone());

@@ -109,7 +109,10 @@ public final class ActivationMaps {
     private ActivationMaps() {
     }
 
-    /** Runs {@code input} once with every layer tapped; the maps of each layer, in the order given. */
+    /**
+     * Runs example {@code o.example()} of {@code input} once with every layer tapped; the maps of
+     * each layer, in the order given (shapes have batch size 1).
+     */
     public static List<LayerMaps> compute(Interpreter model, NDArray input, List<String> layers, Options o) {
         if (layers.isEmpty()) {
             throw new NetvizException("no layer given; name at least one layer (node name, tensor name or index)");
@@ -125,12 +128,20 @@ public final class ActivationMaps {
         }
         List<LayerMaps> out = new ArrayList<>();
         try (NDManager scope = model.newScope()) {
-            Values v = model.tensors(scope, Map.of(model.inputName(), input), tensors.values());
+            NDArray x = input;
+            int example = o.example();
+            if (batch > 1) {
+                x = input.get(example + ":" + (example + 1));
+                x.attach(scope);
+                example = 0;
+            }
+            Options one = o.withExample(example);
+            Values v = model.tensors(scope, Map.of(model.inputName(), x), tensors.values());
             for (Map.Entry<String, String> e : tensors.entrySet()) {
                 NDArray a = v.get(e.getValue());
                 long[] shape = a.getShape().getShape();
                 float[] data = a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-                out.add(select(e.getKey(), e.getValue(), data, shape, o));
+                out.add(select(e.getKey(), e.getValue(), data, shape, one));
             }
         }
         return out;

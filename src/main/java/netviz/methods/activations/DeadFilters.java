@@ -98,6 +98,11 @@ public final class DeadFilters {
     private DeadFilters() {
     }
 
+    /** True for the operators taken as a nonlinearity (Relu, LeakyRelu, Clip, Sigmoid, ...). */
+    public static boolean isActivation(String opType) {
+        return ACTIVATIONS.contains(opType);
+    }
+
     /**
      * Scans images given one by one as flat arrays of {@code imageShape} (e.g. {1, 28, 28}),
      * {@code o.batchSize()} per forward pass; {@code progress} (may be null) gets the number of

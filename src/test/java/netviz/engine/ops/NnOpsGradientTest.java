@@ -225,6 +225,12 @@ class NnOpsGradientTest {
     }
 
     @Test
+    void layerNormalization() {
+        Fixture f = new Fixture(17).input("x", 2, 3, 4).param("s", -1, 1, 3, 4).param("b", -1, 1, 4);
+        check(f, "LayerNormalization", List.of("x", "s", "b"), List.of("x", "s", "b"), Attribute.ofInt("axis", -2));
+    }
+
+    @Test
     void lrn() {
         Fixture f = new Fixture(13).input("x", 2, 5, 2, 3);
         check(f, "LRN", List.of("x"), List.of("x"), Attribute.ofInt("size", 4), Attribute.ofFloat("alpha", 0.5f),

@@ -218,6 +218,10 @@ class NnOpsOnnxRuntimeTest {
                 .param("bias", -1, 1, 3).param("mean", -1, 1, 3).param("var", 0.5f, 2f, 3));
         l.add(c("instancenorm_1d", "InstanceNormalization", 6).in("x", 3, 4, 7).param("s", -1, 1, 4)
                 .param("b", -1, 1, 4).attr(Attribute.ofFloat("epsilon", 1e-3f)));
+        l.add(c("layernorm_axis1", "LayerNormalization", 17).in("x", 2, 3, 4, 5)
+                .param("s", -1, 1, 3, 4, 5).param("b", -1, 1, 3, 4, 5).i("axis", 1)
+                .out("y", Tensor.ElementType.FLOAT).out("mean", Tensor.ElementType.FLOAT)
+                .out("inv", Tensor.ElementType.FLOAT));
         // ONNX Runtime implements odd sizes and 4-D inputs only (NnOpsTest covers the rest)
         for (int size : new int[] {1, 3, 5}) {
             l.add(c("lrn_size" + size, "LRN", 13).in("x", 2, 6, 4, 5).i("size", size)

@@ -105,7 +105,10 @@ class TensorOpsOrtTest {
                     b.initializer("sp", longs(-2, -3))));
             b.node("Slice", "s2", List.of("x", b.initializer("st2", longs(1, -4)),
                     b.initializer("en2", longs(Long.MAX_VALUE, 1000)), b.initializer("ax2", longs(-1, 1))));
-        }, List.of("s1_out", "s2_out")));
+            b.node("Slice", "s3", List.of("x", b.initializer("st3", longs(-1, 0)),
+                    b.initializer("en3", longs(Long.MIN_VALUE, Long.MAX_VALUE)), b.initializer("ax3", longs(1, 2)),
+                    b.initializer("sp3", longs(-Long.MAX_VALUE, Long.MAX_VALUE))));
+        }, List.of("s1_out", "s2_out", "s3_out")));
         c.add(new Case("Shape start/end, Size, Squeeze/Unsqueeze inputs (opset 15)", 15, Map.of("x", randomFloats(r, 2, 1, 3, 1)), b -> {
             b.node("Shape", "sh", List.of("x"), Attribute.ofInt("start", 1), Attribute.ofInt("end", -1));
             b.node("Size", "size", List.of("x"));

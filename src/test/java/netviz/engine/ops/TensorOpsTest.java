@@ -123,6 +123,27 @@ class TensorOpsTest {
     }
 
     @Test
+    void absurdRangeIsATypedErrorNotAnAllocation() {
+        GraphBuilder b = new GraphBuilder("range", 13);
+        String x = b.input("x", 1);
+        String r = b.node("Range", "rg", List.of(b.initializer("a", Tensor.ofFloats(new long[0], 0f)),
+                b.initializer("l", Tensor.ofFloats(new long[0], 1e30f)), b.initializer("d", Tensor.ofFloats(new long[0], 1f))));
+        b.output(b.node("Add", "add", List.of(x, r)));
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+                () -> run(b, Map.of("x", new float[1]), Map.of("x", new long[] {1}), "add_out"));
+        assertTrue(e.getMessage().contains("'rg'") && e.getMessage().contains("elements"), e.getMessage());
+        GraphBuilder li = new GraphBuilder("rangeLong", 13);
+        String y = li.input("x", 1);
+        String rl = li.node("Range", "rl", List.of(li.initializer("a", Tensor.ofLongs(new long[0], Long.MIN_VALUE / 2)),
+                li.initializer("l", Tensor.ofLongs(new long[0], Long.MAX_VALUE / 2 + 10)),
+                li.initializer("d", Tensor.ofLongs(new long[0], Long.MAX_VALUE / 2))));
+        li.output(li.node("Cast", "c", List.of(rl), Attribute.ofInt("to", 1)));
+        li.output(li.node("Add", "add", List.of(y, y)));
+        assertThrows(ShapeMismatchException.class,
+                () -> run(li, Map.of("x", new float[1]), Map.of("x", new long[] {1}), "c_out"));
+    }
+
+    @Test
     void reshapeResolvesZeroAndMinusOne() {
         assertArrayEquals(new long[] {2, 3, 4}, Reshape.resolve(new long[] {2, 3, 4}, new long[] {0, 0, -1}, false));
         assertArrayEquals(new long[] {0, 24}, Reshape.resolve(new long[] {0, 24}, new long[] {0, 24}, true));
