@@ -30,6 +30,11 @@ public record Features(float[] values, int count, int dim, int[] indices, int[] 
         return count > 0 && labels[0] >= 0;
     }
 
+    /** "it has N examples" for error messages about k. */
+    public String dataSize(int available) {
+        return "it has " + count + " examples (" + available + " can be neighbours)";
+    }
+
     /** Row i as a copy. */
     public float[] row(int i) {
         float[] r = new float[dim];
