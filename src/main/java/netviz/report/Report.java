@@ -139,9 +139,11 @@ public final class Report {
                         .append(Html.escape(s.title())).append("</h2>\n").append(ctx.takeHtml()).append("</section>\n");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            String page = page(o, graph, dataset, sections, body.toString(), examples, seconds);
+            String page = page(o, graph, dataset, sections, body.toString(), examples, seconds, timings);
+            removeUnreferenced(tmp.resolve(ReportContext.FIGURES), page);
             Files.writeString(tmp.resolve("index.html"), page, StandardCharsets.UTF_8);
             Files.write(tmp.resolve("style.css"), stylesheet());
+            makeReadable(tmp);
             moveIntoPlace(tmp, out, o.out());
             tmp = null;
             return new Result(out.resolve("index.html"), ctx.figureCount(), seconds, timings);
@@ -282,13 +284,41 @@ public final class Report {
         return out;
     }
 
+    /**
+     * Deletes figure files the page does not show: the batch commands also write one picture per
+     * example beside the contact sheet the page shows (its caption's command writes them again).
+     */
+    private static void removeUnreferenced(Path figures, String page) throws IOException {
+        try (Stream<Path> s = Files.list(figures)) {
+            for (Path p : s.toList()) {
+                String rel = ReportContext.FIGURES + "/" + p.getFileName();
+                if (!page.contains("\"" + Html.escape(rel) + "\"")) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** Folders rwxr-xr-x, files rw-r--r-- (temporary files start private), where the file system has POSIX permissions. */
+    private static void makeReadable(Path root) throws IOException {
+        if (!root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.toList()) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
     static String slug(String s) {
         String t = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
         return t.isEmpty() ? "x" : t;
     }
 
     private static String page(Options o, Graph graph, Dataset dataset, List<ReportSection> sections, String body,
-                               List<ReportContext.Example> examples, double seconds) {
+                               List<ReportContext.Example> examples, double seconds, List<Timing> timings) {
         String model = o.modelShown() != null ? o.modelShown() : o.model().getFileName().toString() + " (bundled)";
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -317,7 +347,12 @@ public final class Report {
             b.append("<li><a href=\"#").append(Html.escape(s.id())).append("\">").append(Html.escape(s.title()))
                     .append("</a></li>\n");
         }
-        b.append("</ol>\n</nav>\n</header>\n<main>\n").append(body).append("</main>\n</body>\n</html>\n");
+        b.append("</ol>\n</nav>\n</header>\n<main>\n").append(body).append("</main>\n<footer>\n<p>Time per section: ");
+        for (int i = 0; i < timings.size(); i++) {
+            Timing t = timings.get(i);
+            b.append(i == 0 ? "" : ", ").append(Html.escape(t.id())).append(String.format(Locale.ROOT, " %.1f s", t.seconds()));
+        }
+        b.append(String.format(Locale.ROOT, "; %.1f s in all.</p>\n</footer>\n</body>\n</html>\n", seconds));
         return b.toString();
     }
 
