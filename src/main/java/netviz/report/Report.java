@@ -52,7 +52,7 @@ public final class Report {
      * @param images the user's extra images (added to the examples)
      * @param out the report folder
      * @param limit the first N dataset images for evaluation and dead filters (0: evaluation on
-     *     all, dead filters on {@link #DEFAULT_SCAN})
+     *     all, dead filters on the first {@link #DEFAULT_SCAN})
      * @param examples how many example images to pick from the dataset (one per class)
      */
     public record Options(Path model, String modelShown, Path data, String dataShown, List<Path> images, Path out,
@@ -69,7 +69,7 @@ public final class Report {
     }
 
     /** Images the dead-filter scan uses when no --limit is given (a subsample, said in the caption). */
-    public static final int DEFAULT_SCAN = 10_000;
+    public static final int DEFAULT_SCAN = 2_000;
 
     /** How long a section took. */
     public record Timing(String id, String title, double seconds) {
