@@ -18,4 +18,12 @@ public interface ReportSection {
      * {@link netviz.NetvizException} when something the user gave cannot be used.
      */
     void render(ReportContext ctx);
+
+    /**
+     * Whether this netviz has what the section needs (e.g. the command its figures come from); a
+     * section that is not available is left out of the report.
+     */
+    default boolean available() {
+        return true;
+    }
 }

@@ -1,15 +1,21 @@
 package netviz.report;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The sections of the report, in page order: the one place to add a section. */
 public final class Sections {
     private Sections() {
     }
 
-    /** Every section, in the order they appear. */
+    /** True when {@code netviz NAME} exists in this build. */
+    static boolean hasCommand(String name) {
+        return netviz.cli.Main.newCommandLine().getSubcommands().containsKey(name);
+    }
+
+    /** Every available section, in the order they appear. */
     public static List<ReportSection> all() {
-        return List.of(
+        return Stream.of(
                 new ModelSection(),
                 new EvaluationSection(),
                 new ParametersSection(),
@@ -20,6 +26,7 @@ public final class Sections {
                 AttributionSection.guidedBackprop(),
                 AttributionSection.smoothGrad(),
                 AttributionSection.integratedGradients(),
-                AttributionSection.gradCam());
+                AttributionSection.gradCam())
+                .filter(ReportSection::available).toList();
     }
 }
