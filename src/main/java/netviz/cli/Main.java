@@ -72,6 +72,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // facets & generator (issue 8)
 
                 // report & web app (issue 9)
+                ReportCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code of a user error: a {@link NetvizException} or a usage error. */
