@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +22,7 @@ import netviz.NetvizException;
 import netviz.engine.Graph;
 import netviz.image.ImageInput;
 import netviz.image.ModelConfig;
+import netviz.data.Labels;
 import netviz.engine.Interpreter;
 import netviz.engine.Tensor;
 import netviz.io.Npy;
@@ -120,10 +120,9 @@ abstract class AttributionCommand implements Runnable {
         check();
         input.require();
         Graph graph = model.graph();
-        List<String> labels = labels(graph);
+        Labels named = labels(graph);
+        List<String> labels = named == null ? null : named.names();
         Target own = ownTarget(graph);
-        Target target = own != null ? own
-                : attribution.target == null ? Target.predicted() : Target.parseClass(attribution.target, labels);
         Outcome outcome;
         Context ctx;
         List<ImageInput> images = input.isImage() ? loadImages(graph) : null;
@@ -134,6 +133,13 @@ abstract class AttributionCommand implements Runnable {
                 throw new netviz.ShapeMismatchException(method() + " needs images (N, C, H, W); the input has shape "
                         + Arrays.toString(s));
             }
+            if (named != null) {
+                String score = ScoreTensor.find(graph);
+                named.checkSize((int) it.tensors(scope, Map.of(it.inputName(), x.get("0:1")), List.of(score)).get(score)
+                        .getShape().size());
+            }
+            Target target = own != null ? own
+                    : attribution.target == null ? Target.predicted() : Target.parseClass(attribution.target, labels);
             ctx = new Context(it, graph, x, x.toFloatArray(), (int) s[0], (int) s[1], (int) s[2], (int) s[3], labels,
                     target, images);
             outcome = compute(ctx);
@@ -257,25 +263,23 @@ abstract class AttributionCommand implements Runnable {
         return String.valueOf(v);
     }
 
-    /** Class names: --labels, else the model's "netviz.labels" metadata, else none. */
-    List<String> labels(Graph graph) {
-        if (attribution.labels != null) {
-            try {
-                List<String> l = new ArrayList<>();
-                for (String line : Files.readAllLines(attribution.labels, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank()) {
-                        l.add(line.strip());
-                    }
-                }
-                if (l.isEmpty()) {
-                    throw new InputFormatException("labels file '" + attribution.labels + "' has no names");
-                }
-                return l;
-            } catch (IOException e) {
-                throw new NetvizException("cannot read labels file '" + attribution.labels + "': " + e.getMessage());
+    /**
+     * Class names: {@code --labels}, else the model's metadata ({@code netviz.labels}), else
+     * ImageNet's for a model declaring 1000 outputs, else none (classes are shown by index).
+     */
+    Labels labels(Graph graph) {
+        int outputs = 0;
+        if (!graph.outputs().isEmpty() && graph.outputs().get(0).hasShape()) {
+            long[] d = graph.outputs().get(0).dims();
+            if (d.length == 2 && d[1] > 0) {
+                outputs = (int) d[1];
             }
         }
-        return ModelConfig.of(graph).labels().orElse(null);
+        ModelConfig config = ModelConfig.of(graph);
+        if (attribution.labels == null && config.labels().isEmpty() && outputs != 1000) {
+            return null;
+        }
+        return Labels.forModel(attribution.labels, config, outputs);
     }
 
     /** A progress bar on the terminal (none when output is not a terminal); close it when done. */

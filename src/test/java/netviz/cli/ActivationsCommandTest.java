@@ -105,4 +105,28 @@ class ActivationsCommandTest {
         assertEquals(2, noInput.code());
         assertTrue(!Files.exists(dir.resolve("b.png")));
     }
+
+    @Test
+    void anImageFileIsPreprocessedForTheModelAndShown() throws Exception {
+        Graph graph = ModelZoo.alexnet(13, 1).graph();
+        Path model = dir.resolve("alexnet.onnx");
+        OnnxWriter.write(graph, model);
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(90, 80, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 80; y++) {
+            for (int x = 0; x < 90; x++) {
+                img.setRGB(x, y, (x * 255 / 90) << 16 | (y * 255 / 80) << 8 | 128);
+            }
+        }
+        Path picture = dir.resolve("p.png");
+        Png.write(img, picture);
+        Path png = dir.resolve("act.png");
+        Cli.Result r = Cli.run("activations", "-m", model.toString(), "--image", picture.toString(), "--preset", "imagenet",
+                "--size", "67", "--crop", "67", "--layer", DeadFilters.convActivations(graph).get(0), "--count", "4",
+                "--out", png.toString(), "--json");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = OutputOptions.mapper().readTree(r.out());
+        assertEquals("[1,16,16,16]", j.get("layers").get(0).get("shape").toString());
+        assertEquals(4, j.get("layers").get(0).get("channels").size());
+        assertTrue(Png.read(png).getWidth() > 67 * 2, "input and maps are drawn");
+    }
 }

@@ -105,6 +105,21 @@ class AttributionCommandsTest {
     }
 
     @Test
+    void labelsFromAFile() throws Exception {
+        Path names = dir.resolve("names.txt");
+        Files.writeString(names, "cat\ndog\nhot dog\n");
+        Cli.Result res = run("saliency", "--input", one.toString(), "--labels", names.toString(), "--target", "hot_dog",
+                "--out", dir.resolve("l.png").toString());
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.out().startsWith("saliency of class 2 hot dog"), res.out());
+        Files.writeString(names, "cat\ndog\n");
+        Cli.Result bad = run("saliency", "--input", one.toString(), "--labels", names.toString(),
+                "--out", dir.resolve("l.png").toString());
+        assertEquals(2, bad.code(), bad.toString());
+        assertTrue(bad.err().contains("has 2 class names but the model has"), bad.err());
+    }
+
+    @Test
     void batchGivesOneFilePerImageAndAContactSheet() throws Exception {
         Path out = dir.resolve("b.png");
         Path r = dir.resolve("b.npy");

@@ -148,6 +148,46 @@ class ActivationMapsTest {
     }
 
     @Test
+    void zooResNetMapsEqualTheTappedTensors() {
+        netviz.zoo.ModelZoo.ZooModel z = netviz.zoo.ModelZoo.resnetV1(13, 1);
+        Graph g = z.graph();
+        List<String> convs = DeadFilters.convActivations(g);
+        assertTrue(convs.size() >= 4);
+        try (Interpreter it = Interpreter.of(g); NDManager m = it.newScope()) {
+            long[] in = z.inputShape().clone();
+            in[0] = 1;
+            int n = 1;
+            for (long d : in) {
+                n *= (int) d;
+            }
+            NDArray x = m.create(gaussian(new Random(2), n, 1), new Shape(in));
+            List<ActivationMaps.LayerMaps> maps = ActivationMaps.compute(it, x, convs,
+                    ActivationMaps.Options.defaults().withCount(5).withOrder(ActivationMaps.Order.MAX));
+            Values v = it.forward(m, x, convs.toArray(new String[0]));
+            for (int i = 0; i < convs.size(); i++) {
+                ActivationMaps.LayerMaps lm = maps.get(i);
+                float[] t = v.get(convs.get(i)).toFloatArray();
+                assertArrayEquals(t, lm.all());
+                int plane = lm.height() * lm.width();
+                for (int k = 0; k < lm.channels().length; k++) {
+                    int c = lm.channels()[k];
+                    assertArrayEquals(java.util.Arrays.copyOfRange(t, c * plane, (c + 1) * plane), lm.maps()[k]);
+                    for (int other = 0; other < lm.channelCount(); other++) {
+                        boolean kept = false;
+                        for (int kk : lm.channels()) {
+                            kept |= kk == other;
+                        }
+                        if (!kept) {
+                            assertTrue(lm.max()[other] <= lm.max()[lm.channels()[lm.channels().length - 1]],
+                                    "a dropped channel is not stronger than a kept one");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void bundledModelMapsEqualTheTappedTensors() {
         Path model = Path.of("models/fashion-mnist-cnn.onnx");
         Assumptions.assumeTrue(Files.isRegularFile(model), "the bundled model is not built yet");
