@@ -57,7 +57,7 @@ public final class InfoCommand implements Runnable {
     private void print(PrintWriter out, Summary s) {
         out.println("model     " + model.path() + (s.graphName().isEmpty() ? "" : "  (graph '" + s.graphName() + "')"));
         List<String> ops = new ArrayList<>();
-        s.opsets().forEach((d, v) -> ops.add((d.isEmpty() ? "ai.onnx" : d) + " " + v));
+        s.opsets().forEach((d, v) -> ops.add(d + " " + v));
         out.println("opsets    " + String.join(", ", ops));
         for (Port p : s.inputs()) {
             out.println("input     " + p.name() + "  " + (p.type() == null ? "" : p.type() + " ") + p.shape());

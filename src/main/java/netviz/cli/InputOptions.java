@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import netviz.NetvizException;
 import netviz.engine.Graph;
 import netviz.engine.Tensor;
+import netviz.image.ImageInput;
+import netviz.image.Preprocessing;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,24 +34,8 @@ public final class InputOptions {
             description = "Input tensor: a NumPy float32 array (N,C,H,W) or (C,H,W), fed as it is.")
     Path npy;
 
-    @Option(names = "--preset", paramLabel = "NAME",
-            description = "Preprocessing preset when the model records none: imagenet, fashion-mnist, none.")
-    String preset;
-
-    @Option(names = "--size", paramLabel = "PX", description = "Resize the shorter side of the image to PX pixels.")
-    Integer size;
-
-    @Option(names = "--crop", paramLabel = "PX", description = "Centre-crop a PX×PX square after resizing.")
-    Integer crop;
-
-    @Option(names = "--mean", split = ",", paramLabel = "M", description = "Per-channel mean to subtract (after scaling to [0,1]).")
-    float[] mean;
-
-    @Option(names = "--std", split = ",", paramLabel = "S", description = "Per-channel standard deviation to divide by.")
-    float[] std;
-
-    @Option(names = "--channels", paramLabel = "C", description = "Number of channels: 1 (grayscale) or 3 (RGB).")
-    Integer channels;
+    @Mixin
+    PreprocessingOptions preprocessing = new PreprocessingOptions();
 
     public InputOptions() {
     }
@@ -67,12 +54,16 @@ public final class InputOptions {
         return o;
     }
 
-    /** The preprocessing flags given on the command line (null fields: not given). */
+    /**
+     * The preprocessing flags as given on the command line (null fields: not given). To know what
+     * will actually be applied (metadata and presets included), use {@link #preprocessing(Graph)}.
+     */
     public record Flags(String preset, Integer size, Integer crop, float[] mean, float[] std, Integer channels) {
     }
 
     public Flags flags() {
-        return new Flags(preset, size, crop, mean, std, channels);
+        PreprocessingOptions p = preprocessing;
+        return new Flags(p.preset, p.size, p.crop, p.mean, p.std, p.channels);
     }
 
     /** True when {@code --image} or {@code --input} was given. */
@@ -101,13 +92,31 @@ public final class InputOptions {
         return image != null ? image : npy;
     }
 
+    /** The preprocessing for {@code graph} (see {@link PreprocessingOptions#resolve}). */
+    public Preprocessing preprocessing(Graph graph) {
+        return preprocessing.resolve(graph);
+    }
+
+    /**
+     * The {@code --image} decoded and preprocessed for {@code graph}, with its original and the
+     * geometry that maps results back onto it (for overlays); a {@link NetvizException} when the
+     * input is a {@code --input} array instead.
+     */
+    public ImageInput imageInput(Graph graph) {
+        require();
+        if (image == null) {
+            throw new NetvizException("this needs an image (--image); --input '" + npy + "' is a raw array");
+        }
+        return ImageInput.load(image, preprocessing(graph));
+    }
+
     /**
      * The input as a float32 tensor with a batch axis (N,C,H,W for an image model), preprocessed
      * for {@code graph} when it is an image.
      */
     public Tensor tensor(Graph graph) {
         require();
-        Tensor t = npy != null ? Inputs.readNpy(npy) : Inputs.readImage(image, graph, flags());
+        Tensor t = npy != null ? Inputs.readNpy(npy) : imageInput(graph).tensor().toTensor();
         return Inputs.batched(t, path(), graph);
     }
 

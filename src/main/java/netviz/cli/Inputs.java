@@ -2,7 +2,6 @@ package netviz.cli;
 
 import java.nio.file.Path;
 import netviz.InputFormatException;
-import netviz.NetvizException;
 import netviz.io.Npy;
 import netviz.ShapeMismatchException;
 import netviz.engine.Graph;
@@ -26,9 +25,6 @@ final class Inputs {
         return Tensor.ofFloats(t.shape(), t.toFloatArray());
     }
 
-    static Tensor readImage(Path file, Graph graph, InputOptions.Flags flags) {
-        throw new NetvizException("cannot read '" + file + "': image input needs netviz.image, which this build lacks");
-    }
 
     /**
      * Adds the batch axis when the array lacks it: (C,H,W) becomes (1,C,H,W) for a model whose input

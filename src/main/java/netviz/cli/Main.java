@@ -45,21 +45,34 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 // foundation (issue 2, 3)
                 InfoCommand.class,
                 ForwardCommand.class,
+                ClassifyCommand.class,
+                EvaluateCommand.class,
 
                 // training (issue 3)
                 TrainCommand.class,
 
                 // filters & activations (issue 4)
+                FiltersCommand.class,
+                ActivationsCommand.class,
+                DeadFiltersCommand.class,
 
                 // attribution (issue 5)
+                OcclusionCommand.class,
+                SaliencyCommand.class,
+                GuidedBackpropCommand.class,
+                IntegratedGradientsCommand.class,
+                GradCamCommand.class,
 
                 // feature space (issue 6)
+                NeighborsCommand.class,
+                EmbedCommand.class,
 
                 // neurons (issue 7)
 
                 // facets & generator (issue 8)
 
                 // report & web app (issue 9)
+                ReportCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code of a user error: a {@link NetvizException} or a usage error. */
@@ -82,13 +95,41 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        CommandLine cl = newCommandLine();
+        int code = execute(cl, args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
+    }
+
+    /**
+     * {@code cl.execute(args)}, also turning errors that picocli lets through (out of memory, stack
+     * overflow) into one line and exit code {@value #EXIT_INTERNAL_ERROR}.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("netviz: error: out of memory (" + oneLine(e.getMessage())
+                    + "); give the JVM more with JAVA_OPTS=-Xmx8g, or use smaller inputs or batches");
+            return EXIT_INTERNAL_ERROR;
+        } catch (Throwable e) {
+            cl.getErr().println("netviz: internal error: " + e.getClass().getName()
+                    + (e.getMessage() == null ? "" : ": " + oneLine(e.getMessage())));
+            if (java.util.Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace(cl.getErr());
+            }
+            return EXIT_INTERNAL_ERROR;
+        } finally {
+            cl.getErr().flush();
+        }
     }
 
     /** The configured command line: subcommands, error handlers, exit codes. Tests run commands through it. */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         cl.setExitCodeExceptionMapper(t -> findUserError(t) != null ? EXIT_USER_ERROR : EXIT_INTERNAL_ERROR);
@@ -104,7 +145,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         try {
-            return cl.execute(args);
+            return execute(cl, args);
         } finally {
             out.flush();
             err.flush();

@@ -26,8 +26,11 @@ import netviz.ShapeMismatchException;
  * gives.
  *
  * <p><b>Parameters</b> of a node: the number of elements of the floating-point initializers it
- * reads (weights, biases, batch-norm statistics); an initializer that several nodes share is
- * counted at its first reader only, so the per-node counts add up to the model total.
+ * reads (weights, biases, batch-norm scale and shift); an initializer that several nodes share is
+ * counted at its first reader only, so the per-node counts add up to the model total. As in
+ * PyTorch's count, BatchNormalization's running mean and variance are statistics, not parameters,
+ * and integer initializers (shapes, indices) are not parameters either; so a torchvision ResNet-18
+ * export counts 11,689,512.
  *
  * <p><b>Multiply-adds</b> (MACs), for the measured input size, counting the products of the
  * linear layers and nothing else (bias additions, activations, pooling and normalisation are
@@ -66,6 +69,7 @@ public final class ModelSummary {
      * @param inputShapes the concrete input shape per graph input that shapes were measured with
      * @param shapesMeasured false when the model could not be run (see {@code shapeProblem})
      * @param shapeProblem why shapes are missing, or null
+     * @param opsets opset version per operator domain ("ai.onnx" for the default domain)
      * @param operators how many nodes use each operator, most used first
      */
     public record Summary(String graphName, Map<String, Integer> opsets, Map<String, String> metadata,
@@ -138,6 +142,14 @@ public final class ModelSummary {
                     throw e;
                 }
                 problem = e.getMessage();
+            } catch (RuntimeException e) {
+                // the engine refused the shapes (e.g. a kernel larger than the padded input)
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+                String msg = "the model cannot run on input shape " + describe(shapes) + ": " + why;
+                if (inputShape != null) {
+                    throw new ShapeMismatchException(msg);
+                }
+                problem = msg;
             }
         }
         for (Map.Entry<String, Tensor> e : graph.initializers().entrySet()) {
@@ -153,7 +165,11 @@ public final class ModelSummary {
         for (int i = 0; i < nodes.size(); i++) {
             Node n = nodes.get(i);
             long params = 0;
-            for (String x : n.inputs()) {
+            for (int j = 0; j < n.inputs().size(); j++) {
+                String x = n.inputs().get(j);
+                if (isStatistic(n, j)) {
+                    continue;
+                }
                 Tensor init = graph.initializers().get(x);
                 if (init != null && init.type().isFloatingPoint() && counted.add(x)) {
                     params += init.size();
@@ -181,8 +197,22 @@ public final class ModelSummary {
         operators.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .forEach(e -> sortedOps.put(e.getKey(), e.getValue()));
-        return new Summary(graph.name(), graph.opsets(), graph.metadata(), ports(graph.inputs()),
+        Map<String, Integer> opsets = new LinkedHashMap<>();
+        graph.opsets().forEach((d, v) -> opsets.put(d.isEmpty() ? "ai.onnx" : d, v));
+        return new Summary(graph.name(), opsets, graph.metadata(), ports(graph.inputs()),
                 ports(graph.outputs()), shapes, ok, problem, layers, sortedOps, totalParams, totalMacs);
+    }
+
+    /** BatchNormalization's running mean and variance (inputs 3 and 4) are statistics, not parameters. */
+    static boolean isStatistic(Node n, int input) {
+        return n.opType().equals("BatchNormalization") && (input == 3 || input == 4)
+                && (n.domain().isEmpty() || n.domain().equals("ai.onnx"));
+    }
+
+    private static String describe(Map<String, long[]> shapes) {
+        return shapes.size() == 1 ? Arrays.toString(shapes.values().iterator().next())
+                : shapes.entrySet().stream().map(e -> e.getKey() + " " + Arrays.toString(e.getValue()))
+                        .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static List<Port> ports(List<ValueInfo> infos) {

@@ -106,6 +106,25 @@ public final class Npy {
         return FloatArray.of(read(file));
     }
 
+    /**
+     * Reads a model input: a .npy array of shape (N, C, H, W), or (C, H, W) which gets a batch axis of 1,
+     * converted to float whatever its element type.
+     *
+     * @throws netviz.ShapeMismatchException for any other rank, saying the shapes accepted
+     */
+    public static FloatArray readBatch(Path file) {
+        FloatArray a = readFloats(file);
+        if (a.rank() == 3) {
+            long[] s = a.shape();
+            return a.reshape(1, s[0], s[1], s[2]);
+        }
+        if (a.rank() != 4) {
+            throw new netviz.ShapeMismatchException(".npy input '" + file + "' has shape " + Arrays.toString(a.shape())
+                    + "; a model input is (N, C, H, W) or (C, H, W)");
+        }
+        return a;
+    }
+
     /** Parses .npy bytes held in memory; {@code name} is used in error messages. */
     public static Tensor fromBytes(byte[] bytes, String name) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -426,6 +445,11 @@ public final class Npy {
     /** Writes float32 values of the given shape as a .npy file. */
     public static void write(Path file, float[] data, long... shape) {
         write(file, Tensor.ofFloats(shape, data));
+    }
+
+    /** Writes an NDArray (copied to the heap) as a .npy file of its element type. */
+    public static void write(Path file, ai.djl.ndarray.NDArray array) {
+        write(file, Tensor.of(array));
     }
 
     /** Writes a float array as a .npy float32 file. */

@@ -99,7 +99,7 @@ public final class ActivationFigure {
             if (m.notes() != null && m.notes()[i] != null) {
                 labels.add(m.notes()[i]);
             } else if (shared == null) {
-                labels.add(r.toString());
+                labels.add(Ticks.format(r.lo(), 2) + " – " + Ticks.format(r.hi(), 2));
             }
             tiles.add(new TileGrid.Tile(Images.colorize(m.maps()[i], m.height(), m.width(), r, o.colormap()),
                     m.channels()[i], labels));

@@ -99,6 +99,14 @@ public final class Canvas {
         return textWidth(f, ell) <= maxWidth ? ell : "";
     }
 
+    /** A crisp one-pixel frame just inside the rectangle (x, y, w, h), in the current colour. */
+    public static void frame(Graphics2D g, int x, int y, int w, int h) {
+        g.fillRect(x, y, w, 1);
+        g.fillRect(x, y + h - 1, w, 1);
+        g.fillRect(x, y, 1, h);
+        g.fillRect(x + w - 1, y, 1, h);
+    }
+
     /** Draws {@code s} horizontally centred on {@code cx} with its top at {@code top}. */
     public static void drawCentered(Graphics2D g, String s, double cx, int top) {
         FontMetrics m = g.getFontMetrics();

@@ -108,7 +108,7 @@ public final class Charts {
         for (long c : h.highlighted()) {
             anyHighlight |= c > 0;
         }
-        String legend = anyHighlight ? h.highlightLabel() : null;
+        String legend = h.highlightLabel();
         Plot p = new Plot(s, max, h.lo(), h.hi(), true, legend);
         Graphics2D g = p.g;
         List<Figure.Region> regions = new ArrayList<>();
@@ -132,7 +132,7 @@ public final class Charts {
                     + (i == h.bins() - 1 ? "]" : ")") + ": " + h.counts()[i], new Rectangle(x0, top, barW, p.py + p.ph - top)));
         }
         p.axes();
-        if (legend != null) {
+        if (legend != null && anyHighlight) {
             p.legend(legend, Canvas.ALERT);
         }
         g.dispose();

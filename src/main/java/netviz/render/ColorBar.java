@@ -51,7 +51,7 @@ public final class ColorBar {
             g.fillRect(barX, y0 + y, THICKNESS, 1);
         }
         g.setColor(Canvas.MUTED);
-        g.drawRect(barX, y0, THICKNESS - 1, length - 1);
+        Canvas.frame(g, barX, y0, THICKNESS, length);
         g.setColor(Canvas.INK);
         for (double t : ticks) {
             double y = y0 + (1 - position(range, t)) * (length - 1);
@@ -85,7 +85,7 @@ public final class ColorBar {
             g.fillRect(x0 + x, 0, 1, THICKNESS);
         }
         g.setColor(Canvas.MUTED);
-        g.drawRect(x0, 0, length - 1, THICKNESS - 1);
+        Canvas.frame(g, x0, 0, length, THICKNESS);
         g.setColor(Canvas.INK);
         for (double t : ticks) {
             double x = x0 + position(range, t) * (length - 1);

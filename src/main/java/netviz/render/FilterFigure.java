@@ -128,7 +128,7 @@ public final class FilterFigure {
         }
         int tileTarget = o.tileSize();
         if (channels <= 4 && channels > 1 && !rgb && o.filter() < 0) {
-            tileTarget = Math.max(8, o.tileSize() / channels * channels);
+            tileTarget = o.tileSize() * channels;
         }
         Figure grid = TileGrid.render(tiles, TileGrid.Options.defaults().withTileSize(tileTarget));
         Figure body = grid;

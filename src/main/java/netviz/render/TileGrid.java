@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Small images in a grid, each enlarged by the same integer nearest-neighbour factor (so every
  * value stays a crisp square), framed by a thin line, with up to a few lines of label text under
- * it (an index, a class name, a value), cut with an ellipsis rather than overlapping the next
- * tile. The grid shape comes from {@link GridShape#forCount} unless fixed. The returned
+ * it (an index, a class name, a value); a cell widens for its labels up to twice the tile's width,
+ * and longer labels are cut with an ellipsis rather than overlapping the next tile. The grid shape comes from {@link GridShape#forCount} unless fixed. The returned
  * {@link Figure} has one region per tile: the rectangle of the enlarged tile image.
  */
 public final class TileGrid {
@@ -87,7 +87,14 @@ public final class TileGrid {
         Font font = Canvas.font(o.fontSize());
         int lh = Canvas.lineHeight(font);
         int frame = 1;
-        int cellW = Math.max(maxW * factor + 2 * frame, 24);
+        int labelW = 0;
+        for (Tile t : tiles) {
+            for (String l : t.labels()) {
+                labelW = Math.max(labelW, Canvas.textWidth(font, l) + 4);
+            }
+        }
+        int tileW = maxW * factor + 2 * frame;
+        int cellW = Math.max(Math.max(tileW, 24), Math.min(labelW, 2 * tileW));
         int labelTop = 3;
         int cellH = maxH * factor + 2 * frame + (lines > 0 ? labelTop + lines * lh : 0);
         int width = shape.columns() * cellW + (shape.columns() - 1) * o.gap();

@@ -133,6 +133,19 @@ class NpyTest {
     }
 
     @Test
+    void modelInputsAreRank4() {
+        Path chw = tmp.resolve("chw.npy");
+        Npy.write(chw, new float[12], 3, 2, 2);
+        assertArrayEquals(new long[] {1, 3, 2, 2}, Npy.readBatch(chw).shape());
+        Path u8 = tmp.resolve("nchw.npy");
+        Npy.write(u8, new Tensor(ElementType.UINT8, new long[] {2, 1, 1, 2}, ByteBuffer.wrap(new byte[] {1, 2, 3, (byte) 255})));
+        assertArrayEquals(new float[] {1, 2, 3, 255}, Npy.readBatch(u8).data());
+        netviz.ShapeMismatchException e = assertThrows(netviz.ShapeMismatchException.class,
+                () -> Npy.readBatch(fixture("f4_2x3.npy")));
+        assertTrue(e.getMessage().contains("(N, C, H, W) or (C, H, W)"), e.getMessage());
+    }
+
+    @Test
     void headerLongerThan64KiBUsesVersion2() {
         long[] shape = new long[30000];
         Arrays.fill(shape, 1);

@@ -1,6 +1,7 @@
 package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
+import java.util.Arrays;
 import netviz.engine.Node;
 import netviz.engine.Tensor;
 
@@ -28,7 +29,7 @@ final class ConstantOfShape implements Op {
         long[] shape = OpSupport.longs(in[0]);
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("negative dimension in shape " + java.util.Arrays.toString(shape));
+                throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
         }
         NDArray one = OpSupport.toFloatType(value.toNDArray(ctx.manager(), ctx.floatType()), ctx.floatType());

@@ -2,7 +2,6 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import netviz.ShapeMismatchException;
 import netviz.engine.Node;
 
 /**
@@ -34,11 +33,11 @@ final class Conv implements Op {
         long[] ws = w.getShape().getShape();
         long[] xs = x.getShape().getShape();
         if (ws.length != xs.length || xs.length < 3) {
-            throw new ShapeMismatchException("Conv: input shape " + x.getShape() + " and weight shape " + w.getShape()
+            throw new IllegalArgumentException("input shape " + x.getShape() + " and weight shape " + w.getShape()
                     + " must both be (N, C, D1, …) and (M, C/group, k1, …) of the same rank");
         }
         if (ws[1] * group != xs[1] || ws[0] % group != 0) {
-            throw new ShapeMismatchException("Conv: input has " + xs[1] + " channels but the weight " + w.getShape()
+            throw new IllegalArgumentException("input has " + xs[1] + " channels but the weight " + w.getShape()
                     + " with group=" + group + " expects " + ws[1] * group
                     + " (and M divisible by group)");
         }

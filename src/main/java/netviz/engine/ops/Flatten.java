@@ -1,7 +1,6 @@
 package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
-import netviz.ShapeMismatchException;
 import netviz.engine.Node;
 
 /**
@@ -21,7 +20,7 @@ final class Flatten implements Op {
         long[] s = x.getShape().getShape();
         long a = axis < 0 ? axis + s.length : axis;
         if (a < 0 || a > s.length) {
-            throw new ShapeMismatchException("Flatten: axis " + axis + " is out of range for shape " + x.getShape());
+            throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + x.getShape());
         }
         long outer = 1;
         long inner = 1;

@@ -1,7 +1,6 @@
 package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
-import netviz.ShapeMismatchException;
 import netviz.engine.Node;
 
 /**
@@ -32,7 +31,7 @@ final class Gemm implements Op {
         NDArray b = in[1];
         NDArray c = in.length > 2 ? in[2] : null;
         if (a.getShape().dimension() != 2 || b.getShape().dimension() != 2) {
-            throw new ShapeMismatchException("Gemm: A " + a.getShape() + " and B " + b.getShape() + " must be matrices");
+            throw new IllegalArgumentException("A " + a.getShape() + " and B " + b.getShape() + " must be matrices");
         }
         long n = transB ? b.getShape().get(0) : b.getShape().get(1);
         if (!transA && transB && alpha == 1f && beta == 1f && c != null && c.getShape().size() == n

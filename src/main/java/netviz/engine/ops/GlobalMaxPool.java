@@ -2,7 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import netviz.ShapeMismatchException;
+import java.util.Arrays;
 import netviz.engine.Node;
 
 /**
@@ -17,7 +17,7 @@ final class GlobalMaxPool implements Op {
     static NDArray flatSpatial(NDArray x) {
         long[] s = x.getShape().getShape();
         if (s.length < 3) {
-            throw new ShapeMismatchException("expected (N, C, D1, …), got shape " + x.getShape());
+            throw new IllegalArgumentException("expected (N, C, D1, …), got shape " + x.getShape());
         }
         return x.reshape(s[0], s[1], -1);
     }
@@ -26,7 +26,7 @@ final class GlobalMaxPool implements Op {
     static Shape keptShape(NDArray x) {
         long[] s = x.getShape().getShape();
         long[] k = new long[s.length];
-        java.util.Arrays.fill(k, 1);
+        Arrays.fill(k, 1);
         k[0] = s[0];
         k[1] = s[1];
         return new Shape(k);

@@ -6,7 +6,7 @@ import netviz.engine.Node;
 /**
  * PRelu: y = x for x >= 0, slope * x otherwise, with slope broadcast to x (unidirectional
  * broadcasting from opset 7; a per-channel slope of shape (C,1,1) is the usual case). Composed as
- * max(x, 0) + slope * min(x, 0) because DJL's prelu is not implemented on PyTorch; differentiable
+ * max(x, 0) + slope * min(x, 0) because DJL's prelu throws on the PyTorch engine; differentiable
  * in x and in slope.
  */
 final class PRelu implements Op {

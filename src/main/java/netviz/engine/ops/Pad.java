@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import netviz.ShapeMismatchException;
 import netviz.engine.Node;
@@ -134,23 +133,11 @@ final class Pad implements Op {
     }
 
     private static NDArray constant(NDArray x, long[] begin, long[] end, double value) {
-        int r = begin.length;
-        boolean any = false;
-        for (int i = 0; i < r; i++) {
-            any |= begin[i] != 0 || end[i] != 0;
-        }
-        if (!any) {
-            return x;
-        }
-        long[] p = new long[2 * r];
-        for (int i = 0; i < r; i++) {
-            p[2 * i] = begin[r - 1 - i];
-            p[2 * i + 1] = end[r - 1 - i];
-        }
         if (x.getDataType() == DataType.BOOLEAN) {
-            return x.toType(DataType.INT32, false).pad(new Shape(p), value).toType(DataType.BOOLEAN, false);
+            return Windows.padSpatial(x.toType(DataType.INT32, false), begin, end, value)
+                    .toType(DataType.BOOLEAN, false);
         }
-        return x.pad(new Shape(p), value);
+        return Windows.padSpatial(x, begin, end, value);
     }
 
     private NDArray slice(NDArray y, int axis, long from, long to) {

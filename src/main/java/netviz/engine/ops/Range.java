@@ -11,6 +11,9 @@ import netviz.engine.Node;
  * differentiable in its inputs (they are shape arithmetic). Opsets 11-22.
  */
 final class Range implements Op {
+    /** Largest output netviz builds (a Java array holds it before it becomes a tensor). */
+    static final int MAX_ELEMENTS = 1 << 28;
+
     Range(Node node, int opset) {
     }
 
@@ -24,7 +27,12 @@ final class Range implements Op {
             if (delta == 0) {
                 throw new IllegalArgumentException("Range delta must not be 0");
             }
-            int n = (int) Math.max(Math.ceil((limit - start) / delta), 0);
+            double count = Math.max(Math.ceil((limit - start) / delta), 0);
+            if (!(count <= MAX_ELEMENTS)) {
+                throw new IllegalArgumentException("Range(" + start + ", " + limit + ", " + delta + ") would have "
+                        + count + " elements; at most " + MAX_ELEMENTS + " are supported");
+            }
+            int n = (int) count;
             double[] v = new double[n];
             for (int i = 0; i < n; i++) {
                 v[i] = start + i * delta;
@@ -37,8 +45,14 @@ final class Range implements Op {
         if (delta == 0) {
             throw new IllegalArgumentException("Range delta must not be 0");
         }
-        long n = Math.max(Math.floorDiv(limit - start + delta + (delta > 0 ? -1 : 1), delta), 0);
-        long[] v = new long[Math.toIntExact(n)];
+        double approx = Math.ceil(((double) limit - start) / delta);
+        long n = approx > MAX_ELEMENTS ? Long.MAX_VALUE
+                : Math.max(Math.floorDiv(Math.addExact(Math.subtractExact(limit, start), delta + (delta > 0 ? -1 : 1)), delta), 0);
+        if (n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("Range(" + start + ", " + limit + ", " + delta + ") would have more than "
+                    + MAX_ELEMENTS + " elements");
+        }
+        long[] v = new long[(int) n];
         for (int i = 0; i < v.length; i++) {
             v[i] = start + i * delta;
         }

@@ -2,13 +2,16 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.Arrays;
+import java.util.stream.IntStream;
 import netviz.engine.Node;
 
 /**
  * Slice: NumPy-style {@code x[starts:ends:steps]} along {@code axes} (default: the first
  * len(starts) axes). Negative starts/ends count from the end and are then clamped as NumPy does
  * ([0, n] for positive steps, [-1, n-1] for negative ones), so INT64 extremes mean "to the end".
- * Negative steps run backwards (implemented as a flip followed by a positive-step slice). Starts,
+ * Negative steps run backwards (implemented as a flip followed by a positive-step slice); steps
+ * larger than the axis are capped (PyTorch's strides would overflow). Starts,
  * ends and axes are attributes before opset 10 and inputs (with optional steps) from 10.
  * Differentiable in the data. Opsets 1-22.
  */
@@ -56,7 +59,7 @@ final class Slice implements Op {
         long[] lo = new long[r];
         long[] hi = dims.clone();
         long[] st = new long[r];
-        java.util.Arrays.fill(st, 1);
+        Arrays.fill(st, 1);
         boolean[] flip = new boolean[r];
         boolean any = false;
         for (int i = 0; i < k; i++) {
@@ -73,17 +76,17 @@ final class Slice implements Op {
                 e = clamp(e, 0, n);
                 lo[a] = s;
                 hi[a] = Math.max(s, e);
-                st[a] = step;
+                st[a] = Math.min(step, Math.max(n, 1)); // a step beyond the axis picks one element either way
             } else {
                 s = clamp(s, -1, n - 1);
                 e = clamp(e, -1, n - 1);
                 // elements s, s+step, ... > e; in flipped coordinates i' = n-1-i with step -step
-                long count = s > e ? (s - e + (-step) - 1) / (-step) : 0;
+                long count = s > e ? (s - e - 1) / -step + 1 : 0; // ceil((s - e) / -step) without overflow
                 long fs = n - 1 - s;
                 flip[a] = true;
                 lo[a] = count == 0 ? 0 : fs;
                 hi[a] = count == 0 ? 0 : fs + (count - 1) * (-step) + 1;
-                st[a] = -step;
+                st[a] = Math.min(-step, Math.max(n, 1));
             }
             any = true;
         }
@@ -91,7 +94,7 @@ final class Slice implements Op {
             return new NDArray[] {x};
         }
         NDArray y = x;
-        int[] flipAxes = java.util.stream.IntStream.range(0, r).filter(d -> flip[d]).toArray();
+        int[] flipAxes = IntStream.range(0, r).filter(d -> flip[d]).toArray();
         if (flipAxes.length > 0) {
             y = y.flip(flipAxes);
         }

@@ -1,7 +1,6 @@
 package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
-import netviz.ShapeMismatchException;
 import netviz.engine.Node;
 
 /**
@@ -31,7 +30,7 @@ class Softmax implements Op {
         int r = s.length;
         long a = axis < 0 ? axis + r : axis;
         if (a < 0 || (a >= r && !(coerce2d && a == r)) || r == 0) {
-            throw new ShapeMismatchException(getClass().getSimpleName() + ": axis " + axis
+            throw new IllegalArgumentException("axis " + axis
                     + " is out of range for shape " + x.getShape());
         }
         if (!coerce2d || a == r - 1) {

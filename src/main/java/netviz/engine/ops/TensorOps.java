@@ -10,8 +10,8 @@ final class TensorOps {
     }
 
     static void register(OpRegistry r) {
-        r.add("Shape", 1, 14, Shape::new);
-        r.add("Shape", 15, 22, Shape::new, "start/end attributes");
+        r.add("Shape", 1, 14, ShapeOp::new);
+        r.add("Shape", 15, 22, ShapeOp::new, "start/end attributes");
         r.add("Size", 1, 22, Size::new);
         r.add("Gather", 1, 22, Gather::new, "negative indices; out-of-range indices are an error");
         r.add("Unsqueeze", 1, 12, Unsqueeze::new, "axes attribute");

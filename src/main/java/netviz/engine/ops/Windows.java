@@ -2,9 +2,13 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Sliding-window kernels shared by the pooling operators, built from DJL's fused pooling where it
@@ -15,23 +19,41 @@ final class Windows {
     private Windows() {
     }
 
-    /** Pads the last {@code begin.length} axes of x (negative values crop) with a constant. */
+    /**
+     * Pads the last {@code begin.length} axes of x with a constant; negative amounts crop. (DJL's
+     * {@code pad} takes a Shape, which cannot hold negative values, so crops are slices.)
+     */
     static NDArray padSpatial(NDArray x, long[] begin, long[] end, double value) {
-        boolean any = false;
-        for (int i = 0; i < begin.length; i++) {
-            any |= begin[i] != 0 || end[i] != 0;
-        }
-        if (!any) {
-            return x;
-        }
         int r = begin.length;
-        long[] p = new long[2 * r];
+        int lead = x.getShape().dimension() - r;
+        boolean crop = false;
+        boolean pad = false;
         for (int i = 0; i < r; i++) {
-            // PyTorch order: last axis first, (begin, end) pairs
-            p[2 * i] = begin[r - 1 - i];
-            p[2 * i + 1] = end[r - 1 - i];
+            crop |= begin[i] < 0 || end[i] < 0;
+            pad |= begin[i] > 0 || end[i] > 0;
         }
-        return x.pad(new Shape(p), value);
+        NDArray y = x;
+        if (crop) {
+            NDIndex idx = new NDIndex();
+            if (lead > 0) {
+                idx.addAllDim(lead);
+            }
+            for (int i = 0; i < r; i++) {
+                long n = x.getShape().get(lead + i);
+                idx.addSliceDim(Math.max(0, -begin[i]), n - Math.max(0, -end[i]));
+            }
+            y = y.get(idx);
+        }
+        if (pad) {
+            long[] p = new long[2 * r];
+            for (int i = 0; i < r; i++) {
+                // PyTorch order: last axis first, (begin, end) pairs
+                p[2 * i] = Math.max(0, begin[r - 1 - i]);
+                p[2 * i + 1] = Math.max(0, end[r - 1 - i]);
+            }
+            y = y.pad(new Shape(p), value);
+        }
+        return y;
     }
 
     /** The value that max pooling pads with: -inf, or the type's minimum for integers. */
@@ -103,16 +125,16 @@ final class Windows {
             acc *= in[i];
         }
         long plane = acc;
-        var m = x.getManager();
+        NDManager m = x.getManager();
         long nc = shape[0] * shape[1];
         long[] bshape = new long[r + 2];
-        java.util.Arrays.fill(bshape, 1);
+        Arrays.fill(bshape, 1);
         bshape[0] = shape[0];
         bshape[1] = shape[1];
         NDArray base = m.arange(0, (int) nc, 1, DataType.INT64).mul(plane).reshape(new Shape(bshape));
         for (int i = 0; i < r; i++) {
             long[] gs = new long[r + 2];
-            java.util.Arrays.fill(gs, 1);
+            Arrays.fill(gs, 1);
             gs[i + 2] = plan.out()[i];
             NDArray g = m.arange(0, (int) plan.out()[i], 1, DataType.INT64)
                     .mul(plan.strides()[i] * stride[i]).sub(plan.begin()[i] * stride[i]).reshape(new Shape(gs));
@@ -220,9 +242,9 @@ final class Windows {
     // ------------------------------------------------------------------ helpers
 
     /** Every kernel offset, row-major. */
-    static java.util.List<long[]> offsets(WindowGeometry.Plan plan) {
+    static List<long[]> offsets(WindowGeometry.Plan plan) {
         int r = plan.rank();
-        java.util.List<long[]> list = new java.util.ArrayList<>();
+        List<long[]> list = new ArrayList<>();
         long[] o = new long[r];
         while (true) {
             list.add(o.clone());

@@ -64,7 +64,7 @@ public final class GradCam implements Attribution {
                 throw notSpatial(l, shape);
             }
             NDArray dA = g.wrt(l);
-            NDArray alpha = dA.mean(new int[] {2, 3}, true);
+            NDArray alpha = dA.mean(new int[] {3}, true).mean(new int[] {2}, true);
             NDArray cam = a.mul(alpha).sum(new int[] {1}).maximum(0);
             return new Attributions(Inputs.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get());
         }

@@ -3,6 +3,8 @@ package netviz.methods.attribution;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import netviz.OutOfRangeException;
 import netviz.engine.Interpreter;
@@ -83,7 +85,7 @@ public final class NoiseTunnel implements Attribution {
         try (NDManager scope = interpreter.newScope()) {
             String t = target.tensor(interpreter.graph());
             sel = target.select(interpreter.graph(), interpreter.tensors(scope,
-                    java.util.Map.of(interpreter.inputName(), inputs), java.util.List.of(t)).get(t));
+                    Map.of(interpreter.inputName(), inputs), List.of(t)).get(t));
         }
         double[] sigma = new double[n];
         for (int i = 0; i < n; i++) {

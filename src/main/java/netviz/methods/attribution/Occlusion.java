@@ -125,7 +125,6 @@ public final class Occlusion implements Attribution {
         long total = (long) n * positions;
         float[] out = new float[(int) total];
         progress.update(0, total);
-        float[] one = new float[per];
         for (long start = 0; start < total; start += options.batch()) {
             int b = (int) Math.min(options.batch(), total - start);
             float[] batch = new float[b * per];
@@ -134,8 +133,7 @@ public final class Occlusion implements Attribution {
                 int ex = (int) ((start + r) / positions);
                 int p = (int) ((start + r) % positions);
                 rows[r] = ex;
-                System.arraycopy(x, ex * per, one, 0, per);
-                grid.occlude(one, fills[ex], c, p, batch, r * per);
+                grid.occlude(x, ex * per, fills[ex], c, p, batch, r * per);
             }
             try (NDManager scope = interpreter.newScope()) {
                 NDArray xb = Inputs.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());

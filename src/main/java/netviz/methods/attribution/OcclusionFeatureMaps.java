@@ -97,15 +97,13 @@ public final class OcclusionFeatureMaps {
         int positions = grid.positions();
         long total = (long) n * positions;
         float[] out = new float[(int) (total * maps)];
-        float[] one = new float[per];
         progress.update(0, total);
         for (long start = 0; start < total; start += o.batch()) {
             int b = (int) Math.min(o.batch(), total - start);
             float[] batch = new float[b * per];
             for (int r = 0; r < b; r++) {
                 int ex = (int) ((start + r) / positions);
-                System.arraycopy(x, ex * per, one, 0, per);
-                grid.occlude(one, fills[ex], c, (int) ((start + r) % positions), batch, r * per);
+                grid.occlude(x, ex * per, fills[ex], c, (int) ((start + r) % positions), batch, r * per);
             }
             try (NDManager scope = interpreter.newScope()) {
                 NDArray xb = Inputs.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());

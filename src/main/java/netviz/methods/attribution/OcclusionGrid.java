@@ -33,10 +33,13 @@ record OcclusionGrid(int window, int stride, int height, int width) {
         return rows() * cols();
     }
 
-    /** Writes example {@code x} (C,H,W) into {@code dst} at {@code off}, with position p filled from {@code fill}. */
-    void occlude(float[] x, float[] fill, int channels, int p, float[] dst, int off) {
+    /**
+     * Writes the (C,H,W) example starting at {@code x[xOff]} into {@code dst} at {@code off}, with
+     * the window at position p filled from {@code fill} (C,H,W).
+     */
+    void occlude(float[] x, int xOff, float[] fill, int channels, int p, float[] dst, int off) {
         int per = channels * height * width;
-        System.arraycopy(x, 0, dst, off, per);
+        System.arraycopy(x, xOff, dst, off, per);
         int y0 = (p / cols()) * stride;
         int x0 = (p % cols()) * stride;
         for (int c = 0; c < channels; c++) {

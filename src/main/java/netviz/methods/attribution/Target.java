@@ -3,6 +3,7 @@ package netviz.methods.attribution;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -107,7 +108,7 @@ public sealed interface Target {
      */
     default Objective objective(Graph graph, Consumer<Selection> sink, String... alsoRead) {
         String t = tensor(graph);
-        java.util.Set<String> reads = new java.util.LinkedHashSet<>();
+        Set<String> reads = new LinkedHashSet<>();
         reads.add(t);
         reads.addAll(Arrays.asList(alsoRead));
         return Objective.of(describe(), Set.copyOf(reads), v -> {

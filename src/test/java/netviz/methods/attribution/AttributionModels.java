@@ -14,11 +14,11 @@ import netviz.engine.Tensor;
 import netviz.onnx.GraphBuilder;
 
 /** Small models built in code for the attribution tests, and oracles shared by them. */
-final class AttributionModels {
+public final class AttributionModels {
     private AttributionModels() {
     }
 
-    static float[] random(Random r, int n, double scale) {
+    public static float[] random(Random r, int n, double scale) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) (r.nextGaussian() * scale);
@@ -30,7 +30,7 @@ final class AttributionModels {
      * x (N, C, 8, 8) → conv1 (4 maps, 3×3, pad 1) → relu1 → pool1 (max 2×2) → conv2 (6 maps, 3×3,
      * pad 1) → relu2 → flatten → fc (Gemm, 3 classes) [→ softmax].
      */
-    static Graph cnn(long seed, int channels, boolean softmax) {
+    public static Graph cnn(long seed, int channels, boolean softmax) {
         Random r = new Random(seed);
         GraphBuilder g = new GraphBuilder("cnn", 13);
         String x = g.input("x", -1, channels, 8, 8);
@@ -59,14 +59,14 @@ final class AttributionModels {
     }
 
     /** A batch of n random images (N, C, 8, 8) in the interpreter's precision. */
-    static NDArray images(NDManager m, long seed, int n, int channels, DataType type) {
+    public static NDArray images(NDManager m, long seed, int n, int channels, DataType type) {
         float[] v = random(new Random(seed), n * channels * 64, 1.0);
         NDArray a = m.create(v, new Shape(n, channels, 8, 8));
         return type == DataType.FLOAT32 ? a : a.toType(type, false);
     }
 
     /** The value of {@code tensor} for one input, as doubles (row-major). */
-    static double[] tensor(Interpreter it, NDArray x, String tensor) {
+    public static double[] tensor(Interpreter it, NDArray x, String tensor) {
         try (NDManager s = it.newScope()) {
             NDArray v = it.tensors(s, Map.of(it.inputName(), x), List.of(tensor)).get(tensor);
             return v.toType(DataType.FLOAT64, false).toDoubleArray();

@@ -47,12 +47,16 @@ class IntegratedGradientsTest {
         }
     }
 
-    /** Completeness Σ IG = S(x) − S(x') within 1% at 64 steps on a conv net, for a batch. */
+    /**
+     * Completeness Σ IG = S(x) − S(x') within 1% at 64 steps on a conv net, for a batch, with the
+     * second-order rules (midpoint, trapezoid); the first-order rules converge as the steps grow.
+     */
     @Test
     void completenessWithinOnePercentAt64Steps() {
         try (Interpreter it = Interpreter.of(AttributionModels.cnn(31, 2, true)); NDManager m = it.newScope()) {
             NDArray x = AttributionModels.images(m, 32, 3, 2, DataType.FLOAT32);
-            for (IntegratedGradients.Rule rule : IntegratedGradients.Rule.values()) {
+            for (IntegratedGradients.Rule rule : List.of(IntegratedGradients.Rule.MIDPOINT,
+                    IntegratedGradients.Rule.TRAPEZOID)) {
                 IntegratedGradients.Result r = new IntegratedGradients(it, IntegratedGradients.Options.defaults()
                         .withSteps(64).withRule(rule).withBatch(24)).run(x, Target.predicted());
                 for (int n = 0; n < 3; n++) {
@@ -61,6 +65,20 @@ class IntegratedGradientsTest {
                     assertTrue(Math.abs(r.score()[n] - r.baselineScore()[n]) > 0.1);
                     assertTrue(r.relativeGap(n) < 0.01, rule + " example " + n + ": relative gap " + r.relativeGap(n));
                 }
+            }
+        }
+    }
+
+    @Test
+    void firstOrderRulesConverge() {
+        try (Interpreter it = Interpreter.of(AttributionModels.cnn(31, 2, true)); NDManager m = it.newScope()) {
+            NDArray x = AttributionModels.images(m, 32, 1, 2, DataType.FLOAT32);
+            for (IntegratedGradients.Rule rule : List.of(IntegratedGradients.Rule.LEFT, IntegratedGradients.Rule.RIGHT)) {
+                double coarse = new IntegratedGradients(it, IntegratedGradients.Options.defaults().withSteps(8)
+                        .withRule(rule).withBatch(64)).run(x, Target.classes(0)).relativeGap(0);
+                double fine = new IntegratedGradients(it, IntegratedGradients.Options.defaults().withSteps(128)
+                        .withRule(rule).withBatch(64)).run(x, Target.classes(0)).relativeGap(0);
+                assertTrue(fine < coarse && fine < 0.01, rule + ": " + coarse + " at 8 steps, " + fine + " at 128");
             }
         }
     }

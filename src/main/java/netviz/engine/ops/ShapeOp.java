@@ -7,13 +7,14 @@ import netviz.engine.Node;
 /**
  * Shape: the input's dimensions as a 1-D INT64 tensor. From opset 15 the optional attributes
  * {@code start} (default 0) and {@code end} (default: rank) select a slice of the dimensions;
- * negative values count from the end and out-of-range values are clamped. Opsets 1-22.
+ * negative values count from the end and out-of-range values are clamped. Opsets 1-22. (Named
+ * ShapeOp so that it does not hide DJL's {@code Shape} from the other classes of this package.)
  */
-final class Shape implements Op {
+final class ShapeOp implements Op {
     private final long start;
     private final Long end;
 
-    Shape(Node node, int opset) {
+    ShapeOp(Node node, int opset) {
         start = opset >= 15 ? node.getInt("start", 0) : 0;
         end = opset >= 15 && node.has("end") ? node.getInt("end", 0) : null;
     }

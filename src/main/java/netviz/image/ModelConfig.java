@@ -1,0 +1,186 @@
+package netviz.image;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import netviz.ModelFormatException;
+import netviz.NetvizException;
+import netviz.engine.Graph;
+import netviz.engine.ValueInfo;
+
+/**
+ * What a model says about its own input and output in ONNX {@code metadata_props}. netviz reads and
+ * writes two keys:
+ * <ul>
+ * <li>{@value #PREPROCESSING_KEY}: a JSON object
+ *     {@code {"preset": "fashion-mnist", "size": 28, "crop": 28, "channels": 1, "mean": [0.2860],
+ *     "std": [0.3530]}} — the {@link Preprocessing} the model was trained with (see its JSON form;
+ *     {@code size} is the shorter side after resizing, {@code crop} the centre-crop side, {@code channels}
+ *     1 or 3, {@code mean}/{@code std} per channel on the [0, 1] scale);</li>
+ * <li>{@value #LABELS_KEY}: a JSON array of strings, the class names in output index order, e.g.
+ *     {@code ["T-shirt/top", "Trouser", ...]}.</li>
+ * </ul>
+ * A model with these keys is used with them automatically; without them the preset named by the user
+ * or a default guessed from the input shape decides ({@link #resolvePreprocessing}).
+ */
+public final class ModelConfig {
+    /** Metadata key of the preprocessing JSON object. */
+    public static final String PREPROCESSING_KEY = "netviz.preprocessing";
+    /** Metadata key of the class-name JSON array. */
+    public static final String LABELS_KEY = "netviz.labels";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Preprocessing preprocessing;
+    private final List<String> labels;
+
+    public ModelConfig(Preprocessing preprocessing, List<String> labels) {
+        this.preprocessing = preprocessing;
+        this.labels = labels == null ? null : List.copyOf(labels);
+    }
+
+    /** No metadata. */
+    public static ModelConfig empty() {
+        return new ModelConfig(null, null);
+    }
+
+    /** Reads the keys from a graph's metadata. */
+    public static ModelConfig of(Graph graph) {
+        return fromMetadata(graph.metadata());
+    }
+
+    /**
+     * Reads the keys from metadata_props.
+     *
+     * @throws ModelFormatException when a key is present but malformed (naming the key)
+     */
+    public static ModelConfig fromMetadata(Map<String, String> metadata) {
+        Preprocessing p = null;
+        List<String> labels = null;
+        String pre = metadata.get(PREPROCESSING_KEY);
+        if (pre != null) {
+            try {
+                p = Preprocessing.fromJson(pre);
+            } catch (NetvizException e) {
+                throw new ModelFormatException("model metadata '" + PREPROCESSING_KEY + "' is invalid: " + e.getMessage());
+            }
+        }
+        String lab = metadata.get(LABELS_KEY);
+        if (lab != null) {
+            labels = parseLabels(lab);
+        }
+        return new ModelConfig(p, labels);
+    }
+
+    private static List<String> parseLabels(String json) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException("model metadata '" + LABELS_KEY + "' is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (n == null || !n.isArray()) {
+            throw new ModelFormatException("model metadata '" + LABELS_KEY + "' must be a JSON array of class names");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual()) {
+                throw new ModelFormatException("model metadata '" + LABELS_KEY + "' must hold only strings, not " + e);
+            }
+            out.add(e.asText());
+        }
+        return out;
+    }
+
+    /** The metadata entries for this configuration (to write into a model). */
+    public Map<String, String> toMetadata() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (preprocessing != null) {
+            m.put(PREPROCESSING_KEY, preprocessing.toJson());
+        }
+        if (labels != null) {
+            m.put(LABELS_KEY, labelsJson(labels));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The JSON array form of class names. */
+    public static String labelsJson(List<String> names) {
+        ArrayNode a = JSON.createArrayNode();
+        names.forEach(a::add);
+        return a.toString();
+    }
+
+    public Optional<Preprocessing> preprocessing() {
+        return Optional.ofNullable(preprocessing);
+    }
+
+    public Optional<List<String>> labels() {
+        return Optional.ofNullable(labels);
+    }
+
+    /**
+     * The preprocessing to use for a model, before the user's per-step overrides:
+     * <ol>
+     * <li>a preset the user named ({@code presetName} not null) — for {@code fashion-mnist}, with mean and std
+     *     taken from the model's metadata when it has them;</li>
+     * <li>else the model's own metadata;</li>
+     * <li>else a guess from the declared input shape (N, C, H, W): 1 channel gives {@code fashion-mnist}
+     *     resized/cropped to H; 3 channels give {@code imagenet}, cropped to H with the same 256/224 margin
+     *     when H is not 224; an unknown shape gives {@code imagenet}.</li>
+     * </ol>
+     * Open channel counts are then filled from the input shape ({@link Preprocessing#fitTo}).
+     */
+    public Preprocessing resolvePreprocessing(String presetName, long[] inputDims) {
+        Preprocessing p;
+        if (presetName != null) {
+            p = Preprocessing.preset(presetName);
+            if (p.preset().equals("fashion-mnist") && preprocessing != null) {
+                p = p.withNormalization(preprocessing.mean(), preprocessing.std());
+            }
+        } else if (preprocessing != null) {
+            p = preprocessing;
+        } else {
+            p = guess(inputDims);
+        }
+        return p.fitTo(inputDims);
+    }
+
+    /** {@link #resolvePreprocessing(String, long[])} for a graph's first input. */
+    public Preprocessing resolvePreprocessing(String presetName, Graph graph) {
+        List<ValueInfo> inputs = graph.inputs();
+        return resolvePreprocessing(presetName, inputs.isEmpty() ? null : inputs.get(0).dims());
+    }
+
+    static Preprocessing guess(long[] dims) {
+        if (dims == null || dims.length != 4) {
+            return Preprocessing.imagenet();
+        }
+        long c = dims[1];
+        long h = dims[2];
+        long w = dims[3];
+        boolean square = h > 0 && h == w;
+        if (c == 1) {
+            Preprocessing p = Preprocessing.fashionMnist();
+            return square ? p.withSize((int) h).withCrop((int) h) : p;
+        }
+        Preprocessing p = Preprocessing.imagenet();
+        if (square && h != 224) {
+            p = p.withCrop((int) h).withSize((int) Math.round(h * 256.0 / 224.0));
+        }
+        return p;
+    }
+
+    @Override
+    public String toString() {
+        return "ModelConfig[" + (preprocessing == null ? "no preprocessing" : preprocessing.describe()) + "; "
+                + (labels == null ? "no labels" : labels.size() + " labels") + "]";
+    }
+}
