@@ -64,12 +64,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 GradCamCommand.class,
 
                 // feature space (issue 6)
+                NeighborsCommand.class,
+                EmbedCommand.class,
 
                 // neurons (issue 7)
 
                 // facets & generator (issue 8)
 
                 // report & web app (issue 9)
+                ReportCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code of a user error: a {@link NetvizException} or a usage error. */

@@ -1,0 +1,675 @@
+package netviz.methods.features;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import netviz.OutOfRangeException;
+import netviz.data.Progress;
+
+/**
+ * t-distributed stochastic neighbour embedding (van der Maaten &amp; Hinton 2008, "Visualizing data
+ * using t-SNE", JMLR 9) with the Barnes-Hut gradient of van der Maaten (2014, "Accelerating t-SNE
+ * using tree-based algorithms", JMLR 15), following scikit-learn's {@code TSNE} in its choices:
+ * <ul>
+ * <li><b>Affinities.</b> For each point a Gaussian bandwidth is found by binary search so that the
+ *     conditional distribution {@code p(j|i) ∝ exp(−β_i ‖x_i − x_j‖²)} has perplexity {@code 2^H = Perp}
+ *     (entropy within 1e-5 nats, at most 100 steps); Barnes-Hut restricts j to the
+ *     {@code ⌊3·Perp⌋ + 1} nearest neighbours (exact search by {@link NearestNeighbors}), the exact
+ *     method uses every point. {@code P = (P_cond + P_condᵀ) / Σ}.</li>
+ * <li><b>Embedding.</b> {@code q_ij = (1 + ‖y_i − y_j‖²)⁻¹ / Z} (Student t, one degree of freedom, as
+ *     in the paper), minimising {@code KL(P‖Q)} with gradient
+ *     {@code ∂C/∂y_i = 4 Σ_j (p_ij − q_ij)(1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j)}: an attractive term over the
+ *     sparse P and a repulsive term over all pairs, approximated by a quadtree (2-D) or octree (3-D):
+ *     a cell of width w at distance δ from y_i stands for all its points when {@code w / δ < θ}
+ *     (θ = 0.5; θ = 0 gives the exact sum).</li>
+ * <li><b>Optimisation.</b> PCA initialisation scaled to standard deviation 1e-4 in the first coordinate
+ *     (or Gaussian noise with the seed); early exaggeration 12 of P for the first 250 iterations with
+ *     momentum 0.5, then momentum 0.8; per-coordinate gains (delta-bar-delta, Jacobs 1988: +0.2 when the
+ *     gradient changes sign against the update, ×0.8 otherwise, at least 0.01); learning rate
+ *     {@code max(N / 12 / 4, 50)} (Belkina et al. 2019, scikit-learn's "auto"); 1000 iterations.</li>
+ * </ul>
+ * Per-point work runs in parallel and every sum is taken in a fixed order, so the result depends only
+ * on the input and the seed.
+ */
+public final class Tsne {
+    /** How the repulsive forces are computed. */
+    public enum Method {
+        /** Exact below {@link #EXACT_MAX_POINTS} points, Barnes-Hut above. */
+        AUTO,
+        BARNES_HUT,
+        EXACT
+    }
+
+    /** Initial layout. */
+    public enum Init { PCA, RANDOM }
+
+    /** Up to this many points, {@link Method#AUTO} uses the exact O(N²) gradient. */
+    public static final int EXACT_MAX_POINTS = 500;
+
+    /**
+     * @param dim               2 or 3
+     * @param perplexity        effective number of neighbours (30, as in scikit-learn; the paper suggests 5–50)
+     * @param earlyExaggeration factor on P during the first iterations (12, van der Maaten 2014)
+     * @param earlyIterations   iterations with exaggeration and momentum 0.5 (250)
+     * @param iterations        total iterations (1000)
+     * @param learningRate      step size; NaN = auto, {@code max(N / earlyExaggeration / 4, 50)}
+     * @param theta             Barnes-Hut accuracy (0.5; 0 = exact)
+     * @param seed              for the random initialisation
+     */
+    public record Options(int dim, double perplexity, double earlyExaggeration, int earlyIterations, int iterations,
+                          double learningRate, double theta, Method method, Init init, long seed) {
+        public static Options defaults() {
+            return new Options(2, 30, 12, 250, 1000, Double.NaN, 0.5, Method.AUTO, Init.PCA, 0);
+        }
+
+        public Options withDim(int d) {
+            return new Options(d, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, seed);
+        }
+
+        public Options withPerplexity(double p) {
+            return new Options(dim, p, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, seed);
+        }
+
+        public Options withIterations(int it) {
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, it, learningRate, theta, method, init, seed);
+        }
+
+        public Options withMethod(Method m) {
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, m, init, seed);
+        }
+
+        public Options withTheta(double t) {
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, t, method, init, seed);
+        }
+
+        public Options withInit(Init i) {
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, i, seed);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, s);
+        }
+    }
+
+    /**
+     * An embedding: {@code coordinates} n × dim row-major; {@code klHistory} holds (iteration, KL) pairs
+     * measured every 50 iterations (iteration 0 = the initial layout), with the unexaggerated P.
+     */
+    public record Result(int n, int dim, double[] coordinates, double klDivergence, List<double[]> klHistory,
+                         int iterations, String method, double seconds) {
+        /** The coordinates as floats (for the neighbour search and the pictures). */
+        public float[] coordinatesAsFloats() {
+            float[] f = new float[coordinates.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) coordinates[i];
+            }
+            return f;
+        }
+    }
+
+    /** A symmetric sparse joint-probability matrix P in compressed rows (Σ P = 1). */
+    public record Affinities(int n, int[] rowStart, int[] cols, double[] values) {
+        public int nonZeros() {
+            return cols.length;
+        }
+
+        /** P_ij (0 when not stored). */
+        public double get(int i, int j) {
+            for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
+                if (cols[t] == j) {
+                    return values[t];
+                }
+            }
+            return 0;
+        }
+    }
+
+    private Tsne() {
+    }
+
+    /** Checks the options against the number of points; a {@link OutOfRangeException} names what is wrong. */
+    public static void validate(Options o, int n) {
+        if (o.dim() != 2 && o.dim() != 3) {
+            throw new OutOfRangeException("t-SNE embeds in 2 or 3 dimensions, got --dim " + o.dim());
+        }
+        if (!(o.perplexity() > 0)) {
+            throw new OutOfRangeException("perplexity must be positive, got " + o.perplexity());
+        }
+        if (3 * o.perplexity() >= n) {
+            throw new OutOfRangeException(String.format(java.util.Locale.ROOT,
+                    "perplexity %s is too large for %d points: t-SNE needs 3·perplexity < the number of points (here perplexity < %.1f)",
+                    fmt(o.perplexity()), n, n / 3.0));
+        }
+        if (o.iterations() < 1 || o.earlyIterations() < 0) {
+            throw new OutOfRangeException("t-SNE needs at least 1 iteration, got " + o.iterations());
+        }
+        if (!(o.theta() >= 0)) {
+            throw new OutOfRangeException("theta must be 0 or positive, got " + o.theta());
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Embeds the rows of {@code x} (row-major, {@code d} columns). */
+    public static Result run(float[] x, int d, Options o) {
+        return run(x, d, o, Progress.NEVER);
+    }
+
+    /** Embeds the rows of {@code x}, showing a progress bar over the iterations when asked. */
+    public static Result run(float[] x, int d, Options o, Progress progress) {
+        int n = x.length / d;
+        validate(o, n);
+        long t0 = System.nanoTime();
+        boolean exact = o.method() == Method.EXACT || (o.method() == Method.AUTO && n <= EXACT_MAX_POINTS);
+        int k = exact ? n - 1 : Math.min(n - 1, (int) (3 * o.perplexity() + 1));
+        Affinities p = affinities(x, d, o.perplexity(), k);
+        double[] y = initial(x, d, o);
+        int dim = o.dim();
+        double lr = Double.isNaN(o.learningRate()) ? Math.max(n / o.earlyExaggeration() / 4, 50) : o.learningRate();
+        double theta = exact ? -1 : o.theta();
+        double[] grad = new double[n * dim];
+        double[] update = new double[n * dim];
+        double[] gains = new double[n * dim];
+        Arrays.fill(gains, 1);
+        List<double[]> history = new ArrayList<>();
+        double kl = Double.NaN;
+        int done = 0;
+        try (ProgressBar bar = progress.enabled() ? new ProgressBarBuilder().setTaskName("t-SNE")
+                .setInitialMax(o.iterations()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null) {
+            for (int it = 0; it < o.iterations(); it++) {
+                boolean early = it < o.earlyIterations();
+                if (it == o.earlyIterations()) {
+                    Arrays.fill(update, 0);
+                    Arrays.fill(gains, 1);
+                }
+                boolean check = it == 0 || (it + 1) % 50 == 0 || it == o.iterations() - 1;
+                double klNow = gradient(y, dim, p, early ? o.earlyExaggeration() : 1, theta, grad, check);
+                if (check) {
+                    kl = klNow;
+                    history.add(new double[] {it == 0 ? 0 : it + 1, klNow});
+                }
+                double momentum = early ? 0.5 : 0.8;
+                double norm = 0;
+                for (int c = 0; c < y.length; c++) {
+                    double g = grad[c];
+                    norm += g * g;
+                    if (update[c] * g < 0) {
+                        gains[c] += 0.2;
+                    } else {
+                        gains[c] = Math.max(0.01, gains[c] * 0.8);
+                    }
+                    update[c] = momentum * update[c] - lr * gains[c] * g;
+                    y[c] += update[c];
+                }
+                done = it + 1;
+                if (bar != null) {
+                    bar.step();
+                }
+                if (!early && Math.sqrt(norm) < 1e-7) {
+                    break;
+                }
+            }
+        }
+        kl = gradient(y, dim, p, 1, theta, grad, true);
+        if (history.isEmpty() || history.get(history.size() - 1)[0] != done) {
+            history.add(new double[] {done, kl});
+        } else {
+            history.get(history.size() - 1)[1] = kl;
+        }
+        return new Result(n, dim, y, kl, history, done, exact ? "exact" : "barnes-hut (theta " + o.theta() + ")",
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The initial layout: PCA scaled to std 1e-4 in the first coordinate, or N(0, 1e-4²) noise. */
+    static double[] initial(float[] x, int d, Options o) {
+        int n = x.length / d;
+        int dim = o.dim();
+        double[] y = new double[n * dim];
+        if (o.init() == Init.PCA && d >= dim) {
+            double[] t = Pca.fit(x, d, dim).transform(x);
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += t[i * dim];
+            }
+            mean /= n;
+            double var = 0;
+            for (int i = 0; i < n; i++) {
+                var += (t[i * dim] - mean) * (t[i * dim] - mean);
+            }
+            double std = Math.sqrt(var / n);
+            if (std > 0) {
+                for (int c = 0; c < y.length; c++) {
+                    y[c] = t[c] / std * 1e-4;
+                }
+                return y;
+            }
+        }
+        Random r = new Random(o.seed());
+        for (int c = 0; c < y.length; c++) {
+            y[c] = r.nextGaussian() * 1e-4;
+        }
+        return y;
+    }
+
+    /**
+     * The joint probabilities P: per-point binary search for the bandwidth giving the perplexity over
+     * the k nearest neighbours (squared euclidean distances), symmetrised and normalised.
+     */
+    public static Affinities affinities(float[] x, int d, double perplexity, int k) {
+        int n = x.length / d;
+        NearestNeighbors.Result nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN).graph(k);
+        double[] cond = new double[n * k];
+        double desired = Math.log(perplexity);
+        IntStream.range(0, n).parallel().forEach(i -> {
+            double[] d2 = new double[k];
+            for (int t = 0; t < k; t++) {
+                double dist = nn.distance(i, t);
+                d2[t] = dist * dist;
+            }
+            double beta = 1;
+            double lo = Double.NEGATIVE_INFINITY;
+            double hi = Double.POSITIVE_INFINITY;
+            double[] pr = new double[k];
+            for (int step = 0; step < 100; step++) {
+                double sum = 0;
+                for (int t = 0; t < k; t++) {
+                    pr[t] = Math.exp(-d2[t] * beta);
+                    sum += pr[t];
+                }
+                if (sum == 0) {
+                    sum = 1e-8;
+                }
+                double sumDP = 0;
+                for (int t = 0; t < k; t++) {
+                    pr[t] /= sum;
+                    sumDP += d2[t] * pr[t];
+                }
+                double entropy = Math.log(sum) + beta * sumDP;
+                double diff = entropy - desired;
+                if (Math.abs(diff) <= 1e-5) {
+                    break;
+                }
+                if (diff > 0) {
+                    lo = beta;
+                    beta = hi == Double.POSITIVE_INFINITY ? beta * 2 : (beta + hi) / 2;
+                } else {
+                    hi = beta;
+                    beta = lo == Double.NEGATIVE_INFINITY ? beta / 2 : (beta + lo) / 2;
+                }
+            }
+            System.arraycopy(pr, 0, cond, i * k, k);
+        });
+        // symmetrise: row i gets (i, j, p_j|i) and (j, i, p_j|i) for each stored neighbour
+        int[] count = new int[n];
+        for (int i = 0; i < n; i++) {
+            count[i] += k;
+            for (int t = 0; t < k; t++) {
+                count[nn.index(i, t)]++;
+            }
+        }
+        int[] start = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+            start[i + 1] = start[i] + count[i];
+        }
+        int[] fill = Arrays.copyOf(start, n);
+        int[] cols = new int[start[n]];
+        double[] vals = new double[start[n]];
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < k; t++) {
+                int j = nn.index(i, t);
+                double v = cond[i * k + t];
+                cols[fill[i]] = j;
+                vals[fill[i]++] = v;
+                cols[fill[j]] = i;
+                vals[fill[j]++] = v;
+            }
+        }
+        int[] outStart = new int[n + 1];
+        int[][] rowCols = new int[n][];
+        double[][] rowVals = new double[n][];
+        IntStream.range(0, n).parallel().forEach(i -> {
+            int a = start[i];
+            int m = start[i + 1] - a;
+            long[] keyed = new long[m];
+            for (int t = 0; t < m; t++) {
+                keyed[t] = ((long) cols[a + t] << 32) | t;
+            }
+            Arrays.sort(keyed);
+            int[] rc = new int[m];
+            double[] rv = new double[m];
+            int u = -1;
+            for (int t = 0; t < m; t++) {
+                int c = (int) (keyed[t] >>> 32);
+                double v = vals[a + (int) (keyed[t] & 0xffffffffL)];
+                if (u >= 0 && rc[u] == c) {
+                    rv[u] += v;
+                } else {
+                    rc[++u] = c;
+                    rv[u] = v;
+                }
+            }
+            rowCols[i] = Arrays.copyOf(rc, u + 1);
+            rowVals[i] = Arrays.copyOf(rv, u + 1);
+        });
+        for (int i = 0; i < n; i++) {
+            outStart[i + 1] = outStart[i] + rowCols[i].length;
+        }
+        int[] oc = new int[outStart[n]];
+        double[] ov = new double[outStart[n]];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rowCols[i], 0, oc, outStart[i], rowCols[i].length);
+            System.arraycopy(rowVals[i], 0, ov, outStart[i], rowVals[i].length);
+            for (double v : rowVals[i]) {
+                total += v;
+            }
+        }
+        double inv = 1 / Math.max(total, Double.MIN_NORMAL);
+        for (int t = 0; t < ov.length; t++) {
+            ov[t] *= inv;
+        }
+        return new Affinities(n, outStart, oc, ov);
+    }
+
+    /**
+     * The gradient of KL(P‖Q) at {@code y} into {@code grad}, with P multiplied by {@code exaggeration};
+     * the repulsion by Barnes-Hut with {@code theta ≥ 0}, exactly when {@code theta < 0}. Returns
+     * KL(P‖Q) of the unexaggerated P when {@code withKl}, else NaN.
+     */
+    public static double gradient(double[] y, int dim, Affinities p, double exaggeration, double theta, double[] grad,
+                                  boolean withKl) {
+        int n = p.n();
+        double[] neg = new double[n * dim];
+        double[] sumQ = new double[n];
+        SpaceTree tree = theta >= 0 ? new SpaceTree(y, dim) : null;
+        int chunk = 128;
+        int chunks = (n + chunk - 1) / chunk;
+        double theta2 = theta * theta;
+        IntStream.range(0, chunks).parallel().forEach(b -> {
+            int[] stack = tree == null ? null : new int[tree.maxStack()];
+            double[] f = new double[dim];
+            for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
+                Arrays.fill(f, 0);
+                double s = tree != null ? tree.repulsion(i, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
+                sumQ[i] = s;
+                System.arraycopy(f, 0, neg, i * dim, dim);
+            }
+        });
+        double z = 0;
+        for (double s : sumQ) {
+            z += s;
+        }
+        double zz = Math.max(z, Double.MIN_NORMAL);
+        double[] klRow = withKl ? new double[n] : null;
+        IntStream.range(0, chunks).parallel().forEach(b -> {
+            double[] pos = new double[dim];
+            for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
+                Arrays.fill(pos, 0);
+                double kl = 0;
+                for (int t = p.rowStart()[i]; t < p.rowStart()[i + 1]; t++) {
+                    int j = p.cols()[t];
+                    double d2 = 0;
+                    for (int c = 0; c < dim; c++) {
+                        double diff = y[i * dim + c] - y[j * dim + c];
+                        d2 += diff * diff;
+                    }
+                    double q = 1 / (1 + d2);
+                    double pij = p.values()[t];
+                    double force = pij * exaggeration * q;
+                    for (int c = 0; c < dim; c++) {
+                        pos[c] += force * (y[i * dim + c] - y[j * dim + c]);
+                    }
+                    if (klRow != null && pij > 0) {
+                        kl += pij * Math.log(Math.max(pij, 1e-12) / Math.max(q / zz, 1e-12));
+                    }
+                }
+                for (int c = 0; c < dim; c++) {
+                    grad[i * dim + c] = 4 * (pos[c] - neg[i * dim + c] / zz);
+                }
+                if (klRow != null) {
+                    klRow[i] = kl;
+                }
+            }
+        });
+        if (klRow == null) {
+            return Double.NaN;
+        }
+        double kl = 0;
+        for (double v : klRow) {
+            kl += v;
+        }
+        return kl;
+    }
+
+    /** Σ_j≠i q_ij² (y_i − y_j) into f; returns Σ_j≠i q_ij (unnormalised q). */
+    private static double exactRepulsion(double[] y, int dim, int n, int i, double[] f) {
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+            if (j == i) {
+                continue;
+            }
+            double d2 = 0;
+            for (int c = 0; c < dim; c++) {
+                double diff = y[i * dim + c] - y[j * dim + c];
+                d2 += diff * diff;
+            }
+            double q = 1 / (1 + d2);
+            s += q;
+            double qq = q * q;
+            for (int c = 0; c < dim; c++) {
+                f[c] += qq * (y[i * dim + c] - y[j * dim + c]);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * A quadtree (2-D) or octree (3-D) over the embedding with each cell's point count and centre of
+     * mass, stored in flat arrays; built by recursive partition of an index permutation.
+     */
+    static final class SpaceTree {
+        private static final int MAX_DEPTH = 48;
+        private final double[] y;
+        private final int dim;
+        private final int fan;
+        private final int[] perm;
+        private final int[] tmp;
+        private int nodes;
+        private double[] com;
+        private double[] center;
+        private double[] width2;
+        private int[] count;
+        private int[] firstChild;
+        private int[] start;
+        private int depthReached;
+
+        SpaceTree(double[] y, int dim) {
+            this.y = y;
+            this.dim = dim;
+            this.fan = 1 << dim;
+            int n = y.length / dim;
+            perm = new int[n];
+            tmp = new int[n];
+            for (int i = 0; i < n; i++) {
+                perm[i] = i;
+            }
+            int cap = Math.max(16, 4 * n);
+            com = new double[cap * dim];
+            center = new double[cap * dim];
+            width2 = new double[cap];
+            count = new int[cap];
+            firstChild = new int[cap];
+            start = new int[cap];
+            double[] lo = new double[dim];
+            double[] hi = new double[dim];
+            Arrays.fill(lo, Double.POSITIVE_INFINITY);
+            Arrays.fill(hi, Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < dim; c++) {
+                    lo[c] = Math.min(lo[c], y[i * dim + c]);
+                    hi[c] = Math.max(hi[c], y[i * dim + c]);
+                }
+            }
+            double half = 0;
+            for (int c = 0; c < dim; c++) {
+                half = Math.max(half, (hi[c] - lo[c]) / 2);
+            }
+            half = half * (1 + 1e-6) + 1e-12;
+            nodes = 1;
+            for (int c = 0; c < dim; c++) {
+                center[c] = (lo[c] + hi[c]) / 2;
+            }
+            build(0, 0, n, half, 0);
+        }
+
+        int maxStack() {
+            return (depthReached + 2) * fan + 8;
+        }
+
+        private void grow() {
+            int cap = count.length * 2;
+            com = Arrays.copyOf(com, cap * dim);
+            center = Arrays.copyOf(center, cap * dim);
+            width2 = Arrays.copyOf(width2, cap);
+            count = Arrays.copyOf(count, cap);
+            firstChild = Arrays.copyOf(firstChild, cap);
+            start = Arrays.copyOf(start, cap);
+        }
+
+        private void build(int node, int lo, int hi, double half, int depth) {
+            depthReached = Math.max(depthReached, depth);
+            int m = hi - lo;
+            count[node] = m;
+            start[node] = lo;
+            width2[node] = 4 * half * half;
+            for (int c = 0; c < dim; c++) {
+                double s = 0;
+                for (int t = lo; t < hi; t++) {
+                    s += y[perm[t] * dim + c];
+                }
+                com[node * dim + c] = m > 0 ? s / m : 0;
+            }
+            if (m <= 1 || depth >= MAX_DEPTH) {
+                firstChild[node] = -1;
+                return;
+            }
+            int[] bucketCount = new int[fan];
+            for (int t = lo; t < hi; t++) {
+                bucketCount[orthant(perm[t], node)]++;
+            }
+            if (bucketCount[orthant(perm[lo], node)] == m && allSame(lo, hi)) {
+                firstChild[node] = -1;   // duplicates: one leaf holding them all
+                return;
+            }
+            int[] offset = new int[fan];
+            for (int q = 1; q < fan; q++) {
+                offset[q] = offset[q - 1] + bucketCount[q - 1];
+            }
+            int[] pos = offset.clone();
+            for (int t = lo; t < hi; t++) {
+                int o = orthant(perm[t], node);
+                tmp[lo + pos[o]++] = perm[t];
+            }
+            System.arraycopy(tmp, lo, perm, lo, m);
+            while (nodes + fan > count.length) {
+                grow();
+            }
+            int first = nodes;
+            nodes += fan;
+            firstChild[node] = first;
+            double h = half / 2;
+            for (int q = 0; q < fan; q++) {
+                int child = first + q;
+                for (int c = 0; c < dim; c++) {
+                    center[child * dim + c] = center[node * dim + c] + (((q >> c) & 1) == 1 ? h : -h);
+                }
+                build(child, lo + offset[q], lo + offset[q] + bucketCount[q], h, depth + 1);
+            }
+        }
+
+        private boolean allSame(int lo, int hi) {
+            for (int t = lo + 1; t < hi; t++) {
+                for (int c = 0; c < dim; c++) {
+                    if (y[perm[t] * dim + c] != y[perm[lo] * dim + c]) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        private int orthant(int point, int node) {
+            int q = 0;
+            for (int c = 0; c < dim; c++) {
+                if (y[point * dim + c] > center[node * dim + c]) {
+                    q |= 1 << c;
+                }
+            }
+            return q;
+        }
+
+        /** Barnes-Hut Σ q² (y_i − y_cell) into f; returns Σ q (unnormalised), point i excluded. */
+        double repulsion(int i, double theta2, double[] f, int[] stack) {
+            double sum = 0;
+            int sp = 0;
+            stack[sp++] = 0;
+            int ib = i * dim;
+            while (sp > 0) {
+                int node = stack[--sp];
+                int cnt = count[node];
+                if (cnt == 0) {
+                    continue;
+                }
+                int fc = firstChild[node];
+                if (fc < 0) {
+                    for (int t = start[node]; t < start[node] + cnt; t++) {
+                        int j = perm[t];
+                        if (j == i) {
+                            continue;
+                        }
+                        double d2 = 0;
+                        for (int c = 0; c < dim; c++) {
+                            double diff = y[ib + c] - y[j * dim + c];
+                            d2 += diff * diff;
+                        }
+                        double q = 1 / (1 + d2);
+                        sum += q;
+                        double qq = q * q;
+                        for (int c = 0; c < dim; c++) {
+                            f[c] += qq * (y[ib + c] - y[j * dim + c]);
+                        }
+                    }
+                    continue;
+                }
+                double d2 = 0;
+                for (int c = 0; c < dim; c++) {
+                    double diff = y[ib + c] - com[node * dim + c];
+                    d2 += diff * diff;
+                }
+                if (width2[node] < theta2 * d2) {
+                    double q = 1 / (1 + d2);
+                    sum += cnt * q;
+                    double m = cnt * q * q;
+                    for (int c = 0; c < dim; c++) {
+                        f[c] += m * (y[ib + c] - com[node * dim + c]);
+                    }
+                } else {
+                    for (int q = 0; q < fan; q++) {
+                        if (count[fc + q] > 0) {
+                            stack[sp++] = fc + q;
+                        }
+                    }
+                }
+            }
+            return sum;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package netviz.report;
+
+import java.util.List;
+
+/**
+ * One attribution method run on every example image at once by its {@code netviz} command (a
+ * folder of images gives one row of panels per image): which pixels the prediction depends on.
+ * The methods are those of {@code netviz.methods.attribution}; each factory names the paper.
+ */
+final class AttributionSection implements ReportSection {
+    private final String id;
+    private final String title;
+    private final String intro;
+    private final String command;
+    private final List<String> args;
+    private final String shows;
+
+    private AttributionSection(String id, String title, String intro, String command, List<String> args, String shows) {
+        this.id = id;
+        this.title = title;
+        this.intro = intro;
+        this.command = command;
+        this.args = args;
+        this.shows = shows;
+    }
+
+    /** Occlusion sensitivity (Zeiler &amp; Fergus 2014). */
+    static AttributionSection occlusion() {
+        return new AttributionSection("occlusion", "Occlusion sensitivity",
+                "Zeiler & Fergus (2014): slide a grey square over the image and record the probability of the "
+                        + "predicted class at each position. Where covering the image makes the probability drop, the "
+                        + "model was looking. It needs no gradients, only forward passes.",
+                "occlusion", List.of(),
+                "the input, the probability of the predicted class with the window at each position (window 1/7 of "
+                        + "the image side, stride half the window, filled with the dataset's mean pixel), and the drop "
+                        + "of probability laid over the input");
+    }
+
+    /** Gradient saliency (Simonyan et al. 2014). */
+    static AttributionSection saliency() {
+        return new AttributionSection("saliency", "Saliency maps",
+                "Simonyan, Vedaldi & Zisserman (2014): the gradient of the class score with respect to the pixels, "
+                        + "M = max over channels of |dS/dI|. Bright pixels are those whose small change moves the "
+                        + "score most.",
+                "saliency", List.of(), "the input, the saliency map |dS/dI| of the predicted class and the map over "
+                        + "the input");
+    }
+
+    /** Guided backpropagation (Springenberg et al. 2015). */
+    static AttributionSection guidedBackprop() {
+        return new AttributionSection("guided-backprop", "Guided backpropagation",
+                "Springenberg et al. (2015): the gradient again, but each ReLU passes it back only where its input "
+                        + "was positive and the incoming gradient is positive. The result is much sharper than plain "
+                        + "saliency and shows the edges the class score builds on.",
+                "guided-backprop", List.of(), "the input and the guided-backpropagation gradient of the predicted "
+                        + "class (grey is zero, light positive, dark negative)");
+    }
+
+    /** SmoothGrad (Smilkov et al. 2017) on top of saliency. */
+    static AttributionSection smoothGrad() {
+        return new AttributionSection("smoothgrad", "SmoothGrad",
+                "Smilkov et al. (2017): average the saliency map over 50 copies of the image with Gaussian noise "
+                        + "(standard deviation 15% of the input's range). Noise in the gradient averages out; what "
+                        + "stays is what the class really depends on.",
+                "saliency", List.of("--smooth", "50"), "the input, the SmoothGrad saliency (50 noisy copies, noise "
+                        + "0.15, seed 0) and the map over the input");
+    }
+
+    /** Integrated Gradients (Sundararajan et al. 2017). */
+    static AttributionSection integratedGradients() {
+        return new AttributionSection("integrated-gradients", "Integrated Gradients",
+                "Sundararajan, Taly & Yan (2017): integrate the gradient along the straight path from a baseline "
+                        + "(here a black image) to the image and multiply by the difference. The attributions add "
+                        + "up to the change of the class score (completeness), so they can be compared in size.",
+                "integrated-gradients", List.of(), "the input, the attributions of the predicted class (summed over "
+                        + "channels, 50 Riemann midpoints from a zero baseline) and their positive part over the "
+                        + "input");
+    }
+
+    /** Grad-CAM and guided Grad-CAM (Selvaraju et al. 2017). */
+    static AttributionSection gradCam() {
+        return new AttributionSection("grad-cam", "Grad-CAM and guided Grad-CAM",
+                "Selvaraju et al. (2017): weight the feature maps of the last convolution by the mean gradient of "
+                        + "the class score, sum and rectify. The coarse map says where the class evidence is; "
+                        + "multiplied with guided backpropagation (guided Grad-CAM) it becomes sharp and "
+                        + "class-specific.",
+                "grad-cam", List.of("--guided"), "the input, the Grad-CAM map of the predicted class at the last "
+                        + "convolutional feature map, the map upsampled over the input, and guided Grad-CAM");
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public String title() {
+        return title;
+    }
+
+    @Override
+    public void render(ReportContext ctx) {
+        ctx.paragraph(intro);
+        if (ctx.examples().isEmpty()) {
+            ctx.paragraph("No example images (--examples 0 and no --images), so nothing to explain.");
+            return;
+        }
+        String file = id + ".png";
+        NetvizCommand c = ctx.withExamples(ctx.command(command)).arg(args.toArray(String[]::new));
+        ctx.withOut(c, file, file);
+        ctx.run(c);
+        ctx.figure(file, "One row per example image (" + ctx.examples().size() + ", in file-name order): " + shows
+                + ". The title of each row names the class explained.", c);
+    }
+}

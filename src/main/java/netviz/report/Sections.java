@@ -1,0 +1,32 @@
+package netviz.report;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The sections of the report, in page order: the one place to add a section. */
+public final class Sections {
+    private Sections() {
+    }
+
+    /** True when {@code netviz NAME} exists in this build. */
+    static boolean hasCommand(String name) {
+        return netviz.cli.Main.newCommandLine().getSubcommands().containsKey(name);
+    }
+
+    /** Every available section, in the order they appear. */
+    public static List<ReportSection> all() {
+        return Stream.of(
+                new ModelSection(),
+                new EvaluationSection(),
+                new ParametersSection(),
+                new ActivationsSection(),
+                new DeadFiltersSection(),
+                AttributionSection.occlusion(),
+                AttributionSection.saliency(),
+                AttributionSection.guidedBackprop(),
+                AttributionSection.smoothGrad(),
+                AttributionSection.integratedGradients(),
+                AttributionSection.gradCam())
+                .filter(ReportSection::available).toList();
+    }
+}

@@ -1,0 +1,158 @@
+package netviz.methods.features;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import netviz.OutOfRangeException;
+
+class TsneTest {
+    /** {@code clusters} Gaussian blobs of unit variance in {@code d} dimensions, centres 20 apart on the axes. */
+    static float[] blobs(int clusters, int perCluster, int d, long seed, int[] labels) {
+        Random r = new Random(seed);
+        float[] x = new float[clusters * perCluster * d];
+        for (int c = 0; c < clusters; c++) {
+            for (int i = 0; i < perCluster; i++) {
+                int row = c * perCluster + i;
+                labels[row] = c;
+                for (int j = 0; j < d; j++) {
+                    x[row * d + j] = (float) (r.nextGaussian() + (j == c ? 20 : 0));
+                }
+            }
+        }
+        return x;
+    }
+
+    /*
+     * Thresholds: the blobs' centres are 20·√2 ≈ 28 standard deviations apart, so in the input every point's
+     * 10 nearest neighbours share its blob (kNN accuracy 1). An embedding that keeps the clusters apart
+     * keeps that: we ask for ≥ 99 % 5-NN accuracy in 2-D (a few points may land on a cluster's rim) and a
+     * trustworthiness ≥ 0.85 (within a blob the points are isotropic noise, so neighbour ranks inside a
+     * blob are only partly preserved; mixing blobs would push T towards 0.5).
+     */
+    @Test
+    void keepsWellSeparatedClustersApartExactAndBarnesHut() {
+        for (Tsne.Method m : List.of(Tsne.Method.EXACT, Tsne.Method.BARNES_HUT)) {
+            int[] labels = new int[5 * 80];
+            float[] x = blobs(5, 80, 10, 3, labels);
+            Tsne.Result r = Tsne.run(x, 10, Tsne.Options.defaults().withMethod(m).withIterations(500));
+            float[] y = r.coordinatesAsFloats();
+            double acc = NearestNeighbors.knnAccuracy(y, 2, labels, 5);
+            double t = Trustworthiness.of(x, 10, y, 2, 10);
+            assertTrue(acc >= 0.99, m + " kNN accuracy " + acc);
+            assertTrue(t >= 0.85, m + " trustworthiness " + t);
+            // the KL divergence falls from the initial (collapsed) layout
+            List<double[]> h = r.klHistory();
+            assertEquals(0, h.get(0)[0]);
+            assertTrue(r.klDivergence() < 0.5 * h.get(0)[1], m + " KL " + h.get(0)[1] + " -> " + r.klDivergence());
+            // after exaggeration ends, every 50 iterations lower it (or leave it within noise)
+            for (int i = 1; i < h.size(); i++) {
+                if (h.get(i - 1)[0] >= 300) {
+                    assertTrue(h.get(i)[1] <= h.get(i - 1)[1] * 1.01, m + " KL rose at " + h.get(i)[0]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSeedSameResultInTwoAndThreeDimensions() {
+        int[] labels = new int[3 * 70];
+        float[] x = blobs(3, 70, 5, 11, labels);
+        for (int dim : new int[] {2, 3}) {
+            Tsne.Options o = Tsne.Options.defaults().withDim(dim).withPerplexity(10).withIterations(300)
+                    .withMethod(Tsne.Method.BARNES_HUT).withInit(Tsne.Init.RANDOM).withSeed(7);
+            double[] a = Tsne.run(x, 5, o).coordinates();
+            double[] b = Tsne.run(x, 5, o).coordinates();
+            assertArrayEquals(a, b);
+            assertEquals(210 * dim, a.length);
+            double[] c = Tsne.run(x, 5, o.withSeed(8)).coordinates();
+            assertFalse(Arrays.equals(a, c));
+        }
+    }
+
+    @Test
+    void barnesHutGradientAgreesWithTheExactGradient() {
+        for (int dim : new int[] {2, 3}) {
+            int n = 300;
+            float[] x = NearestNeighborsTest.gaussian(n, 8, dim);
+            Tsne.Affinities p = Tsne.affinities(x, 8, 20, 61);
+            Random r = new Random(dim);
+            double[] y = new double[n * dim];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = r.nextGaussian() * 5;
+            }
+            double[] exact = new double[y.length];
+            double[] bh0 = new double[y.length];
+            double[] bh = new double[y.length];
+            double klExact = Tsne.gradient(y, dim, p, 1, -1, exact, true);
+            double kl0 = Tsne.gradient(y, dim, p, 1, 0, bh0, true);
+            double klBh = Tsne.gradient(y, dim, p, 1, 0.5, bh, true);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(exact[i], bh0[i], 1e-9 * (1 + Math.abs(exact[i])), "theta 0, coordinate " + i);
+            }
+            assertEquals(klExact, kl0, 1e-9);
+            double err = 0;
+            double norm = 0;
+            for (int i = 0; i < y.length; i++) {
+                err += (exact[i] - bh[i]) * (exact[i] - bh[i]);
+                norm += exact[i] * exact[i];
+            }
+            assertTrue(Math.sqrt(err / norm) < 0.05, dim + "-D relative gradient error " + Math.sqrt(err / norm));
+            assertEquals(klExact, klBh, 0.02 * Math.abs(klExact));
+        }
+    }
+
+    @Test
+    void exactGradientMatchesFiniteDifferencesOfKl() {
+        int n = 40;
+        float[] x = NearestNeighborsTest.gaussian(n, 4, 5);
+        Tsne.Affinities p = Tsne.affinities(x, 4, 5, n - 1);
+        Random r = new Random(1);
+        double[] y = new double[n * 2];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = r.nextGaussian();
+        }
+        double[] g = new double[y.length];
+        Tsne.gradient(y, 2, p, 1, -1, g, true);
+        double h = 1e-6;
+        for (int c : new int[] {0, 7, 33, 79}) {
+            double keep = y[c];
+            y[c] = keep + h;
+            double up = Tsne.gradient(y, 2, p, 1, -1, new double[y.length], true);
+            y[c] = keep - h;
+            double down = Tsne.gradient(y, 2, p, 1, -1, new double[y.length], true);
+            y[c] = keep;
+            assertEquals((up - down) / (2 * h), g[c], 1e-5, "coordinate " + c);
+        }
+    }
+
+    @Test
+    void affinitiesAreSymmetricNormalisedAndHitThePerplexity() {
+        float[] x = NearestNeighborsTest.gaussian(200, 3, 8);
+        Tsne.Affinities p = Tsne.affinities(x, 3, 10, 31);
+        double sum = Arrays.stream(p.values()).sum();
+        assertEquals(1, sum, 1e-12);
+        for (int i = 0; i < 200; i += 13) {
+            for (int t = p.rowStart()[i]; t < p.rowStart()[i + 1]; t++) {
+                assertEquals(p.values()[t], p.get(p.cols()[t], i), 1e-15);
+            }
+        }
+    }
+
+    @Test
+    void badInputIsOneClearError() {
+        float[] x = NearestNeighborsTest.gaussian(50, 3, 1);
+        OutOfRangeException e = assertThrows(OutOfRangeException.class, () -> Tsne.run(x, 3, Tsne.Options.defaults()));
+        assertTrue(e.getMessage().contains("perplexity 30 is too large for 50 points"), e.getMessage());
+        e = assertThrows(OutOfRangeException.class, () -> Tsne.run(x, 3, Tsne.Options.defaults().withPerplexity(5).withDim(4)));
+        assertTrue(e.getMessage().contains("2 or 3 dimensions"), e.getMessage());
+    }
+}
