@@ -88,6 +88,11 @@ public final class Report {
      * before anything is written.
      */
     public static Result generate(Options o, PrintWriter log) {
+        return generate(o, log, Sections.all());
+    }
+
+    /** {@link #generate(Options, PrintWriter)} with the given sections (tests). */
+    static Result generate(Options o, PrintWriter log, List<ReportSection> sections) {
         long start = System.nanoTime();
         Path out = o.out().toAbsolutePath().normalize();
         checkOut(o.out(), out);
@@ -123,7 +128,6 @@ public final class Report {
             List<ReportContext.Example> examples = writeExamples(tmp.resolve(ReportContext.EXAMPLES), dataset, labels,
                     o.examples(), o.images(), user);
             ReportContext ctx = new ReportContext(o, graph, pre, dataset, labels, tmp, examples);
-            List<ReportSection> sections = Sections.all();
             List<Timing> timings = new ArrayList<>();
             StringBuilder body = new StringBuilder();
             int i = 0;
