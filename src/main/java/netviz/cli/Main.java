@@ -64,6 +64,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 GradCamCommand.class,
 
                 // feature space (issue 6)
+                NeighborsCommand.class,
+                EmbedCommand.class,
 
                 // neurons (issue 7)
 

@@ -68,6 +68,7 @@ public final class ForwardBench {
         long params = graph.initializers().values().stream().mapToLong(t -> t.size()).sum();
         List<String> rows = new ArrayList<>();
         List<String> checks = new ArrayList<>();
+        netviz.engine.Engines.pytorch(); // loads the native library before threads are set
         for (int threads : threadSettings) {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
             try (Interpreter it = Interpreter.of(graph);
@@ -204,6 +205,22 @@ public final class ForwardBench {
         b.append("\nTimes are medians of the timed runs after ").append(warmup)
                 .append(" warm-up rounds (batch 8 uses half as many timed runs).\n\n");
         b.append("Agreement checked in the same run: ").append(String.join("; ", checks)).append(".\n\n");
+        b.append("## Reading the numbers\n\n");
+        b.append("- ONNX Runtime at ALL_OPT rewrites the graph before running it: every BatchNormalization is folded ")
+                .append("into the preceding Conv's weights and Conv+Relu (and Conv+Add+Relu) become single MLAS kernels, ")
+                .append("so ResNet-18 runs about 25 kernels. netviz runs every node as the model states it (Conv, ")
+                .append("BatchNormalization, Relu, Add: about 70 libtorch eager calls, each one more pass over the ")
+                .append("activation in memory), because any node's output may be tapped or differentiated. ")
+                .append("`shared/DJL-NOTES.md` measured libtorch itself (TorchScript, inference mode) at 2.5× ONNX ")
+                .append("Runtime on ResNet-18 on an idle 2-vCPU machine: that is the floor for an unfused libtorch ")
+                .append("interpreter, and the 1.3× target is not reachable without fusing.\n");
+        b.append("- Engine changes that would close part of the gap: fold BatchNormalization into the Conv before it ")
+                .append("when a call neither taps nor differentiates the Conv's own output (keep the unfolded path ")
+                .append("for those calls); apply Relu in place in forward-only runs; run convolutions in ")
+                .append("channels-last memory format.\n");
+        b.append("- On an oversubscribed machine libtorch's OpenMP threads, which spin at barriers, lose more than ")
+                .append("ONNX Runtime's pool; compare the rows with 1 thread, where neither runtime waits for a ")
+                .append("second thread.\n\n");
         b.append("## Settings and machine\n\n");
         b.append("- Threads (the `threads` column, the same for both runtimes): netviz/libtorch intra-op threads ")
                 .append("(`JniUtils.setNumThreads`), `num_interop_threads=1`; ONNX Runtime `intraOpNumThreads`, ")

@@ -222,54 +222,63 @@ public final class ReceptiveField {
         String t = g.resolveTensor(layer);
         ValueInfo in = g.inputs().get(0);
         long[] dims = in.dims().clone();
-        dims[0] = samples;
         for (int i = 1; i < dims.length; i++) {
             if (dims[i] <= 0) {
                 throw new NetvizException("input '" + in.name() + "' has no fixed size (" + in.shapeString() + ")");
             }
         }
+        // a model with a fixed batch size gets its own batch size per pass
+        int batch = dims[0] > 0 ? (int) dims[0] : samples;
+        dims[0] = batch;
         int h = (int) dims[2];
         int w = (int) dims[3];
         int c = (int) dims[1];
-        float[] noise = new float[(int) (dims[0] * c * h * w)];
         Random r = new Random(seed);
-        for (int i = 0; i < noise.length; i++) {
-            noise[i] = (float) r.nextGaussian();
-        }
-        try (NDManager scope = interpreter.newScope()) {
-            NDArray xs = scope.create(noise, new Shape(dims));
-            Values v = interpreter.forward(scope, Map.of(in.name(), xs), List.of(t));
-            long[] s = v.get(t).getShape().getShape();
-            Objective obj;
-            if (s.length == 4) {
-                checkPosition(new Field(t, s, false, null, null, null, null), y, x);
-                checkChannel(t, s, channel);
-                obj = Objective.neuron(t, channel, y, x);
-            } else {
-                checkChannel(t, s, channel);
-                obj = Objective.logit(t, channel);
+        float[] support = new float[h * w];
+        for (int done = 0; done < samples; done += batch) {
+            float[] noise = new float[batch * c * h * w];
+            for (int i = 0; i < noise.length; i++) {
+                noise[i] = (float) r.nextGaussian();
             }
-            Gradients gr = interpreter.gradient(scope, Map.of(in.name(), xs), obj, List.of(in.name()));
-            float[] gv = gr.wrt(in.name()).abs().sum(new int[] {0, 1}).toType(DataType.FLOAT32, false).toFloatArray();
-            int y0 = h;
-            int x0 = w;
-            int y1 = -1;
-            int x1 = -1;
-            for (int i = 0; i < h; i++) {
-                for (int j = 0; j < w; j++) {
-                    if (gv[i * w + j] != 0f) {
-                        y0 = Math.min(y0, i);
-                        y1 = Math.max(y1, i);
-                        x0 = Math.min(x0, j);
-                        x1 = Math.max(x1, j);
-                    }
+            try (NDManager scope = interpreter.newScope()) {
+                NDArray xs = scope.create(noise, new Shape(dims));
+                Values v = interpreter.forward(scope, Map.of(in.name(), xs), List.of(t));
+                long[] s = v.get(t).getShape().getShape();
+                Objective obj;
+                if (s.length == 4) {
+                    checkChannel(t, s, channel);
+                    checkPosition(new Field(t, s, false, null, null, null, null), y, x);
+                    obj = Objective.neuron(t, channel, y, x);
+                } else {
+                    checkChannel(t, s, channel);
+                    obj = Objective.logit(t, channel);
+                }
+                Gradients gr = interpreter.gradient(scope, Map.of(in.name(), xs), obj, List.of(in.name()));
+                float[] gv = gr.wrt(in.name()).abs().sum(new int[] {0, 1}).toType(DataType.FLOAT32, false)
+                        .toFloatArray();
+                for (int i = 0; i < gv.length; i++) {
+                    support[i] += gv[i];
                 }
             }
-            if (y1 < 0) {
-                return new Box(0, 0, h - 1, w - 1, false);
-            }
-            return new Box(y0, x0, y1, x1, false);
         }
+        int y0 = h;
+        int x0 = w;
+        int y1 = -1;
+        int x1 = -1;
+        for (int i = 0; i < h; i++) {
+            for (int j = 0; j < w; j++) {
+                if (support[i * w + j] != 0f) {
+                    y0 = Math.min(y0, i);
+                    y1 = Math.max(y1, i);
+                    x0 = Math.min(x0, j);
+                    x1 = Math.max(x1, j);
+                }
+            }
+        }
+        if (y1 < 0) {
+            return new Box(0, 0, h - 1, w - 1, false);
+        }
+        return new Box(y0, x0, y1, x1, false);
     }
 
     static void checkChannel(String t, long[] s, int channel) {
