@@ -274,7 +274,7 @@ public final class Report {
                         name.isEmpty() ? "" : slug(name) + "-", b.index(k));
                 Png.write(data.preprocessing().toImage(b.image(k)), dir.resolve(file));
                 out.add(new ReportContext.Example(file, "test image #" + b.index(k) + " (" + b.id(k) + ")",
-                        name.isEmpty() ? null : name));
+                        name.isEmpty() ? null : name, b.index(k)));
             }
         }
         for (int k = 0; k < userFiles.size(); k++) {
@@ -282,7 +282,7 @@ public final class Report {
             String f = p.getFileName().toString();
             String file = String.format(Locale.ROOT, "user-%02d-%s", k, netviz.cli.Outputs.fileSafe(f));
             Files.copy(p, dir.resolve(file));
-            out.add(new ReportContext.Example(file, "your image " + p, null));
+            out.add(new ReportContext.Example(file, "your image " + p, null, -1));
         }
         out.sort(Comparator.comparing(ReportContext.Example::file));
         return out;
