@@ -37,7 +37,7 @@ final class EmbeddingSection implements ReportSection {
                 + "& Hinton 2008) places points so that each keeps its nearest neighbours, which shows the clusters the "
                 + "network forms for the classes. Trustworthiness (Venna & Kaski 2001) measures how well a map keeps "
                 + "neighbourhoods (1 is perfect).");
-        int n = Math.min(MAPPED, ctx.dataset().size());
+        int n = Math.min(ctx.options().limit() > 0 ? Math.min(MAPPED, ctx.options().limit()) : MAPPED, ctx.dataset().size());
         NetvizCommand pca = ctx.withData(ctx.command("embed")).arg("--method", "pca", "--no-compare", "--limit",
                 Integer.toString(n));
         ctx.withOut(pca, "pca.png", "pca.png").hidden("--no-progress", "--no-cache");

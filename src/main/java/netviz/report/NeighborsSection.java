@@ -35,7 +35,7 @@ final class NeighborsSection implements ReportSection {
                 + "images the network considers alike. If the network has learned the classes, an image's neighbours "
                 + "in feature space share its class even where their pixels differ (pose, pattern, brightness), "
                 + "while neighbours by raw pixels just look alike.");
-        int n = Math.min(SEARCHED, ctx.dataset().size());
+        int n = Math.min(ctx.options().limit() > 0 ? Math.min(SEARCHED, ctx.options().limit()) : SEARCHED, ctx.dataset().size());
         NetvizCommand c = ctx.withData(ctx.command("neighbors"));
         c.arg("--limit", Integer.toString(n));
         StringBuilder queries = new StringBuilder();

@@ -51,8 +51,9 @@ public final class Report {
      * @param dataShown the dataset as the user named it, for captions
      * @param images the user's extra images (added to the examples)
      * @param out the report folder
-     * @param limit the first N dataset images for evaluation and dead filters (0: evaluation on
-     *     all, dead filters on the first {@link #DEFAULT_SCAN})
+     * @param limit at most the first N dataset images for every dataset-wide section (0: evaluation
+     *     on all, dead filters on the first {@link #DEFAULT_SCAN}, neighbours and maps on the first
+     *     1,000)
      * @param examples how many example images to pick from the dataset (one per class)
      */
     public record Options(Path model, String modelShown, Path data, String dataShown, List<Path> images, Path out,
