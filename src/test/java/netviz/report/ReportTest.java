@@ -158,7 +158,7 @@ class ReportTest {
 
     @Test
     void theCaptionCommandReproducesTheFigure() throws Exception {
-        for (String id : List.of("saliency", "parameters")) {
+        for (String id : List.of("saliency", "parameters", "neighbors")) {
             Element fig = doc.getElementById(id).selectFirst("figure:has(img)");
             String src = fig.selectFirst("img").attr("src");
             String cmd = fig.selectFirst("figcaption code").text();
