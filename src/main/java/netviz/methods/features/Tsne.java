@@ -396,7 +396,8 @@ public final class Tsne {
         IntStream.range(0, chunks).parallel().forEach(b -> {
             int[] stack = tree == null ? null : new int[tree.maxStack()];
             double[] f = new double[dim];
-            for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
+            for (int t = b * chunk; t < Math.min(n, (b + 1) * chunk); t++) {
+                int i = tree != null ? tree.perm[t] : t;   // tree order: neighbouring points walk the same cells
                 Arrays.fill(f, 0);
                 double s = tree != null ? tree.repulsion(i, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
                 sumQ[i] = s;
@@ -480,7 +481,8 @@ public final class Tsne {
         private final double[] y;
         private final int dim;
         private final int fan;
-        private final int[] perm;
+        final int[] perm;
+        private double[] sorted;
         private final int[] tmp;
         private int nodes;
         private double[] com;
@@ -528,6 +530,10 @@ public final class Tsne {
                 center[c] = (lo[c] + hi[c]) / 2;
             }
             build(0, 0, n, half, 0);
+            sorted = new double[n * dim];
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(y, perm[t] * dim, sorted, t * dim, dim);
+            }
         }
 
         int maxStack() {
@@ -631,20 +637,20 @@ public final class Tsne {
                 int fc = firstChild[node];
                 if (fc < 0) {
                     for (int t = start[node]; t < start[node] + cnt; t++) {
-                        int j = perm[t];
-                        if (j == i) {
+                        if (perm[t] == i) {
                             continue;
                         }
+                        int jb = t * dim;
                         double d2 = 0;
                         for (int c = 0; c < dim; c++) {
-                            double diff = y[ib + c] - y[j * dim + c];
+                            double diff = y[ib + c] - sorted[jb + c];
                             d2 += diff * diff;
                         }
                         double q = 1 / (1 + d2);
                         sum += q;
                         double qq = q * q;
                         for (int c = 0; c < dim; c++) {
-                            f[c] += qq * (y[ib + c] - y[j * dim + c]);
+                            f[c] += qq * (y[ib + c] - sorted[jb + c]);
                         }
                     }
                     continue;
