@@ -68,6 +68,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 EmbedCommand.class,
 
                 // neurons (issue 7)
+                ReceptiveFieldCommand.class,
+                TopImagesCommand.class,
+                MaximizeCommand.class,
 
                 // facets & generator (issue 8)
 

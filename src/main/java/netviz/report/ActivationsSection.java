@@ -28,6 +28,10 @@ final class ActivationsSection implements ReportSection {
 
     @Override
     public void render(ReportContext ctx) {
+        if (netviz.methods.params.Filters.convolutions(ctx.graph()).isEmpty()) {
+            ctx.paragraph("The model has no convolution, so there are no feature maps to show.");
+            return;
+        }
         List<String> all = DeadFilters.convActivations(ctx.graph());
         List<String> layers = new ArrayList<>();
         for (int i : spread(all.size(), LAYERS)) {

@@ -105,6 +105,10 @@ final class AttributionSection implements ReportSection {
             ctx.paragraph("No example images (--examples 0 and no --images), so nothing to explain.");
             return;
         }
+        if (command.equals("grad-cam") && netviz.methods.params.Filters.convolutions(ctx.graph()).isEmpty()) {
+            ctx.paragraph("The model has no convolution, so it has no feature map for Grad-CAM to weight.");
+            return;
+        }
         String file = id + ".png";
         NetvizCommand c = ctx.withExamples(ctx.command(command)).arg(args.toArray(String[]::new));
         ctx.withOut(c, file, file);

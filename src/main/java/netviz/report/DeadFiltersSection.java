@@ -24,6 +24,10 @@ final class DeadFiltersSection implements ReportSection {
 
     @Override
     public void render(ReportContext ctx) {
+        if (netviz.methods.params.Filters.convolutions(ctx.graph()).isEmpty()) {
+            ctx.paragraph("The model has no convolution, so there are no filters to scan.");
+            return;
+        }
         int size = ctx.dataset().size();
         int n = ctx.options().limit() > 0 ? ctx.datasetImages() : Math.min(size, Report.DEFAULT_SCAN);
         NetvizCommand c = ctx.withData(ctx.command("dead-filters"));

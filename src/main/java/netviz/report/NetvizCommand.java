@@ -31,10 +31,14 @@ public final class NetvizCommand {
 
     /** An argument whose value differs: {@code runValue} when the report runs it, {@code shownValue} in the caption. */
     public NetvizCommand arg(String flag, String runValue, String shownValue) {
-        run.add(flag);
+        if (flag != null) {
+            run.add(flag);
+        }
         run.add(runValue);
         if (shownValue != null) {
-            shown.add(flag);
+            if (flag != null) {
+                shown.add(flag);
+            }
             shown.add(shownValue);
         }
         return this;

@@ -51,8 +51,9 @@ public final class Report {
      * @param dataShown the dataset as the user named it, for captions
      * @param images the user's extra images (added to the examples)
      * @param out the report folder
-     * @param limit the first N dataset images for evaluation and dead filters (0: evaluation on
-     *     all, dead filters on the first {@link #DEFAULT_SCAN})
+     * @param limit at most the first N dataset images for every dataset-wide section (0: evaluation
+     *     on all, dead filters on the first {@link #DEFAULT_SCAN}, neighbours and maps on the first
+     *     1,000)
      * @param examples how many example images to pick from the dataset (one per class)
      */
     public record Options(Path model, String modelShown, Path data, String dataShown, List<Path> images, Path out,
@@ -88,6 +89,11 @@ public final class Report {
      * before anything is written.
      */
     public static Result generate(Options o, PrintWriter log) {
+        return generate(o, log, Sections.all());
+    }
+
+    /** {@link #generate(Options, PrintWriter)} with the given sections (tests). */
+    static Result generate(Options o, PrintWriter log, List<ReportSection> sections) {
         long start = System.nanoTime();
         Path out = o.out().toAbsolutePath().normalize();
         checkOut(o.out(), out);
@@ -123,7 +129,6 @@ public final class Report {
             List<ReportContext.Example> examples = writeExamples(tmp.resolve(ReportContext.EXAMPLES), dataset, labels,
                     o.examples(), o.images(), user);
             ReportContext ctx = new ReportContext(o, graph, pre, dataset, labels, tmp, examples);
-            List<ReportSection> sections = Sections.all();
             List<Timing> timings = new ArrayList<>();
             StringBuilder body = new StringBuilder();
             int i = 0;
@@ -270,7 +275,7 @@ public final class Report {
                         name.isEmpty() ? "" : slug(name) + "-", b.index(k));
                 Png.write(data.preprocessing().toImage(b.image(k)), dir.resolve(file));
                 out.add(new ReportContext.Example(file, "test image #" + b.index(k) + " (" + b.id(k) + ")",
-                        name.isEmpty() ? null : name));
+                        name.isEmpty() ? null : name, b.index(k)));
             }
         }
         for (int k = 0; k < userFiles.size(); k++) {
@@ -278,7 +283,7 @@ public final class Report {
             String f = p.getFileName().toString();
             String file = String.format(Locale.ROOT, "user-%02d-%s", k, netviz.cli.Outputs.fileSafe(f));
             Files.copy(p, dir.resolve(file));
-            out.add(new ReportContext.Example(file, "your image " + p, null));
+            out.add(new ReportContext.Example(file, "your image " + p, null, -1));
         }
         out.sort(Comparator.comparing(ReportContext.Example::file));
         return out;

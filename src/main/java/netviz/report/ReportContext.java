@@ -26,8 +26,11 @@ public final class ReportContext {
     /** Sub-folder of the report holding the example images (inputs of the per-image figures). */
     public static final String EXAMPLES = "examples";
 
-    /** An example image of the report: its file under {@link #EXAMPLES}, where it came from, its true class if known. */
-    public record Example(String file, String source, String label) {
+    /**
+     * An example image of the report: its file under {@link #EXAMPLES}, where it came from, its
+     * true class if known, and its index in the dataset (-1 for the user's images).
+     */
+    public record Example(String file, String source, String label, int index) {
     }
 
     private final Report.Options options;

@@ -26,7 +26,9 @@ public final class Sections {
                 AttributionSection.guidedBackprop(),
                 AttributionSection.smoothGrad(),
                 AttributionSection.integratedGradients(),
-                AttributionSection.gradCam())
+                AttributionSection.gradCam(),
+                new NeighborsSection(),
+                new EmbeddingSection())
                 .filter(ReportSection::available).toList();
     }
 }

@@ -84,12 +84,12 @@ public final class AttributionBench {
             GuidedBackprop guided = new GuidedBackprop(it);
             Task forward1 = () -> {
                 try (NDManager s = it.newScope()) {
-                    it.forward(s, s.create(xv, new Shape(1, 3, 224, 224))).get(it.outputName()).getFloat(0);
+                    it.forward(s, s.create(xv, new Shape(1, 3, 224, 224))).get(it.outputName()).toFloatArray();
                 }
             };
             Task forwardB = () -> {
                 try (NDManager s = it.newScope()) {
-                    it.forward(s, s.create(xb, new Shape(b16, 3, 224, 224))).get(it.outputName()).getFloat(0);
+                    it.forward(s, s.create(xb, new Shape(b16, 3, 224, 224))).get(it.outputName()).toFloatArray();
                 }
             };
             Task sal = () -> saliency.attribute(x, target);

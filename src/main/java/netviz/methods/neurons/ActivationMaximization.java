@@ -182,8 +182,15 @@ public final class ActivationMaximization {
     }
 
     /** Optimises one image per example of {@code goal}. */
-    public Result run(Goal goal, Options o, Listener listener) {
+    public Result run(Goal request, Options o, Listener listener) {
+        Goal goal = new Goal(interpreter.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
+                request.xs());
         int[] chw = inputShape();
+        long batch = interpreter.graph().inputs().get(0).dims()[0];
+        if (batch > 0 && batch != goal.size()) {
+            throw new NetvizException("the model takes a fixed batch of " + batch + " image(s); ask for "
+                    + batch + " target(s) at a time, not " + goal.size());
+        }
         int n = goal.size();
         int c = chw[0];
         int h = chw[1];
@@ -351,7 +358,19 @@ public final class ActivationMaximization {
         try (NDManager scope = interpreter.newScope()) {
             Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), scope.create(x, new Shape(shape))),
                     List.of(goal.tensor()));
+            check(goal, v.get(goal.tensor()).getShape().getShape());
             return goal.values(v);
+        }
+    }
+
+    /** Fails with one clear line when a unit of {@code goal} is outside a tensor of shape {@code s}. */
+    static void check(Goal goal, long[] s) {
+        for (int i = 0; i < goal.size(); i++) {
+            ReceptiveField.checkChannel(goal.tensor(), s, goal.channels()[i]);
+            if (goal.ys() != null) {
+                ReceptiveField.checkPosition(new ReceptiveField.Field(goal.tensor(), s, false, null, null, null, null),
+                        goal.ys()[i], goal.xs()[i]);
+            }
         }
     }
 
