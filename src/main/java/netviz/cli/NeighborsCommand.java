@@ -189,8 +189,9 @@ public final class NeighborsCommand implements Runnable {
                     judged++;
                     same += match ? 1 : 0;
                 }
-                String dist = String.format(Locale.ROOT, "#%d d=%.3g", j, r.distance(row, t));
-                cells.add(new NeighborSheet.Cell(pre.toImage(b.image(t)), List.of(f.labeled() ? f.className(j) : "#" + j, dist), match));
+                String dist = String.format(Locale.ROOT, "d=%.3g", r.distance(row, t));
+                List<String> caption = f.labeled() ? List.of(f.className(j), "#" + j, dist) : List.of("#" + j, dist);
+                cells.add(new NeighborSheet.Cell(pre.toImage(b.image(t)), caption, match));
                 line.append(String.format(Locale.ROOT, "  #%d %s (%.3g)", j, f.className(j), r.distance(row, t)));
             }
             w.println(line);

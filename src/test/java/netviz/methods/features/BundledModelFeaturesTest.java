@@ -22,7 +22,9 @@ import netviz.onnx.OnnxLoader;
  * separates the classes better than the t-SNE map of the raw pixels: the leave-one-out 10-NN class
  * accuracy in the 2-D map is higher by a clear margin. (The network was trained to make the classes
  * linearly separable at relu3; in pixel space shirts, pullovers, coats and T-shirts overlap — the
- * 784-D pixel kNN classifier itself reaches only ~85 % on Fashion-MNIST, Xiao et al. 2017.)
+ * 784-D pixel kNN classifier itself reaches only ~85 % on Fashion-MNIST, Xiao et al. 2017.) Measured on
+ * 2026-11-25: relu3 0.866, pixels 0.769; the assertion asks for half that gap (0.05) so that the test
+ * does not hang on the exact figure.
  */
 class BundledModelFeaturesTest {
     static final Path MODEL = Path.of("models/fashion-mnist-cnn.onnx");
@@ -45,7 +47,7 @@ class BundledModelFeaturesTest {
         double accF = NearestNeighbors.knnAccuracy(yf, 2, f.labels(), 10);
         double accP = NearestNeighbors.knnAccuracy(yp, 2, px.labels(), 10);
         System.out.printf("10-NN accuracy in 2-D: relu3 %.3f, pixels %.3f%n", accF, accP);
-        assertTrue(accF >= accP + 0.03, "relu3 map " + accF + " vs pixel map " + accP);
+        assertTrue(accF >= accP + 0.05, "relu3 map " + accF + " vs pixel map " + accP);
         assertTrue(accF > 0.8, "relu3 map " + accF);
     }
 }
