@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         description = {"Write a self-contained HTML report (index.html, style.css, PNG figures; opens from disk, needs "
                 + "no server or network) with one section per technique: the model, accuracy and confusion matrix, "
                 + "filters, activations, dead filters, occlusion, saliency, guided backpropagation, SmoothGrad, "
-                + "Integrated Gradients, Grad-CAM, nearest neighbours and PCA versus t-SNE maps of the feature space.",
+                + "Integrated Gradients, Grad-CAM, nearest neighbours, PCA versus t-SNE maps, top images with receptive "
+                + "fields, activation maximisation.",
                 "Every figure's caption names the netviz command that reproduces it. Without options: the bundled "
                         + "model on the bundled Fashion-MNIST test split."})
 public final class ReportCommand implements Runnable {
@@ -44,7 +45,7 @@ public final class ReportCommand implements Runnable {
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "Use only the first N dataset images for every dataset-wide section (default: all for the "
-                    + "accuracy, 2000 for the dead-filter scan, 1000 for neighbours and maps).")
+                    + "accuracy, 2000 for the dead-filter scan and top images, 1000 for neighbours and maps).")
     int limit;
 
     @Option(names = "--examples", paramLabel = "K", defaultValue = "6",

@@ -28,7 +28,9 @@ public final class Sections {
                 AttributionSection.integratedGradients(),
                 AttributionSection.gradCam(),
                 new NeighborsSection(),
-                new EmbeddingSection())
+                new EmbeddingSection(),
+                new TopImagesSection(),
+                new MaximizationSection())
                 .filter(ReportSection::available).toList();
     }
 }
