@@ -36,6 +36,10 @@ import netviz.engine.ops.OpRegistry;
  *       vector-Jacobian product per node that {@link BackwardRules} may override (guided
  *       backpropagation replaces Relu's). With no override it equals {@link #gradient}.</li>
  * </ul>
+ * Forward-only calls ({@link #forward}, {@link #tensors}) fold each Conv→BatchNormalization pair
+ * into one Conv with precomputed parameters (see {@link ConvBnFolding}) unless the call asks for
+ * the Conv's own output; results differ from the node-by-node run by float rounding only.
+ * {@link #gradient} and {@link #backward} always run node by node.
  * Every array a call creates lives in the manager the caller passes, and every temporary an op
  * makes is closed when the op returns. Ops are resolved and their attributes checked when the
  * interpreter is built, so an unsupported operator fails at load time, not mid-run. An interpreter
