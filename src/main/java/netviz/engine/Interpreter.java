@@ -36,6 +36,10 @@ import netviz.engine.ops.OpRegistry;
  *       vector-Jacobian product per node that {@link BackwardRules} may override (guided
  *       backpropagation replaces Relu's). With no override it equals {@link #gradient}.</li>
  * </ul>
+ * Forward-only calls ({@link #forward}, {@link #tensors}) fold each Conv→BatchNormalization pair
+ * into one Conv with precomputed parameters (see {@link ConvBnFolding}) unless the call asks for
+ * the Conv's own output; results differ from the node-by-node run by float rounding only.
+ * {@link #gradient} and {@link #backward} always run node by node.
  * Every array a call creates lives in the manager the caller passes, and every temporary an op
  * makes is closed when the op returns. Ops are resolved and their attributes checked when the
  * interpreter is built, so an unsupported operator fails at load time, not mid-run. An interpreter
@@ -66,6 +70,13 @@ public final class Interpreter implements AutoCloseable {
     private final Map<String, NDArray> params = new HashMap<>();
     private final Op[] ops;
     private final Set<String> paramNames;
+    /** Per node index: the Conv→BatchNormalization fold whose Conv is that node, or null. */
+    private final ConvBnFolding.Fold[] folds;
+    /** Per tensor name: the index of the last node that reads it. */
+    private final Map<String, Integer> lastUse;
+    /** Per wanted set: which nodes a run must execute (cached; bounded). */
+    private final Map<Set<String>, boolean[]> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_PLANS = 256;
 
     private Interpreter(Graph graph, Options options) {
         this.graph = graph;
@@ -96,6 +107,63 @@ public final class Interpreter implements AutoCloseable {
             throw e;
         }
         paramNames = Collections.unmodifiableSet(params.keySet());
+        try {
+            folds = ConvBnFolding.find(graph, graph.initializers(), base, options.precision());
+        } catch (RuntimeException e) {
+            base.close();
+            throw e;
+        }
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String x : nodes.get(i).inputs()) {
+                last.put(x, i);
+            }
+        }
+        lastUse = Map.copyOf(last);
+    }
+
+    /** The nodes a run that must produce {@code wanted} executes: those with an output among its ancestors. */
+    private boolean[] plan(Set<String> wanted) {
+        boolean[] p = plans.get(wanted);
+        if (p != null) {
+            return p;
+        }
+        Set<String> needed = graph.ancestors(wanted);
+        List<Node> nodes = graph.nodes();
+        p = new boolean[nodes.size()];
+        for (int i = 0; i < p.length; i++) {
+            for (String o : nodes.get(i).outputs()) {
+                if (needed.contains(o)) {
+                    p[i] = true;
+                    break;
+                }
+            }
+        }
+        if (plans.size() >= MAX_PLANS) {
+            plans.clear();
+        }
+        plans.put(Set.copyOf(wanted), p);
+        return p;
+    }
+
+    /** The Conv outputs that forward-only runs skip by folding the BatchNormalization after them (graph order). */
+    List<String> foldedConvOutputs() {
+        List<String> out = new ArrayList<>();
+        for (ConvBnFolding.Fold f : folds) {
+            if (f != null) {
+                out.add(f.convOutput());
+            }
+        }
+        return out;
+    }
+
+    /** How many Conv→BatchNormalization pairs forward-only runs fold into one Conv (see {@link ConvBnFolding}). */
+    public int foldedPairs() {
+        int n = 0;
+        for (ConvBnFolding.Fold f : folds) {
+            n += f == null ? 0 : 1;
+        }
+        return n;
     }
 
     /** Builds an interpreter computing in float32. */
@@ -487,6 +555,8 @@ public final class Interpreter implements AutoCloseable {
         final Map<String, NDArray> values = new HashMap<>();
         final Set<String> wanted;
         final Set<NDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Initializers that the caller's feeds replace (folds built from them are not used). */
+        final Set<String> fedParams = new HashSet<>();
 
         Run(NDManager scope, Map<String, NDArray> feeds, Set<String> wanted) {
             this.scope = scope;
@@ -509,6 +579,7 @@ public final class Interpreter implements AutoCloseable {
             }
             for (Map.Entry<String, NDArray> e : feeds.entrySet()) {
                 if (params.containsKey(e.getKey())) {
+                    fedParams.add(e.getKey());
                     values.put(e.getKey(), prepare(e.getValue()));
                 }
             }
@@ -556,17 +627,19 @@ public final class Interpreter implements AutoCloseable {
 
         void execute(Hook hook) {
             List<Node> nodes = graph.nodes();
-            Set<String> needed = graph.ancestors(wanted);
-            Map<String, Integer> lastUse = new HashMap<>();
+            boolean[] plan = plan(wanted);
+            // Folding only in forward-only runs (no hook): gradient and backward see every node.
+            boolean mayFold = hook == null;
+            boolean[] skip = null;
             for (int i = 0; i < nodes.size(); i++) {
-                for (String x : nodes.get(i).inputs()) {
-                    lastUse.put(x, i);
-                }
-            }
-            for (int i = 0; i < nodes.size(); i++) {
-                Node node = nodes.get(i);
-                if (node.outputs().stream().noneMatch(needed::contains)) {
+                if (!plan[i] || (skip != null && skip[i])) {
                     continue;
+                }
+                Node node = nodes.get(i);
+                ConvBnFolding.Fold fold = mayFold ? folds[i] : null;
+                if (fold != null && (wanted.contains(fold.convOutput())
+                        || (!fedParams.isEmpty() && fold.sources().stream().anyMatch(fedParams::contains)))) {
+                    fold = null;
                 }
                 NDArray[] in = new NDArray[node.inputs().size()];
                 for (int k = 0; k < in.length; k++) {
@@ -578,6 +651,13 @@ public final class Interpreter implements AutoCloseable {
                                     + "', which has no value");
                         }
                     }
+                }
+                if (fold != null) {
+                    in = new NDArray[] {in[0], fold.weight(), fold.bias()};
+                    if (skip == null) {
+                        skip = new boolean[nodes.size()];
+                    }
+                    skip[fold.bnIndex()] = true;
                 }
                 if (hook != null) {
                     hook.beforeNode(i, node, in);
@@ -601,10 +681,8 @@ public final class Interpreter implements AutoCloseable {
                         }
                     }
                 }
-                Set<NDArray> inputsSet = Collections.newSetFromMap(new IdentityHashMap<>());
-                inputsSet.addAll(Arrays.asList(in));
                 for (int k = 0; k < out.length; k++) {
-                    if (out[k] != null && !inputsSet.contains(out[k]) && !owned.contains(out[k])) {
+                    if (out[k] != null && !isOneOf(out[k], in) && !owned.contains(out[k])) {
                         out[k].attach(scope);
                         owned.add(out[k]);
                     }
@@ -612,15 +690,28 @@ public final class Interpreter implements AutoCloseable {
                 if (hook != null) {
                     hook.afterNode(i, node, out);
                 }
-                for (int k = 0; k < out.length; k++) {
-                    if (out[k] != null && !node.outputs().get(k).isEmpty()) {
-                        values.put(node.outputs().get(k), out[k]);
+                if (fold != null) {
+                    values.put(fold.bnOutput(), out[0]);
+                } else {
+                    for (int k = 0; k < out.length; k++) {
+                        if (out[k] != null && !node.outputs().get(k).isEmpty()) {
+                            values.put(node.outputs().get(k), out[k]);
+                        }
                     }
                 }
                 if (hook == null) {
                     release(node, i, lastUse);
                 }
             }
+        }
+
+        private static boolean isOneOf(NDArray a, NDArray[] in) {
+            for (NDArray x : in) {
+                if (x == a) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Frees values that no later node reads and nobody asked for (forward only). */
