@@ -23,7 +23,7 @@ public class TrainCommandTest {
     void defaultsAndOptionsParse() {
         TrainCommand c = new TrainCommand();
         new CommandLine(c).parseArgs();
-        assertEquals(5, c.epochs);
+        assertEquals(8, c.epochs); // the recipe of the bundled model (models/README.md)
         assertEquals(128, c.batchSize);
         assertEquals(1e-3f, c.learningRate);
         assertEquals(42, c.seed);
