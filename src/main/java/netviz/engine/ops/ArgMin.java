@@ -1,7 +1,6 @@
 package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import netviz.engine.Node;
 
 /**
@@ -9,31 +8,13 @@ import netviz.engine.Node;
  * as size 1 when {@code keepdims=1} (default). Ties give the first index, or the last when
  * {@code select_last_index=1} (opset 12+). Opsets 1-22.
  */
-final class ArgMin implements Op {
-    private final long axis;
-    private final boolean keepDims;
-    private final boolean last;
-
+final class ArgMin extends ArgReduce {
     ArgMin(Node node, int opset) {
-        axis = node.getInt("axis", 0);
-        keepDims = node.getInt("keepdims", 1) != 0;
-        last = node.getInt("select_last_index", 0) != 0;
+        super(node);
     }
 
     @Override
-    public NDArray[] apply(OpContext ctx, NDArray[] in) {
-        NDArray x = in[0];
-        int a = OpSupport.axis(axis, x.getShape().dimension());
-        NDArray idx;
-        if (last) {
-            long n = x.getShape().get(a);
-            idx = x.flip(a).argMin(a).neg().add(n - 1);
-        } else {
-            idx = x.argMin(a);
-        }
-        if (idx.getDataType() != DataType.INT64) {
-            idx = idx.toType(DataType.INT64, false);
-        }
-        return new NDArray[] {keepDims ? idx.expandDims(a) : idx};
+    NDArray pick(NDArray x, int axis) {
+        return x.argMin(axis);
     }
 }
