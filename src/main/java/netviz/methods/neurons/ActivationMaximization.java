@@ -30,7 +30,8 @@ import netviz.engine.Values;
  * <p>Two parameterisations. {@link Param#PIXEL}: the optimiser holds the model input I itself
  * (normalised; I = 0 is the preprocessing's mean colour), each step moves it by η ∇f / mean|∇f|
  * (a step of η in model-input units whatever the scale of f), then applies the
- * {@link Regularizers} of Yosinski et al. and clamps I to the valid pixel range
+ * {@link Regularizers} of Yosinski et al. (and, when asked, the {@link CenterBias} of Nguyen et al.
+ * 2016, which applies the step only inside a window growing from the centre) and clamps I to the valid pixel range
  * [(0 − mean)/std, (1 − mean)/std]. {@link Param#FOURIER}: the decorrelated Fourier
  * parameterisation of Olah et al. 2017 ({@link FourierImage}), optimised with Adam
  * (Kingma and Ba 2015, lr 0.05 as in Lucid), valid by construction. In both, a composable random
@@ -90,6 +91,9 @@ public final class ActivationMaximization {
                     || regularizers.normPercentile() > 0 || regularizers.contributionPercentile() > 0)) {
                 throw new NetvizException("L2 decay, blur and clipping act on pixels; with the Fourier "
                         + "parameterisation use only jitter and the transforms (or choose the pixel parameterisation)");
+            }
+            if (param == Param.FOURIER && regularizers.centerBias().enabled()) {
+                throw new NetvizException("the centre bias masks the pixel gradient; it needs the pixel parameterisation");
             }
             if (param == Param.FOURIER && init == Init.IMAGE) {
                 throw new NetvizException("the Fourier parameterisation starts from a random spectrum; "
@@ -255,8 +259,23 @@ public final class ActivationMaximization {
                 float[][] vg = new float[1][];
                 trace[t - 1] = pixelGradient(objective, in, x, shape, transform, rnd, vg);
                 float[] g = vg[0];
-                ascend(x, g, n, c * hw, o.step());
                 Regularizers r = o.regularizers();
+                if (r.centerBias().enabled()) {
+                    float[] mask = r.centerBias().mask(t, o.iterations(), h, w);
+                    int inside = 0;
+                    for (float v : mask) {
+                        inside += (int) v;
+                    }
+                    float[] gm = g.clone();
+                    for (int p = 0; p < n * c; p++) {
+                        for (int i = 0; i < hw; i++) {
+                            gm[p * hw + i] *= mask[i];
+                        }
+                    }
+                    ascend(x, gm, n, c * hw, o.step(), c * inside);
+                } else {
+                    ascend(x, g, n, c * hw, o.step());
+                }
                 if (r.decay() > 0) {
                     Regularizers.decay(x, r.decay());
                 }
@@ -380,12 +399,20 @@ public final class ActivationMaximization {
 
     /** x ← x + η g / mean|g|, per example. */
     static void ascend(float[] x, float[] g, int n, int per, double eta) {
+        ascend(x, g, n, per, eta, per);
+    }
+
+    /**
+     * x ← x + η g / (Σ|g| / active), per example: the mean magnitude taken over the {@code active}
+     * entries that may be non-zero (all {@code per} of them, or those inside a centre-bias window).
+     */
+    static void ascend(float[] x, float[] g, int n, int per, double eta, int active) {
         for (int e = 0; e < n; e++) {
             double s = 0;
             for (int i = 0; i < per; i++) {
                 s += Math.abs(g[e * per + i]);
             }
-            double m = s / per;
+            double m = s / Math.max(1, active);
             if (m == 0 || !Double.isFinite(m)) {
                 continue;
             }

@@ -18,15 +18,28 @@ import netviz.OutOfRangeException;
  *     estimate of how much the activation would drop if the pixel were zeroed) is below this
  *     percentile are set to zero;</li>
  * <li>{@code jitter}: a random circular shift of up to this many pixels before each step
- *     (Mordvintsev et al. 2015), implemented as a {@link Transform}.</li>
+ *     (Mordvintsev et al. 2015), implemented as a {@link Transform};</li>
+ * <li>{@code centerBias}: the centre-biased regularisation of Nguyen, Yosinski and Clune 2016
+ *     ({@link CenterBias}): the gradient is applied only inside a centred window that grows to the
+ *     whole image over the run, so centre pixels get more update steps than edge pixels (off in
+ *     every preset; {@link CenterBias#NONE}).</li>
  * </ul>
  * Zero is the model input 0, i.e. the mean colour of the preprocessing. The four combinations of
  * the paper's Table 1 (found by random search) are {@link #yosinski(int)} 1 to 4.
  */
 public record Regularizers(double decay, double blurSigma, int blurEvery, double normPercentile,
-                           double contributionPercentile, int jitter) {
+                           double contributionPercentile, int jitter, CenterBias centerBias) {
+
+    /** The Yosinski et al. regularisers without centre bias. */
+    public Regularizers(double decay, double blurSigma, int blurEvery, double normPercentile,
+                        double contributionPercentile, int jitter) {
+        this(decay, blurSigma, blurEvery, normPercentile, contributionPercentile, jitter, CenterBias.NONE);
+    }
 
     public Regularizers {
+        if (centerBias == null) {
+            centerBias = CenterBias.NONE;
+        }
         if (!(decay >= 0 && decay < 1)) {
             throw new OutOfRangeException("L2 decay must be in [0, 1), not " + decay);
         }
@@ -90,23 +103,27 @@ public record Regularizers(double decay, double blurSigma, int blurEvery, double
     }
 
     public Regularizers withDecay(double v) {
-        return new Regularizers(v, blurSigma, blurEvery, normPercentile, contributionPercentile, jitter);
+        return new Regularizers(v, blurSigma, blurEvery, normPercentile, contributionPercentile, jitter, centerBias);
     }
 
     public Regularizers withBlur(double sigma, int every) {
-        return new Regularizers(decay, sigma, every, normPercentile, contributionPercentile, jitter);
+        return new Regularizers(decay, sigma, every, normPercentile, contributionPercentile, jitter, centerBias);
     }
 
     public Regularizers withNormPercentile(double v) {
-        return new Regularizers(decay, blurSigma, blurEvery, v, contributionPercentile, jitter);
+        return new Regularizers(decay, blurSigma, blurEvery, v, contributionPercentile, jitter, centerBias);
     }
 
     public Regularizers withContributionPercentile(double v) {
-        return new Regularizers(decay, blurSigma, blurEvery, normPercentile, v, jitter);
+        return new Regularizers(decay, blurSigma, blurEvery, normPercentile, v, jitter, centerBias);
     }
 
     public Regularizers withJitter(int v) {
-        return new Regularizers(decay, blurSigma, blurEvery, normPercentile, contributionPercentile, v);
+        return new Regularizers(decay, blurSigma, blurEvery, normPercentile, contributionPercentile, v, centerBias);
+    }
+
+    public Regularizers withCenterBias(CenterBias v) {
+        return new Regularizers(decay, blurSigma, blurEvery, normPercentile, contributionPercentile, jitter, v);
     }
 
     /** True when blurring happens at step t (1-based). */
@@ -131,6 +148,9 @@ public record Regularizers(double decay, double blurSigma, int blurEvery, double
         }
         if (jitter > 0) {
             b.append(b.isEmpty() ? "" : ", ").append("jitter ").append(jitter);
+        }
+        if (centerBias.enabled()) {
+            b.append(b.isEmpty() ? "" : ", ").append(centerBias.describe());
         }
         return b.isEmpty() ? "no regularisation" : b.toString();
     }
