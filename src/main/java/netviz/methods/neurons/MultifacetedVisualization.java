@@ -1,0 +1,542 @@
+package netviz.methods.neurons;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
+import netviz.NetvizException;
+import netviz.OutOfRangeException;
+import netviz.data.Batch;
+import netviz.data.Batches;
+import netviz.data.Dataset;
+import netviz.engine.Interpreter;
+import netviz.engine.Values;
+import netviz.io.FloatArray;
+import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.features.FeatureExtractor;
+import netviz.methods.features.KMeans;
+import netviz.methods.features.Pca;
+import netviz.methods.features.Tsne;
+
+/**
+ * Multifaceted feature visualization (Nguyen, Yosinski and Clune, "Multifaceted Feature
+ * Visualization: Uncovering the Different Types of Features Learned By Each Neuron in Deep Neural
+ * Networks", ICML Visualization for Deep Learning workshop 2016, arXiv:1602.03616, Algorithm 1).
+ * A unit often responds to several different kinds of image (its facets); plain activation
+ * maximization blends them into one unreadable picture. This class synthesises one picture per
+ * facet:
+ * <ol>
+ * <li>stream the dataset once and keep the images that activate the unit most (the top
+ *     {@link Options#topShare()} of the images scanned, or the top {@link Options#topCount()}),
+ *     only those with a positive activation, together with their hidden features φ at
+ *     {@link Options#featureLayer()} (default: the input of the last fully connected layer, the
+ *     paper's fc7; {@link FeatureExtractor#defaultLayer});</li>
+ * <li>reduce φ with PCA to {@link Options#pcaDim()} dimensions (50 in the paper) and embed the
+ *     result in 2-D with t-SNE ({@link Tsne});</li>
+ * <li>cluster the 2-D embedding into k facets with k-means ({@link KMeans}, k-means++ seeding);</li>
+ * <li>for each cluster, average the {@link Options#meanOf()} images closest to its centroid in the
+ *     embedding (m = 15 in the paper) and start activation maximization from that mean image,
+ *     with the usual regularisers and the centre bias ({@link CenterBias}).</li>
+ * </ol>
+ * The unit's activation is measured as activation maximization measures it ({@link Goal}): a
+ * class score (the logit) or an element of a (N, K) layer, the mean of a channel of a (N, C, H, W)
+ * layer, or one neuron at a position.
+ *
+ * <p>Choices where the paper, written for ImageNet, gives no number for this setting (see
+ * {@link Options#defaults()}): the paper clusters the 1,300 training images of a class for an output
+ * unit; for a 10-class dataset the default top share of 10 % of the training images is about one
+ * class's worth.
+ */
+public final class MultifacetedVisualization {
+
+    /** Reports how far a run got: a fraction in [0, 1] and what it is doing. */
+    @FunctionalInterface
+    public interface Listener {
+        /** Reports nothing. */
+        Listener NONE = (fraction, message) -> {
+        };
+
+        void progress(double fraction, String message);
+    }
+
+    /**
+     * The unit: {@code channel} of {@code layer} (a node name, tensor name or index), optionally one
+     * neuron at {@code position} (y, x). A null layer means the class scores (the unnormalised score
+     * tensor, {@link ScoreTensor}), {@code channel} then being the class.
+     */
+    public record Request(String layer, int channel, int[] position) {
+        public Request {
+            position = position == null ? null : position.clone();
+            if (position != null && position.length != 2) {
+                throw new IllegalArgumentException("a position is (y, x)");
+            }
+        }
+
+        /** The score of class {@code k}. */
+        public static Request classScore(int k) {
+            return new Request(null, k, null);
+        }
+
+        /** Channel {@code c} of {@code layer} (its mean over positions for a (N, C, H, W) layer). */
+        public static Request channel(String layer, int c) {
+            return new Request(layer, c, null);
+        }
+
+        /** Whether this asks for a class score. */
+        public boolean isClassScore() {
+            return layer == null;
+        }
+    }
+
+    /**
+     * @param topShare       share of the scanned images kept as the unit's top images, (0, 1]
+     *                       (default 0.1); ignored when {@code topCount} is positive
+     * @param topCount       keep exactly this many top images instead (0: use the share)
+     * @param facets         k, the number of facets (default 4)
+     * @param meanOf         images closest to each centroid averaged into the starting image
+     *                       (15, Nguyen et al. 2016)
+     * @param featureLayer   layer of the hidden features φ (null: {@link FeatureExtractor#defaultLayer})
+     * @param pcaDim         PCA dimensions before t-SNE (50, Nguyen et al. 2016; 0: no PCA)
+     * @param tsne           t-SNE settings (perplexity lowered automatically for few images)
+     * @param kmeansRestarts k-means++ restarts
+     * @param maximization   activation maximization settings (init and seed are set per run)
+     * @param limit          scan only the first {@code limit} images (0: all)
+     * @param batchSize      images per forward pass of the scan
+     * @param seed           seed of t-SNE, k-means and activation maximization
+     */
+    public record Options(double topShare, int topCount, int facets, int meanOf, String featureLayer, int pcaDim,
+                          Tsne.Options tsne, int kmeansRestarts, ActivationMaximization.Options maximization, int limit,
+                          int batchSize, long seed) {
+        public Options {
+            if (!(topShare > 0 && topShare <= 1)) {
+                throw new OutOfRangeException("the top share must be in (0, 1], not " + topShare);
+            }
+            if (topCount < 0) {
+                throw new OutOfRangeException("the number of top images must be 0 (use the share) or positive, not " + topCount);
+            }
+            if (facets < 1 || facets > 64) {
+                throw new OutOfRangeException("the number of facets must be between 1 and 64, not " + facets);
+            }
+            if (meanOf < 1) {
+                throw new OutOfRangeException("each facet's mean needs at least 1 image, not " + meanOf);
+            }
+            if (pcaDim < 0) {
+                throw new OutOfRangeException("PCA dimensions must be 0 (none) or positive, not " + pcaDim);
+            }
+            if (limit < 0) {
+                throw new OutOfRangeException("the limit must be 0 (all) or positive, not " + limit);
+            }
+            if (batchSize < 1) {
+                throw new OutOfRangeException("the batch size must be at least 1, not " + batchSize);
+            }
+        }
+
+        /**
+         * Top 10 % of the images, 4 facets, the mean of the 15 closest images (paper), PCA to 50
+         * dimensions (paper), t-SNE with perplexity 30 and 1000 iterations, 10 k-means++ restarts,
+         * and 50 steps of activation maximization from the mean image with step 0.01 and
+         * {@link #defaultRegularizers()}. The step and the regularisers are netviz's choice for
+         * small (28 × 28) images: the Yosinski et al. settings (blur σ 1 every 4 steps), made for
+         * 227 × 227 images, blur a 28 × 28 image into the same blob whatever it started from,
+         * which erases the facets, and 200 steps of 0.02 turn every facet of a class into the
+         * same prototype; 50 steps of 0.01 keep each facet's shape recognisable and still drive
+         * the class probability of the bundled model to 1.
+         */
+        public static Options defaults() {
+            return new Options(0.1, 0, 4, 15, null, 50, Tsne.Options.defaults(), 10,
+                    ActivationMaximization.Options.defaults().withIterations(50).withStep(0.01)
+                            .withRegularizers(defaultRegularizers()), 0, 100, 0);
+        }
+
+        /** L2 decay 0.0001, blur σ 0.5 every 8 steps, jitter of 1 pixel, and the centre bias ({@link CenterBias#defaults()}). */
+        public static Regularizers defaultRegularizers() {
+            return new Regularizers(0.0001, 0.5, 8, 0, 0, 1).withCenterBias(CenterBias.defaults());
+        }
+
+        public Options withTopShare(double v) {
+            return new Options(v, topCount, facets, meanOf, featureLayer, pcaDim, tsne, kmeansRestarts, maximization, limit, batchSize, seed);
+        }
+
+        public Options withTopCount(int v) {
+            return new Options(topShare, v, facets, meanOf, featureLayer, pcaDim, tsne, kmeansRestarts, maximization, limit, batchSize, seed);
+        }
+
+        public Options withFacets(int v) {
+            return new Options(topShare, topCount, v, meanOf, featureLayer, pcaDim, tsne, kmeansRestarts, maximization, limit, batchSize, seed);
+        }
+
+        public Options withMeanOf(int v) {
+            return new Options(topShare, topCount, facets, v, featureLayer, pcaDim, tsne, kmeansRestarts, maximization, limit, batchSize, seed);
+        }
+
+        public Options withFeatureLayer(String v) {
+            return new Options(topShare, topCount, facets, meanOf, v, pcaDim, tsne, kmeansRestarts, maximization, limit, batchSize, seed);
+        }
+
+        public Options withTsne(Tsne.Options v) {
+            return new Options(topShare, topCount, facets, meanOf, featureLayer, pcaDim, v, kmeansRestarts, maximization, limit, batchSize, seed);
+        }
+
+        public Options withMaximization(ActivationMaximization.Options v) {
+            return new Options(topShare, topCount, facets, meanOf, featureLayer, pcaDim, tsne, kmeansRestarts, v, limit, batchSize, seed);
+        }
+
+        public Options withLimit(int v) {
+            return new Options(topShare, topCount, facets, meanOf, featureLayer, pcaDim, tsne, kmeansRestarts, maximization, v, batchSize, seed);
+        }
+
+        public Options withSeed(long v) {
+            return new Options(topShare, topCount, facets, meanOf, featureLayer, pcaDim, tsne, kmeansRestarts, maximization, limit, batchSize, v);
+        }
+    }
+
+    /**
+     * One facet.
+     *
+     * @param index           facet number (0-based; facets are ordered by cluster size, largest first)
+     * @param members         dataset indices of the cluster's images, closest to the centroid first
+     * @param distances       each member's distance to the centroid in the t-SNE plane
+     * @param closest         the dataset indices averaged into the starting image (a prefix of members)
+     * @param closestPixels   those images in [0, 1] pixels, (|closest|, C, H, W) row-major
+     * @param centroid        the cluster's centroid in the t-SNE plane (x, y)
+     * @param meanInput       the starting image as model input (C, H, W)
+     * @param meanPixels      the starting image in [0, 1] pixels
+     * @param input           the synthesised image as model input (C, H, W)
+     * @param pixels          the synthesised image in [0, 1] pixels
+     * @param startActivation the unit's value on the mean image
+     * @param activation      the unit's value on the synthesised image
+     * @param probability     for a class score, the class probability (softmax) of the synthesised
+     *                        image; NaN otherwise
+     */
+    public record Facet(int index, int[] members, double[] distances, int[] closest, float[] closestPixels,
+                        double[] centroid, float[] meanInput, float[] meanPixels, float[] input, float[] pixels,
+                        double startActivation, double activation, double probability) {
+    }
+
+    /**
+     * A run's result.
+     *
+     * @param tensor        the unit's tensor
+     * @param channel       the unit's channel (the class for class scores)
+     * @param position      the unit's position, or null
+     * @param classScore    whether the unit is a class score
+     * @param imageShape    (C, H, W) of the model input
+     * @param dataset       the dataset's description
+     * @param scanned       images scanned
+     * @param indices       dataset indices of the top images, best first
+     * @param activations   their activations
+     * @param labels        their dataset labels (−1 when unlabelled)
+     * @param threshold     the smallest activation among the top images
+     * @param featureLayer  the layer of the features φ
+     * @param featureDim    φ's dimensions (before PCA)
+     * @param embedding     the t-SNE coordinates of the top images, (n, 2) row-major, in the order of
+     *                      {@code indices}
+     * @param clusters      each top image's facet
+     * @param klDivergence  t-SNE's final KL divergence
+     * @param inertia       k-means inertia in the plane
+     * @param facets        the facets, largest cluster first
+     */
+    public record Result(String tensor, int channel, int[] position, boolean classScore, int[] imageShape, String dataset,
+                         int scanned, int[] indices, double[] activations, int[] labels, double threshold,
+                         String featureLayer, int featureDim, double[] embedding, int[] clusters, double klDivergence,
+                         double inertia, List<Facet> facets) {
+        /** A short name of the unit, e.g. "fc2_out:3" or "relu2:5@3,4". */
+        public String unit() {
+            return tensor + ":" + channel + (position == null ? "" : "@" + position[0] + "," + position[1]);
+        }
+    }
+
+    /** The smallest number of top images per facet. */
+    public static final int MIN_IMAGES_PER_FACET = 5;
+
+    private final Interpreter interpreter;
+    private final Dataset dataset;
+
+    /** Visualises units of {@code interpreter}'s model on the images of {@code dataset} (with its preprocessing). */
+    public MultifacetedVisualization(Interpreter interpreter, Dataset dataset) {
+        this.interpreter = interpreter;
+        this.dataset = dataset;
+    }
+
+    private record Top(double activation, int index, int label, float[] features) {
+    }
+
+    /** Best first: larger activation, then lower dataset index. */
+    private static final Comparator<Top> BEST_FIRST = Comparator.comparingDouble((Top t) -> -t.activation)
+            .thenComparingInt(Top::index);
+
+    /** Runs the four steps for one unit. */
+    public Result run(Request request, Options o, Listener listener) {
+        Listener progress = listener == null ? Listener.NONE : listener;
+        var graph = interpreter.graph();
+        String tensor = request.isClassScore() ? ScoreTensor.find(graph) : graph.resolveTensor(request.layer());
+        String featureLayer = o.featureLayer() == null ? FeatureExtractor.defaultLayer(graph)
+                : graph.resolveTensor(o.featureLayer());
+        int[] yx = request.position();
+        ActivationMaximization am = new ActivationMaximization(interpreter, dataset.preprocessing().mean(),
+                dataset.preprocessing().std());
+        int[] chw = am.inputShape();
+        int per = chw[0] * chw[1] * chw[2];
+
+        // 1. one pass: the unit's value and the features of every image; keep the top ones
+        int n = o.limit() > 0 ? Math.min(o.limit(), dataset.size()) : dataset.size();
+        if (n == 0) {
+            throw new NetvizException("the dataset " + dataset.description() + " has no images");
+        }
+        int keep = o.topCount() > 0 ? Math.min(o.topCount(), n) : Math.max(1, (int) Math.ceil(o.topShare() * n));
+        PriorityQueue<Top> heap = new PriorityQueue<>(keep + 1, BEST_FIRST.reversed());
+        int featureDim = -1;
+        int scanned = 0;
+        int positive = 0;
+        progress.progress(0, "scanning " + n + " images");
+        try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
+            for (Batch b : batches) {
+                Goal goal = new Goal(tensor, fill(b.size(), request.channel()), yx == null ? null : fill(b.size(), yx[0]),
+                        yx == null ? null : fill(b.size(), yx[1]));
+                double[] act;
+                float[] feats;
+                try (NDManager scope = interpreter.newScope()) {
+                    Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), b.toNDArray(scope)),
+                            List.of(tensor, featureLayer));
+                    if (scanned == 0) {
+                        ActivationMaximization.check(goal, v.get(tensor).getShape().getShape());
+                    }
+                    act = goal.values(v);
+                    NDArray f = v.get(featureLayer);
+                    long[] s = f.getShape().getShape();
+                    if (s.length == 0 || s[0] != b.size()) {
+                        throw new NetvizException("layer '" + featureLayer + "' has no per-image features (shape "
+                                + Arrays.toString(s) + "); choose another feature layer");
+                    }
+                    feats = FloatArray.of(f).data();
+                    featureDim = (int) (feats.length / b.size());
+                }
+                for (int i = 0; i < b.size(); i++) {
+                    double a = act[i];
+                    if (!(a > 0)) {
+                        continue;
+                    }
+                    positive++;
+                    Top t = new Top(a, b.index(i), b.hasLabels() ? b.label(i) : -1, null);
+                    if (heap.size() < keep || BEST_FIRST.compare(t, heap.peek()) < 0) {
+                        heap.add(new Top(a, t.index(), t.label(),
+                                Arrays.copyOfRange(feats, i * featureDim, (i + 1) * featureDim)));
+                        if (heap.size() > keep) {
+                            heap.poll();
+                        }
+                    }
+                }
+                scanned += b.size();
+                progress.progress(0.4 * scanned / n, "scanned " + scanned + " of " + n + " images");
+            }
+        }
+        List<Top> top = new ArrayList<>(heap);
+        top.sort(BEST_FIRST);
+        int k = o.facets();
+        int need = MIN_IMAGES_PER_FACET * k;
+        if (top.size() < need) {
+            String unit = tensor + ":" + request.channel() + (yx == null ? "" : "@" + yx[0] + "," + yx[1]);
+            throw new NotEnoughImagesException(String.format(Locale.ROOT,
+                    "only %d of the %,d images scanned activate %s (value > 0) among the top %s; %d facet%s need at least %d "
+                            + "(%d per facet): ask for fewer facets or keep more top images",
+                    top.size(), scanned, unit, o.topCount() > 0 ? Integer.toString(keep)
+                            : String.format(Locale.ROOT, "%s%% (%d)", fmt(100 * o.topShare()), keep),
+                    k, k == 1 ? "" : "s", need, MIN_IMAGES_PER_FACET));
+        }
+        int m = top.size();
+        int[] indices = new int[m];
+        double[] activations = new double[m];
+        int[] labels = new int[m];
+        float[] phi = new float[m * featureDim];
+        for (int i = 0; i < m; i++) {
+            Top t = top.get(i);
+            indices[i] = t.index();
+            activations[i] = t.activation();
+            labels[i] = t.label();
+            System.arraycopy(t.features(), 0, phi, i * featureDim, featureDim);
+        }
+
+        // 2. PCA, then t-SNE to the plane
+        progress.progress(0.4, "t-SNE of " + m + " images");
+        float[] reduced = phi;
+        int rdim = featureDim;
+        if (o.pcaDim() > 0 && featureDim > o.pcaDim() && m > o.pcaDim()) {
+            Pca pca = Pca.fit(phi, featureDim, o.pcaDim());
+            double[] p = pca.transform(phi);
+            rdim = pca.count();
+            reduced = new float[p.length];
+            for (int i = 0; i < p.length; i++) {
+                reduced[i] = (float) p[i];
+            }
+        }
+        Tsne.Options to = o.tsne().withDim(2).withSeed(o.seed());
+        if (3 * to.perplexity() >= m) {
+            to = to.withPerplexity(Math.max(1, (m - 1) / 3.0 - 1e-6));
+        }
+        Tsne.Result ts = Tsne.run(reduced, rdim, to);
+        double[] xy = ts.coordinates();
+
+        // 3. k-means in the plane
+        progress.progress(0.75, "k-means, " + k + " facets");
+        KMeans.Result km = KMeans.fit(xy, 2, KMeans.Options.defaults(k).withRestarts(o.kmeansRestarts()).withSeed(o.seed()));
+        Integer[] order = new Integer[k];
+        for (int c = 0; c < k; c++) {
+            order[c] = c;
+        }
+        // largest cluster first, then by centroid position for a stable order
+        Arrays.sort(order, Comparator.comparingInt((Integer c) -> -km.sizes()[c])
+                .thenComparingDouble(c -> km.centroids()[2 * c]).thenComparingDouble(c -> km.centroids()[2 * c + 1]));
+        int[] rank = new int[k];
+        for (int r = 0; r < k; r++) {
+            rank[order[r]] = r;
+        }
+        int[] clusters = new int[m];
+        for (int i = 0; i < m; i++) {
+            clusters[i] = rank[km.assignments()[i]];
+        }
+
+        // 4. the mean of the closest images of each facet, then activation maximization from it
+        float[][] closestPx = new float[k][];
+        int[][] members = new int[k][];
+        double[][] dists = new double[k][];
+        int[][] closest = new int[k][];
+        float[] means = new float[k * per];
+        for (int r = 0; r < k; r++) {
+            int c = order[r];
+            int[] mem = km.members(c);
+            double cx = km.centroids()[2 * c];
+            double cy = km.centroids()[2 * c + 1];
+            Integer[] byDist = new Integer[mem.length];
+            double[] d = new double[mem.length];
+            for (int j = 0; j < mem.length; j++) {
+                byDist[j] = j;
+                d[j] = Math.hypot(xy[2 * mem[j]] - cx, xy[2 * mem[j] + 1] - cy);
+            }
+            Arrays.sort(byDist, Comparator.comparingDouble((Integer j) -> d[j]).thenComparingInt(j -> mem[j]));
+            members[r] = new int[mem.length];
+            dists[r] = new double[mem.length];
+            for (int j = 0; j < mem.length; j++) {
+                members[r][j] = indices[mem[byDist[j]]];
+                dists[r][j] = d[byDist[j]];
+            }
+            closest[r] = Arrays.copyOf(members[r], Math.min(o.meanOf(), members[r].length));
+            Batch imgs = dataset.get(closest[r]);
+            float[] data = imgs.images();
+            for (int j = 0; j < closest[r].length; j++) {
+                for (int p = 0; p < per; p++) {
+                    means[r * per + p] += data[j * per + p] / closest[r].length;
+                }
+            }
+            closestPx[r] = toPixels(data, chw);
+        }
+        progress.progress(0.8, "activation maximization from " + k + " mean images");
+        ActivationMaximization.Options ao = o.maximization()
+                .withInit(ActivationMaximization.Init.IMAGE, means).withSeed(o.seed());
+        long fixedBatch = graph.inputs().get(0).dims()[0];
+        float[] input = new float[k * per];
+        double[] start = new double[k];
+        double[] end = new double[k];
+        int steps = ao.iterations();
+        if (fixedBatch > 0 && fixedBatch != k) {
+            for (int r = 0; r < k; r++) {
+                int rr = r;
+                ActivationMaximization.Result res = am.run(goal(tensor, request, 1),
+                        ao.withInit(ActivationMaximization.Init.IMAGE, Arrays.copyOfRange(means, r * per, (r + 1) * per)),
+                        (t, v) -> progress.progress(0.8 + 0.2 * (rr * steps + t) / (k * (double) steps),
+                                "activation maximization, facet " + (rr + 1) + " of " + k));
+                System.arraycopy(res.input(), 0, input, r * per, per);
+                start[r] = res.start()[0];
+                end[r] = res.end()[0];
+            }
+        } else {
+            ActivationMaximization.Result res = am.run(goal(tensor, request, k), ao,
+                    (t, v) -> progress.progress(0.8 + 0.2 * t / steps, "activation maximization, step " + t + " of " + steps));
+            System.arraycopy(res.input(), 0, input, 0, input.length);
+            System.arraycopy(res.start(), 0, start, 0, k);
+            System.arraycopy(res.end(), 0, end, 0, k);
+        }
+        double[] prob = request.isClassScore() ? probabilities(tensor, input, k, chw, request.channel()) : null;
+        float[] pixels = toPixels(input, chw);
+        float[] meanPixels = toPixels(means, chw);
+        List<Facet> facets = new ArrayList<>();
+        for (int r = 0; r < k; r++) {
+            int c = order[r];
+            facets.add(new Facet(r, members[r], dists[r], closest[r], closestPx[r],
+                    new double[] {km.centroids()[2 * c], km.centroids()[2 * c + 1]},
+                    Arrays.copyOfRange(means, r * per, (r + 1) * per), Arrays.copyOfRange(meanPixels, r * per, (r + 1) * per),
+                    Arrays.copyOfRange(input, r * per, (r + 1) * per), Arrays.copyOfRange(pixels, r * per, (r + 1) * per),
+                    start[r], end[r], prob == null ? Double.NaN : prob[r]));
+        }
+        progress.progress(1, "done");
+        return new Result(tensor, request.channel(), yx, request.isClassScore(), chw, dataset.description(), scanned,
+                indices, activations, labels, activations[m - 1], featureLayer, featureDim, xy, clusters,
+                ts.klDivergence(), km.inertia(), facets);
+    }
+
+    private static Goal goal(String tensor, Request request, int n) {
+        int[] yx = request.position();
+        return Goal.repeat(tensor, request.channel(), yx, n);
+    }
+
+    private static int[] fill(int n, int v) {
+        int[] a = new int[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** Model inputs to [0, 1] pixels with the dataset's preprocessing. */
+    private float[] toPixels(float[] x, int[] chw) {
+        float[] mean = dataset.preprocessing().mean();
+        float[] std = dataset.preprocessing().std();
+        int hw = chw[1] * chw[2];
+        float[] px = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int ch = (i / hw) % chw[0];
+            float mu = mean.length == 0 ? 0f : mean[Math.min(ch, mean.length - 1)];
+            float sd = std.length == 0 ? 1f : std[Math.min(ch, std.length - 1)];
+            px[i] = Math.max(0f, Math.min(1f, x[i] * sd + mu));
+        }
+        return px;
+    }
+
+    /** Softmax probability of {@code cls} over the score tensor, for each of n images. */
+    private double[] probabilities(String scores, float[] x, int n, int[] chw, int cls) {
+        try (NDManager scope = interpreter.newScope()) {
+            float[] s = interpreter.forward(scope, Map.of(interpreter.inputName(),
+                    scope.create(x, new Shape(n, chw[0], chw[1], chw[2]))), List.of(scores)).get(scores)
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            int kk = s.length / n;
+            double[] p = new double[n];
+            for (int i = 0; i < n; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < kk; j++) {
+                    max = Math.max(max, s[i * kk + j]);
+                }
+                double z = 0;
+                for (int j = 0; j < kk; j++) {
+                    z += Math.exp(s[i * kk + j] - max);
+                }
+                p[i] = Math.exp(s[i * kk + cls] - max) / z;
+            }
+            return p;
+        }
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** Too few images activate the unit for the facets asked for. */
+    public static final class NotEnoughImagesException extends NetvizException {
+        public NotEnoughImagesException(String message) {
+            super(message);
+        }
+    }
+}
