@@ -15,7 +15,7 @@ final class FacetsSection implements ReportSection {
     /** The class shown. */
     static final int TARGET = 8;
     /** Images scanned (the first ones), to keep the report quick. */
-    static final int SCANNED = 10_000;
+    static final int SCANNED = 5_000;
 
     @Override
     public String id() {
@@ -43,8 +43,11 @@ final class FacetsSection implements ReportSection {
         int classes = ctx.labels() != null ? ctx.labels().size() : 0;
         int target = classes > TARGET || classes == 0 ? TARGET : 0;
         int limit = ctx.options().limit() > 0 ? Math.min(SCANNED, ctx.options().limit()) : SCANNED;
+        // a short --limit leaves few images of the class: ask for fewer facets then
+        int facets = limit >= 2000 ? 4 : 2;
         NetvizCommand c = ctx.withData(ctx.command("facets")).arg("--target", Integer.toString(target),
-                "--limit", Integer.toString(limit), "--tsne-iterations", "500", "--json");
+                "--facets", Integer.toString(facets), "--limit", Integer.toString(limit), "--tsne-iterations", "500",
+                "--json");
         ctx.withOut(c, "facets", "facets").hidden("--no-progress");
         JsonNode r = ctx.runJson(c);
         String unit = r.path("className").isTextual() ? r.path("className").asText() + " (class " + target + ")"
