@@ -307,9 +307,9 @@ public final class FacetsCommand implements Runnable {
         for (MultifacetedVisualization.Facet f : r.facets()) {
             names.add("facet " + (f.index() + 1));
         }
-        Figure scatter = ScatterPlot.render(r.embedding(), r.clusters(), names, new ScatterPlot.Options(560, 2.6,
-                String.format(Locale.ROOT, "t-SNE of %s features of the top %,d images of %s, coloured by facet (k-means)",
-                        r.featureLayer(), r.indices().length, unit)));
+        Figure scatter = ScatterPlot.render(r.embedding(), r.clusters(), names, new ScatterPlot.Options(640, 2.6,
+                String.format(Locale.ROOT, "t-SNE of %s features, top %,d images of %s, by facet",
+                        r.featureLayer(), r.indices().length, className != null ? className : r.unit())));
         Path dir = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-facets");
         Map<String, String> files = new LinkedHashMap<>();
         files.put("facets", Png.write(sheet, dir.resolve("facets.png")).toString());

@@ -48,17 +48,19 @@ final class FacetsSection implements ReportSection {
         NetvizCommand c = ctx.withData(ctx.command("facets")).arg("--target", Integer.toString(target),
                 "--facets", Integer.toString(facets), "--limit", Integer.toString(limit), "--tsne-iterations", "500",
                 "--json");
-        ctx.withOut(c, "facets", "facets").hidden("--no-progress");
+        // the command writes facets.png, scatter.png and facet-N.png into its --out folder: here the
+        // report's figures folder itself (the report keeps only files, and drops the unreferenced ones)
+        ctx.withOut(c, "", "facets").hidden("--no-progress");
         JsonNode r = ctx.runJson(c);
         String unit = r.path("className").isTextual() ? r.path("className").asText() + " (class " + target + ")"
                 : "class " + target;
         String what = String.format(Locale.ROOT, "the top %,d of the first %,d images of %s", r.path("topImages").asInt(),
                 r.path("scanned").asInt(), r.path("dataset").asText());
-        ctx.figure("facets/facets.png", "The facets of " + unit + " found among " + what + ": per row, the synthesised "
+        ctx.figure("facets.png", "The facets of " + unit + " found among " + what + ": per row, the synthesised "
                 + "image (50 steps of activation maximisation from the mean image; a t-SNE of 500 iterations, half the "
                 + "command's default, to keep the report quick), the mean image it started from, and the real images "
                 + "closest to the cluster's centre.", c);
-        ctx.figure("facets/scatter.png", "The t-SNE map of the same images' features, coloured by facet (k-means, "
+        ctx.figure("scatter.png", "The t-SNE map of the same images' features, coloured by facet (k-means, "
                 + "k-means++ seeding).", c);
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode f : r.path("facets")) {
