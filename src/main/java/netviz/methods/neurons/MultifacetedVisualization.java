@@ -50,9 +50,11 @@ import netviz.methods.features.Tsne;
  * layer, or one neuron at a position.
  *
  * <p>Choices where the paper, written for ImageNet, gives no number for this setting (see
- * {@link Options#defaults()}): the paper clusters the 1,300 training images of a class for an output
- * unit; for a 10-class dataset the default top share of 10 % of the training images is about one
- * class's worth.
+ * {@link Options#defaults()}): for an output unit the paper clusters the training images of its
+ * class (about 1,300 per ImageNet class); for a 10-class dataset the default top share of 10 % of
+ * the training images is about one class's worth. The authors' code ships 10 mean images (k = 10)
+ * per example class; netviz defaults to k = 4, which the few hundred to few thousand top images of a
+ * 28 × 28 garment class support.
  */
 public final class MultifacetedVisualization {
 
@@ -99,7 +101,7 @@ public final class MultifacetedVisualization {
      * @param topShare       share of the scanned images kept as the unit's top images, (0, 1]
      *                       (default 0.1); ignored when {@code topCount} is positive
      * @param topCount       keep exactly this many top images instead (0: use the share)
-     * @param facets         k, the number of facets (default 4)
+     * @param facets         k, the number of facets (default 4; 10 in the authors' examples)
      * @param meanOf         images closest to each centroid averaged into the starting image
      *                       (15, Nguyen et al. 2016)
      * @param featureLayer   layer of the hidden features φ (null: {@link FeatureExtractor#defaultLayer})
