@@ -149,6 +149,53 @@ public class AutogradLifetimeTest {
         }
     }
 
+    /**
+     * Constants made by ops (Constant, ConstantOfShape, Range, Shape) used to be arrays backed by
+     * Java memory: a forward pass frees such a value after its last reader, and a view of it that
+     * the caller asked for (Reshape returns one) then read freed memory after the next GC.
+     */
+    @Test
+    void viewsOfConstantsSurviveGarbageCollection() {
+        GraphBuilder g = new GraphBuilder("constants", 13);
+        String x = g.input("x", 2, 3);
+        float[] values = {1.5f, -2f, 3.25f, 4f, -5.5f, 6f};
+        String c = g.node("Constant", "const", List.of(), Attribute.ofTensor("value",
+                Tensor.ofFloats(new long[] {6}, values)));
+        String shapeOfX = g.node("Shape", "shape", List.of(x));
+        String view = g.node("Reshape", "view", List.of(c, shapeOfX));
+        String filled = g.node("ConstantOfShape", "filled", List.of(shapeOfX), Attribute.ofTensor("value",
+                Tensor.ofFloats(new long[] {1}, 0.75f)));
+        String filledView = g.node("Reshape", "filled_view", List.of(filled, g.initializer("flat",
+                Tensor.ofLongs(new long[] {1}, 6))));
+        String range = g.node("Range", "range", List.of(g.initializer("start", Tensor.ofDoubles(new long[] {}, 1)),
+                g.initializer("limit", Tensor.ofDoubles(new long[] {}, 7)),
+                g.initializer("delta", Tensor.ofDoubles(new long[] {}, 1))));
+        String rangeView = g.node("Reshape", "range_view", List.of(range, shapeOfX));
+        String shapeView = g.node("Reshape", "shape_view", List.of(shapeOfX, g.initializer("col",
+                Tensor.ofLongs(new long[] {2}, 2, 1))));
+        g.output(g.node("Add", "sum", List.of(x, view)));
+        for (Interpreter.Options o : List.of(Interpreter.Options.defaults(),
+                new Interpreter.Options(ai.djl.ndarray.types.DataType.FLOAT64))) {
+            try (Interpreter it = Interpreter.of(g.build(), o); NDManager m = it.newScope()) {
+                NDArray in = m.zeros(new Shape(2, 3));
+                Values v = it.forward(m, in, view, filledView, rangeView, shapeView);
+                collectDirectBuffers();
+                for (int round = 0; round < 50; round++) {
+                    // other arrays made from Java data take over freed buffers
+                    m.create(new float[] {-1, -1, -1, -1, -1, -1}).close();
+                }
+                assertArrayEquals(values, v.get(view).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                        .toFloatArray(), 0f, "Reshape of a Constant");
+                assertArrayEquals(new float[] {0.75f, 0.75f, 0.75f, 0.75f, 0.75f, 0.75f}, v.get(filledView)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), 0f,
+                        "Reshape of ConstantOfShape");
+                assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, v.get(rangeView)
+                        .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(), 0f, "Reshape of Range");
+                assertArrayEquals(new long[] {2, 3}, v.get(shapeView).toLongArray(), "Reshape of Shape");
+            }
+        }
+    }
+
     static float[] randomFloats(int n, long seed) {
         Random r = new Random(seed);
         float[] f = new float[n];
