@@ -46,11 +46,10 @@ final class FacetsSection implements ReportSection {
         // a short --limit leaves few images of the class: ask for fewer facets then
         int facets = limit >= 2000 ? 4 : 2;
         NetvizCommand c = ctx.withData(ctx.command("facets")).arg("--target", Integer.toString(target),
-                "--facets", Integer.toString(facets), "--limit", Integer.toString(limit), "--tsne-iterations", "500",
-                "--json");
+                "--facets", Integer.toString(facets), "--limit", Integer.toString(limit), "--tsne-iterations", "500");
         // the command writes facets.png, scatter.png and facet-N.png into its --out folder: here the
         // report's figures folder itself (the report keeps only files, and drops the unreferenced ones)
-        ctx.withOut(c, "", "facets").hidden("--no-progress");
+        ctx.withOut(c, "", "facets").hidden("--no-progress", "--json");
         JsonNode r = ctx.runJson(c);
         String unit = r.path("className").isTextual() ? r.path("className").asText() + " (class " + target + ")"
                 : "class " + target;
