@@ -111,10 +111,10 @@ public final class FacetsCommand implements Runnable {
     @Option(names = "--decay", paramLabel = "THETA", description = "L2 decay per step, [0, 1) (default: 0.0001).")
     Double decay;
 
-    @Option(names = "--blur", paramLabel = "SIGMA", description = "Gaussian blur radius in pixels, 0: off (default: 0.5).")
+    @Option(names = "--blur", paramLabel = "SIGMA", description = "Gaussian blur radius in pixels (default: 0, off).")
     Double blur;
 
-    @Option(names = "--blur-every", paramLabel = "N", description = "Blur every N steps (default: 8).")
+    @Option(names = "--blur-every", paramLabel = "N", description = "Blur every N steps (default with --blur: every step).")
     Integer blurEvery;
 
     @Option(names = "--jitter", paramLabel = "PX", description = "Random shift of up to PX pixels before each step (default: 1).")

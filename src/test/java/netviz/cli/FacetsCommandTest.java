@@ -84,6 +84,23 @@ class FacetsCommandTest {
     }
 
     @Test
+    void aChannelOfAHiddenLayer() throws Exception {
+        Path out = dir.resolve("channel");
+        Cli.Result r = Cli.run("facets", "--data", "data/fashion-mnist", "--layer", "relu2", "--channel", "5", "--limit",
+                "1500", "--facets", "2", "--tsne-iterations", "250", "--out", out.toString(), "--json", "--no-progress");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = OutputOptions.mapper().readTree(r.out());
+        assertTrue(j.path("unit").asText().startsWith("relu2") && j.path("unit").asText().endsWith(":5"), r.out());
+        assertTrue(j.path("className").isNull(), r.out());
+        for (JsonNode f : j.path("facets")) {
+            assertTrue(f.path("probability").isNull(), f.toString());
+            // the channel's mean on each synthesised image beats the weakest of the dataset's top images
+            assertTrue(f.path("activation").asDouble() > j.path("threshold").asDouble(), f.toString());
+            assertTrue(f.path("activation").asDouble() > f.path("startActivation").asDouble(), f.toString());
+        }
+    }
+
+    @Test
     void badInputIsOneLineAndExitCode2() {
         Path out = dir.resolve("bad");
         Cli.Result few = Cli.run("facets", "--data", "data/fashion-mnist", "--target", "8", "--limit", "200", "--top", "6",
