@@ -73,6 +73,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 MaximizeCommand.class,
 
                 // facets & generator (issue 8)
+                TrainGeneratorCommand.class,
 
                 // report & web app (issue 9)
                 ReportCommand.class,
