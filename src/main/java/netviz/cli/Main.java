@@ -74,6 +74,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
                 // facets & generator (issue 8)
                 TrainGeneratorCommand.class,
+                DgnCommand.class,
 
                 // report & web app (issue 9)
                 ReportCommand.class,

@@ -142,8 +142,16 @@ public final class DeepGeneratorActivationMaximization {
                          double[] probability, double[][] activationTrace, double[][] probabilityTrace) {
     }
 
-    /** The value of the goal and its gradient with respect to the codes. */
-    public record CodeGradient(double objective, double[] values, float[] gradient, float[] input) {
+    /**
+     * The value of the goal and its gradient with respect to the codes.
+     *
+     * @param objective the batch objective (sum of the units)
+     * @param values each example's unit value
+     * @param gradient ∂objective/∂h, N·D
+     * @param input G(h), the classifier input the values were computed on
+     * @param goalTensor the goal tensor's values (the logits for a class goal), row-major
+     */
+    public record CodeGradient(double objective, double[] values, float[] gradient, float[] input, float[] goalTensor) {
     }
 
     private final Interpreter classifier;
@@ -231,7 +239,7 @@ public final class DeepGeneratorActivationMaximization {
             }
             clamp(h, lo, hi, d);
             aTrace[t - 1] = g.values();
-            pTrace[t - 1] = classScore ? probabilities(g.input(), n, goal) : nans(n);
+            pTrace[t - 1] = classScore ? softmax(g.goalTensor(), n, goal) : nans(n);
             if (listener != null) {
                 listener.step(t, g.objective());
             }
@@ -331,27 +339,35 @@ public final class DeepGeneratorActivationMaximization {
             throw new ShapeMismatchException(codes.length + " code values for " + n + " codes of " + d);
         }
         DataType gType = generator.options().precision();
+        DataType cType = classifier.options().precision();
+        String in = classifier.inputName();
+        String out = generator.outputName();
+        String gin = generator.inputName();
         try (NDManager gs = generator.newScope(); NDManager cs = classifier.newScope()) {
             NDArray h = gs.create(codes, new Shape(n, d)).toType(gType, false);
-            NDArray x = generator.forward(gs, h).get(generator.outputName());
-            float[] input = x.toType(DataType.FLOAT32, false).toFloatArray();
-            NDArray xc = cs.create(input, x.getShape()).toType(classifier.options().precision(), false);
-            if (classifier.options().precision() == DataType.FLOAT64 && gType == DataType.FLOAT64) {
-                xc = cs.create(x.toDoubleArray(), x.getShape());
-            }
-            String in = classifier.inputName();
-            Gradients cg = classifier.gradient(cs, Map.of(in, xc), goal.objective(), List.of(in));
-            double[] values = goal.values(cg.forward());
-            NDArray gx = cg.wrt(in);
-            NDArray gxG = gType == DataType.FLOAT64 && gx.getDataType() == DataType.FLOAT64
-                    ? gs.create(gx.toDoubleArray(), gx.getShape())
-                    : gs.create(gx.toType(DataType.FLOAT32, false).toFloatArray(), gx.getShape()).toType(gType, false);
-            String out = generator.outputName();
-            Objective chain = Objective.of("<G(h), dC/dx>", Set.of(out), v -> v.get(out).mul(gxG).sum());
-            String gin = generator.inputName();
+            Gradients[] inner = new Gradients[1];
+            float[][] image = new float[1][];
+            // One pass through G: its objective <G(h), g_x> takes g_x = dC/dx from the classifier's own
+            // backward pass at x = G(h) (a detached copy), so dObjective/dh = J_G(h)^T g_x.
+            Objective chain = Objective.of("<G(h), dC/dx>", Set.of(out), v -> {
+                NDArray x = v.get(out);
+                NDArray xc = x.getDataType() == DataType.FLOAT64 && cType == DataType.FLOAT64
+                        ? cs.create(x.toDoubleArray(), x.getShape())
+                        : cs.create(x.toType(DataType.FLOAT32, false).toFloatArray(), x.getShape()).toType(cType, false);
+                image[0] = xc.toType(DataType.FLOAT32, false).toFloatArray();
+                Gradients cg = classifier.gradient(cs, Map.of(in, xc), goal.objective(), List.of(in));
+                inner[0] = cg;
+                NDArray gx = cg.wrt(in);
+                NDArray gxG = gType == DataType.FLOAT64 && gx.getDataType() == DataType.FLOAT64
+                        ? gs.create(gx.toDoubleArray(), gx.getShape())
+                        : gs.create(gx.toType(DataType.FLOAT32, false).toFloatArray(), gx.getShape()).toType(gType, false);
+                return x.mul(gxG).sum();
+            });
             Gradients gg = generator.gradient(gs, Map.of(gin, h), chain, List.of(gin));
             float[] gh = gg.wrt(gin).toType(DataType.FLOAT32, false).toFloatArray();
-            return new CodeGradient(cg.objective(), values, gh, input);
+            Values fwd = inner[0].forward();
+            float[] unit = fwd.get(goal.tensor()).toType(DataType.FLOAT32, false).toFloatArray();
+            return new CodeGradient(inner[0].objective(), goal.values(fwd), gh, image[0], unit);
         }
     }
 
@@ -398,6 +414,29 @@ public final class DeepGeneratorActivationMaximization {
             }
             return p;
         }
+    }
+
+    /** Each example's target probability from the goal tensor's values (softmax unless they already sum to 1). */
+    private static double[] softmax(float[] t, int n, Goal goal) {
+        int k = t.length / n;
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = goal.channels()[i];
+            if (isDistribution(t, i * k, k)) {
+                p[i] = t[i * k + c];
+                continue;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, t[i * k + j]);
+            }
+            double z = 0;
+            for (int j = 0; j < k; j++) {
+                z += Math.exp(t[i * k + j] - max);
+            }
+            p[i] = Math.exp(t[i * k + c] - max) / z;
+        }
+        return p;
     }
 
     private static boolean isDistribution(float[] a, int from, int k) {
