@@ -265,10 +265,11 @@ public final class DgnCommand implements Runnable {
             }
             Path dir = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-dgn");
             Outputs.createDirectories(dir);
-            Figure sheet = sheet(r, am, amProb, titles, targets != null);
-            String title = model.displayName() + ": DGN-AM (top, " + iterations + " Adam steps on " + gm.codeLayer()
-                    + " codes, clamp " + clampKind.name().toLowerCase(Locale.ROOT) + ")"
-                    + (am != null ? " vs pixel-space AM (bottom, " + amIterations + " steps, Yosinski et al.)" : "");
+            String top = "DGN-AM: " + iterations + " Adam steps on the generator's " + gm.codeLayer() + " code (clamp "
+                    + clampKind.name().toLowerCase(Locale.ROOT) + ", L2 " + l2 + ", start " + start + ")";
+            String bottom = "pixel-space activation maximization: " + amIterations + " steps, Yosinski et al. regularisers";
+            Figure sheet = sheet(r, am, amProb, titles, targets != null, tile, top, bottom);
+            String title = model.displayName() + ": DGN-AM" + (am != null ? " vs pixel-space activation maximization" : "");
             Path png = Png.write(Layout.pad(Layout.titled(title, sheet), 8), dir.resolve("dgn.png"));
             long[] s = r.shape();
             Npy.write(dir.resolve("dgn-images.npy"), r.input(), s);
@@ -319,7 +320,8 @@ public final class DgnCommand implements Runnable {
     }
 
     static Figure sheet(DeepGeneratorActivationMaximization.Result r, ActivationMaximization.Result am, double[] amProb,
-                        List<String> titles, boolean classes) {
+                        List<String> titles, boolean classes, int tile,
+                        String topTitle, String bottomTitle) {
         long[] s = r.shape();
         int n = (int) s[0];
         int per = (int) (s[1] * s[2] * s[3]);
@@ -329,19 +331,25 @@ public final class DgnCommand implements Runnable {
             String value = (classes ? "p " + String.format(Locale.ROOT, "%.3f", r.probability()[i]) + ", logit "
                     : "value ") + Ticks.format(r.activation()[i], 3);
             tiles.add(TileGrid.Tile.of(Images.fromPlanes(px, (int) s[1], (int) s[2], (int) s[3], new ValueRange(0, 1)), i,
-                    "DGN " + titles.get(i), value));
+                    titles.get(i), value));
         }
-        if (am != null) {
-            long[] a = am.shape();
-            for (int i = 0; i < n; i++) {
-                float[] px = Arrays.copyOfRange(am.pixels(), i * per, (i + 1) * per);
-                String value = (amProb != null ? "p " + String.format(Locale.ROOT, "%.3f", amProb[i]) + ", logit "
-                        : "value ") + Ticks.format(am.end()[i], 3);
-                tiles.add(TileGrid.Tile.of(Images.fromPlanes(px, (int) a[1], (int) a[2], (int) a[3], new ValueRange(0, 1)),
-                        n + i, "AM " + titles.get(i), value));
-            }
+        TileGrid.Options grid = TileGrid.Options.defaults().withTileSize(tile).withColumns(Math.min(n, 10));
+        Figure top = TileGrid.render(tiles, grid);
+        if (am == null) {
+            return top;
         }
-        return TileGrid.render(tiles, TileGrid.Options.defaults().withTileSize(112).withColumns(n));
+        long[] a = am.shape();
+        List<TileGrid.Tile> amTiles = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] px = Arrays.copyOfRange(am.pixels(), i * per, (i + 1) * per);
+            String value = (amProb != null ? "p " + String.format(Locale.ROOT, "%.3f", amProb[i]) + ", logit "
+                    : "value ") + Ticks.format(am.end()[i], 3);
+            amTiles.add(TileGrid.Tile.of(Images.fromPlanes(px, (int) a[1], (int) a[2], (int) a[3], new ValueRange(0, 1)),
+                    i, titles.get(i), value));
+        }
+        return Layout.column(List.of(Layout.titled(topTitle, top, Layout.CAPTION_SIZE),
+                Layout.titled(bottomTitle, TileGrid.render(amTiles, grid), Layout.CAPTION_SIZE)), Layout.GAP,
+                Layout.Align.START);
     }
 
     private static long codeLength(Interpreter ip, String layer, long[] inDims) {

@@ -30,7 +30,8 @@ public final class Sections {
                 new NeighborsSection(),
                 new EmbeddingSection(),
                 new TopImagesSection(),
-                new MaximizationSection())
+                new MaximizationSection(),
+                new DgnSection())
                 .filter(ReportSection::available).toList();
     }
 }
