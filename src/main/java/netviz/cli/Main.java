@@ -74,6 +74,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
                 // facets & generator (issue 8)
                 FacetsCommand.class,
+                TrainGeneratorCommand.class,
+                DgnCommand.class,
 
                 // report & web app (issue 9)
                 ReportCommand.class,

@@ -31,7 +31,8 @@ public final class Sections {
                 new EmbeddingSection(),
                 new TopImagesSection(),
                 new MaximizationSection(),
-                new FacetsSection())
+                new FacetsSection(),
+                new DgnSection())
                 .filter(ReportSection::available).toList();
     }
 }
