@@ -689,14 +689,22 @@ final class JobKinds {
             netviz.methods.neurons.ActivationMaximization.Options o = new netviz.methods.neurons.ActivationMaximization
                     .Options(ITERATIONS, 0.05, reg, netviz.methods.neurons.ActivationMaximization.Param.PIXEL, List.of(),
                     netviz.methods.neurons.ActivationMaximization.Init.ZEROS, null, 0.1, 0, null, 0);
+            // A ReLU passes no gradient where it is off, so from the mean image a silent unit would never
+            // move: optimise its input instead (the "pre-ReLU" objective of Olah et al. 2017), which has
+            // the same maximiser, and report the unit itself.
+            netviz.engine.Node producer = s.graph().producer(tensor);
+            String objective = producer != null && producer.opType().equals("Relu") ? producer.input(0) : tensor;
+            netviz.methods.neurons.Goal unit = new netviz.methods.neurons.Goal(tensor, new int[] {c}, null, null);
             netviz.methods.neurons.ActivationMaximization.Result r = am.run(
-                    new netviz.methods.neurons.Goal(tensor, new int[] {c}, null, null), o,
+                    new netviz.methods.neurons.Goal(objective, new int[] {c}, null, null), o,
                     (t, v) -> job.progress(t, ITERATIONS));
+            double[] start = objective.equals(tensor) ? r.start() : null;
+            double[] end = objective.equals(tensor) ? r.end() : am.values(unit, r.input(), r.shape());
             long[] sh = r.shape();
             BufferedImage img = netviz.render.Images.fromPlanes(r.pixels(), (int) sh[1], (int) sh[2], (int) sh[3],
                     new ValueRange(0, 1));
             netviz.render.TileGrid.Tile tile = netviz.render.TileGrid.Tile.of(img, 0, layerName(tensor) + " : " + c,
-                    "value " + netviz.render.Ticks.format(r.end()[0], 3));
+                    "value " + netviz.render.Ticks.format(end[0], 3));
             BufferedImage fig = netviz.render.TileGrid.render(List.of(tile),
                     netviz.render.TileGrid.Options.defaults().withTileSize(224).withColumns(1)).image();
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -704,10 +712,21 @@ final class JobKinds {
             fields.put("channel", c);
             fields.put("preset", preset);
             fields.put("iterations", ITERATIONS);
-            fields.put("activation", r.end()[0]);
-            fields.put("startActivation", r.start()[0]);
+            fields.put("objective", objective);
+            fields.put("activation", end[0]);
+            fields.put("startActivation", start != null ? start[0] : startValue(am, unit, r.shape()));
             return new Output(fields, Map.of("image.png", fig));
         }
+    }
+
+    /** The unit's value on the starting image of a ZEROS initialisation: the mean image (zeros after normalisation). */
+    private static double startValue(netviz.methods.neurons.ActivationMaximization am, netviz.methods.neurons.Goal unit,
+                                     long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return am.values(unit, new float[(int) n], shape)[0];
     }
 
     /** embedding: {method: pca|tsne, n?, layer?} — a 2-D map of the first n dataset images' features. */
