@@ -85,8 +85,13 @@ final class JobKinds {
     record FeatureIndex(Features features, NearestNeighbors index) {
     }
 
+    /** Largest feature matrix kept for neighbours and maps: 32 M floats (128 MB). */
+    static final long MAX_FEATURE_VALUES = 32L << 20;
+    /** Layers whose features are kept in memory at once (the oldest is dropped first). */
+    static final int FEATURE_LAYERS = 3;
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<FeatureIndex>>
             featureIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.ArrayDeque<String> featureOrder = new java.util.ArrayDeque<>();
 
     /**
      * The features of every served dataset image at {@code layer} (null: the default feature layer, the
@@ -96,9 +101,17 @@ final class JobKinds {
      */
     FeatureIndex features(String layer, Job job) {
         String tensor = layer == null ? FeatureExtractor.defaultLayer(s.graph()) : s.graph().resolveTensor(layer);
+        checkFeatureSize(tensor);
         java.util.concurrent.CompletableFuture<FeatureIndex> mine = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<FeatureIndex> f = featureIndexes.putIfAbsent(tensor, mine);
         if (f == null) {
+            synchronized (featureOrder) {
+                featureOrder.remove(tensor);
+                featureOrder.addLast(tensor);
+                while (featureOrder.size() > FEATURE_LAYERS) {
+                    featureIndexes.remove(featureOrder.removeFirst());
+                }
+            }
             try {
                 FeatureExtractor.Options o = new FeatureExtractor.Options(100, s.size(), netviz.data.Progress.NEVER,
                         s.options().cache().resolve("features"));
@@ -123,6 +136,20 @@ final class JobKinds {
                 throw re;
             }
             throw e;
+        }
+    }
+
+    /** 400 when the features of every served image at {@code tensor} would exceed {@link #MAX_FEATURE_VALUES}. */
+    private void checkFeatureSize(String tensor) {
+        long[] shape = shapeOf(tensor);
+        long dim = 1;
+        for (int i = 1; i < shape.length; i++) {
+            dim *= shape[i];
+        }
+        if (dim * s.size() > MAX_FEATURE_VALUES) {
+            throw ApiException.badRequest("layer '" + layerName(tensor) + "' has " + dim + " values per image; the "
+                    + s.size() + " served images would need " + (dim * s.size() * 4 >> 20) + " MB of features (the limit is "
+                    + (MAX_FEATURE_VALUES * 4 >> 20) + " MB): choose a later layer, or serve fewer images (--limit)");
         }
     }
 
@@ -742,8 +769,8 @@ final class JobKinds {
             int max = s.size();
             int min = Math.min(max, method.equals("tsne") ? 50 : 3);
             int n = p.integer("n", Math.min(1000, max), min, max);
-            String layer = p.has("layer") ? s.graph().resolveTensor(p.string("layer"))
-                    : FeatureExtractor.defaultLayer(s.graph());
+            String layer = p.has("layer") ? layerTensor(p.string("layer")) : FeatureExtractor.defaultLayer(s.graph());
+            checkFeatureSize(layer);
             return params("method", method, "n", n, "layer", layer);
         }
 
