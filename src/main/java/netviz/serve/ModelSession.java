@@ -67,6 +67,14 @@ public final class ModelSession implements AutoCloseable {
     private final String modelHash;
     private final ModelSummary.Summary summary;
     private final Uploads uploads;
+    /** The last {@value #RECENT_UPLOADS} uploads used, preprocessed (so that each request need not decode the file). */
+    private final Map<String, Picture> recentUploads = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Picture> eldest) {
+            return size() > RECENT_UPLOADS;
+        }
+    };
+    static final int RECENT_UPLOADS = 32;
 
     public ModelSession(ServerOptions options) {
         this.options = options;
@@ -206,9 +214,19 @@ public final class ModelSession implements AutoCloseable {
         }
         if (r.startsWith("upload:")) {
             String id = Uploads.checkId(r.substring("upload:".length()));
+            synchronized (recentUploads) {
+                Picture p = recentUploads.get(id);
+                if (p != null) {
+                    return p;
+                }
+            }
             BufferedImage original = uploads.read(id);
             ImageInput in = ImageInput.of(original, preprocessing, "upload:" + id);
-            return new Picture("upload:" + id, in.data(), in.shape(), in.inputImage(), -1);
+            Picture p = new Picture("upload:" + id, in.data(), in.shape(), in.inputImage(), -1);
+            synchronized (recentUploads) {
+                recentUploads.put(id, p);
+            }
+            return p;
         }
         throw ApiException.badRequest("image '" + Util.clip(ref) + "' is not an image reference: give dataset:N "
                 + "(N from 0 to " + (size - 1) + ") or upload:<id> (the id that POST /api/images returned)");

@@ -28,6 +28,8 @@ public final class Uploads {
     /** What an id looks like: a lower-case hexadecimal SHA-256. */
     public static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
     private static final Set<String> FORMATS = Set.of("png", "jpeg", "bmp", "gif");
+    /** Uploads decoded at once: each may take up to 4 bytes per pixel of the pixel cap (64 MB at 16 megapixels). */
+    private static final java.util.concurrent.Semaphore DECODING = new java.util.concurrent.Semaphore(4);
 
     /** A stored upload. */
     public record Upload(String id, int width, int height) {
@@ -79,7 +81,18 @@ public final class Uploads {
         if (bytes.length == 0) {
             throw ApiException.badRequest("the upload is empty: send the image file's bytes as the request body");
         }
-        BufferedImage img = decode(bytes);
+        BufferedImage img;
+        try {
+            DECODING.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "the server is shutting down");
+        }
+        try {
+            img = decode(bytes);
+        } finally {
+            DECODING.release();
+        }
         String id = ModelSession.sha256(bytes);
         Path target = file(id);
         if (!Files.isRegularFile(target)) {
