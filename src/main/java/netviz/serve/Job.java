@@ -78,7 +78,7 @@ public final class Job {
 
     void running() {
         status = Status.RUNNING;
-        message = "running";
+        message = "computing " + kind;
     }
 
     /** Progress from a method's callback: {@code done} of {@code total} units. */

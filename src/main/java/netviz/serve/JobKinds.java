@@ -590,6 +590,7 @@ final class JobKinds {
             netviz.methods.activations.DeadFilters.Accumulator acc =
                     new netviz.methods.activations.DeadFilters.Accumulator(s.graph(), List.of(tensor), 0);
             int n = s.size();
+            job.message("scanning " + n + " images");
             try (netviz.data.Batches batches = s.dataset().batches(100, 0, n)) {
                 for (netviz.data.Batch b : batches) {
                     acc.add(s.interpreter(), b.images(), b.shape());
@@ -643,6 +644,7 @@ final class JobKinds {
             Interpreter ip = s.interpreter();
             netviz.methods.neurons.TopImages top = new netviz.methods.neurons.TopImages(ip, tensor, new int[] {c}, k);
             int n = s.size();
+            job.message("scanning " + n + " images");
             try (netviz.data.Batches batches = s.dataset().batches(64, 0, n)) {
                 for (netviz.data.Batch b : batches) {
                     top.add(b.images(), b.shape(), b.indices());
@@ -779,6 +781,7 @@ final class JobKinds {
             String method = (String) params.get("method");
             int n = ((Number) params.get("n")).intValue();
             String layer = (String) params.get("layer");
+            job.message("features of " + s.size() + " images at " + layerName(layer));
             Features f = features(layer, job).features().head(n);
             job.message("running " + (method.equals("pca") ? "PCA" : "t-SNE") + " on " + n + " images");
             double[] xy;
