@@ -76,6 +76,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
                 // report & web app (issue 9)
                 ReportCommand.class,
+                ServeCommand.class,
         })
 public final class Main implements Runnable {
     /** Exit code of a user error: a {@link NetvizException} or a usage error. */

@@ -36,6 +36,39 @@ public final class Batches implements Iterable<Batch>, AutoCloseable {
         this.task = task;
     }
 
+    /**
+     * Told how far an iteration got: {@code done} of {@code total} examples read. Register one with
+     * {@link #listen} to follow a method that iterates a dataset itself (the web app's job progress).
+     */
+    @FunctionalInterface
+    public interface Listener {
+        void read(long done, long total);
+
+        /** Ends a {@link #listen} registration. */
+        interface Registration extends AutoCloseable {
+            @Override
+            void close();
+        }
+    }
+
+    private static final ThreadLocal<Listener> LISTENER = new ThreadLocal<>();
+
+    /**
+     * Until the returned registration is closed, every iteration started on the calling thread reports
+     * each batch it reads to {@code listener} (in addition to any progress bar).
+     */
+    public static Listener.Registration listen(Listener listener) {
+        Listener previous = LISTENER.get();
+        LISTENER.set(listener);
+        return () -> {
+            if (previous == null) {
+                LISTENER.remove();
+            } else {
+                LISTENER.set(previous);
+            }
+        };
+    }
+
     /** The same batches with a progress bar on stderr (counting images) named {@code taskName}. */
     public Batches withProgress(Progress mode, String taskName) {
         return new Batches(dataset, batchSize, from, to, mode, taskName);
@@ -58,6 +91,7 @@ public final class Batches implements Iterable<Batch>, AutoCloseable {
     @Override
     public Iterator<Batch> iterator() {
         AbstractDataset.Reader reader = dataset.open(from);
+        Listener listener = LISTENER.get();
         ProgressBar bar = progress.enabled() ? new ProgressBarBuilder().setTaskName(task.isEmpty() ? "images" : task)
                 .setInitialMax(to - from).setUnit(" img", 1).showSpeed().setSpeedUnit(ChronoUnit.SECONDS)
                 .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUpdateIntervalMillis(250).build() : null;
@@ -101,6 +135,9 @@ public final class Batches implements Iterable<Batch>, AutoCloseable {
                     pos += n;
                     if (bar != null) {
                         bar.stepBy(n);
+                    }
+                    if (listener != null) {
+                        listener.read(pos - from, to - from);
                     }
                     return b;
                 } catch (RuntimeException e) {

@@ -1,0 +1,126 @@
+package netviz.serve;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One background computation: its kind, its canonical parameters, where it stands
+ * ({@code queued → running → done | failed}), its progress in [0, 1], and when done its result
+ * (JSON fields plus the names of its PNG files, which live in {@link #dir()}).
+ */
+public final class Job {
+    /** Where a job stands. */
+    public enum Status { QUEUED, RUNNING, DONE, FAILED;
+
+        public String json() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final String id;
+    private final String kind;
+    private final Map<String, Object> params;
+    private final Path dir;
+    private volatile Status status = Status.QUEUED;
+    private volatile double progress;
+    private volatile String message = "waiting for a worker";
+    private volatile String error;
+    private volatile Map<String, Object> result;
+    private volatile List<String> files = List.of();
+
+    Job(String id, String kind, Map<String, Object> params, Path dir) {
+        this.id = id;
+        this.kind = kind;
+        this.params = params;
+        this.dir = dir;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public Map<String, Object> params() {
+        return params;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public double progress() {
+        return progress;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    /** The result fields (with {@code files}), or null until done. */
+    public Map<String, Object> result() {
+        return result;
+    }
+
+    /** The names of the job's files (empty until done). */
+    public List<String> files() {
+        return files;
+    }
+
+    /** The job's folder (its files and {@code result.json}). */
+    public Path dir() {
+        return dir;
+    }
+
+    void running() {
+        status = Status.RUNNING;
+        message = "running";
+    }
+
+    /** Progress from a method's callback: {@code done} of {@code total} units. */
+    void progress(long done, long total) {
+        if (total > 0) {
+            progress = Math.max(0, Math.min(1, (double) done / total));
+        }
+    }
+
+    void progress(double p) {
+        progress = Math.max(0, Math.min(1, p));
+    }
+
+    void message(String m) {
+        message = m;
+    }
+
+    void done(Map<String, Object> r, List<String> fileNames) {
+        files = List.copyOf(fileNames);
+        result = r;
+        progress = 1;
+        message = "done";
+        status = Status.DONE;
+    }
+
+    void failed(String e) {
+        error = e;
+        message = "failed";
+        status = Status.FAILED;
+    }
+
+    /** {@code {id, kind, params, status, progress, message, error, result}}. */
+    public Map<String, Object> json() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("kind", kind);
+        m.put("params", params);
+        m.put("status", status.json());
+        m.put("progress", progress);
+        m.put("message", message);
+        m.put("error", error);
+        m.put("result", result);
+        return m;
+    }
+}

@@ -1,0 +1,296 @@
+package netviz.serve;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import netviz.NetvizException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background jobs: {@code POST /api/jobs}, {@code GET /api/jobs/{id}}, {@code GET
+ * /api/jobs/{id}/files/{name}}.
+ *
+ * <p>Jobs run on a fixed pool of {@link ServerOptions#workers()} threads with a bounded queue of
+ * {@link ServerOptions#queue()} waiting jobs; a job posted while the queue is full is refused with 503.
+ * A failing job becomes {@code failed} with its error in one line; the server carries on.
+ *
+ * <p>Results are cached by (model file, dataset, kind, canonical parameters): the job id is the
+ * SHA-256 of those (first 32 hex digits), so posting the same job again returns the same job — done at
+ * once if it finished before, even in an earlier run of the server, because every finished job leaves
+ * {@code <cache>/jobs/<id>/result.json} and its PNG files. Files are only ever read by names the job
+ * itself wrote; ids and names from requests are checked against strict patterns first.
+ */
+public final class Jobs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
+    /** What a job id looks like. */
+    public static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+    /** What a job file name looks like. */
+    public static final Pattern FILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}\\.png");
+    /** Jobs kept in memory (finished ones beyond this are forgotten and reloaded from disk on demand). */
+    static final int MEMORY = 256;
+    private static final int MAX_BODY = 64 * 1024;
+
+    private final ModelSession session;
+    private final Path dir;
+    private final ThreadPoolExecutor pool;
+    private final Map<String, Job> jobs = new LinkedHashMap<>(64, 0.75f, true);
+    private final JobKinds kinds;
+
+    Jobs(ModelSession session) {
+        this.session = session;
+        this.dir = session.options().cache().resolve("jobs").toAbsolutePath().normalize();
+        this.kinds = new JobKinds(session);
+        AtomicInteger n = new AtomicInteger();
+        int workers = session.options().workers();
+        this.pool = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(session.options().queue()), r -> {
+                    Thread t = new Thread(r, "netviz-job-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** The job kinds this server runs. */
+    public List<String> kinds() {
+        return kinds.names();
+    }
+
+    // ---- endpoints -------------------------------------------------------------------------
+
+    void post(Context ctx) throws IOException {
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            body = in.readNBytes(MAX_BODY + 1);
+        }
+        if (body.length > MAX_BODY) {
+            throw new ApiException(413, "a job request is at most " + MAX_BODY + " bytes of JSON");
+        }
+        JsonNode req;
+        try {
+            req = NetvizServer.JSON.readTree(new String(body, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw ApiException.badRequest("the request body is not JSON: send {\"kind\": ..., \"params\": {...}}");
+        }
+        if (req == null || !req.isObject() || !req.has("kind") || !req.get("kind").isTextual()) {
+            throw ApiException.badRequest("a job request is {\"kind\": one of " + String.join(", ", kinds())
+                    + ", \"params\": {...}}");
+        }
+        Job job = submit(req.get("kind").asText(), req.get("params"));
+        NetvizServer.json(ctx, 202, job.json());
+    }
+
+    void get(Context ctx) {
+        NetvizServer.json(ctx, 200, find(ctx.pathParam("id")).json());
+    }
+
+    void file(Context ctx) throws IOException {
+        Job job = find(ctx.pathParam("id"));
+        String name = ctx.pathParam("name");
+        if (job.status() != Job.Status.DONE) {
+            throw ApiException.notFound("job " + job.id() + " is " + job.status().json() + " and has no files yet");
+        }
+        if (!FILE.matcher(name).matches() || !job.files().contains(name)) {
+            throw ApiException.notFound("job " + job.id() + " has no file '" + Util.clip(name) + "'; its files: "
+                    + String.join(", ", job.files()));
+        }
+        Path p = job.dir().resolve(name).normalize();
+        if (!p.getParent().equals(job.dir())) {
+            throw ApiException.notFound("no such file");
+        }
+        ctx.contentType("image/png");
+        ctx.header("Cache-Control", "max-age=3600");
+        ctx.result(Files.readAllBytes(p));
+    }
+
+    void neighbors(Context ctx) {
+        NetvizServer.json(ctx, 200, kinds.neighbors(ctx.queryParam("image"),
+                NetvizServer.intParam(ctx, "k", 8, 1, 100), ctx.queryParam("layer")));
+    }
+
+    // ---- the job table ---------------------------------------------------------------------
+
+    /**
+     * Validates and submits a job, or returns the existing one with the same key (running, queued or
+     * done; a failed one is tried again).
+     *
+     * @throws ApiException 400 for bad parameters, 503 when the queue is full
+     */
+    public Job submit(String kind, JsonNode params) {
+        JobKinds.Kind k = kinds.kind(kind);
+        Map<String, Object> canonical = k.canonical(new Params(kind, params, k.accepted()));
+        String id = id(kind, canonical);
+        synchronized (jobs) {
+            Job old = jobs.get(id);
+            if (old != null && old.status() != Job.Status.FAILED) {
+                return old;
+            }
+            Job cached = load(id);
+            if (cached != null) {
+                remember(cached);
+                return cached;
+            }
+            Job job = new Job(id, kind, canonical, dir.resolve(id));
+            try {
+                pool.execute(() -> run(job, k));
+            } catch (RejectedExecutionException e) {
+                throw new ApiException(503, "the server is busy: " + pool.getQueue().size() + " jobs are waiting for "
+                        + pool.getMaximumPoolSize() + " workers; try again when some have finished");
+            }
+            remember(job);
+            return job;
+        }
+    }
+
+    /** The job with this id (404 when unknown, 400 when malformed). */
+    public Job find(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw ApiException.badRequest("job id '" + Util.clip(id) + "' is not valid: a job id is 32 hexadecimal digits");
+        }
+        synchronized (jobs) {
+            Job j = jobs.get(id);
+            if (j == null) {
+                j = load(id);
+                if (j != null) {
+                    remember(j);
+                }
+            }
+            if (j == null) {
+                throw ApiException.notFound("no job with id " + id);
+            }
+            return j;
+        }
+    }
+
+    private void remember(Job job) {
+        jobs.put(job.id(), job);
+        if (jobs.size() > MEMORY) {
+            for (Iterator<Job> it = jobs.values().iterator(); it.hasNext() && jobs.size() > MEMORY; ) {
+                Job j = it.next();
+                if (j.status() == Job.Status.DONE || j.status() == Job.Status.FAILED) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    private String id(String kind, Map<String, Object> canonical) {
+        try {
+            String key = session.modelHash() + "\n" + session.dataIdentity() + "\n" + kind + "\n"
+                    + NetvizServer.JSON.writeValueAsString(new java.util.TreeMap<>(canonical));
+            return ModelSession.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void run(Job job, JobKinds.Kind kind) {
+        job.running();
+        try {
+            JobKinds.Output out = kind.run(job.params(), job);
+            Files.createDirectories(job.dir());
+            List<String> names = new ArrayList<>();
+            for (Map.Entry<String, BufferedImage> f : out.files().entrySet()) {
+                if (!FILE.matcher(f.getKey()).matches()) {
+                    throw new IllegalStateException("bad job file name " + f.getKey());
+                }
+                write(job.dir().resolve(f.getKey()), NetvizServer.pngBytes(f.getValue()));
+                names.add(f.getKey());
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("files", names);
+            result.putAll(out.fields());
+            Map<String, Object> saved = new LinkedHashMap<>();
+            saved.put("kind", job.kind());
+            saved.put("params", job.params());
+            saved.put("result", result);
+            write(job.dir().resolve("result.json"), NetvizServer.JSON.writeValueAsBytes(saved));
+            job.done(result, names);
+        } catch (NetvizException | ApiException e) {
+            job.failed(Util.oneLine(e));
+        } catch (OutOfMemoryError e) {
+            job.failed("out of memory while computing the " + job.kind() + " job; try smaller parameters");
+        } catch (Throwable e) {
+            LOG.warn("job {} ({}) failed", job.id(), job.kind(), e);
+            job.failed(e.getClass().getSimpleName() + ": " + Util.oneLine(e));
+        }
+    }
+
+    /** A finished job from its folder, or null. */
+    private Job load(String id) {
+        Path d = dir.resolve(id);
+        Path f = d.resolve("result.json");
+        if (!Files.isRegularFile(f)) {
+            return null;
+        }
+        try {
+            Map<String, Object> saved = NetvizServer.JSON.readValue(f.toFile(), new TypeReference<Map<String, Object>>() {
+            });
+            @SuppressWarnings("unchecked")
+            Map<String, Object> params = (Map<String, Object>) saved.get("params");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> result = (Map<String, Object>) saved.get("result");
+            @SuppressWarnings("unchecked")
+            List<String> files = (List<String>) result.get("files");
+            for (String name : files) {
+                if (!FILE.matcher(name).matches() || !Files.isRegularFile(d.resolve(name))) {
+                    return null;
+                }
+            }
+            Job j = new Job(id, String.valueOf(saved.get("kind")), params, d);
+            j.done(result, files);
+            return j;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring unreadable cached job {}: {}", id, e.toString());
+            return null;
+        }
+    }
+
+    private static void write(Path target, byte[] bytes) throws IOException {
+        Path tmp = Files.createTempFile(target.getParent(), ".part-", ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Jobs waiting for a worker. */
+    public int queued() {
+        return pool.getQueue().size();
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
