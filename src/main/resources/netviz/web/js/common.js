@@ -28,6 +28,12 @@ const NV = (() => {
     return el;
   }
 
+  /** Replaces the children of host by children (nested arrays flattened, null/false skipped). */
+  function fill(host, ...children) {
+    host.replaceChildren();
+    return append(host, children);
+  }
+
   const $ = (sel, root) => (root || document).querySelector(sel);
   const sleep = ms => new Promise(r => setTimeout(r, ms));
 
@@ -53,7 +59,7 @@ const NV = (() => {
     try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
     if (!res.ok) {
       const msg = body && body.error ? body.error
-        : `${res.status} ${res.statusText || 'error'}${text && !body ? ': ' + text.slice(0, 200) : ''}`;
+        : `${res.status} ${res.statusText || 'error'} from ${path}` + (text && !body && !/^\s*</.test(text) ? ': ' + text.slice(0, 200) : '');
       throw new ApiError(msg, res.status, body && body.suggestions);
     }
     return body;
@@ -225,7 +231,8 @@ const NV = (() => {
   }
 
   function fmtPct(p) {
-    return (100 * p).toFixed(p >= 0.995 || p < 0.001 ? 0 : 1) + ' %';
+    if (p > 0 && p < 0.001) return '< 0.1 %';
+    return (100 * p).toFixed(p >= 0.995 || p === 0 ? 0 : 1) + ' %';
   }
 
   function fmtShape(shape) {
@@ -323,7 +330,7 @@ const NV = (() => {
   document.addEventListener('DOMContentLoaded', header);
 
   return {
-    h, append, $, sleep, api, postJson, ApiError, errorBox, showError,
+    h, append, fill, $, sleep, api, postJson, ApiError, errorBox, showError,
     ProgressView, runJob, fileUrl, jobButton,
     model, imageUrl, splitRef, fmtInt, fmtShort, fmtNum, fmtPct, fmtShape,
     logitsLayer, spatialLayers, channelLayers, className, inputSize,

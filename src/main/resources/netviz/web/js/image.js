@@ -47,7 +47,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     const img = h('img', { src: NV.imageUrl(ref, 8), alt: ref, id: 'selected-img' });
     selected.replaceChildren(img);
     const known = kind === 'dataset' ? datasetLabels.get(Number(id)) : null;
-    selectedLabel.replaceChildren(h('code', {}, ref),
+    NV.fill(selectedLabel, h('code', {}, ref),
       known ? [' · true class: ', h('b', {}, known.className)] : null);
     for (const t of document.querySelectorAll('#strip .thumb')) t.classList.toggle('selected', t.dataset.ref === ref);
     resetPanels();
@@ -80,7 +80,9 @@ document.addEventListener('DOMContentLoaded', async () => {
       const d = await NV.api(`/api/dataset?offset=${offset}&limit=${PAGE}`);
       datasetSize = d.size;
       pageOffset = offset;
-      document.getElementById('dataset-name').textContent = '(' + d.name + ', ' + NV.fmtInt(d.size) + ' images)';
+      const dn = document.getElementById('dataset-name');
+      dn.textContent = '(' + NV.fmtInt(d.size) + ' images)';
+      dn.title = d.name;
       pageLabel.textContent = d.items.length
         ? `${NV.fmtInt(offset)}–${NV.fmtInt(offset + d.items.length - 1)} of ${NV.fmtInt(d.size)}` : 'no images';
       document.getElementById('page-prev').disabled = offset <= 0;
@@ -207,7 +209,7 @@ document.addEventListener('DOMContentLoaded', async () => {
           typeof r.probability === 'number' ? `, predicted with probability ${NV.fmtPct(r.probability)}` : '',
           params.layer ? ` at layer ${params.layer}` : '', '.')
         : null;
-      panel.result.replaceChildren(what, h('div', {}, (r.files || []).map(f =>
+      NV.fill(panel.result, what, h('div', {}, (r.files || []).map(f =>
         NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { width: '280px' } }))));
     } catch (e) {
       view.fail();

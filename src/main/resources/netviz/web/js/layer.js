@@ -45,7 +45,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   const filtersHost = document.getElementById('filters-host');
   if (layer.hasFilters) {
     filtersHost.replaceChildren(NV.figure('/api/layers/' + encodeURIComponent(name) + '/filters.png',
-      'The filters of ' + name + ' (one tile per output channel; the colour scale is shared).', { class: 'pixelated', id: 'filters-img' }));
+      'The filters of ' + name + ', one tile per output channel.', { class: 'pixelated', id: 'filters-img' }));
   } else {
     filtersHost.replaceChildren(h('p', { class: 'note' }, name + ' (' + layer.op + ') has no filters to show.'));
   }
@@ -77,7 +77,7 @@ document.addEventListener('DOMContentLoaded', async () => {
         const dead = r.dead || [];
         const stats = (r.channels || []).slice().sort((a, b) => a.channel - b.channel);
         const maxMean = Math.max(1e-12, ...stats.map(s => s.mean || 0));
-        host.replaceChildren(
+        NV.fill(host,
           (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'Firing rates of the channels of ' + name + '.', { id: 'firing-img' })),
           h('h3', {}, dead.length ? `Dead filters: ${dead.length} of ${stats.length || channels}` : 'No dead filters'),
           dead.length
@@ -115,7 +115,7 @@ document.addEventListener('DOMContentLoaded', async () => {
       params: () => ({ image: 'dataset:' + Math.max(0, parseInt(indexInput.value || '0', 10)), layer: name }),
       render: (job, host) => {
         const ref = (job.params && job.params.image) || 'dataset:' + Math.max(0, parseInt(indexInput.value || '0', 10));
-        host.replaceChildren(
+        NV.fill(host,
           h('figure', { class: 'figure' }, h('img', { class: 'pixelated', src: NV.imageUrl(ref, 4), alt: ref }), h('figcaption', {}, h('a', { href: 'image.html?image=' + encodeURIComponent(ref) }, ref))),
           (job.result.files || []).map(f => NV.figure(NV.fileUrl(job, f), `The ${job.result.channels || channels} activation maps of ${name} for ${ref}.`, { class: 'pixelated' })));
       },

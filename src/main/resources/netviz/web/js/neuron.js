@@ -130,7 +130,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     params: () => Object.assign({ preset: document.getElementById('preset').value }, base),
     render: (job, host) => {
       const r = job.result || {};
-      host.replaceChildren((r.files || []).map(f => NV.figure(NV.fileUrl(job, f),
+      NV.fill(host, (r.files || []).map(f => NV.figure(NV.fileUrl(job, f),
         typeof r.activation === 'number' ? 'reaches activation ' + NV.fmtNum(r.activation, 3) : f,
         { class: 'pixelated', style: { width: '224px' }, id: 'max-img' })));
     },
@@ -146,7 +146,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     params: () => Object.assign({ facets: Math.max(2, parseInt(document.getElementById('facet-count').value || '4', 10)) }, base),
     render: (job, host) => {
       const r = job.result || {};
-      host.replaceChildren((r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'facets of ' + title.textContent, { class: 'pixelated' })));
+      NV.fill(host, (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'facets of ' + title.textContent, { class: 'pixelated' })));
     },
   });
 
