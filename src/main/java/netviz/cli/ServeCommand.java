@@ -53,6 +53,15 @@ public final class ServeCommand implements Runnable {
             description = "Jobs that may wait for one of the 2 workers; more are refused with 503 (default: ${DEFAULT-VALUE}).")
     int queue;
 
+    /** The warning printed when the app listens beyond this machine, or null for a loopback address. */
+    public static String hostWarning(ServerOptions o) {
+        if (o.isLocal()) {
+            return null;
+        }
+        return "netviz: warning: listening on " + o.host() + ": anyone who can reach this machine can use the app, "
+                + "upload images and run jobs (there is no login); use --host 127.0.0.1 to keep it local";
+    }
+
     @Override
     public void run() {
         Path dir = cache != null ? cache : FeatureExtractor.defaultCacheDir().resolve("serve");
@@ -60,9 +69,9 @@ public final class ServeCommand implements Runnable {
                 .withQueue(queue);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!o.isLocal()) {
-            err.println("netviz: warning: listening on " + host + ": anyone who can reach this machine can use the app, "
-                    + "upload images and run jobs (there is no login); use --host 127.0.0.1 to keep it local");
+        String warning = hostWarning(o);
+        if (warning != null) {
+            err.println(warning);
             err.flush();
         }
         NetvizServer server = NetvizServer.start(o);

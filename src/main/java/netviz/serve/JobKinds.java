@@ -59,6 +59,11 @@ final class JobKinds {
             kinds.put(a, new AttributionKind(a));
         }
         kinds.put("occlusion", new OcclusionKind());
+        kinds.put("activations", new ActivationsKind());
+        kinds.put("layer-stats", new LayerStatsKind());
+        kinds.put("top-images", new TopImagesKind());
+        kinds.put("maximize", new MaximizeKind());
+        kinds.put("embedding", new EmbeddingKind());
     }
 
     List<String> names() {
@@ -428,6 +433,356 @@ final class JobKinds {
         float[] out = new float[h * w];
         for (int q = 0; q < out.length; q++) {
             out[q] = count[q] == 0 ? uncovered : (float) (sum[q] / count[q]);
+        }
+        return out;
+    }
+
+    // ---- layers and neurons ----------------------------------------------------------------
+
+    /** The layer's tensor name (400 with close matches when unknown, 400 for the model input). */
+    private String layerTensor(String layer) {
+        s.node(layer);
+        return s.graph().resolveTensor(layer.strip());
+    }
+
+    /** The layer's display name: the node name when it names this tensor, else the tensor. */
+    private String layerName(String tensor) {
+        netviz.engine.Node p = s.graph().producer(tensor);
+        return p != null && !p.name().isEmpty() && p.outputs().get(0).equals(tensor) ? p.name() : tensor;
+    }
+
+    /** The measured shape (batch 1) of a layer's tensor. */
+    private long[] shapeOf(String tensor) {
+        for (netviz.engine.ModelSummary.Layer l : s.summary().layers()) {
+            int i = l.outputs().indexOf(tensor);
+            if (i >= 0 && i < l.outputShapes().size() && l.outputShapes().get(i) != null) {
+                return l.outputShapes().get(i);
+            }
+        }
+        throw ApiException.badRequest("the shape of layer '" + Util.clip(tensor) + "' is not known");
+    }
+
+    /** Channels of a (N, C, ...) layer (400 when it has no channel axis). */
+    private int channelsOf(String tensor) {
+        long[] shape = shapeOf(tensor);
+        if (shape.length < 2) {
+            throw ApiException.badRequest("layer '" + layerName(tensor) + "' has shape " + java.util.Arrays.toString(shape)
+                    + " and no channels; choose a layer of shape (N, C, ...)");
+        }
+        return (int) shape[1];
+    }
+
+    private int channel(Params p, String tensor) {
+        int c = channelsOf(tensor);
+        if (!p.has("channel")) {
+            throw ApiException.badRequest("a job on a neuron needs channel (0 to " + (c - 1) + " for layer '"
+                    + layerName(tensor) + "')");
+        }
+        return p.integer("channel", 0, 0, c - 1);
+    }
+
+    /** activations: {image, layer} — the layer's feature maps for one image (up to 64 channels). */
+    private final class ActivationsKind implements Kind {
+        @Override
+        public Set<String> accepted() {
+            return Set.of("image", "layer");
+        }
+
+        @Override
+        public Map<String, Object> canonical(Params p) {
+            String image = image(p);
+            String tensor = layerTensor(p.required("layer", "a node name, tensor name or node index"));
+            channelsOf(tensor);
+            return params("image", image, "layer", tensor);
+        }
+
+        @Override
+        public Output run(Map<String, Object> params, Job job) {
+            ModelSession.Picture pic = s.resolve((String) params.get("image"));
+            String tensor = (String) params.get("layer");
+            List<netviz.methods.activations.ActivationMaps.LayerMaps> maps;
+            try (NDManager scope = s.interpreter().newScope()) {
+                maps = netviz.methods.activations.ActivationMaps.compute(s.interpreter(), pic.toNDArray(scope),
+                        List.of(tensor), new netviz.methods.activations.ActivationMaps.Options(64,
+                                netviz.methods.activations.ActivationMaps.Order.INDEX, 0));
+            }
+            netviz.methods.activations.ActivationMaps.LayerMaps m = maps.get(0);
+            netviz.render.ActivationFigure.LayerMaps panel = new netviz.render.ActivationFigure.LayerMaps(
+                    netviz.methods.activations.ActivationMaps.describe(m,
+                            netviz.methods.activations.ActivationMaps.Order.INDEX),
+                    m.height(), m.width(), m.maps(), m.channels(), null);
+            BufferedImage fig = netviz.render.ActivationFigure.render(pic.picture(), List.of(panel),
+                    netviz.render.ActivationFigure.Options.defaults()).image();
+            List<Map<String, Object>> stats = new ArrayList<>();
+            for (int c = 0; c < m.channelCount(); c++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("channel", c);
+                e.put("mean", (double) m.mean()[c]);
+                e.put("max", (double) m.max()[c]);
+                stats.add(e);
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("layer", layerName(tensor));
+            fields.put("channels", m.channelCount());
+            fields.put("shown", list(m.channels()));
+            fields.put("maps", stats);
+            return new Output(fields, Map.of("maps.png", fig));
+        }
+    }
+
+    /** layer-stats: {layer} — dead filters and per-channel statistics over the served dataset (DeadFilters). */
+    private final class LayerStatsKind implements Kind {
+        @Override
+        public Set<String> accepted() {
+            return Set.of("layer");
+        }
+
+        @Override
+        public Map<String, Object> canonical(Params p) {
+            String tensor = layerTensor(p.required("layer", "a node name, tensor name or node index"));
+            channelsOf(tensor);
+            return params("layer", tensor);
+        }
+
+        @Override
+        public Output run(Map<String, Object> params, Job job) {
+            String tensor = (String) params.get("layer");
+            netviz.methods.activations.DeadFilters.Accumulator acc =
+                    new netviz.methods.activations.DeadFilters.Accumulator(s.graph(), List.of(tensor), 0);
+            int n = s.size();
+            try (netviz.data.Batches batches = s.dataset().batches(100, 0, n)) {
+                for (netviz.data.Batch b : batches) {
+                    acc.add(s.interpreter(), b.images(), b.shape());
+                    job.progress(b.index(b.size() - 1) + 1, n);
+                }
+            }
+            netviz.methods.activations.DeadFilters.LayerStats st = acc.finish().layers().get(0);
+            String name = layerName(tensor);
+            String title = s.name() + ": firing rates of " + name + " over " + String.format(java.util.Locale.ROOT,
+                    "%,d", st.images()) + " images";
+            BufferedImage fig = netviz.render.FiringRateFigure.render(List.of(new netviz.render.FiringRateFigure
+                    .LayerRates(name, st.firingRate(), st.deadCount())), title, 20).image();
+            List<Map<String, Object>> channels = new ArrayList<>();
+            for (int c = 0; c < st.channels(); c++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("channel", c);
+                e.put("mean", st.mean()[c]);
+                e.put("max", st.max()[c]);
+                e.put("firingRate", st.firingRate()[c]);
+                channels.add(e);
+            }
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("layer", name);
+            fields.put("images", st.images());
+            fields.put("dead", list(st.dead()));
+            fields.put("channels", channels);
+            return new Output(fields, Map.of("firing.png", fig));
+        }
+    }
+
+    /** top-images: {layer, channel, k?} — the dataset images that excite a unit most, with receptive fields. */
+    private final class TopImagesKind implements Kind {
+        @Override
+        public Set<String> accepted() {
+            return Set.of("layer", "channel", "k");
+        }
+
+        @Override
+        public Map<String, Object> canonical(Params p) {
+            String tensor = layerTensor(p.required("layer", "a node name, tensor name or node index"));
+            int c = channel(p, tensor);
+            int k = p.integer("k", 9, 1, Math.min(100, s.size()));
+            return params("layer", tensor, "channel", c, "k", k);
+        }
+
+        @Override
+        public Output run(Map<String, Object> params, Job job) {
+            String tensor = (String) params.get("layer");
+            int c = ((Number) params.get("channel")).intValue();
+            int k = ((Number) params.get("k")).intValue();
+            Interpreter ip = s.interpreter();
+            netviz.methods.neurons.TopImages top = new netviz.methods.neurons.TopImages(ip, tensor, new int[] {c}, k);
+            int n = s.size();
+            try (netviz.data.Batches batches = s.dataset().batches(64, 0, n)) {
+                for (netviz.data.Batch b : batches) {
+                    top.add(b.images(), b.shape(), b.indices());
+                    job.progress(0.9 * (b.index(b.size() - 1) + 1) / n);
+                }
+            }
+            List<netviz.methods.neurons.TopImages.Hit> hits = top.top(0);
+            netviz.methods.neurons.ReceptiveField rf = netviz.methods.neurons.ReceptiveField.analyze(ip);
+            boolean spatial = rf.field(tensor).spatial();
+            int[] idx = hits.stream().mapToInt(netviz.methods.neurons.TopImages.Hit::image).toArray();
+            netviz.data.Batch batch = s.dataset().get(idx);
+            List<netviz.render.TopImagesSheet.Entry> entries = new ArrayList<>();
+            List<Map<String, Object>> images = new ArrayList<>();
+            for (int h = 0; h < hits.size(); h++) {
+                netviz.methods.neurons.TopImages.Hit hit = hits.get(h);
+                BufferedImage picture = s.preprocessing().toImage(batch.image(h));
+                netviz.methods.neurons.ReceptiveField.Box box = rf.boxOrEffective(ip, tensor, c, hit.y(), hit.x());
+                java.awt.Rectangle r = new java.awt.Rectangle(box.x0(), box.y0(), box.width(), box.height());
+                int label = batch.hasLabels() ? batch.label(h) : -1;
+                List<String> labels = new ArrayList<>();
+                labels.add("#" + hit.image() + (label >= 0 ? " " + s.className(label) : ""));
+                labels.add(netviz.render.Ticks.format(hit.activation(), 3) + (spatial ? " @" + hit.y() + "," + hit.x() : ""));
+                entries.add(new netviz.render.TopImagesSheet.Entry(picture, r, null, labels));
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("index", hit.image());
+                e.put("label", label);
+                e.put("className", s.className(label));
+                e.put("activation", (double) hit.activation());
+                e.put("position", spatial ? new int[] {hit.y(), hit.x()} : null);
+                e.put("box", new int[] {box.x0(), box.y0(), box.x1(), box.y1()});
+                images.add(e);
+            }
+            String title = s.name() + "  " + layerName(tensor) + " channel " + c + ": top " + hits.size() + " images";
+            BufferedImage fig = netviz.render.TopImagesSheet.render(title, entries, 112, null).image();
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("layer", layerName(tensor));
+            fields.put("channel", c);
+            fields.put("scanned", top.images());
+            fields.put("images", images);
+            return new Output(fields, Map.of("top.png", fig));
+        }
+    }
+
+    /** maximize: {layer, channel, preset?} — activation maximization of a unit (Erhan et al. 2009; Yosinski et al. 2015). */
+    private final class MaximizeKind implements Kind {
+        private static final List<String> PRESETS = List.of("yosinski", "none", "simonyan", "yosinski1", "yosinski2",
+                "yosinski3", "yosinski4");
+        private static final int ITERATIONS = 200;
+
+        @Override
+        public Set<String> accepted() {
+            return Set.of("layer", "channel", "preset");
+        }
+
+        @Override
+        public Map<String, Object> canonical(Params p) {
+            String tensor = layerTensor(p.required("layer", "a node name, tensor name or node index"));
+            int c = channel(p, tensor);
+            String preset = p.choice("preset", "yosinski", PRESETS);
+            return params("layer", tensor, "channel", c, "preset", preset);
+        }
+
+        @Override
+        public Output run(Map<String, Object> params, Job job) {
+            String tensor = (String) params.get("layer");
+            int c = ((Number) params.get("channel")).intValue();
+            String preset = (String) params.get("preset");
+            netviz.methods.neurons.Regularizers reg = netviz.methods.neurons.Regularizers.preset(preset);
+            netviz.methods.neurons.ActivationMaximization am = new netviz.methods.neurons.ActivationMaximization(
+                    s.interpreter(), s.preprocessing().mean(), s.preprocessing().std());
+            netviz.methods.neurons.ActivationMaximization.Options o = new netviz.methods.neurons.ActivationMaximization
+                    .Options(ITERATIONS, 0.05, reg, netviz.methods.neurons.ActivationMaximization.Param.PIXEL, List.of(),
+                    netviz.methods.neurons.ActivationMaximization.Init.ZEROS, null, 0.1, 0, null, 0);
+            netviz.methods.neurons.ActivationMaximization.Result r = am.run(
+                    new netviz.methods.neurons.Goal(tensor, new int[] {c}, null, null), o,
+                    (t, v) -> job.progress(t, ITERATIONS));
+            long[] sh = r.shape();
+            BufferedImage img = netviz.render.Images.fromPlanes(r.pixels(), (int) sh[1], (int) sh[2], (int) sh[3],
+                    new ValueRange(0, 1));
+            netviz.render.TileGrid.Tile tile = netviz.render.TileGrid.Tile.of(img, 0, layerName(tensor) + " : " + c,
+                    "value " + netviz.render.Ticks.format(r.end()[0], 3));
+            BufferedImage fig = netviz.render.TileGrid.render(List.of(tile),
+                    netviz.render.TileGrid.Options.defaults().withTileSize(224).withColumns(1)).image();
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("layer", layerName(tensor));
+            fields.put("channel", c);
+            fields.put("preset", preset);
+            fields.put("iterations", ITERATIONS);
+            fields.put("activation", r.end()[0]);
+            fields.put("startActivation", r.start()[0]);
+            return new Output(fields, Map.of("image.png", fig));
+        }
+    }
+
+    /** embedding: {method: pca|tsne, n?, layer?} — a 2-D map of the first n dataset images' features. */
+    private final class EmbeddingKind implements Kind {
+        @Override
+        public Set<String> accepted() {
+            return Set.of("method", "n", "layer");
+        }
+
+        @Override
+        public Map<String, Object> canonical(Params p) {
+            String method = p.choice("method", "tsne", List.of("pca", "tsne"));
+            int max = s.size();
+            int min = Math.min(max, method.equals("tsne") ? 50 : 3);
+            int n = p.integer("n", Math.min(1000, max), min, max);
+            String layer = p.has("layer") ? s.graph().resolveTensor(p.string("layer"))
+                    : FeatureExtractor.defaultLayer(s.graph());
+            return params("method", method, "n", n, "layer", layer);
+        }
+
+        @Override
+        public Output run(Map<String, Object> params, Job job) {
+            String method = (String) params.get("method");
+            int n = ((Number) params.get("n")).intValue();
+            String layer = (String) params.get("layer");
+            Features f = features(layer, job).features().head(n);
+            job.message("running " + (method.equals("pca") ? "PCA" : "t-SNE") + " on " + n + " images");
+            double[] xy;
+            if (method.equals("pca")) {
+                netviz.methods.features.Pca pca = netviz.methods.features.Pca.fit(f.values(), f.dim(), Math.min(2, f.dim()));
+                double[] c = pca.transform(f.values());
+                xy = new double[2 * n];
+                int d = pca.count();
+                for (int i = 0; i < n; i++) {
+                    xy[2 * i] = c[i * d];
+                    xy[2 * i + 1] = d > 1 ? c[i * d + 1] : 0;
+                }
+            } else {
+                netviz.methods.features.Tsne.Options o = netviz.methods.features.Tsne.Options.defaults();
+                netviz.methods.features.Tsne.validate(o, n);
+                xy = netviz.methods.features.Tsne.run(f.values(), f.dim(), o, netviz.data.Progress.NEVER).coordinates();
+            }
+            double[] unit = toUnitSquare(xy, n);
+            List<Map<String, Object>> points = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("index", f.indices()[i]);
+                e.put("x", unit[2 * i]);
+                e.put("y", unit[2 * i + 1]);
+                e.put("label", f.labels()[i]);
+                points.add(e);
+            }
+            String title = (method.equals("pca") ? "PCA" : "t-SNE") + " of " + layerName(layer) + ", "
+                    + String.format(java.util.Locale.ROOT, "%,d", n) + " images";
+            BufferedImage scatter = netviz.render.ScatterPlot.render(xy, f.labels(), f.classNames(),
+                    netviz.render.ScatterPlot.Options.defaults(title)).image();
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("method", method);
+            fields.put("layer", layerName(layer));
+            fields.put("n", n);
+            fields.put("points", points);
+            return new Output(fields, Map.of("scatter.png", scatter));
+        }
+    }
+
+    /**
+     * Scales 2-D points into [0, 1]² with one factor for both axes (distances keep their proportions),
+     * centring the shorter axis.
+     */
+    static double[] toUnitSquare(double[] xy, int n) {
+        double minX = Double.POSITIVE_INFINITY;
+        double maxX = Double.NEGATIVE_INFINITY;
+        double minY = Double.POSITIVE_INFINITY;
+        double maxY = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            minX = Math.min(minX, xy[2 * i]);
+            maxX = Math.max(maxX, xy[2 * i]);
+            minY = Math.min(minY, xy[2 * i + 1]);
+            maxY = Math.max(maxY, xy[2 * i + 1]);
+        }
+        double span = Math.max(maxX - minX, maxY - minY);
+        double scale = span > 0 ? 1 / span : 0;
+        double offX = (1 - (maxX - minX) * scale) / 2;
+        double offY = (1 - (maxY - minY) * scale) / 2;
+        double[] out = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            out[2 * i] = Math.max(0, Math.min(1, (xy[2 * i] - minX) * scale + offX));
+            out[2 * i + 1] = Math.max(0, Math.min(1, (xy[2 * i + 1] - minY) * scale + offY));
         }
         return out;
     }

@@ -55,6 +55,7 @@ public final class Jobs implements AutoCloseable {
     private final ThreadPoolExecutor pool;
     private final Map<String, Job> jobs = new LinkedHashMap<>(64, 0.75f, true);
     private final JobKinds kinds;
+    private final AtomicInteger computed = new AtomicInteger();
 
     Jobs(ModelSession session) {
         this.session = session;
@@ -204,6 +205,7 @@ public final class Jobs implements AutoCloseable {
     }
 
     private void run(Job job, JobKinds.Kind kind) {
+        computed.incrementAndGet();
         job.running();
         try {
             JobKinds.Output out = kind.run(job.params(), job);
@@ -277,6 +279,11 @@ public final class Jobs implements AutoCloseable {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** How many jobs this server has computed (cache hits are not counted). */
+    public int computed() {
+        return computed.get();
     }
 
     /** Jobs waiting for a worker. */
