@@ -83,7 +83,7 @@ const NV = (() => {
   }
 
   function showError(host, err) {
-    console.error(err);
+    console.warn(err && err.message ? err.message : err);
     host.replaceChildren(errorBox(err));
   }
 
@@ -111,7 +111,7 @@ const NV = (() => {
         this.text.textContent = [this.label, pct, job.message].filter(Boolean).join(' — ') + ` (${secs} s)`;
       } else if (job.status === 'done') {
         this.bar.value = 1;
-        this.text.textContent = `done in ${secs} s` + (job.message ? ' — ' + job.message : '');
+        this.text.textContent = `done in ${secs} s` + (job.message && !/^done\.?$/i.test(job.message) ? ' — ' + job.message : '');
       } else if (job.status === 'failed') {
         this.bar.value = 0;
         this.text.textContent = 'failed';

@@ -32,6 +32,16 @@ document.addEventListener('DOMContentLoaded', async () => {
   layerSelect.replaceChildren(NV.option('', 'default (before the classifier)', !q.layer),
     ...(m.layers || []).map(l => NV.option(l.name, `${l.name} (${l.op}, ${NV.fmtShape(l.shape)})`, l.name === q.layer)));
 
+  // at most as many images as the server has
+  try {
+    const size = (await NV.api('/api/dataset?offset=0&limit=0')).size;
+    for (const o of [...countSelect.options]) if (Number(o.value) > size) o.remove();
+    if (![...countSelect.options].some(o => Number(o.value) === size) && size < 2000) countSelect.append(NV.option(String(size), 'all ' + size));
+    if (!countSelect.value) countSelect.value = String(size);
+  } catch (e) {
+    NV.showError(errorHost, e);
+  }
+
   const chart = echarts.init(document.getElementById('chart'), null, { renderer: 'canvas' });
   window.addEventListener('resize', () => chart.resize());
   const state = { chart, points: [], layer: '', selected: null };
@@ -95,12 +105,12 @@ document.addEventListener('DOMContentLoaded', async () => {
     mark('neighbours', []);
     nnHost.replaceChildren(h('span', { class: 'note' }, 'Searching the neighbours of #' + index + '…'));
     try {
-      let url = `/api/neighbors?k=8&image=${encodeURIComponent(ref)}`;
+      let url = `/api/neighbors?k=9&image=${encodeURIComponent(ref)}`;
       if (state.layer) url += '&layer=' + encodeURIComponent(state.layer);
       const r = await NV.api(url);
       if (state.selected !== index) return;
       const label = (state.points.find(p => p.index === index) || {}).label;
-      const list = r.neighbors.filter(n => n.index !== index);
+      const list = r.neighbors.filter(n => n.index !== index).slice(0, 8);
       nnHost.replaceChildren(
         h('p', {}, 'Image ', h('b', {}, '#' + index), label !== undefined ? ' (' + NV.className(m, label) + ')' : '',
           ` and its ${list.length} nearest neighbours in feature space${state.layer ? ' (' + state.layer + ')' : ''}; `,
@@ -140,6 +150,10 @@ document.addEventListener('DOMContentLoaded', async () => {
       state.layer = (job.params && job.params.layer) || layerSelect.value || '';
       render(state.points);
       nnHost.replaceChildren(h('span', { class: 'note' }, `${state.points.length} images mapped. Click a point of the map.`));
+      const r = job.result || {};
+      NV.fill(errorHost, h('p', { class: 'small muted' },
+        `${r.method === 'pca' ? 'PCA' : 't-SNE'} of ${r.layer || state.layer || 'the default layer'}, ${NV.fmtInt(state.points.length)} images. `,
+        (r.files || []).map(f => h('a', { href: NV.fileUrl(job, f), target: '_blank' }, 'the same map as a picture'))));
       document.getElementById('chart').dataset.points = String(state.points.length);
     },
   });

@@ -105,10 +105,11 @@ document.addEventListener('DOMContentLoaded', async () => {
           h('img', { src: NV.imageUrl(ref, S), width: W * S, height: H * S, alt: ref }));
         if (Array.isArray(im.box) && im.box.length === 4) {
           const [x0, y0, x1, y1] = im.box;
-          // box: input-pixel coordinates [x0, y0, x1, y1), clipped to the image
-          boxHost.append(h('div', { class: 'rf-box', title: `receptive field x ${x0}–${x1}, y ${y0}–${y1}`, style: {
-            left: (100 * Math.max(0, x0) / W) + '%', top: (100 * Math.max(0, y0) / H) + '%',
-            width: (100 * (Math.min(W, x1) - Math.max(0, x0)) / W) + '%', height: (100 * (Math.min(H, y1) - Math.max(0, y0)) / H) + '%' } }));
+          // box: input-pixel coordinates, both ends inclusive; clipped to the image
+          const cx0 = Math.max(0, x0), cy0 = Math.max(0, y0), cx1 = Math.min(W - 1, x1), cy1 = Math.min(H - 1, y1);
+          boxHost.append(h('div', { class: 'rf-box', title: `receptive field: x ${x0}–${x1}, y ${y0}–${y1}`, style: {
+            left: (100 * cx0 / W) + '%', top: (100 * cy0 / H) + '%',
+            width: (100 * (cx1 - cx0 + 1) / W) + '%', height: (100 * (cy1 - cy0 + 1) / H) + '%' } }));
         }
         return h('a', { class: 'thumb top-image', href: 'image.html?image=' + encodeURIComponent(ref), 'data-index': im.index },
           boxHost, h('span', {}, `#${rank + 1} · image ${im.index}`), h('span', {}, 'activation ' + NV.fmtNum(im.activation, 3)));

@@ -19,15 +19,19 @@ import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
@@ -130,6 +134,17 @@ class WebAppBrowserTest {
         }
     }
 
+    /** With {@code -Dnetviz.screenshots=DIR}, keeps a screenshot of the page at the end of each test. */
+    @AfterEach
+    void screenshot(TestInfo info) throws IOException {
+        String dir = System.getProperty("netviz.screenshots");
+        if (dir != null && driver != null) {
+            Files.createDirectories(Path.of(dir));
+            Files.write(Path.of(dir, info.getTestMethod().map(m -> m.getName()).orElse("page") + ".png"),
+                    ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+        }
+    }
+
     @Test
     @Order(1)
     void modelPageListsTheLayersAndLinksToLayerPages() {
@@ -218,6 +233,7 @@ class WebAppBrowserTest {
         WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#prediction .error")));
         assertFalse(error.getText().isBlank());
         assertTrue(error.getText().contains(String.valueOf(IMAGES + 5)), error.getText());
+        driver.manage().logs().get(LogType.BROWSER); // the deliberate bad request above is logged; forget it
         driver.close();
         driver.switchTo().window(first);
     }
@@ -248,21 +264,20 @@ class WebAppBrowserTest {
         WebElement chart = awaitOrPageError(By.cssSelector("#chart[data-points]"), "#embed-error");
         assertEquals("250", chart.getDomAttribute("data-points"));
 
-        // the pixel of one point, as the chart itself places it
+        // the point drawn last (nothing covers it), where the chart itself places it, in viewport pixels
         @SuppressWarnings("unchecked")
         Map<String, Object> target = (Map<String, Object>) js().executeScript(
-                "const s = window.nvEmbedding; const opt = s.chart.getOption();"
-                        + "for (let i = 0; i < opt.series.length; i++) { const d = opt.series[i].data;"
+                "const s = window.nvEmbedding; const el = document.querySelector('#chart');"
+                        + "el.scrollIntoView({block: 'center'}); const opt = s.chart.getOption();"
+                        + "for (let i = opt.series.length - 1; i >= 0; i--) { const d = opt.series[i].data;"
                         + "  if (!d || !d.length || opt.series[i].name === 'selected' || opt.series[i].name === 'neighbours') continue;"
-                        + "  const p = s.chart.convertToPixel({seriesIndex: i}, [d[0][0], d[0][1]]);"
-                        + "  const r = document.querySelector('#chart').getBoundingClientRect();"
-                        + "  return {x: p[0], y: p[1], w: r.width, h: r.height, index: d[0][2]}; }"
+                        + "  const q = d[d.length - 1]; const p = s.chart.convertToPixel({seriesIndex: i}, [q[0], q[1]]);"
+                        + "  const r = el.getBoundingClientRect();"
+                        + "  return {x: r.left + p[0], y: r.top + p[1], index: q[2]}; }"
                         + "return null;");
         assertTrue(target != null, "the chart has points");
-        WebElement canvas = driver.findElement(By.cssSelector("#chart canvas"));
-        int dx = (int) Math.round(num(target.get("x")) - num(target.get("w")) / 2);
-        int dy = (int) Math.round(num(target.get("y")) - num(target.get("h")) / 2);
-        new Actions(driver).moveToElement(canvas, dx, dy).pause(Duration.ofMillis(200)).click().perform();
+        new Actions(driver).moveToLocation((int) Math.round(num(target.get("x"))), (int) Math.round(num(target.get("y"))))
+                .pause(Duration.ofMillis(300)).click().perform();
 
         awaitOrPageError(By.cssSelector("#nn-thumbs .neighbour:nth-child(6)"), "#nn-result");
         List<WebElement> neighbours = driver.findElements(By.cssSelector("#nn-thumbs .neighbour"));
@@ -276,7 +291,7 @@ class WebAppBrowserTest {
             last = dist;
         }
         Object selected = js().executeScript("return window.nvEmbedding.selected;");
-        assertTrue(selected != null, "a point was selected by the click");
+        assertEquals(((Number) target.get("index")).intValue(), ((Number) selected).intValue(), "the clicked point is selected");
         assertTrue(driver.findElement(By.id("nn-result")).getText().contains("#" + ((Number) selected).intValue()),
                 driver.findElement(By.id("nn-result")).getText());
         assertNoConsoleErrors();
