@@ -117,10 +117,10 @@ document.addEventListener('DOMContentLoaded', async () => {
           'those inside the map are circled in black.'),
         h('div', { class: 'thumbs', id: 'nn-thumbs' },
           h('a', { class: 'thumb selected', href: 'image.html?image=' + encodeURIComponent(ref) },
-            h('img', { src: NV.imageUrl(ref, 4), width: 112, height: 112, alt: ref }), h('span', {}, '#' + index), h('span', {}, 'the clicked image')),
+            h('img', { src: NV.imageUrl(ref, 3), width: 84, height: 84, alt: ref }), h('span', {}, '#' + index), h('span', {}, 'clicked')),
           list.map(n => h('a', { class: 'thumb neighbour', href: 'image.html?image=dataset:' + n.index, 'data-index': n.index,
             title: n.className },
-          h('img', { src: NV.imageUrl('dataset:' + n.index, 4), width: 112, height: 112, alt: n.className }),
+          h('img', { src: NV.imageUrl('dataset:' + n.index, 3), width: 84, height: 84, alt: n.className }),
           h('span', {}, '#' + n.index + ' · ' + n.className),
           h('span', { class: 'distance' }, 'distance ' + NV.fmtNum(n.distance, 3))))));
       mark('neighbours', list.map(n => n.index));

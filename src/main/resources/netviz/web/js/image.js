@@ -47,7 +47,8 @@ document.addEventListener('DOMContentLoaded', async () => {
     const img = h('img', { src: NV.imageUrl(ref, 8), alt: ref, id: 'selected-img' });
     selected.replaceChildren(img);
     const known = kind === 'dataset' ? datasetLabels.get(Number(id)) : null;
-    NV.fill(selectedLabel, h('code', {}, ref),
+    const shown = ref.length > 24 ? ref.slice(0, 20) + '…' : ref;
+    NV.fill(selectedLabel, h('code', { title: ref }, shown),
       known ? [' · true class: ', h('b', {}, known.className)] : null);
     for (const t of document.querySelectorAll('#strip .thumb')) t.classList.toggle('selected', t.dataset.ref === ref);
     resetPanels();
@@ -210,7 +211,7 @@ document.addEventListener('DOMContentLoaded', async () => {
           params.layer ? ` at layer ${params.layer}` : '', '.')
         : null;
       NV.fill(panel.result, what, h('div', {}, (r.files || []).map(f =>
-        NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { width: '280px' } }))));
+        NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { height: '240px', width: 'auto' } }))));
     } catch (e) {
       view.fail();
       if (panel.generation === generation) NV.showError(panel.result, e);

@@ -140,8 +140,12 @@ class WebAppBrowserTest {
         String dir = System.getProperty("netviz.screenshots");
         if (dir != null && driver != null) {
             Files.createDirectories(Path.of(dir));
+            org.openqa.selenium.Dimension size = driver.manage().window().getSize();
+            long height = ((Number) js().executeScript("return document.documentElement.scrollHeight;")).longValue();
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(size.getWidth(), (int) Math.min(4000, height + 140)));
             Files.write(Path.of(dir, info.getTestMethod().map(m -> m.getName()).orElse("page") + ".png"),
                     ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            driver.manage().window().setSize(size);
         }
     }
 
@@ -167,6 +171,15 @@ class WebAppBrowserTest {
         wait.until(ExpectedConditions.urlContains("layer.html?layer=conv1"));
         WebElement filters = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#filters-img[data-loaded='true']")));
         assertLoadedAndNotFlat(filters, "the filters of conv1");
+
+        // activation statistics over the dataset as a background job: firing-rate chart, dead filters, table
+        driver.findElement(By.id("stats-run")).click();
+        WebElement firing = awaitOrPageError(By.cssSelector("#firing-img[data-loaded='true']"), "#stats");
+        assertLoadedAndNotFlat(firing, "the firing-rate chart of conv1");
+        assertEquals("done", driver.findElement(By.cssSelector("#stats-progress .job")).getDomAttribute("data-status"));
+        assertEquals(32, driver.findElements(By.cssSelector("#stats-table tbody tr")).size(), "one row per channel of conv1");
+        assertTrue(driver.findElement(By.id("dead-list")).isDisplayed());
+        assertEquals(32, driver.findElements(By.cssSelector("#channels-host a[href*='neuron.html?layer=conv1']")).size());
         assertNoConsoleErrors();
     }
 
@@ -253,6 +266,11 @@ class WebAppBrowserTest {
         }
         assertLoadedAndNotFlat(tops.get(0).findElement(By.tagName("img")), "the top image");
         assertEquals("conv2 · channel 3", driver.findElement(By.id("neuron-title")).getText());
+
+        // activation maximisation of the same unit, a job with its own progress bar
+        driver.findElement(By.id("max-run")).click();
+        WebElement synthesised = awaitOrPageError(By.cssSelector("#max-img[data-loaded='true']"), "#maximize");
+        assertLoadedAndNotFlat(synthesised, "the synthesised image");
         assertNoConsoleErrors();
     }
 
