@@ -108,7 +108,8 @@ const NV = (() => {
       } else if (job.status === 'running') {
         if (typeof job.progress === 'number') this.bar.value = Math.max(0, Math.min(1, job.progress));
         const pct = typeof job.progress === 'number' ? Math.round(job.progress * 100) + ' %' : '';
-        this.text.textContent = [this.label, pct, job.message].filter(Boolean).join(' — ') + ` (${secs} s)`;
+        const msg = job.message && !/^(running|queued)\.?$/i.test(job.message) ? job.message : '';
+        this.text.textContent = [this.label, pct, msg].filter(Boolean).join(' — ') + ` (${secs} s)`;
       } else if (job.status === 'done') {
         this.bar.value = 1;
         this.text.textContent = `done in ${secs} s` + (job.message && !/^done\.?$/i.test(job.message) ? ' — ' + job.message : '');

@@ -78,7 +78,8 @@ document.addEventListener('DOMContentLoaded', async () => {
         const stats = (r.channels || []).slice().sort((a, b) => a.channel - b.channel);
         const maxMean = Math.max(1e-12, ...stats.map(s => s.mean || 0));
         NV.fill(host,
-          (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'Firing rates of the channels of ' + name + '.', { id: 'firing-img' })),
+          (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'Firing rates of the channels of ' + name
+            + (r.images ? ' over ' + NV.fmtInt(r.images) + ' images' : '') + '.', { id: 'firing-img' })),
           h('h3', {}, dead.length ? `Dead filters: ${dead.length} of ${stats.length || channels}` : 'No dead filters'),
           dead.length
             ? h('div', { class: 'chips', id: 'dead-list' }, dead.map(c => h('a', { class: 'dead', href: neuronHref(c) }, String(c))))
@@ -102,7 +103,7 @@ document.addEventListener('DOMContentLoaded', async () => {
 
   // Activation maps of one image
   const mapsSection = document.getElementById('maps');
-  if (!(Array.isArray(layer.shape) && layer.shape.length === 4)) {
+  if (!channels) {
     mapsSection.hidden = true;
   } else {
     const indexInput = document.getElementById('maps-index');

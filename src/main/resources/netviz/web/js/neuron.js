@@ -112,7 +112,9 @@ document.addEventListener('DOMContentLoaded', async () => {
             width: (100 * (cx1 - cx0 + 1) / W) + '%', height: (100 * (cy1 - cy0 + 1) / H) + '%' } }));
         }
         return h('a', { class: 'thumb top-image', href: 'image.html?image=' + encodeURIComponent(ref), 'data-index': im.index },
-          boxHost, h('span', {}, `#${rank + 1} · image ${im.index}`), h('span', {}, 'activation ' + NV.fmtNum(im.activation, 3)));
+          boxHost, h('span', {}, `#${rank + 1} · image ${im.index}`),
+          im.className ? h('span', {}, im.className) : null,
+          h('span', {}, 'activation ' + NV.fmtNum(im.activation, 3)));
       });
       host.replaceChildren(
         h('div', { class: 'thumbs', id: 'top-images' }, cards),
@@ -131,13 +133,22 @@ document.addEventListener('DOMContentLoaded', async () => {
     params: () => Object.assign({ preset: document.getElementById('preset').value }, base),
     render: (job, host) => {
       const r = job.result || {};
-      NV.fill(host, (r.files || []).map(f => NV.figure(NV.fileUrl(job, f),
-        typeof r.activation === 'number' ? 'reaches activation ' + NV.fmtNum(r.activation, 3) : f,
+      const caption = typeof r.activation === 'number'
+        ? (typeof r.startActivation === 'number' ? `activation rose from ${NV.fmtNum(r.startActivation, 3)} to ` : 'activation ')
+          + NV.fmtNum(r.activation, 3) + (r.iterations ? ` in ${r.iterations} steps` : '') + (r.preset ? ` (preset ${r.preset})` : '')
+        : 'the synthesised image';
+      NV.fill(host, (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), caption,
         { class: 'pixelated', style: { width: '224px' }, id: 'max-img' })));
     },
   });
 
   // ------------------------------------------------------------ facets
+  // A server that lists its job kinds (jobKinds in /api/model) and lacks facets: say so up front.
+  if (Array.isArray(m.jobKinds) && !m.jobKinds.includes('facets')) {
+    document.getElementById('facets-run').disabled = true;
+    document.getElementById('facets-result').replaceChildren(h('p', { class: 'note' },
+      'This server does not compute facets (its job kinds: ' + m.jobKinds.join(', ') + ').'));
+  }
   NV.jobButton({
     button: document.getElementById('facets-run'),
     progressHost: document.getElementById('facets-progress'),
