@@ -19,7 +19,7 @@ const METHODS = [
 
 document.addEventListener('DOMContentLoaded', async () => {
   const { h } = NV;
-  const PAGE = 16;
+  const PAGE = 18;
   let m;
   try {
     m = await NV.model();
@@ -143,7 +143,8 @@ document.addEventListener('DOMContentLoaded', async () => {
   const gcLayer = document.getElementById('gc-layer');
   const convs = NV.spatialLayers(m);
   const lastConv = [...convs].reverse().find(l => /conv/i.test(l.op)) || convs[convs.length - 1];
-  gcLayer.replaceChildren(...convs.map(l => NV.option(l.name, `${l.name} (${l.op}, ${NV.fmtShape(l.shape)})`, lastConv && l.name === lastConv.name)));
+  gcLayer.replaceChildren(NV.option('', 'the server\'s default' + (lastConv ? ' (the last convolution, ' + lastConv.name + ')' : ''), true),
+    ...convs.map(l => NV.option(l.name, `${l.name} (${l.op}, ${NV.fmtShape(l.shape)})`)));
 
   const tabs = document.getElementById('method-tabs');
   const panelsHost = document.getElementById('method-panels');
@@ -208,9 +209,13 @@ document.addEventListener('DOMContentLoaded', async () => {
       const what = r.className !== undefined
         ? h('p', {}, 'Explaining ', h('b', {}, r.className), r.target !== undefined ? ` (class ${r.target})` : '',
           typeof r.probability === 'number' ? `, predicted with probability ${NV.fmtPct(r.probability)}` : '',
-          params.layer ? ` at layer ${params.layer}` : '', '.')
+          r.layer || params.layer ? ` at layer ${r.layer || params.layer}` : '', '.')
         : null;
-      NV.fill(panel.result, what, h('div', {}, (r.files || []).map(f =>
+      const ig = typeof r.completenessGap === 'number'
+        ? h('p', { class: 'small muted' }, `Class score ${NV.fmtNum(r.score, 3)} at the image, ${NV.fmtNum(r.baselineScore, 3)} at the black baseline; `
+          + `the attributions add up to their difference within ${NV.fmtNum(Math.abs(r.completenessGap), 3)} (completeness).`)
+        : null;
+      NV.fill(panel.result, what, ig, h('div', {}, (r.files || []).map(f =>
         NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { height: '240px', width: 'auto' } }))));
     } catch (e) {
       view.fail();
