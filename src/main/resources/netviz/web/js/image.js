@@ -10,7 +10,7 @@ const METHODS = [
   { kind: 'smoothgrad', title: 'SmoothGrad',
     about: 'SmoothGrad (Smilkov et al. 2017): the saliency map averaged over noisy copies of the image, which removes much of its speckle.' },
   { kind: 'integrated-gradients', title: 'Integrated Gradients',
-    about: 'Integrated Gradients (Sundararajan et al. 2017): gradients averaged along the straight path from a black baseline to the image, times the difference; the attributions add up to the change of the score.' },
+    about: 'Integrated Gradients (Sundararajan et al. 2017): gradients averaged along the straight path from an all-zero baseline to the image, times the difference; the attributions add up to the change of the score.' },
   { kind: 'grad-cam', title: 'Grad-CAM',
     about: 'Grad-CAM (Selvaraju et al. 2017): the feature maps of a convolutional layer weighted by the average gradient of the class score, ReLU, upsampled to the image.' },
   { kind: 'occlusion', title: 'Occlusion',
@@ -212,7 +212,7 @@ document.addEventListener('DOMContentLoaded', async () => {
           r.layer || params.layer ? ` at layer ${r.layer || params.layer}` : '', '.')
         : null;
       const ig = typeof r.completenessGap === 'number'
-        ? h('p', { class: 'small muted' }, `Class score ${NV.fmtNum(r.score, 3)} at the image, ${NV.fmtNum(r.baselineScore, 3)} at the black baseline; `
+        ? h('p', { class: 'small muted' }, `Class score ${NV.fmtNum(r.score, 3)} at the image, ${NV.fmtNum(r.baselineScore, 3)} at the zero baseline; `
           + `the attributions add up to their difference within ${NV.fmtNum(Math.abs(r.completenessGap), 3)} (completeness).`)
         : null;
       NV.fill(panel.result, what, ig, h('div', {}, (r.files || []).map(f =>
