@@ -180,6 +180,12 @@ class WebAppBrowserTest {
         assertEquals(32, driver.findElements(By.cssSelector("#stats-table tbody tr")).size(), "one row per channel of conv1");
         assertTrue(driver.findElement(By.id("dead-list")).isDisplayed());
         assertEquals(32, driver.findElements(By.cssSelector("#channels-host a[href*='neuron.html?layer=conv1']")).size());
+
+        // an unknown layer: the server's line and its close matches appear in the page
+        driver.get(base + "layer.html?layer=conv9");
+        WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#layer-facts .error")));
+        assertTrue(error.getText().contains("conv9") && error.getText().contains("conv1"), error.getText());
+        driver.manage().logs().get(LogType.BROWSER); // the deliberate 400 is logged; forget it
         assertNoConsoleErrors();
     }
 
@@ -224,7 +230,19 @@ class WebAppBrowserTest {
         driver.get(base + "image.html?image=dataset:3&method=grad-cam");
         WebDriverWait wait = new WebDriverWait(driver, JOB_WAIT);
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("pred-bars")));
-        driver.findElement(By.id("run-method")).click();
+
+        // drag and drop: a PNG dropped on the drop zone is uploaded and selected (made in the page from dataset image 7)
+        js().executeScript("const img = new Image(); img.src = '/api/dataset/7.png?scale=1';"
+                + "img.onload = () => { const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;"
+                + "  c.getContext('2d').drawImage(img, 0, 0); c.toBlob(b => { const dt = new DataTransfer();"
+                + "    dt.items.add(new File([b], 'dropped.png', {type: 'image/png'}));"
+                + "    document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));"
+                + "  }, 'image/png'); };");
+        WebElement dropped = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("upload-ok")));
+        assertTrue(dropped.getText().contains("dropped.png"), dropped.getText());
+        wait.until(ExpectedConditions.urlContains("image=upload%3A"));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("pred-bars")));
+        driver.findElement(By.id("run-method")).click(); // Grad-CAM of the dropped image, left running
 
         driver.switchTo().newWindow(WindowType.TAB);
         String second = driver.getWindowHandle();
