@@ -138,7 +138,7 @@ document.addEventListener('DOMContentLoaded', async () => {
           + NV.fmtNum(r.activation, 3) + (r.iterations ? ` in ${r.iterations} steps` : '') + (r.preset ? ` (preset ${r.preset})` : '')
         : 'the synthesised image';
       NV.fill(host, (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), caption,
-        { class: 'pixelated', style: { width: '224px' }, id: 'max-img' })));
+        { id: 'max-img' })));
     },
   });
 
