@@ -174,6 +174,8 @@ document.addEventListener('DOMContentLoaded', async () => {
       p.progress.replaceChildren();
       p.result.replaceChildren(h('p', { class: 'note' }, 'Press Run to compute it for this image.'));
     }
+    compare.replaceChildren();
+    document.getElementById('compare-card').hidden = true;
   }
 
   function paramsFor(kind) {
@@ -189,16 +191,40 @@ document.addEventListener('DOMContentLoaded', async () => {
     return params;
   }
 
+  const compare = document.getElementById('compare');
   const runButton = document.getElementById('run-method');
-  runButton.addEventListener('click', async () => {
-    const kind = activeMethod;
+  runButton.addEventListener('click', () => runMethod(activeMethod));
+  targetSelect.addEventListener('change', () => {
+    compare.replaceChildren();
+    document.getElementById('compare-card').hidden = true;
+  });
+  document.getElementById('run-all').addEventListener('click', () => {
+    for (const meth of METHODS) runMethod(meth.kind);
+  });
+
+  // Side by side: the overlay of every method that has finished for this image.
+  function showInComparison(kind, job) {
+    const meth = METHODS.find(x => x.kind === kind);
+    const files = (job.result && job.result.files) || [];
+    const f = files.includes('overlay.png') ? 'overlay.png' : files[0];
+    if (!f) return;
+    const fig = NV.figure(NV.fileUrl(job, f), meth.title, { class: 'pixelated', style: { height: '160px', width: 'auto' } });
+    fig.dataset.method = kind;
+    const old = compare.querySelector(`figure[data-method="${kind}"]`);
+    if (old) old.replaceWith(fig); else compare.append(fig);
+    // keep the tabs' order
+    for (const m2 of METHODS) { const el = compare.querySelector(`figure[data-method="${m2.kind}"]`); if (el) compare.append(el); }
+    document.getElementById('compare-card').hidden = false;
+  }
+
+  async function runMethod(kind) {
     const panel = panels[kind];
     if (panel.running) return;
     const meth = METHODS.find(x => x.kind === kind);
     const params = paramsFor(kind);
     const generation = panel.generation;
     panel.running = true;
-    runButton.disabled = true;
+    if (activeMethod === kind) runButton.disabled = true;
     const view = new NV.ProgressView(meth.title);
     panel.progress.replaceChildren(view.el);
     panel.result.replaceChildren();
@@ -217,6 +243,7 @@ document.addEventListener('DOMContentLoaded', async () => {
         : null;
       NV.fill(panel.result, what, ig, h('div', {}, (r.files || []).map(f =>
         NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { height: '240px', width: 'auto' } }))));
+      showInComparison(kind, job);
     } catch (e) {
       view.fail();
       if (panel.generation === generation) NV.showError(panel.result, e);
@@ -224,7 +251,7 @@ document.addEventListener('DOMContentLoaded', async () => {
       panel.running = false;
       if (activeMethod === kind) runButton.disabled = false;
     }
-  });
+  }
 
   function captionFor(kind, file) {
     if (file === 'overlay.png') return 'over the image';

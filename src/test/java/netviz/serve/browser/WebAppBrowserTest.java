@@ -220,6 +220,16 @@ class WebAppBrowserTest {
         assertEquals("done", driver.findElement(By.cssSelector("#panel-saliency .job")).getDomAttribute("data-status"));
         assertTrue(driver.findElement(By.id("result-saliency")).getText().contains("Ankle boot"),
                 driver.findElement(By.id("result-saliency")).getText());
+
+        // every method at once: the six overlays side by side, each a picture
+        driver.findElement(By.id("run-all")).click();
+        awaitOrPageError(By.cssSelector("#compare figure:nth-child(6) img[data-loaded='true']"), "#explain");
+        List<WebElement> all = driver.findElements(By.cssSelector("#compare figure img"));
+        assertEquals(6, all.size());
+        for (WebElement img : all) {
+            wait.until(d -> "true".equals(img.getDomAttribute("data-loaded")));
+            assertLoadedAndNotFlat(img, "overlay " + img.getDomAttribute("alt"));
+        }
         assertNoConsoleErrors();
     }
 
