@@ -85,31 +85,44 @@ final class JobKinds {
     record FeatureIndex(Features features, NearestNeighbors index) {
     }
 
-    private final Map<String, FeatureIndex> featureIndexes = new java.util.HashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<FeatureIndex>>
+            featureIndexes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The features of every served dataset image at {@code layer} (null: the default feature layer, the
      * input of the last fully connected layer), computed once (and cached on disk by
-     * {@link FeatureExtractor}) and kept in memory.
+     * {@link FeatureExtractor}) and kept in memory; requests arriving meanwhile wait for the same
+     * computation. {@code job} (may be null) is told the progress.
      */
     FeatureIndex features(String layer, Job job) {
         String tensor = layer == null ? FeatureExtractor.defaultLayer(s.graph()) : s.graph().resolveTensor(layer);
-        synchronized (featureIndexes) {
-            FeatureIndex fi = featureIndexes.get(tensor);
-            if (fi != null) {
-                return fi;
+        java.util.concurrent.CompletableFuture<FeatureIndex> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<FeatureIndex> f = featureIndexes.putIfAbsent(tensor, mine);
+        if (f == null) {
+            try {
+                FeatureExtractor.Options o = new FeatureExtractor.Options(100, s.size(), netviz.data.Progress.NEVER,
+                        s.options().cache().resolve("features"));
+                Features feats;
+                try (netviz.data.Batches.Listener.Registration r = job == null ? null
+                        : netviz.data.Batches.listen((done, total) -> job.progress(0.9 * done / Math.max(1, total)))) {
+                    feats = FeatureExtractor.extract(s.interpreter(), s.dataset(), tensor, o);
+                }
+                mine.complete(new FeatureIndex(feats, new NearestNeighbors(feats.values(), feats.dim(),
+                        NearestNeighbors.Metric.EUCLIDEAN)));
+            } catch (RuntimeException | Error e) {
+                featureIndexes.remove(tensor, mine);
+                mine.completeExceptionally(e);
+                throw e;
             }
+            f = mine;
         }
-        FeatureExtractor.Options o = new FeatureExtractor.Options(100, s.size(), netviz.data.Progress.NEVER,
-                s.options().cache().resolve("features"));
-        Features f;
-        try (netviz.data.Batches.Listener.Registration r = job == null ? null
-                : netviz.data.Batches.listen((done, total) -> job.progress(0.9 * done / Math.max(1, total)))) {
-            f = FeatureExtractor.extract(s.interpreter(), s.dataset(), tensor, o);
-        }
-        FeatureIndex fi = new FeatureIndex(f, new NearestNeighbors(f.values(), f.dim(), NearestNeighbors.Metric.EUCLIDEAN));
-        synchronized (featureIndexes) {
-            return featureIndexes.computeIfAbsent(tensor, t -> fi);
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
         }
     }
 
