@@ -142,8 +142,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     ...classes.map((c, k) => NV.option(String(k), `${k} · ${c}`)));
   const gcLayer = document.getElementById('gc-layer');
   const convs = NV.spatialLayers(m);
-  const lastConv = [...convs].reverse().find(l => /conv/i.test(l.op)) || convs[convs.length - 1];
-  gcLayer.replaceChildren(NV.option('', 'the server\'s default' + (lastConv ? ' (the last convolution, ' + lastConv.name + ')' : ''), true),
+  gcLayer.replaceChildren(NV.option('', 'the server\'s default (the last spatial layer before the score)', true),
     ...convs.map(l => NV.option(l.name, `${l.name} (${l.op}, ${NV.fmtShape(l.shape)})`)));
 
   const tabs = document.getElementById('method-tabs');
@@ -241,7 +240,11 @@ document.addEventListener('DOMContentLoaded', async () => {
         ? h('p', { class: 'small muted' }, `Class score ${NV.fmtNum(r.score, 3)} at the image, ${NV.fmtNum(r.baselineScore, 3)} at the zero baseline; `
           + `the attributions add up to their difference within ${NV.fmtNum(Math.abs(r.completenessGap), 3)} (completeness).`)
         : null;
-      NV.fill(panel.result, what, ig, h('div', {}, (r.files || []).map(f =>
+      const occ = typeof r.lowestProbability === 'number'
+        ? h('p', { class: 'small muted' }, `Hiding the most important region lowers the probability to ${NV.fmtPct(r.lowestProbability)}`
+          + (Array.isArray(r.grid) ? ` (${r.grid[0]} × ${r.grid[1]} window positions).` : '.'))
+        : null;
+      NV.fill(panel.result, what, ig, occ, h('div', {}, (r.files || []).map(f =>
         NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { height: '240px', width: 'auto' } }))));
       showInComparison(kind, job);
     } catch (e) {

@@ -235,7 +235,7 @@ class WebAppBrowserTest {
 
     @Test
     @Order(3)
-    void twoTabsRunJobsAtOnceAndBadInputIsShownInThePage() {
+    void twoTabsRunJobsAtOnceAndBadInputIsShownInThePage() throws IOException {
         String first = driver.getWindowHandle();
         driver.get(base + "image.html?image=dataset:3&method=grad-cam");
         WebDriverWait wait = new WebDriverWait(driver, JOB_WAIT);
@@ -274,7 +274,13 @@ class WebAppBrowserTest {
         WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#prediction .error")));
         assertFalse(error.getText().isBlank());
         assertTrue(error.getText().contains(String.valueOf(IMAGES + 5)), error.getText());
-        driver.manage().logs().get(LogType.BROWSER); // the deliberate bad request above is logged; forget it
+        // a file that is not an image: the server's refusal appears under the drop zone
+        Path notAnImage = Files.writeString(tmp.resolve("notes.png"), "these are notes, not a picture\n");
+        driver.findElement(By.id("upload-input")).sendKeys(notAnImage.toAbsolutePath().toString());
+        WebElement refused = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#upload-status .error")));
+        assertTrue(refused.getText().contains("not an image"), refused.getText());
+
+        driver.manage().logs().get(LogType.BROWSER); // the deliberate bad requests above are logged; forget them
         driver.close();
         driver.switchTo().window(first);
     }
