@@ -76,7 +76,7 @@ const NV = (() => {
   /** A readable error box; suggestions (close names from the server) are listed under it. */
   function errorBox(err) {
     const box = h('div', { class: 'error', role: 'alert' }, err && err.message ? err.message : String(err));
-    if (err && err.suggestions && err.suggestions.length) {
+    if (err && err.suggestions && err.suggestions.length && !/did you mean/i.test(err.message || '')) {
       box.append(h('div', { class: 'suggestions small' }, 'Did you mean: ', err.suggestions.join(', '), '?'));
     }
     return box;

@@ -17,7 +17,8 @@ document.addEventListener('DOMContentLoaded', async () => {
 
   const select = document.getElementById('layer-select');
   select.replaceChildren(...layers.map(l => NV.option(l.name, `${l.index} · ${l.name} (${l.op})`, l.name === wanted)));
-  select.addEventListener('change', () => { location.search = '?layer=' + encodeURIComponent(select.value); });
+  if (!layers.some(l => l.name === wanted)) select.prepend(NV.option('', '— choose a layer —', true));
+  select.addEventListener('change', () => { if (select.value) location.search = '?layer=' + encodeURIComponent(select.value); });
 
   let layer;
   try {
