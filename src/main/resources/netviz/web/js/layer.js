@@ -29,6 +29,10 @@ document.addEventListener('DOMContentLoaded', async () => {
     return;
   }
   const name = layer.name;
+  if (layers.some(l => l.name === name)) {
+    select.value = name;
+    if (select.options[0] && select.options[0].value === '') select.options[0].remove();
+  }
   document.getElementById('layer-title').textContent = name;
   document.title = 'netviz · ' + name;
   const fromModel = layers.find(l => l.name === name) || {};
