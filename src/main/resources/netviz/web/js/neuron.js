@@ -59,7 +59,16 @@ document.addEventListener('DOMContentLoaded', async () => {
 
   const about = document.getElementById('neuron-about');
   const title = document.getElementById('neuron-title');
-  const info = layers.find(l => l.name === unit.layer) || (m.layers || []).find(l => l.name === unit.layer);
+  // a layer may be named by node name, output tensor name or node index (as the API accepts)
+  const all = m.layers || [];
+  const asIndex = /^#?(\d+)$/.exec(unit.layer || '');
+  const info = all.find(l => l.name === unit.layer) || all.find(l => l.output === unit.layer)
+    || (asIndex ? all.find(l => l.index === Number(asIndex[1])) : null);
+  if (info && info.name !== unit.layer) {
+    unit.layer = info.name;
+    layerSelect.value = info.name;
+    syncMax();
+  }
   if (!info) {
     NV.showError(about, new NV.ApiError(`Unknown layer "${unit.layer}"; layers with channels: ${layers.map(l => l.name).join(', ')}`, 400));
     for (const id of ['top', 'maximize', 'facets']) document.getElementById(id).hidden = true;
