@@ -85,8 +85,13 @@ final class JobKinds {
     record FeatureIndex(Features features, NearestNeighbors index) {
     }
 
+    /** Largest feature matrix kept for neighbours and maps: 32 M floats (128 MB). */
+    static final long MAX_FEATURE_VALUES = 32L << 20;
+    /** Layers whose features are kept in memory at once (the oldest is dropped first). */
+    static final int FEATURE_LAYERS = 3;
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<FeatureIndex>>
             featureIndexes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.ArrayDeque<String> featureOrder = new java.util.ArrayDeque<>();
 
     /**
      * The features of every served dataset image at {@code layer} (null: the default feature layer, the
@@ -96,9 +101,17 @@ final class JobKinds {
      */
     FeatureIndex features(String layer, Job job) {
         String tensor = layer == null ? FeatureExtractor.defaultLayer(s.graph()) : s.graph().resolveTensor(layer);
+        checkFeatureSize(tensor);
         java.util.concurrent.CompletableFuture<FeatureIndex> mine = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<FeatureIndex> f = featureIndexes.putIfAbsent(tensor, mine);
         if (f == null) {
+            synchronized (featureOrder) {
+                featureOrder.remove(tensor);
+                featureOrder.addLast(tensor);
+                while (featureOrder.size() > FEATURE_LAYERS) {
+                    featureIndexes.remove(featureOrder.removeFirst());
+                }
+            }
             try {
                 FeatureExtractor.Options o = new FeatureExtractor.Options(100, s.size(), netviz.data.Progress.NEVER,
                         s.options().cache().resolve("features"));
@@ -123,6 +136,20 @@ final class JobKinds {
                 throw re;
             }
             throw e;
+        }
+    }
+
+    /** 400 when the features of every served image at {@code tensor} would exceed {@link #MAX_FEATURE_VALUES}. */
+    private void checkFeatureSize(String tensor) {
+        long[] shape = shapeOf(tensor);
+        long dim = 1;
+        for (int i = 1; i < shape.length; i++) {
+            dim *= shape[i];
+        }
+        if (dim * s.size() > MAX_FEATURE_VALUES) {
+            throw ApiException.badRequest("layer '" + layerName(tensor) + "' has " + dim + " values per image; the "
+                    + s.size() + " served images would need " + (dim * s.size() * 4 >> 20) + " MB of features (the limit is "
+                    + (MAX_FEATURE_VALUES * 4 >> 20) + " MB): choose a later layer, or serve fewer images (--limit)");
         }
     }
 
@@ -689,14 +716,22 @@ final class JobKinds {
             netviz.methods.neurons.ActivationMaximization.Options o = new netviz.methods.neurons.ActivationMaximization
                     .Options(ITERATIONS, 0.05, reg, netviz.methods.neurons.ActivationMaximization.Param.PIXEL, List.of(),
                     netviz.methods.neurons.ActivationMaximization.Init.ZEROS, null, 0.1, 0, null, 0);
+            // A ReLU passes no gradient where it is off, so from the mean image a silent unit would never
+            // move: optimise its input instead (the "pre-ReLU" objective of Olah et al. 2017), which has
+            // the same maximiser, and report the unit itself.
+            netviz.engine.Node producer = s.graph().producer(tensor);
+            String objective = producer != null && producer.opType().equals("Relu") ? producer.input(0) : tensor;
+            netviz.methods.neurons.Goal unit = new netviz.methods.neurons.Goal(tensor, new int[] {c}, null, null);
             netviz.methods.neurons.ActivationMaximization.Result r = am.run(
-                    new netviz.methods.neurons.Goal(tensor, new int[] {c}, null, null), o,
+                    new netviz.methods.neurons.Goal(objective, new int[] {c}, null, null), o,
                     (t, v) -> job.progress(t, ITERATIONS));
+            double[] start = objective.equals(tensor) ? r.start() : null;
+            double[] end = objective.equals(tensor) ? r.end() : am.values(unit, r.input(), r.shape());
             long[] sh = r.shape();
             BufferedImage img = netviz.render.Images.fromPlanes(r.pixels(), (int) sh[1], (int) sh[2], (int) sh[3],
                     new ValueRange(0, 1));
             netviz.render.TileGrid.Tile tile = netviz.render.TileGrid.Tile.of(img, 0, layerName(tensor) + " : " + c,
-                    "value " + netviz.render.Ticks.format(r.end()[0], 3));
+                    "value " + netviz.render.Ticks.format(end[0], 3));
             BufferedImage fig = netviz.render.TileGrid.render(List.of(tile),
                     netviz.render.TileGrid.Options.defaults().withTileSize(224).withColumns(1)).image();
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -704,10 +739,21 @@ final class JobKinds {
             fields.put("channel", c);
             fields.put("preset", preset);
             fields.put("iterations", ITERATIONS);
-            fields.put("activation", r.end()[0]);
-            fields.put("startActivation", r.start()[0]);
+            fields.put("objective", objective);
+            fields.put("activation", end[0]);
+            fields.put("startActivation", start != null ? start[0] : startValue(am, unit, r.shape()));
             return new Output(fields, Map.of("image.png", fig));
         }
+    }
+
+    /** The unit's value on the starting image of a ZEROS initialisation: the mean image (zeros after normalisation). */
+    private static double startValue(netviz.methods.neurons.ActivationMaximization am, netviz.methods.neurons.Goal unit,
+                                     long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return am.values(unit, new float[(int) n], shape)[0];
     }
 
     /** embedding: {method: pca|tsne, n?, layer?} — a 2-D map of the first n dataset images' features. */
@@ -723,8 +769,8 @@ final class JobKinds {
             int max = s.size();
             int min = Math.min(max, method.equals("tsne") ? 50 : 3);
             int n = p.integer("n", Math.min(1000, max), min, max);
-            String layer = p.has("layer") ? s.graph().resolveTensor(p.string("layer"))
-                    : FeatureExtractor.defaultLayer(s.graph());
+            String layer = p.has("layer") ? layerTensor(p.string("layer")) : FeatureExtractor.defaultLayer(s.graph());
+            checkFeatureSize(layer);
             return params("method", method, "n", n, "layer", layer);
         }
 

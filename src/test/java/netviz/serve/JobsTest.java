@@ -206,6 +206,10 @@ class JobsTest {
         JsonNode r = j.get("result");
         assertTrue(r.get("activation").asDouble() > r.get("startActivation").asDouble() + 1, r.toString());
         assertTrue(TestServer.colours(file(j, "image.png")) > 20);
+        // a ReLU unit that is off on the mean image is raised through its input
+        JsonNode relu = s.run("maximize", "{\"layer\":\"relu2\",\"channel\":5}").get("result");
+        assertEquals("conv2", relu.get("objective").asText());
+        assertTrue(relu.get("activation").asDouble() > relu.get("startActivation").asDouble(), relu.toString());
     }
 
     @Test

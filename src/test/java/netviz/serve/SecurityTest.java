@@ -202,6 +202,16 @@ class SecurityTest {
     }
 
     @Test
+    void featureMatricesTooLargeForMemoryAreRefused() {
+        try (TestServer all = new TestServer(tmp.resolve("cache-all"), 0)) {
+            assertEquals(10_000, all.session().size());
+            JsonNode j = error(all.get("/api/neighbors?image=dataset:1&layer=conv1"), 400);
+            assertTrue(j.get("error").asText().contains("25088 values per image"), j.toString());
+            error(all.postJson("/api/jobs", "{\"kind\":\"embedding\",\"params\":{\"layer\":\"relu1\"}}"), 400);
+        }
+    }
+
+    @Test
     void localOnlyByDefault() throws IOException {
         ServerOptions o = ServerOptions.of(TestServer.MODEL, null, tmp);
         assertEquals("127.0.0.1", o.host());
