@@ -145,6 +145,7 @@ document.addEventListener('DOMContentLoaded', async () => {
       const caption = typeof r.activation === 'number'
         ? (typeof r.startActivation === 'number' ? `activation rose from ${NV.fmtNum(r.startActivation, 3)} to ` : 'activation ')
           + NV.fmtNum(r.activation, 3) + (r.iterations ? ` in ${r.iterations} steps` : '') + (r.preset ? ` (preset ${r.preset})` : '')
+          + (r.objective && r.objective !== r.layer ? `; the ascent follows ${r.objective}, the input of ${r.layer}` : '')
         : 'the synthesised image';
       NV.fill(host, (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), caption,
         { id: 'max-img' })));

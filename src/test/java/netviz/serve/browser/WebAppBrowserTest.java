@@ -397,12 +397,11 @@ class WebAppBrowserTest {
         assertTrue(num(s.get("std")) > 4, what + " has almost no contrast: " + s);
     }
 
-    /** Fails on JavaScript errors in the browser console (network 4xx of deliberate bad input excepted). */
+    /** Fails on errors in the browser console: script errors and failed requests (tests drain deliberate ones). */
     static void assertNoConsoleErrors() {
         List<String> errors = new ArrayList<>();
         for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-            if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()
-                    && !e.getMessage().contains("the server responded with a status of 4")) {
+            if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
                 errors.add(e.getMessage());
             }
         }
