@@ -106,6 +106,13 @@ document.addEventListener('DOMContentLoaded', async () => {
     });
   }
 
+  function mapsCaption(r, ref) {
+    const n = r.channels || channels;
+    const shown = Array.isArray(r.shown) ? r.shown : null;
+    const which = shown && shown.length < n ? `channels ${shown[0]}–${shown[shown.length - 1]} of the ${n}` : `all ${n} channels`;
+    return `The activation maps of ${name} for ${ref}: ${which}, on one shared scale.`;
+  }
+
   // Activation maps of one image
   const mapsSection = document.getElementById('maps');
   if (!channels) {
@@ -123,7 +130,7 @@ document.addEventListener('DOMContentLoaded', async () => {
         const ref = (job.params && job.params.image) || 'dataset:' + Math.max(0, parseInt(indexInput.value || '0', 10));
         NV.fill(host,
           h('figure', { class: 'figure' }, h('img', { class: 'pixelated', src: NV.imageUrl(ref, 4), alt: ref }), h('figcaption', {}, h('a', { href: 'image.html?image=' + encodeURIComponent(ref) }, ref))),
-          (job.result.files || []).map(f => NV.figure(NV.fileUrl(job, f), `The ${job.result.channels || channels} activation maps of ${name} for ${ref}.`, { class: 'pixelated' })));
+          (job.result.files || []).map(f => NV.figure(NV.fileUrl(job, f), mapsCaption(job.result, ref), { class: 'pixelated' })));
       },
     });
   }

@@ -182,6 +182,14 @@ class WebAppBrowserTest {
         assertTrue(driver.findElement(By.id("dead-list")).isDisplayed());
         assertEquals(32, driver.findElements(By.cssSelector("#channels-host a[href*='neuron.html?layer=conv1']")).size());
 
+        // the activation maps of one dataset image at this layer
+        WebElement index = driver.findElement(By.id("maps-index"));
+        index.clear();
+        index.sendKeys("5");
+        driver.findElement(By.id("maps-run")).click();
+        WebElement maps = awaitOrPageError(By.cssSelector("#maps-result img.pixelated[src*='/files/'][data-loaded='true']"), "#maps");
+        assertLoadedAndNotFlat(maps, "the activation maps of conv1 for dataset:5");
+
         // an unknown layer: the server's line and its close matches appear in the page
         driver.get(base + "layer.html?layer=conv9");
         WebElement error = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#layer-facts .error")));
@@ -221,6 +229,12 @@ class WebAppBrowserTest {
         assertEquals("done", driver.findElement(By.cssSelector("#panel-saliency .job")).getDomAttribute("data-status"));
         assertTrue(driver.findElement(By.id("result-saliency")).getText().contains("Ankle boot"),
                 driver.findElement(By.id("result-saliency")).getText());
+
+        // nearest neighbours of the uploaded image in feature space, with their distances
+        driver.findElement(By.id("nn-run")).click();
+        awaitOrPageError(By.cssSelector("#nn-thumbs a:nth-child(8)"), "#neighbours");
+        assertEquals(8, driver.findElements(By.cssSelector("#nn-thumbs a")).size());
+        assertTrue(driver.findElement(By.id("nn-thumbs")).getText().contains("distance"));
 
         // every method at once: the six overlays side by side, each a picture
         driver.findElement(By.id("run-all")).click();
