@@ -112,7 +112,8 @@ const NV = (() => {
         this.text.textContent = [this.label, pct, msg].filter(Boolean).join(' — ') + ` (${secs} s)`;
       } else if (job.status === 'done') {
         this.bar.value = 1;
-        this.text.textContent = `done in ${secs} s` + (job.message && !/^done\.?$/i.test(job.message) ? ' — ' + job.message : '');
+        this.text.textContent = (this.cached ? 'done (computed before; from the cache)' : `done in ${secs} s`)
+          + (job.message && !/^done\.?$/i.test(job.message) ? ' — ' + job.message : '');
       } else if (job.status === 'failed') {
         this.bar.value = 0;
         this.text.textContent = 'failed';
@@ -132,7 +133,10 @@ const NV = (() => {
    */
   async function runJob(kind, params, view) {
     const started = await postJson('/api/jobs', { kind, params });
-    if (view) view.update(started);
+    if (view) {
+      view.cached = started.status === 'done';
+      view.update(started);
+    }
     let delay = 120;
     let job = started;
     for (;;) {
