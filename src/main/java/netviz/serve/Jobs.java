@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * {@link ServerOptions#queue()} waiting jobs; a job posted while the queue is full is refused with 503.
  * A failing job becomes {@code failed} with its error in one line; the server carries on.
  *
- * <p>Results are cached by (model file, dataset, kind, canonical parameters): the job id is the
+ * <p>Results are cached by (netviz version, model file, dataset, kind, canonical parameters): the job id is the
  * SHA-256 of those (first 32 hex digits), so posting the same job again returns the same job — done at
  * once if it finished before, even in an earlier run of the server, because every finished job leaves
  * {@code <cache>/jobs/<id>/result.json} and its PNG files. Files are only ever read by names the job
@@ -196,7 +196,8 @@ public final class Jobs implements AutoCloseable {
 
     private String id(String kind, Map<String, Object> canonical) {
         try {
-            String key = session.modelHash() + "\n" + session.dataIdentity() + "\n" + kind + "\n"
+            String key = "netviz " + netviz.cli.Main.version() + "\n" + session.modelHash() + "\n" + session.dataIdentity()
+                    + "\n" + kind + "\n"
                     + NetvizServer.JSON.writeValueAsString(new java.util.TreeMap<>(canonical));
             return ModelSession.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
         } catch (IOException e) {
