@@ -70,7 +70,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     statsSection.replaceChildren(h('h2', {}, 'Activation statistics and dead filters'),
       h('p', { class: 'note' }, 'This layer has no channels.'));
   } else {
-    NV.jobButton({
+    const runStats = NV.jobButton({
       button: document.getElementById('stats-run'),
       progressHost: document.getElementById('stats-progress'),
       resultHost: statsResult,
@@ -82,9 +82,9 @@ document.addEventListener('DOMContentLoaded', async () => {
         const dead = r.dead || [];
         const stats = (r.channels || []).slice().sort((a, b) => a.channel - b.channel);
         const maxMean = Math.max(1e-12, ...stats.map(s => s.mean || 0));
-        NV.fill(host,
+        NV.fill(host, h('div', { class: 'row' }, h('div', {},
           (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'Firing rates of the channels of ' + name
-            + (r.images ? ' over ' + NV.fmtInt(r.images) + ' images' : '') + '.', { id: 'firing-img' })),
+            + (r.images ? ' over ' + NV.fmtInt(r.images) + ' images' : '') + '.', { id: 'firing-img' }))), h('div', { class: 'grow' },
           h('h3', {}, dead.length ? `Dead filters: ${dead.length} of ${stats.length || channels}` : 'No dead filters'),
           dead.length
             ? h('div', { class: 'chips', id: 'dead-list' }, dead.map(c => h('a', { class: 'dead', href: neuronHref(c) }, String(c))))
@@ -100,10 +100,11 @@ document.addEventListener('DOMContentLoaded', async () => {
               h('td', { class: 'bar-cell' }, h('div', { class: 'hbar', style: { width: Math.max(0, 100 * (s.mean || 0) / maxMean) + '%' } })),
               h('td', { class: 'num' }, fmtNum(s.max)),
               h('td', { class: 'num' }, fmtPct(s.firingRate || 0)),
-              h('td', { class: 'bar-cell' }, h('div', { class: 'hbar' + (dead.includes(s.channel) ? ' dead' : ''), style: { width: 100 * (s.firingRate || 0) + '%' } }))))))));
+              h('td', { class: 'bar-cell' }, h('div', { class: 'hbar' + (dead.includes(s.channel) ? ' dead' : ''), style: { width: 100 * (s.firingRate || 0) + '%' } }))))))))));
         renderChips(dead);
       },
     });
+    if (NV.query('stats') === '1') runStats(); // layer.html?layer=L&stats=1 computes them at once
   }
 
   function mapsCaption(r, ref) {
