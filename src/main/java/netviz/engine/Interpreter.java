@@ -488,7 +488,7 @@ public final class Interpreter implements AutoCloseable {
             }
             g = scope.zeros(leaf.getShape(), leaf.getDataType());
         } else {
-            g = g.duplicate();
+            g = OwnedArrays.copyOf(g); // a libtorch-owned copy (DJL's duplicate() is Java-backed)
             g.attach(scope);
         }
         return g;

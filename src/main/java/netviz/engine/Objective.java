@@ -66,7 +66,7 @@ public interface Objective {
             for (int i = 0; i < n; i++) {
                 mask[(int) (i * k + classes[i])] = 1f;
             }
-            NDArray m = t.getManager().create(mask, t.getShape()).toType(t.getDataType(), false);
+            NDArray m = OwnedArrays.copyOf(t.getManager().create(mask, t.getShape())).toType(t.getDataType(), false);
             return t.mul(m).sum();
         });
     }
@@ -76,7 +76,8 @@ public interface Objective {
         return of(tensor + ":" + c, Set.of(tensor), v -> {
             NDArray ch = v.get(tensor).get(new NDIndex(":, {}", c));
             long perExample = ch.getShape().size() / Math.max(1, ch.getShape().get(0));
-            return ch.sum().div(perExample);
+            NDArray sum = ch.sum();
+            return sum.div(OwnedArrays.scalar(sum, perExample));
         });
     }
 
@@ -100,6 +101,9 @@ public interface Objective {
 
     default Objective times(double scale) {
         Objective self = this;
-        return of(scale + "*" + self.describe(), tensors(), v -> self.evaluate(v).mul(scale));
+        return of(scale + "*" + self.describe(), tensors(), v -> {
+            NDArray value = self.evaluate(v);
+            return value.mul(OwnedArrays.scalar(value, scale));
+        });
     }
 }

@@ -3,6 +3,7 @@ package netviz.engine.ops;
 import ai.djl.ndarray.NDArray;
 import netviz.UnsupportedOperatorException;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 import netviz.engine.Tensor;
 
 /**
@@ -54,7 +55,7 @@ final class Constant implements Op {
 
     @Override
     public NDArray[] apply(OpContext ctx, NDArray[] in) {
-        NDArray a = value.toNDArray(ctx.manager(), ctx.floatType());
+        NDArray a = OwnedArrays.copyOf(value.toNDArray(ctx.manager(), ctx.floatType()));
         return new NDArray[] {OpSupport.toFloatType(a, ctx.floatType())};
     }
 }

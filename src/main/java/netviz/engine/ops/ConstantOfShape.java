@@ -3,6 +3,7 @@ package netviz.engine.ops;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 import netviz.engine.Tensor;
 
 /**
@@ -34,6 +35,6 @@ final class ConstantOfShape implements Op {
         }
         NDArray one = OpSupport.toFloatType(value.toNDArray(ctx.manager(), ctx.floatType()), ctx.floatType());
         NDArray scalar = one.reshape(new long[0]);
-        return new NDArray[] {scalar.broadcast(shape).duplicate()};
+        return new NDArray[] {OwnedArrays.copyOf(scalar.broadcast(shape))};
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * Gather: takes entries of {@code data} along {@code axis} (default 0) at {@code indices} (int32 or
@@ -35,7 +36,7 @@ final class Gather implements Op {
             }
             flat[i] = v;
         }
-        NDArray index = ctx.manager().create(flat);
+        NDArray index = OwnedArrays.copyOf(ctx.manager().create(flat));
         NDIndex sel = new NDIndex().addAllDim(a).addIndices("{}", index);
         NDArray picked = data.get(sel);
         long[] out = new long[ds.length - 1 + is.length];

@@ -2,6 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * Gemm: {@code Y = alpha * A' B' + beta * C}, A' = transA ? Aᵀ : A (M × K), B' = transB ? Bᵀ : B
@@ -43,10 +44,10 @@ final class Gemm implements Op {
         NDArray at = transA ? a.transpose() : a;
         NDArray y = at.matMul(transB ? b.transpose() : b);
         if (alpha != 1f) {
-            y = y.mul(alpha);
+            y = y.mul(OwnedArrays.scalar(y, alpha));
         }
         if (c != null && beta != 0f) {
-            y = y.add(beta == 1f ? c : c.mul(beta));
+            y = y.add(beta == 1f ? c : c.mul(OwnedArrays.scalar(c, beta)));
         }
         return new NDArray[] {y};
     }

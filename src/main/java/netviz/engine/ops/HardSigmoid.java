@@ -2,6 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /** HardSigmoid: y = max(0, min(1, alpha * x + beta)), alpha = 0.2 and beta = 0.5 by default. Opsets 1-22. */
 final class HardSigmoid implements Op {
@@ -14,7 +15,7 @@ final class HardSigmoid implements Op {
     }
 
     static NDArray of(NDArray x, double alpha, double beta) {
-        return x.mul(alpha).add(beta).clip(0, 1);
+        return x.mul(OwnedArrays.scalar(x, alpha)).add(beta).clip(0, 1);
     }
 
     @Override

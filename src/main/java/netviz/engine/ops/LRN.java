@@ -3,6 +3,7 @@ package netviz.engine.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * LRN, local response normalization across channels (Krizhevsky et al., "ImageNet Classification
@@ -46,7 +47,8 @@ final class LRN implements Op {
         NDArray padded = sq.pad(new Shape(0, 0, before, after), 0);
         NDArray avg = padded.getNDArrayInternal().avgPool(new Shape(size, 1), new Shape(1, 1), new Shape(0, 0),
                 false, true);
-        NDArray denom = avg.mul(alpha).add(bias).pow(beta).reshape(new Shape(s));
+        NDArray denom = avg.mul(OwnedArrays.scalar(avg, alpha)).add(bias).pow(OwnedArrays.scalar(avg, beta))
+                .reshape(new Shape(s));
         return new NDArray[] {x.div(denom)};
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * LayerNormalization (Ba, Kiros and Hinton, "Layer Normalization", 2016): over the axes
@@ -39,7 +40,8 @@ final class LayerNormalization implements Op {
         int[] last = {1};
         NDArray mean = flat.mean(last, true);
         NDArray centred = flat.sub(mean);
-        NDArray invStd = centred.square().mean(last, true).add(epsilon).sqrt().pow(-1);
+        NDArray std = centred.square().mean(last, true).add(epsilon).sqrt();
+        NDArray invStd = std.pow(OwnedArrays.scalar(std, -1));
         NDArray y = centred.mul(invStd).reshape(x.getShape()).mul(in[1]);
         if (in.length > 2 && in[2] != null) {
             y = y.add(in[2]);

@@ -2,6 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * PRelu: y = x for x >= 0, slope * x otherwise, with slope broadcast to x (unidirectional
@@ -16,6 +17,6 @@ final class PRelu implements Op {
     @Override
     public NDArray[] apply(OpContext ctx, NDArray[] in) {
         NDArray x = in[0];
-        return new NDArray[] {x.getNDArrayInternal().relu().add(x.minimum(0).mul(in[1]))};
+        return new NDArray[] {x.getNDArrayInternal().relu().add(x.minimum(OwnedArrays.scalar(x, 0)).mul(in[1]))};
     }
 }

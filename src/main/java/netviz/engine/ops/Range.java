@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * Range: the 1-D tensor start, start + delta, ... up to (excluding) limit, with
@@ -37,7 +38,7 @@ final class Range implements Op {
             for (int i = 0; i < n; i++) {
                 v[i] = start + i * delta;
             }
-            return new NDArray[] {ctx.manager().create(v, new Shape(n)).toType(t, false)};
+            return new NDArray[] {OwnedArrays.copyOf(ctx.manager().create(v, new Shape(n))).toType(t, false)};
         }
         long start = OpSupport.longs(in[0])[0];
         long limit = OpSupport.longs(in[1])[0];
@@ -56,6 +57,6 @@ final class Range implements Op {
         for (int i = 0; i < v.length; i++) {
             v[i] = start + i * delta;
         }
-        return new NDArray[] {ctx.manager().create(v, new Shape(v.length)).toType(t, false)};
+        return new NDArray[] {OwnedArrays.copyOf(ctx.manager().create(v, new Shape(v.length))).toType(t, false)};
     }
 }

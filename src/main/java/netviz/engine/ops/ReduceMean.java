@@ -2,6 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * ReduceMean: the mean of the elements over the given axes (all axes by default), keepdims defaulting to 1. Axes are
@@ -14,6 +15,7 @@ final class ReduceMean extends Reduce {
 
     @Override
     NDArray reduce(NDArray x, int[] axes, boolean keepDims) {
-        return x.sum(axes, keepDims).div(count(x, axes));
+        NDArray sum = x.sum(axes, keepDims);
+        return sum.div(OwnedArrays.scalar(sum, count(x, axes)));
     }
 }

@@ -2,6 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * Selu: y = gamma * x for x > 0, gamma * alpha * (e^x - 1) otherwise, with the defaults
@@ -19,6 +20,7 @@ final class Selu implements Op {
 
     @Override
     public NDArray[] apply(OpContext ctx, NDArray[] in) {
-        return new NDArray[] {in[0].getNDArrayInternal().elu(alpha).mul(gamma)};
+        NDArray e = in[0].getNDArrayInternal().elu(alpha);
+        return new NDArray[] {e.mul(OwnedArrays.scalar(e, gamma))};
     }
 }

@@ -3,6 +3,7 @@ package netviz.engine.ops;
 import ai.djl.ndarray.NDArray;
 import java.util.Arrays;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /**
  * Shape: the input's dimensions as a 1-D INT64 tensor. From opset 15 the optional attributes
@@ -26,7 +27,7 @@ final class ShapeOp implements Op {
         int s = clamp(start, r);
         int e = end == null ? r : clamp(end, r);
         long[] out = e > s ? Arrays.copyOfRange(dims, s, e) : new long[0];
-        return new NDArray[] {ctx.manager().create(out)};
+        return new NDArray[] {OwnedArrays.copyOf(ctx.manager().create(out))};
     }
 
     private static int clamp(long v, int r) {

@@ -2,6 +2,7 @@ package netviz.engine.ops;
 
 import ai.djl.ndarray.NDArray;
 import netviz.engine.Node;
+import netviz.engine.OwnedArrays;
 
 /** Size: the number of elements of the input, as an INT64 scalar. Opsets 1-22. */
 final class Size implements Op {
@@ -10,6 +11,6 @@ final class Size implements Op {
 
     @Override
     public NDArray[] apply(OpContext ctx, NDArray[] in) {
-        return new NDArray[] {ctx.manager().create(in[0].getShape().size())};
+        return new NDArray[] {OwnedArrays.copyOf(ctx.manager().create(in[0].getShape().size()))};
     }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import netviz.engine.OwnedArrays;
 
 /**
  * Sliding-window kernels shared by the pooling operators, built from DJL's fused pooling where it
@@ -236,7 +237,7 @@ final class Windows {
         for (long kk : plan.kernel()) {
             cells *= kk;
         }
-        return count == null ? sum.div(cells) : sum.div(count);
+        return count == null ? sum.div(OwnedArrays.scalar(sum, cells)) : sum.div(count);
     }
 
     // ------------------------------------------------------------------ helpers

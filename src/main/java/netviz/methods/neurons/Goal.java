@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.Set;
 import netviz.engine.Objective;
+import netviz.engine.OwnedArrays;
 import netviz.engine.Values;
 
 /**
@@ -87,7 +88,8 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
                 }
             }
         }
-        return t.getManager().create(m, t.getShape()).toType(t.getDataType(), false);
+        // libtorch-owned: autograd saves the mask for the backward pass (see OwnedArrays)
+        return OwnedArrays.copyOf(t.getManager().create(m, t.getShape())).toType(t.getDataType(), false);
     }
 
     /**
@@ -107,7 +109,9 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
             NDArray unit = gram.div(norm);
             NDArray sim = unit.matMul(unit.transpose());
             NDArray offDiagonal = sim.sum().sub((double) n);
-            return offDiagonal.div(n).mul(-weight);
+            // scalars libtorch owns: autograd saves the divisor and the factor (see OwnedArrays)
+            NDArray mean = offDiagonal.div(OwnedArrays.scalar(offDiagonal, n));
+            return mean.mul(OwnedArrays.scalar(mean, -weight));
         });
     }
 }
