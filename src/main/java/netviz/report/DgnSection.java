@@ -1,6 +1,10 @@
 package netviz.report;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+import netviz.NetvizException;
 import java.nio.file.Path;
 import java.util.Locale;
 import netviz.cli.ModelOptions;
@@ -53,9 +57,31 @@ final class DgnSection implements ReportSection {
         }
         NetvizCommand c = ctx.command("dgn").arg("--target", t.toString(), "--iterations", Integer.toString(ITERATIONS),
                 "--am-iterations", Integer.toString(ITERATIONS));
-        ctx.withReportPath(c, "--out", ReportContext.FIGURES + "/dgn").hidden("--no-progress");
-        ctx.run(c);
-        ctx.figure("dgn/dgn.png", String.format(Locale.ROOT, "Top row: one DGN-AM image per class 0 to %d (%d Adam"
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("netviz-dgn-");
+        } catch (IOException e) {
+            throw new NetvizException("cannot create a temporary folder for netviz dgn: " + e.getMessage());
+        }
+        try {
+            // the command writes a folder (sheet, npy, trace); the report keeps the sheet only
+            c.arg("--out", tmp.toString(), "netviz-out/dgn").hidden("--no-progress");
+            ctx.run(c);
+            Files.copy(tmp.resolve("dgn.png"), ctx.file(ReportContext.FIGURES + "/dgn.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new NetvizException("cannot copy the DGN-AM sheet into the report: " + e.getMessage());
+        } finally {
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a leftover temporary folder is harmless
+            }
+        }
+        ctx.figure("dgn.png", String.format(Locale.ROOT, "Top row: one DGN-AM image per class 0 to %d (%d Adam"
                 + " steps on the generator's relu3 code from the mean code; each tile gives the class probability and"
                 + " logit). Bottom row: pixel-space activation maximisation of the same classes (%d steps, Yosinski et al."
                 + " regularisers). Both are classified as their class; only the top row looks like garments.",

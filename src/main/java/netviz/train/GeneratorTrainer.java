@@ -37,6 +37,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
 import netviz.engine.Objective;
+import netviz.engine.OwnedArrays;
 import netviz.engine.ValueInfo;
 import netviz.engine.Values;
 import netviz.image.ModelConfig;
@@ -486,11 +487,12 @@ public final class GeneratorTrainer {
             final NDArray target = realFeature;
             Objective features = Objective.of("generator feature loss", featureLayer == null || target == null
                     ? Set.of(codeLayer) : Set.of(codeLayer, featureLayer), v -> {
-                        NDArray c = v.get(codeLayer).reshape(size, codeSize).sub(h).square().mean()
-                                .mul(o.codeWeight() / scales.code());
+                        // factors in libtorch-owned memory: autograd saves them (see OwnedArrays)
+                        NDArray code = v.get(codeLayer).reshape(size, codeSize).sub(h).square().mean();
+                        NDArray c = code.mul(OwnedArrays.scalar(code, o.codeWeight() / scales.code()));
                         if (target != null) {
-                            c = c.add(v.get(featureLayer).sub(target).square().mean()
-                                    .mul(o.featureWeight() / scales.feature()));
+                            NDArray f = v.get(featureLayer).sub(target).square().mean();
+                            c = c.add(f.mul(OwnedArrays.scalar(f, o.featureWeight() / scales.feature())));
                         }
                         return c;
                     });
@@ -500,11 +502,11 @@ public final class GeneratorTrainer {
             double total;
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray generated = trainer.forward(new NDList(h)).singletonOrThrow();
-                NDArray image = generated.sub(mean).div(std);
+                NDArray image = generated.sub(mean).div(OwnedArrays.scalar(generated, std));
                 NDArray img = generated.sub(pixels).square().mean();
                 Gradients g = net.gradient(scope, Map.of(net.inputName(), image), features, List.of(net.inputName()));
                 NDArray dx = g.wrt(net.inputName()).stopGradient();
-                NDArray surrogate = img.mul(o.imageWeight()).add(image.mul(dx).sum());
+                NDArray surrogate = img.mul(OwnedArrays.scalar(img, o.imageWeight())).add(image.mul(dx).sum());
                 gc.backward(surrogate);
                 imageLoss = img.getFloat();
                 total = o.imageWeight() * imageLoss + g.objective();

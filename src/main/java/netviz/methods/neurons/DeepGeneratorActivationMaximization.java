@@ -15,6 +15,7 @@ import netviz.ShapeMismatchException;
 import netviz.engine.Gradients;
 import netviz.engine.Interpreter;
 import netviz.engine.Objective;
+import netviz.engine.OwnedArrays;
 import netviz.engine.ValueInfo;
 import netviz.engine.Values;
 
@@ -361,7 +362,8 @@ public final class DeepGeneratorActivationMaximization {
                 NDArray gxG = gType == DataType.FLOAT64 && gx.getDataType() == DataType.FLOAT64
                         ? gs.create(gx.toDoubleArray(), gx.getShape())
                         : gs.create(gx.toType(DataType.FLOAT32, false).toFloatArray(), gx.getShape()).toType(gType, false);
-                return x.mul(gxG).sum();
+                // libtorch-owned: autograd saves the factor of the product (see OwnedArrays)
+                return x.mul(OwnedArrays.copyOf(gxG)).sum();
             });
             Gradients gg = generator.gradient(gs, Map.of(gin, h), chain, List.of(gin));
             float[] gh = gg.wrt(gin).toType(DataType.FLOAT32, false).toFloatArray();
