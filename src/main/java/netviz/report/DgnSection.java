@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import netviz.cli.ModelOptions;
 import netviz.cli.TrainGeneratorCommand;
-import netviz.methods.neurons.DeepGeneratorActivationMaximization;
+import netviz.methods.generative.DeepGeneratorActivationMaximization;
 
 /**
  * Class images synthesised through a deep generator network ({@link DeepGeneratorActivationMaximization},

@@ -42,7 +42,7 @@ import netviz.engine.ValueInfo;
 import netviz.engine.Values;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
-import netviz.methods.neurons.GeneratorModel;
+import netviz.methods.generative.GeneratorModel;
 import netviz.onnx.OnnxLoader;
 import netviz.onnx.OnnxWriter;
 

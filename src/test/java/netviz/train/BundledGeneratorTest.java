@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
-import netviz.methods.neurons.GeneratorModel;
+import netviz.methods.generative.GeneratorModel;
 import netviz.onnx.OnnxLoader;
 import netviz.onnx.OnnxWriter;
 import org.junit.jupiter.api.Test;

@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
-import netviz.methods.neurons.GeneratorModel;
+import netviz.methods.generative.GeneratorModel;
 import netviz.onnx.OnnxLoader;
 import netviz.onnx.OnnxWriter;
 import org.junit.jupiter.api.BeforeAll;

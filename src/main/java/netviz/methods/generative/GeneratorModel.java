@@ -1,4 +1,4 @@
-package netviz.methods.neurons;
+package netviz.methods.generative;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

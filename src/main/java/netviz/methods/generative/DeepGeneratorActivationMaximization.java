@@ -1,5 +1,6 @@
-package netviz.methods.neurons;
+package netviz.methods.generative;
 
+import netviz.methods.neurons.Goal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

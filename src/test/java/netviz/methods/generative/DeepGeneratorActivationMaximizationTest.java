@@ -1,5 +1,6 @@
-package netviz.methods.neurons;
+package netviz.methods.generative;
 
+import netviz.methods.neurons.Goal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
