@@ -213,6 +213,34 @@ class JobsTest {
     }
 
     @Test
+    void facetsAreThoseOfMultifacetedVisualization() {
+        JsonNode j = s.run("facets", "{\"layer\":\"fc2\",\"channel\":3}");
+        JsonNode r = j.get("result");
+        assertEquals(4, j.get("params").get("facets").asInt(), "default: 4 facets");
+        netviz.methods.neurons.MultifacetedVisualization.Result want = new netviz.methods.neurons.MultifacetedVisualization(
+                ip, data).run(new netviz.methods.neurons.MultifacetedVisualization.Request("fc2", 3, null),
+                netviz.methods.neurons.MultifacetedVisualization.Options.defaults().withFacets(4).withLimit(LIMIT),
+                (fraction, message) -> { });
+        assertEquals(want.scanned(), r.get("scanned").asInt());
+        assertEquals(want.indices().length, r.get("top").asInt());
+        JsonNode facets = r.get("facets");
+        assertEquals(want.facets().size(), facets.size());
+        int members = 0;
+        for (int i = 0; i < facets.size(); i++) {
+            JsonNode f = facets.get(i);
+            assertEquals(i + 1, f.get("facet").asInt());
+            assertEquals(JobKinds.list(want.facets().get(i).closest()).toString(), f.get("closest").toString()
+                    .replace(",", ", "));
+            assertEquals(want.facets().get(i).activation(), f.get("activation").asDouble(), 1e-4);
+            assertTrue(f.get("activation").asDouble() > f.get("startActivation").asDouble(), f.toString());
+            members += f.get("images").asInt();
+        }
+        assertEquals(want.indices().length, members, "the facets partition the top images");
+        assertTrue(TestServer.colours(file(j, "facets.png")) > 50);
+        assertTrue(TestServer.colours(file(j, "scatter.png")) > 5);
+    }
+
+    @Test
     void embeddingPointsArePcaInTheUnitSquare() {
         JsonNode j = s.run("embedding", "{\"method\":\"pca\",\"n\":120}");
         JsonNode pts = j.get("result").get("points");
