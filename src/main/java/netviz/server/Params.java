@@ -1,4 +1,4 @@
-package netviz.serve;
+package netviz.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package netviz.serve;
+package netviz.server;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -1,2 +1,2 @@
 /** {@code netviz serve}: a local web app and JSON API over the library's methods (Javalin, jobs, result cache). */
-package netviz.serve;
+package netviz.server;

@@ -1,4 +1,4 @@
-package netviz.serve;
+package netviz.server;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package netviz.serve.browser;
+package netviz.server.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,8 +46,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import netviz.data.Idx;
-import netviz.serve.NetvizServer;
-import netviz.serve.ServerOptions;
+import netviz.server.NetvizServer;
+import netviz.server.ServerOptions;
 
 /**
  * The web app of {@code netviz serve} in a real headless Chromium (Debian {@code chromium} and

@@ -1,4 +1,4 @@
-package netviz.serve;
+package netviz.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;

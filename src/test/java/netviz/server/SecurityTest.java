@@ -1,4 +1,4 @@
-package netviz.serve;
+package netviz.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

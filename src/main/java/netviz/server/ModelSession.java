@@ -1,4 +1,4 @@
-package netviz.serve;
+package netviz.server;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

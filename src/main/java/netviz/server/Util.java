@@ -1,4 +1,4 @@
-package netviz.serve;
+package netviz.server;
 
 /** Small helpers for messages. */
 final class Util {
