@@ -324,6 +324,20 @@ class WebAppBrowserTest {
     }
 
     @Test
+    @Order(4)
+    void classNeuronPageSynthesisesFacets() {
+        driver.get(base + "neuron.html?class=3");
+        WebElement count = new WebDriverWait(driver, JOB_WAIT)
+                .until(d -> d.findElement(By.id("facet-count")));
+        count.clear();
+        count.sendKeys("2");
+        driver.findElement(By.id("facets-run")).click();
+        WebElement sheet = awaitOrPageError(By.cssSelector("#facets-result img[src*='/files/'][data-loaded='true']"), "#facets");
+        assertLoadedAndNotFlat(sheet, "the facets sheet");
+        assertNoConsoleErrors();
+    }
+
+    @Test
     @Order(5)
     void clickingAPointOfTheEmbeddingShowsItsNeighbours() {
         driver.get(base + "embedding.html?method=pca&n=250");
