@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
                 + " et al. regularisers) of the same units in one sheet.",
                 "Targets: --target K[,K...] (class indices or names) or --target all, or --layer L --channel C[,C...]."
                         + " Writes DIR/dgn.png (the sheet), DIR/dgn-images.npy (G(h*), model inputs), DIR/dgn-codes.npy,"
-                        + " DIR/dgn-trace.csv (activation and probability after every step)."})
+                        + " DIR/dgn-trace.csv (activation and probability at the start, step 0, and after every step)."})
 public final class DgnCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -277,7 +277,7 @@ public final class DgnCommand implements Runnable {
             StringBuilder csv = new StringBuilder("step,unit,activation,probability\n");
             for (int t = 0; t < r.activationTrace().length; t++) {
                 for (int i = 0; i < n; i++) {
-                    csv.append(t + 1).append(',').append(i).append(',').append(r.activationTrace()[t][i]).append(',')
+                    csv.append(t).append(',').append(i).append(',').append(r.activationTrace()[t][i]).append(',')
                             .append(Double.isNaN(r.probabilityTrace()[t][i]) ? "" : Double.toString(r.probabilityTrace()[t][i]))
                             .append('\n');
                 }

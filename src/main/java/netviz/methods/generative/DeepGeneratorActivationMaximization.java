@@ -137,8 +137,9 @@ public final class DeepGeneratorActivationMaximization {
      * @param activation each example's unit value on G(h*)
      * @param probability each example's target-class probability on G(h*) (NaN when the goal is
      *     not a class score of the model's output)
-     * @param activationTrace the unit value of every example after every step, [step][example]
-     * @param probabilityTrace the target probability after every step (NaN rows when not a class)
+     * @param activationTrace the unit value of every example at the start (row 0) and after every
+     *     step (row t after step t; the last row equals {@code activation}), [iterations + 1][example]
+     * @param probabilityTrace the target probability likewise (NaN rows when not a class)
      */
     public record Result(float[] codes, float[] input, float[] pixels, long[] shape, double[] activation,
                          double[] probability, double[][] activationTrace, double[][] probabilityTrace) {
@@ -193,8 +194,14 @@ public final class DeepGeneratorActivationMaximization {
                 request.xs());
         int n = goal.size();
         int d = model.codeSize();
+        boolean classScore = checkGoal(goal);
         float[] lo = new float[d];
         float[] hi = new float[d];
+        float[] min = model.min();
+        float[] max = model.max();
+        float[] p01 = model.p01();
+        float[] p99 = model.p99();
+        float[] std = model.std();
         for (int j = 0; j < d; j++) {
             switch (o.clamp()) {
                 case RANGE -> {
@@ -221,9 +228,9 @@ public final class DeepGeneratorActivationMaximization {
             }
         }
         clamp(h, lo, hi, d);
-        boolean classScore = isClassScore(goal);
-        double[][] aTrace = new double[o.iterations()][];
-        double[][] pTrace = new double[o.iterations()][];
+        // row t: the values after step t (row 0: at the start); step t's gradient is taken at row t-1
+        double[][] aTrace = new double[o.iterations() + 1][];
+        double[][] pTrace = new double[o.iterations() + 1][];
         double[] m1 = new double[h.length];
         double[] m2 = new double[h.length];
         double b1 = 0.9;
@@ -253,6 +260,8 @@ public final class DeepGeneratorActivationMaximization {
             act = goal.values(classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor())));
         }
         double[] prob = classScore ? probabilities(input, n, goal) : nans(n);
+        aTrace[o.iterations()] = act.clone();
+        pTrace[o.iterations()] = prob.clone();
         return new Result(h, input, pixels(input, n), shape(n), act, prob, aTrace, pTrace);
     }
 
@@ -374,17 +383,20 @@ public final class DeepGeneratorActivationMaximization {
         }
     }
 
-    private boolean isClassScore(Goal goal) {
-        if (goal.ys() != null) {
-            return false;
-        }
+    /**
+     * Checks every unit of {@code goal} against its tensor's shape (one clear line when a channel or
+     * position is out of range) and tells whether the goal is a class score (a (N, K) tensor as wide
+     * as the classifier's output, without a position).
+     */
+    private boolean checkGoal(Goal goal) {
         try (NDManager scope = classifier.newScope()) {
             long[] s = shape(1);
-            NDArray x = scope.zeros(new Shape(s));
+            NDArray x = scope.zeros(new Shape(s)).toType(classifier.options().precision(), false);
             Values v = classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor()));
             NDArray t = v.get(goal.tensor());
+            goal.check(t.getShape().getShape());
             NDArray out = v.get(classifier.outputName());
-            return t.getShape().dimension() == 2 && out.getShape().dimension() == 2
+            return goal.ys() == null && t.getShape().dimension() == 2 && out.getShape().dimension() == 2
                     && t.getShape().get(1) == out.getShape().get(1);
         }
     }

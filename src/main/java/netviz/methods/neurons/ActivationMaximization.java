@@ -377,19 +377,8 @@ public final class ActivationMaximization {
         try (NDManager scope = interpreter.newScope()) {
             Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), scope.create(x, new Shape(shape))),
                     List.of(goal.tensor()));
-            check(goal, v.get(goal.tensor()).getShape().getShape());
+            goal.check(v.get(goal.tensor()).getShape().getShape());
             return goal.values(v);
-        }
-    }
-
-    /** Fails with one clear line when a unit of {@code goal} is outside a tensor of shape {@code s}. */
-    static void check(Goal goal, long[] s) {
-        for (int i = 0; i < goal.size(); i++) {
-            ReceptiveField.checkChannel(goal.tensor(), s, goal.channels()[i]);
-            if (goal.ys() != null) {
-                ReceptiveField.checkPosition(new ReceptiveField.Field(goal.tensor(), s, false, null, null, null, null),
-                        goal.ys()[i], goal.xs()[i]);
-            }
         }
     }
 

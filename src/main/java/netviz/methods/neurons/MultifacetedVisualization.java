@@ -310,7 +310,7 @@ public final class MultifacetedVisualization {
                     Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), b.toNDArray(scope)),
                             List.of(tensor, featureLayer));
                     if (scanned == 0) {
-                        ActivationMaximization.check(goal, v.get(tensor).getShape().getShape());
+                        goal.check(v.get(tensor).getShape().getShape());
                     }
                     act = goal.values(v);
                     NDArray f = v.get(featureLayer);
