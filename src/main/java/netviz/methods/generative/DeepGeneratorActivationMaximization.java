@@ -205,12 +205,12 @@ public final class DeepGeneratorActivationMaximization {
         for (int j = 0; j < d; j++) {
             switch (o.clamp()) {
                 case RANGE -> {
-                    lo[j] = model.min()[j];
-                    hi[j] = model.max()[j];
+                    lo[j] = min[j];
+                    hi[j] = max[j];
                 }
                 case PERCENTILE -> {
-                    lo[j] = model.p01()[j];
-                    hi[j] = model.p99()[j];
+                    lo[j] = p01[j];
+                    hi[j] = p99[j];
                 }
                 case NONE -> {
                     lo[j] = Float.NEGATIVE_INFINITY;
@@ -223,7 +223,7 @@ public final class DeepGeneratorActivationMaximization {
         if (o.noise() > 0) {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < d; j++) {
-                    h[i * d + j] += (float) (random.nextGaussian() * o.noise() * model.std()[j]);
+                    h[i * d + j] += (float) (random.nextGaussian() * o.noise() * std[j]);
                 }
             }
         }
@@ -271,8 +271,9 @@ public final class DeepGeneratorActivationMaximization {
             case ZEROS -> {
             }
             case MEAN -> {
+                float[] m = model.mean();
                 for (int i = 0; i < n; i++) {
-                    System.arraycopy(model.mean(), 0, h, i * d, d);
+                    System.arraycopy(m, 0, h, i * d, d);
                 }
             }
             case CODE -> {

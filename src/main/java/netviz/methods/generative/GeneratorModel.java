@@ -55,6 +55,51 @@ public record GeneratorModel(Graph graph, String classifierName, String classifi
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public GeneratorModel {
+        min = min.clone();
+        max = max.clone();
+        mean = mean.clone();
+        std = std.clone();
+        p01 = p01.clone();
+        p99 = p99.clone();
+    }
+
+    /** Per-dimension minimum of the code (a copy). */
+    @Override
+    public float[] min() {
+        return min.clone();
+    }
+
+    /** Per-dimension maximum of the code (a copy). */
+    @Override
+    public float[] max() {
+        return max.clone();
+    }
+
+    /** Per-dimension mean of the code (a copy). */
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /** Per-dimension standard deviation of the code (a copy). */
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    /** Per-dimension 1st percentile of the code (a copy). */
+    @Override
+    public float[] p01() {
+        return p01.clone();
+    }
+
+    /** Per-dimension 99th percentile of the code (a copy). */
+    @Override
+    public float[] p99() {
+        return p99.clone();
+    }
+
     /** Reads the metadata of a generator graph; fails with one line when it is not a netviz generator. */
     public static GeneratorModel of(Graph graph, String file) {
         String desc = graph.metadata().get(META_GENERATOR);
