@@ -374,21 +374,7 @@ public final class DgnCommand implements Runnable {
             float[] logits = ip.forward(m, Map.of(ip.inputName(), m.create(input, new Shape(shape))),
                     List.of(goal.tensor())).get(goal.tensor()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                     .toFloatArray();
-            int n = goal.size();
-            int k = logits.length / n;
-            double[] p = new double[n];
-            for (int i = 0; i < n; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    max = Math.max(max, logits[i * k + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < k; j++) {
-                    z += Math.exp(logits[i * k + j] - max);
-                }
-                p[i] = Math.exp(logits[i * k + goal.channels()[i]] - max) / z;
-            }
-            return p;
+            return netviz.methods.evaluation.Classifier.softmaxAt(logits, goal.channels());
         }
     }
 }

@@ -19,6 +19,7 @@ import netviz.engine.Objective;
 import netviz.engine.OwnedArrays;
 import netviz.engine.ValueInfo;
 import netviz.engine.Values;
+import netviz.methods.evaluation.Classifier;
 
 /**
  * Activation maximization through a deep generator network, DGN-AM (Nguyen, Dosovitskiy,
@@ -409,24 +410,13 @@ public final class DeepGeneratorActivationMaximization {
             Values v = classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor()));
             float[] out = v.get(classifier.outputName()).toType(DataType.FLOAT32, false).toFloatArray();
             int k = out.length / n;
-            double[] p = new double[n];
             boolean logitsAreOutput = goal.tensor().equals(classifier.outputName());
             float[] logits = logitsAreOutput ? out : v.get(goal.tensor()).toType(DataType.FLOAT32, false).toFloatArray();
+            double[] p = Classifier.softmaxAt(logits, goal.channels());
             for (int i = 0; i < n; i++) {
-                int c = goal.channels()[i];
                 if (logitsAreOutput && isDistribution(out, i * k, k)) {
-                    p[i] = out[i * k + c];
-                    continue;
+                    p[i] = out[i * k + goal.channels()[i]];
                 }
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    max = Math.max(max, logits[i * k + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < k; j++) {
-                    z += Math.exp(logits[i * k + j] - max);
-                }
-                p[i] = Math.exp(logits[i * k + c] - max) / z;
             }
             return p;
         }
@@ -435,22 +425,11 @@ public final class DeepGeneratorActivationMaximization {
     /** Each example's target probability from the goal tensor's values (softmax unless they already sum to 1). */
     private static double[] softmax(float[] t, int n, Goal goal) {
         int k = t.length / n;
-        double[] p = new double[n];
+        double[] p = Classifier.softmaxAt(t, goal.channels());
         for (int i = 0; i < n; i++) {
-            int c = goal.channels()[i];
             if (isDistribution(t, i * k, k)) {
-                p[i] = t[i * k + c];
-                continue;
+                p[i] = t[i * k + goal.channels()[i]];
             }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, t[i * k + j]);
-            }
-            double z = 0;
-            for (int j = 0; j < k; j++) {
-                z += Math.exp(t[i * k + j] - max);
-            }
-            p[i] = Math.exp(t[i * k + c] - max) / z;
         }
         return p;
     }
