@@ -346,13 +346,8 @@ public final class MultifacetedVisualization {
         int k = o.facets();
         int need = MIN_IMAGES_PER_FACET * k;
         if (top.size() < need) {
-            String unit = tensor + ":" + request.channel() + (yx == null ? "" : "@" + yx[0] + "," + yx[1]);
-            throw new NotEnoughImagesException(String.format(Locale.ROOT,
-                    "only %d of the %,d images scanned activate %s (value > 0) among the top %s; %d facet%s need at least %d "
-                            + "(%d per facet): ask for fewer facets or keep more top images",
-                    top.size(), scanned, unit, o.topCount() > 0 ? Integer.toString(keep)
-                            : String.format(Locale.ROOT, "%s%% (%d)", fmt(100 * o.topShare()), keep),
-                    k, k == 1 ? "" : "s", need, MIN_IMAGES_PER_FACET));
+            throw new NotEnoughImagesException(tooFew(tensor + ":" + request.channel()
+                    + (yx == null ? "" : "@" + yx[0] + "," + yx[1]), scanned, positive, top.size(), keep, o));
         }
         int m = top.size();
         int[] indices = new int[m];
@@ -531,6 +526,31 @@ public final class MultifacetedVisualization {
             }
             return p;
         }
+    }
+
+    /**
+     * The one line of a {@link NotEnoughImagesException}: how many of the scanned images activate the
+     * unit, how many of them the top share (or count) kept, how many the facets need, and the remedy.
+     */
+    static String tooFew(String unit, int scanned, int positive, int kept, int keep, Options o) {
+        int k = o.facets();
+        int need = MIN_IMAGES_PER_FACET * k;
+        int maxFacets = kept / MIN_IMAGES_PER_FACET;
+        String head = String.format(Locale.ROOT, "%d facet%s of %s need at least %d activating images (%d per facet), but"
+                + " only %,d of the %,d images scanned activate it (value > 0)", k, k == 1 ? "" : "s", unit, need,
+                MIN_IMAGES_PER_FACET, positive, scanned);
+        if (positive < need) {
+            int most = positive / MIN_IMAGES_PER_FACET;
+            return head + ": " + (most >= 1 ? "ask for --facets " + most + " or fewer, or scan more images"
+                    : "scan more images or choose a unit that more images activate");
+        }
+        String by = o.topCount() > 0 ? "--top " + keep
+                : "the top " + fmt(100 * o.topShare()) + "% (" + keep + " of " + scanned + ")";
+        String more = o.topCount() > 0 ? "--top " + need
+                : "--top-share " + java.math.BigDecimal.valueOf(Math.min(1.0, Math.ceil(1000.0 * need / scanned) / 1000.0))
+                        .stripTrailingZeros().toPlainString();
+        return head + String.format(Locale.ROOT, " and %s keeps %d of them: ask for %s or more%s", by, kept, more,
+                maxFacets >= 1 ? ", or --facets " + maxFacets + " or fewer" : "");
     }
 
     private static String fmt(double v) {
