@@ -1,5 +1,6 @@
 package netviz.methods.generative;
 
+import netviz.methods.neurons.ActivationMaximization;
 import netviz.methods.neurons.Goal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -330,16 +331,7 @@ public final class DeepGeneratorActivationMaximization {
     /** Un-normalises model inputs to [0, 1] pixels. */
     public float[] pixels(float[] input, int n) {
         long[] s = shape(n);
-        int c = (int) s[1];
-        int hw = (int) (s[2] * s[3]);
-        float[] p = new float[input.length];
-        for (int i = 0; i < input.length; i++) {
-            int ch = (i / hw) % c;
-            float m = mean.length == 0 ? 0f : mean[Math.min(ch, mean.length - 1)];
-            float sd = std.length == 0 ? 1f : std[Math.min(ch, std.length - 1)];
-            p[i] = Math.max(0f, Math.min(1f, input[i] * sd + m));
-        }
-        return p;
+        return ActivationMaximization.pixels(input, new int[] {(int) s[1], (int) s[2], (int) s[3]}, mean, std);
     }
 
     /**
