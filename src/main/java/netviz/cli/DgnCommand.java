@@ -60,7 +60,7 @@ import picocli.CommandLine.Spec;
                 + " et al. regularisers) of the same units in one sheet.",
                 "Targets: --target K[,K...] (class indices or names) or --target all, or --layer L --channel C[,C...]."
                         + " Writes DIR/dgn.png (the sheet), DIR/dgn-images.npy (G(h*), model inputs), DIR/dgn-codes.npy,"
-                        + " DIR/dgn-trace.csv (activation and probability after every step)."})
+                        + " DIR/dgn-trace.csv (activation and probability at the start, step 0, and after every step)."})
 public final class DgnCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -277,7 +277,7 @@ public final class DgnCommand implements Runnable {
             StringBuilder csv = new StringBuilder("step,unit,activation,probability\n");
             for (int t = 0; t < r.activationTrace().length; t++) {
                 for (int i = 0; i < n; i++) {
-                    csv.append(t + 1).append(',').append(i).append(',').append(r.activationTrace()[t][i]).append(',')
+                    csv.append(t).append(',').append(i).append(',').append(r.activationTrace()[t][i]).append(',')
                             .append(Double.isNaN(r.probabilityTrace()[t][i]) ? "" : Double.toString(r.probabilityTrace()[t][i]))
                             .append('\n');
                 }
@@ -374,21 +374,7 @@ public final class DgnCommand implements Runnable {
             float[] logits = ip.forward(m, Map.of(ip.inputName(), m.create(input, new Shape(shape))),
                     List.of(goal.tensor())).get(goal.tensor()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                     .toFloatArray();
-            int n = goal.size();
-            int k = logits.length / n;
-            double[] p = new double[n];
-            for (int i = 0; i < n; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    max = Math.max(max, logits[i * k + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < k; j++) {
-                    z += Math.exp(logits[i * k + j] - max);
-                }
-                p[i] = Math.exp(logits[i * k + goal.channels()[i]] - max) / z;
-            }
-            return p;
+            return netviz.methods.evaluation.Classifier.softmaxAt(logits, goal.channels());
         }
     }
 }

@@ -134,7 +134,7 @@ public final class FacetsCommand implements Runnable {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of t-SNE, k-means and the jitter (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--examples", paramLabel = "N", defaultValue = "8", description = "Real images shown per facet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--examples", paramLabel = "N", defaultValue = "8", description = "Real images shown per facet, the cluster's closest to its centre (default: ${DEFAULT-VALUE}).")
     int examples;
 
     @Option(names = "--tile", paramLabel = "PX", defaultValue = "112", description = "Size of each synthesised image in the sheet (default: ${DEFAULT-VALUE}).")
@@ -152,7 +152,7 @@ public final class FacetsCommand implements Runnable {
 
     /** The JSON summary of one facet. */
     record FacetJson(int facet, int size, double activation, Double probability, double startActivation, double[] centroid,
-                     int[] closest, String file) {
+                     int[] closest, int[] examples, String file) {
     }
 
     /** The JSON summary. */
@@ -289,8 +289,17 @@ public final class FacetsCommand implements Runnable {
         List<FacetSheet.Row> rows = new ArrayList<>();
         for (MultifacetedVisualization.Facet f : r.facets()) {
             List<BufferedImage> ex = new ArrayList<>();
-            for (int i = 0; i < Math.min(examples, f.closest().length); i++) {
-                float[] px = java.util.Arrays.copyOfRange(f.closestPixels(), i * per, (i + 1) * per);
+            // the members closest to the centre: those averaged (--mean-of), then the next ones up to --examples
+            int shown = Math.min(examples, f.members().length);
+            float[] near = f.closestPixels();
+            if (shown > f.closest().length) {
+                float[] more = dataset.get(java.util.Arrays.copyOfRange(f.members(), f.closest().length, shown)).images();
+                near = java.util.Arrays.copyOf(near, shown * per);
+                System.arraycopy(ActivationMaximization.pixels(more, chw, pre.mean(), pre.std()), 0, near,
+                        f.closest().length * per, more.length);
+            }
+            for (int i = 0; i < shown; i++) {
+                float[] px = java.util.Arrays.copyOfRange(near, i * per, (i + 1) * per);
                 ex.add(Images.fromPlanes(px, c, h, wd, new ValueRange(0, 1)));
             }
             String value = what + Ticks.format(f.activation(), 3)
@@ -323,7 +332,7 @@ public final class FacetsCommand implements Runnable {
             files.put("facet-" + (f.index() + 1), p.toString());
             fj.add(new FacetJson(f.index() + 1, f.members().length, f.activation(),
                     Double.isNaN(f.probability()) ? null : f.probability(), f.startActivation(), f.centroid(), f.closest(),
-                    p.toString()));
+                    java.util.Arrays.copyOf(f.members(), Math.min(examples, f.members().length)), p.toString()));
         }
         double[] dist = pairwiseDistances(r);
         if (json) {

@@ -151,11 +151,19 @@ public final class Main implements Runnable {
         CommandLine cl = newCommandLine();
         cl.setOut(out);
         cl.setErr(err);
+        return run(cl, args);
+    }
+
+    /**
+     * Runs {@code netviz args…} in this process on a command line from {@link #newCommandLine()}
+     * (its streams or error handlers set by the caller); returns the exit code.
+     */
+    public static int run(CommandLine cl, String... args) {
         try {
             return execute(cl, args);
         } finally {
-            out.flush();
-            err.flush();
+            cl.getOut().flush();
+            cl.getErr().flush();
         }
     }
 

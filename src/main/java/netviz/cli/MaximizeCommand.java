@@ -362,21 +362,7 @@ public final class MaximizeCommand implements Runnable {
         try (NDManager m = ip.newScope()) {
             float[] logits = ip.forward(m, java.util.Map.of(ip.inputName(), m.create(r.input(), new Shape(r.shape()))),
                     List.of(goal.tensor())).get(goal.tensor()).toType(DataType.FLOAT32, false).toFloatArray();
-            int n = goal.size();
-            int k = logits.length / n;
-            double[] p = new double[n];
-            for (int i = 0; i < n; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    max = Math.max(max, logits[i * k + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < k; j++) {
-                    z += Math.exp(logits[i * k + j] - max);
-                }
-                p[i] = Math.exp(logits[i * k + goal.channels()[i]] - max) / z;
-            }
-            return p;
+            return netviz.methods.evaluation.Classifier.softmaxAt(logits, goal.channels());
         }
     }
 }

@@ -14,6 +14,8 @@ import netviz.cli.OutputOptions;
 import netviz.data.Dataset;
 import netviz.engine.Graph;
 import netviz.image.Preprocessing;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
 
 /**
  * What a {@link ReportSection} works with: the model, the dataset and the example images, the
@@ -126,16 +128,26 @@ public final class ReportContext {
 
     /**
      * Runs {@code c} in this process and returns what it printed; a {@link NetvizException} with
-     * the command's error line when it fails.
+     * the command's error line when it fails, whose cause is the exception the command failed with
+     * (so that a section can tell one kind of failure, e.g. too few images, from the others).
      */
     public String run(NetvizCommand c) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), c.runArgs());
+        CommandLine cl = Main.newCommandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        IExecutionExceptionHandler handler = cl.getExecutionExceptionHandler();
+        Exception[] failure = new Exception[1];
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            failure[0] = ex;
+            return handler.handleExecutionException(ex, line, parsed);
+        });
+        int code = Main.run(cl, c.runArgs());
         if (code != 0) {
             String msg = err.toString().strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("exit code " + code);
             msg = msg.replaceFirst("^netviz: (error|internal error): ", "");
-            throw new NetvizException("the report's step '" + c.display() + "' failed: " + msg);
+            throw new NetvizException("the report's step '" + c.display() + "' failed: " + msg, failure[0]);
         }
         return out.toString();
     }

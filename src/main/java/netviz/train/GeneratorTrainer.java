@@ -502,7 +502,8 @@ public final class GeneratorTrainer {
             double total;
             try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray generated = trainer.forward(new NDList(h)).singletonOrThrow();
-                NDArray image = generated.sub(mean).div(OwnedArrays.scalar(generated, std));
+                // no Java numbers under the collector: both scalars in libtorch-owned memory (see OwnedArrays)
+                NDArray image = generated.sub(OwnedArrays.scalar(generated, mean)).div(OwnedArrays.scalar(generated, std));
                 NDArray img = generated.sub(pixels).square().mean();
                 Gradients g = net.gradient(scope, Map.of(net.inputName(), image), features, List.of(net.inputName()));
                 NDArray dx = g.wrt(net.inputName()).stopGradient();

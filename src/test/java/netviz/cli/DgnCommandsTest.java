@@ -31,6 +31,7 @@ public class DgnCommandsTest {
     static Path noHidden;
     static Path narrow;
     static Path lookalike;
+    static Path linear;
 
     @BeforeAll
     static void models() {
@@ -44,6 +45,17 @@ public class DgnCommandsTest {
         OnnxWriter.write(a.build(), noHidden);
         narrow = dir.resolve("narrow.onnx");
         OnnxWriter.write(mlp(64, 1), narrow);
+        // input -> Flatten -> Gemm -> Softmax: the last Gemm's input is only the reshaped image
+        GraphBuilder lr = new GraphBuilder("lr", 13);
+        String xi = lr.input("input", -1, 1, 28, 28);
+        lr.node("Flatten", "flatten", List.of(xi), List.of("flatten"), Attribute.ofInt("axis", 1));
+        lr.initializer("w", Tensor.ofFloats(new long[] {10, 784}, new float[7840]));
+        lr.initializer("b", Tensor.ofFloats(new long[] {10}, new float[10]));
+        lr.node("Gemm", "fc", List.of("flatten", "w", "b"), List.of("fc"), Attribute.ofInt("transB", 1));
+        lr.node("Softmax", "softmax", List.of("fc"), List.of("softmax"), Attribute.ofInt("axis", 1));
+        lr.output(new ValueInfo("softmax", Tensor.ElementType.FLOAT, new long[] {-1, 10}, List.of("N", "")));
+        linear = dir.resolve("linear.onnx");
+        OnnxWriter.write(lr.build(), linear);
         lookalike = dir.resolve("lookalike.onnx");
         OnnxWriter.write(mlp(128, 2), lookalike);
     }
@@ -87,7 +99,10 @@ public class DgnCommandsTest {
                 .boxed().toList());
         assertEquals(List.of(2L, 128L), java.util.Arrays.stream(Npy.read(out.resolve("dgn-codes.npy")).shape())
                 .boxed().toList());
-        assertEquals(1 + 30 * 2, Files.readAllLines(out.resolve("dgn-trace.csv")).size());
+        List<String> trace = Files.readAllLines(out.resolve("dgn-trace.csv"));
+        // header, then steps 0 (the start) to 30 (after the last step) for 2 units
+        assertEquals(1 + 31 * 2, trace.size());
+        assertTrue(trace.get(1).startsWith("0,0,") && trace.get(trace.size() - 1).startsWith("30,1,"), trace.toString());
         assertTrue(r.out().contains("Trouser (1)") && r.out().contains("pixel AM") && r.out().contains("time per image"),
                 r.out());
     }
@@ -128,11 +143,17 @@ public class DgnCommandsTest {
                 new String[] {"train-generator", "--model", narrow.toString(), "--layer", "softmax",
                     "--out", dir.resolve("g.onnx").toString()},
                 new String[] {"train-generator", "--model", narrow.toString()},
-                new String[] {"train-generator", "--epochs", "0", "--out", dir.resolve("g.onnx").toString()});
+                new String[] {"train-generator", "--epochs", "0", "--out", dir.resolve("g.onnx").toString()},
+                new String[] {"train-generator", "--model", linear.toString(), "--out", dir.resolve("g.onnx").toString()},
+                new String[] {"train-generator", "--model", linear.toString(), "--layer", "flatten",
+                    "--out", dir.resolve("g.onnx").toString()},
+                new String[] {"dgn", "--layer", "conv1", "--channel", "999", "--am-iterations", "0", "--no-progress"},
+                new String[] {"dgn", "--layer", "relu3", "--channel", "-1", "--am-iterations", "0", "--no-progress"});
         String[] expected = {"code has 128 values but layer 'relu3'", "has not as a hidden layer",
             "is not the bundled model", "is not a netviz generator", "does not exist", "Jacket", "either --target",
             "clamp", "--start image and --image", "no fully connected layer", "model's input", "model's output",
-            "give --out", "epochs"};
+            "give --out", "epochs", "no hidden layer a generator can invert", "no hidden layer a generator can invert",
+            "channel 999 is out of range for layer 'conv1'", "channel -1 is out of range for layer 'relu3'"};
         for (int i = 0; i < cases.size(); i++) {
             String[] c = cases.get(i);
             Cli.Result r = Cli.run(c);

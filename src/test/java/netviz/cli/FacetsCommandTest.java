@@ -84,6 +84,24 @@ class FacetsCommandTest {
     }
 
     @Test
+    void examplesAreNotCappedByMeanOf() throws Exception {
+        Path out = dir.resolve("examples");
+        Cli.Result r = Cli.run("facets", "--data", "data/fashion-mnist", "--target", "8", "--limit", "600",
+                "--top-share", "0.2", "--facets", "2", "--mean-of", "2", "--examples", "6", "--iterations", "5",
+                "--tsne-iterations", "250", "--out", out.toString(), "--json", "--no-progress");
+        assertEquals(0, r.code(), r.toString());
+        JsonNode j = OutputOptions.mapper().readTree(r.out());
+        for (JsonNode f : j.path("facets")) {
+            assertEquals(2, f.path("closest").size(), f.toString());
+            JsonNode shown = f.path("examples");
+            assertEquals(Math.min(6, f.path("size").asInt()), shown.size(), f.toString());
+            // the averaged images first, then the next closest members
+            assertEquals(f.path("closest").get(0).asInt(), shown.get(0).asInt());
+            assertEquals(f.path("closest").get(1).asInt(), shown.get(1).asInt());
+        }
+    }
+
+    @Test
     void aChannelOfAHiddenLayer() throws Exception {
         Path out = dir.resolve("channel");
         Cli.Result r = Cli.run("facets", "--data", "data/fashion-mnist", "--layer", "relu2", "--channel", "5", "--limit",
@@ -106,7 +124,9 @@ class FacetsCommandTest {
         Cli.Result few = Cli.run("facets", "--data", "data/fashion-mnist", "--target", "8", "--limit", "200", "--top", "6",
                 "--facets", "2", "--out", out.toString(), "--no-progress");
         assertEquals(2, few.code(), few.toString());
-        assertTrue(few.err().contains("2 facets need at least 10"), few.err());
+        assertTrue(few.err().contains("2 facets of fc2:8 need at least 10 activating images"), few.err());
+        assertTrue(few.err().contains("--top 6 keeps 6 of them: ask for --top 10 or more, or --facets 1 or fewer"),
+                few.err());
         assertEquals(1, few.err().strip().lines().count(), few.err());
         assertTrue(!Files.exists(out.resolve("facets.png")));
 

@@ -157,6 +157,35 @@ public final class Classifier {
         return e;
     }
 
+    /**
+     * For each row i of the row-major (N, K) scores {@code z} (N = {@code classes.length}, K =
+     * z.length / N), the softmax probability of class {@code classes[i]}:
+     * {@code exp(z_ic - max_j z_ij) / Σ_j exp(z_ij - max_j z_ij)}, in double precision.
+     */
+    public static double[] softmaxAt(float[] z, int[] classes) {
+        int n = classes.length;
+        if (n == 0) {
+            return new double[0];
+        }
+        int k = z.length / n;
+        if (k * n != z.length) {
+            throw new IllegalArgumentException(z.length + " scores are not " + n + " rows");
+        }
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, z[i * k + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                sum += Math.exp(z[i * k + j] - max);
+            }
+            p[i] = Math.exp(z[i * k + classes[i]] - max) / sum;
+        }
+        return p;
+    }
+
     /** Indices of the {@code k} largest values, largest first; ties keep the lower index first; NaN last. */
     public static int[] topK(double[] values, int k) {
         int m = Math.min(k, values.length);

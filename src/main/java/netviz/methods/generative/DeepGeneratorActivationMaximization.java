@@ -1,5 +1,6 @@
 package netviz.methods.generative;
 
+import netviz.methods.neurons.ActivationMaximization;
 import netviz.methods.neurons.Goal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +20,7 @@ import netviz.engine.Objective;
 import netviz.engine.OwnedArrays;
 import netviz.engine.ValueInfo;
 import netviz.engine.Values;
+import netviz.methods.evaluation.Classifier;
 
 /**
  * Activation maximization through a deep generator network, DGN-AM (Nguyen, Dosovitskiy,
@@ -137,8 +139,9 @@ public final class DeepGeneratorActivationMaximization {
      * @param activation each example's unit value on G(h*)
      * @param probability each example's target-class probability on G(h*) (NaN when the goal is
      *     not a class score of the model's output)
-     * @param activationTrace the unit value of every example after every step, [step][example]
-     * @param probabilityTrace the target probability after every step (NaN rows when not a class)
+     * @param activationTrace the unit value of every example at the start (row 0) and after every
+     *     step (row t after step t; the last row equals {@code activation}), [iterations + 1][example]
+     * @param probabilityTrace the target probability likewise (NaN rows when not a class)
      */
     public record Result(float[] codes, float[] input, float[] pixels, long[] shape, double[] activation,
                          double[] probability, double[][] activationTrace, double[][] probabilityTrace) {
@@ -193,17 +196,23 @@ public final class DeepGeneratorActivationMaximization {
                 request.xs());
         int n = goal.size();
         int d = model.codeSize();
+        boolean classScore = checkGoal(goal);
         float[] lo = new float[d];
         float[] hi = new float[d];
+        float[] min = model.min();
+        float[] max = model.max();
+        float[] p01 = model.p01();
+        float[] p99 = model.p99();
+        float[] std = model.std();
         for (int j = 0; j < d; j++) {
             switch (o.clamp()) {
                 case RANGE -> {
-                    lo[j] = model.min()[j];
-                    hi[j] = model.max()[j];
+                    lo[j] = min[j];
+                    hi[j] = max[j];
                 }
                 case PERCENTILE -> {
-                    lo[j] = model.p01()[j];
-                    hi[j] = model.p99()[j];
+                    lo[j] = p01[j];
+                    hi[j] = p99[j];
                 }
                 case NONE -> {
                     lo[j] = Float.NEGATIVE_INFINITY;
@@ -216,14 +225,14 @@ public final class DeepGeneratorActivationMaximization {
         if (o.noise() > 0) {
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < d; j++) {
-                    h[i * d + j] += (float) (random.nextGaussian() * o.noise() * model.std()[j]);
+                    h[i * d + j] += (float) (random.nextGaussian() * o.noise() * std[j]);
                 }
             }
         }
         clamp(h, lo, hi, d);
-        boolean classScore = isClassScore(goal);
-        double[][] aTrace = new double[o.iterations()][];
-        double[][] pTrace = new double[o.iterations()][];
+        // row t: the values after step t (row 0: at the start); step t's gradient is taken at row t-1
+        double[][] aTrace = new double[o.iterations() + 1][];
+        double[][] pTrace = new double[o.iterations() + 1][];
         double[] m1 = new double[h.length];
         double[] m2 = new double[h.length];
         double b1 = 0.9;
@@ -253,6 +262,8 @@ public final class DeepGeneratorActivationMaximization {
             act = goal.values(classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor())));
         }
         double[] prob = classScore ? probabilities(input, n, goal) : nans(n);
+        aTrace[o.iterations()] = act.clone();
+        pTrace[o.iterations()] = prob.clone();
         return new Result(h, input, pixels(input, n), shape(n), act, prob, aTrace, pTrace);
     }
 
@@ -262,8 +273,9 @@ public final class DeepGeneratorActivationMaximization {
             case ZEROS -> {
             }
             case MEAN -> {
+                float[] m = model.mean();
                 for (int i = 0; i < n; i++) {
-                    System.arraycopy(model.mean(), 0, h, i * d, d);
+                    System.arraycopy(m, 0, h, i * d, d);
                 }
             }
             case CODE -> {
@@ -319,16 +331,7 @@ public final class DeepGeneratorActivationMaximization {
     /** Un-normalises model inputs to [0, 1] pixels. */
     public float[] pixels(float[] input, int n) {
         long[] s = shape(n);
-        int c = (int) s[1];
-        int hw = (int) (s[2] * s[3]);
-        float[] p = new float[input.length];
-        for (int i = 0; i < input.length; i++) {
-            int ch = (i / hw) % c;
-            float m = mean.length == 0 ? 0f : mean[Math.min(ch, mean.length - 1)];
-            float sd = std.length == 0 ? 1f : std[Math.min(ch, std.length - 1)];
-            p[i] = Math.max(0f, Math.min(1f, input[i] * sd + m));
-        }
-        return p;
+        return ActivationMaximization.pixels(input, new int[] {(int) s[1], (int) s[2], (int) s[3]}, mean, std);
     }
 
     /**
@@ -374,17 +377,20 @@ public final class DeepGeneratorActivationMaximization {
         }
     }
 
-    private boolean isClassScore(Goal goal) {
-        if (goal.ys() != null) {
-            return false;
-        }
+    /**
+     * Checks every unit of {@code goal} against its tensor's shape (one clear line when a channel or
+     * position is out of range) and tells whether the goal is a class score (a (N, K) tensor as wide
+     * as the classifier's output, without a position).
+     */
+    private boolean checkGoal(Goal goal) {
         try (NDManager scope = classifier.newScope()) {
             long[] s = shape(1);
-            NDArray x = scope.zeros(new Shape(s));
+            NDArray x = scope.zeros(new Shape(s)).toType(classifier.options().precision(), false);
             Values v = classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor()));
             NDArray t = v.get(goal.tensor());
+            goal.check(t.getShape().getShape());
             NDArray out = v.get(classifier.outputName());
-            return t.getShape().dimension() == 2 && out.getShape().dimension() == 2
+            return goal.ys() == null && t.getShape().dimension() == 2 && out.getShape().dimension() == 2
                     && t.getShape().get(1) == out.getShape().get(1);
         }
     }
@@ -396,24 +402,13 @@ public final class DeepGeneratorActivationMaximization {
             Values v = classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor()));
             float[] out = v.get(classifier.outputName()).toType(DataType.FLOAT32, false).toFloatArray();
             int k = out.length / n;
-            double[] p = new double[n];
             boolean logitsAreOutput = goal.tensor().equals(classifier.outputName());
             float[] logits = logitsAreOutput ? out : v.get(goal.tensor()).toType(DataType.FLOAT32, false).toFloatArray();
+            double[] p = Classifier.softmaxAt(logits, goal.channels());
             for (int i = 0; i < n; i++) {
-                int c = goal.channels()[i];
                 if (logitsAreOutput && isDistribution(out, i * k, k)) {
-                    p[i] = out[i * k + c];
-                    continue;
+                    p[i] = out[i * k + goal.channels()[i]];
                 }
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    max = Math.max(max, logits[i * k + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < k; j++) {
-                    z += Math.exp(logits[i * k + j] - max);
-                }
-                p[i] = Math.exp(logits[i * k + c] - max) / z;
             }
             return p;
         }
@@ -422,22 +417,11 @@ public final class DeepGeneratorActivationMaximization {
     /** Each example's target probability from the goal tensor's values (softmax unless they already sum to 1). */
     private static double[] softmax(float[] t, int n, Goal goal) {
         int k = t.length / n;
-        double[] p = new double[n];
+        double[] p = Classifier.softmaxAt(t, goal.channels());
         for (int i = 0; i < n; i++) {
-            int c = goal.channels()[i];
             if (isDistribution(t, i * k, k)) {
-                p[i] = t[i * k + c];
-                continue;
+                p[i] = t[i * k + goal.channels()[i]];
             }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, t[i * k + j]);
-            }
-            double z = 0;
-            for (int j = 0; j < k; j++) {
-                z += Math.exp(t[i * k + j] - max);
-            }
-            p[i] = Math.exp(t[i * k + c] - max) / z;
         }
         return p;
     }

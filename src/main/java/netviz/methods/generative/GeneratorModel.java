@@ -55,6 +55,51 @@ public record GeneratorModel(Graph graph, String classifierName, String classifi
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    public GeneratorModel {
+        min = min.clone();
+        max = max.clone();
+        mean = mean.clone();
+        std = std.clone();
+        p01 = p01.clone();
+        p99 = p99.clone();
+    }
+
+    /** Per-dimension minimum of the code (a copy). */
+    @Override
+    public float[] min() {
+        return min.clone();
+    }
+
+    /** Per-dimension maximum of the code (a copy). */
+    @Override
+    public float[] max() {
+        return max.clone();
+    }
+
+    /** Per-dimension mean of the code (a copy). */
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /** Per-dimension standard deviation of the code (a copy). */
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    /** Per-dimension 1st percentile of the code (a copy). */
+    @Override
+    public float[] p01() {
+        return p01.clone();
+    }
+
+    /** Per-dimension 99th percentile of the code (a copy). */
+    @Override
+    public float[] p99() {
+        return p99.clone();
+    }
+
     /** Reads the metadata of a generator graph; fails with one line when it is not a netviz generator. */
     public static GeneratorModel of(Graph graph, String file) {
         String desc = graph.metadata().get(META_GENERATOR);
@@ -162,6 +207,10 @@ public record GeneratorModel(Graph graph, String classifierName, String classifi
         }
     }
 
+    /** Shape-only operators: their output is their first input rearranged, no new features. */
+    private static final java.util.Set<String> SHAPE_ONLY = java.util.Set.of("Flatten", "Reshape", "Identity", "Squeeze",
+            "Unsqueeze", "Transpose");
+
     /**
      * The hidden layer a generator inverts by default, as in DGN-AM: the input of the model's last
      * fully connected layer (Gemm or MatMul), i.e. the last hidden features; or the named layer.
@@ -205,6 +254,22 @@ public record GeneratorModel(Graph graph, String classifierName, String classifi
         }
         if (classifier.initializers().containsKey(t)) {
             throw new NetvizException("'" + t + "' of model '" + file + "' is a parameter, not a hidden layer");
+        }
+        // a layer that only reshapes the input (input -> Flatten -> Gemm) holds no learned features
+        String s = t;
+        List<String> path = new java.util.ArrayList<>();
+        Node p = classifier.producer(s);
+        while (p != null && SHAPE_ONLY.contains(p.opType())) {
+            path.add(0, p.opType());
+            s = p.input(0);
+            p = classifier.producer(s);
+        }
+        for (ValueInfo in : classifier.inputs()) {
+            if (in.name().equals(s) && !path.isEmpty()) {
+                throw new NetvizException("model '" + file + "' has no hidden layer a generator can invert: layer '"
+                        + (layer == null ? t : layer) + "' is its input '" + s + "' only reshaped ("
+                        + String.join(" -> ", path) + "); use a model with a hidden layer before its classifier");
+            }
         }
         return t;
     }

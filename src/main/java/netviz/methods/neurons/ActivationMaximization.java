@@ -166,6 +166,31 @@ public final class ActivationMaximization {
         this.std = std.clone();
     }
 
+    /**
+     * Model inputs (N, C, H, W) row-major, N any, un-normalised to [0, 1] pixels with this
+     * instance's preprocessing: {@code clamp(x · std_c + mean_c, 0, 1)}, as in {@link Result#pixels()}.
+     */
+    public float[] pixels(float[] x) {
+        return pixels(x, inputShape(), mean, std);
+    }
+
+    /**
+     * Images (N, C, H, W) row-major with {@code chw} = (C, H, W), normalised with per-channel
+     * {@code mean} and {@code std} on the [0, 1] scale (one value or C; empty: 0 and 1), back to
+     * [0, 1] pixels.
+     */
+    public static float[] pixels(float[] x, int[] chw, float[] mean, float[] std) {
+        int hw = chw[1] * chw[2];
+        float[] px = new float[x.length];
+        for (int k = 0; k < x.length; k++) {
+            int ch = (k / hw) % chw[0];
+            float m = mean.length == 0 ? 0f : mean[Math.min(ch, mean.length - 1)];
+            float sd = std.length == 0 ? 1f : std[Math.min(ch, std.length - 1)];
+            px[k] = Math.max(0f, Math.min(1f, x[k] * sd + m));
+        }
+        return px;
+    }
+
     /** The input shape (C, H, W) of the model; fails when it is not a fixed-size image input. */
     public int[] inputShape() {
         ValueInfo in = interpreter.graph().inputs().get(0);
@@ -317,16 +342,7 @@ public final class ActivationMaximization {
             x = fourierInput(fourier, re, im, shape);
         }
         double[] end = values(goal, x, shape);
-        float[] pixels = new float[x.length];
-        for (int e = 0; e < n; e++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < hw; i++) {
-                    int k = (e * c + ch) * hw + i;
-                    pixels[k] = Math.max(0f, Math.min(1f, x[k] * std(ch) + mean(ch)));
-                }
-            }
-        }
-        return new Result(x, pixels, shape, start, end, trace);
+        return new Result(x, pixels(x), shape, start, end, trace);
     }
 
     /** The objective value and (in {@code out[0]}) its gradient with respect to the image, through the transform. */
@@ -377,19 +393,8 @@ public final class ActivationMaximization {
         try (NDManager scope = interpreter.newScope()) {
             Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), scope.create(x, new Shape(shape))),
                     List.of(goal.tensor()));
-            check(goal, v.get(goal.tensor()).getShape().getShape());
+            goal.check(v.get(goal.tensor()).getShape().getShape());
             return goal.values(v);
-        }
-    }
-
-    /** Fails with one clear line when a unit of {@code goal} is outside a tensor of shape {@code s}. */
-    static void check(Goal goal, long[] s) {
-        for (int i = 0; i < goal.size(); i++) {
-            ReceptiveField.checkChannel(goal.tensor(), s, goal.channels()[i]);
-            if (goal.ys() != null) {
-                ReceptiveField.checkPosition(new ReceptiveField.Field(goal.tensor(), s, false, null, null, null, null),
-                        goal.ys()[i], goal.xs()[i]);
-            }
         }
     }
 

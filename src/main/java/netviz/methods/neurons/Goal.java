@@ -47,6 +47,19 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
         return channels.length;
     }
 
+    /**
+     * Fails with one clear line ({@link netviz.NetvizException}) when a unit is outside a tensor
+     * of shape {@code s} (N, C, ...): a channel outside 0..C-1, or a position outside H x W.
+     */
+    public void check(long[] s) {
+        for (int i = 0; i < channels.length; i++) {
+            ReceptiveField.checkChannel(tensor, s, channels[i]);
+            if (ys != null) {
+                ReceptiveField.checkPosition(new ReceptiveField.Field(tensor, s, false, null, null, null, null), ys[i], xs[i]);
+            }
+        }
+    }
+
     /** The batch objective: the sum over examples of each example's unit. */
     public Objective objective() {
         String desc = tensor + ":" + (channels.length == 1 ? Integer.toString(channels[0]) : Arrays.toString(channels))

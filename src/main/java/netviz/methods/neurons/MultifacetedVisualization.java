@@ -20,6 +20,7 @@ import netviz.engine.Interpreter;
 import netviz.engine.Values;
 import netviz.io.FloatArray;
 import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.evaluation.Classifier;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.KMeans;
 import netviz.methods.features.Pca;
@@ -300,27 +301,31 @@ public final class MultifacetedVisualization {
         int scanned = 0;
         int positive = 0;
         progress.progress(0, "scanning " + n + " images");
-        try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
+        // a model with a fixed batch dimension gets batches of exactly that size (the last one padded)
+        int fixed = fixedBatch();
+        try (Batches batches = dataset.batches(fixed > 0 ? fixed : o.batchSize(), 0, n)) {
             for (Batch b : batches) {
-                Goal goal = new Goal(tensor, fill(b.size(), request.channel()), yx == null ? null : fill(b.size(), yx[0]),
-                        yx == null ? null : fill(b.size(), yx[1]));
+                int rows = fixed > 0 ? fixed : b.size();
+                Goal goal = new Goal(tensor, fill(rows, request.channel()), yx == null ? null : fill(rows, yx[0]),
+                        yx == null ? null : fill(rows, yx[1]));
                 double[] act;
                 float[] feats;
                 try (NDManager scope = interpreter.newScope()) {
-                    Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), b.toNDArray(scope)),
-                            List.of(tensor, featureLayer));
+                    NDArray x = rows == b.size() ? b.toNDArray(scope)
+                            : scope.create(pad(b.images(), b.size(), rows, per), new Shape(rows, chw[0], chw[1], chw[2]));
+                    Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), x), List.of(tensor, featureLayer));
                     if (scanned == 0) {
-                        ActivationMaximization.check(goal, v.get(tensor).getShape().getShape());
+                        goal.check(v.get(tensor).getShape().getShape());
                     }
                     act = goal.values(v);
                     NDArray f = v.get(featureLayer);
                     long[] s = f.getShape().getShape();
-                    if (s.length == 0 || s[0] != b.size()) {
+                    if (s.length == 0 || s[0] != rows) {
                         throw new NetvizException("layer '" + featureLayer + "' has no per-image features (shape "
                                 + Arrays.toString(s) + "); choose another feature layer");
                     }
                     feats = FloatArray.of(f).data();
-                    featureDim = (int) (feats.length / b.size());
+                    featureDim = (int) (feats.length / rows);
                 }
                 for (int i = 0; i < b.size(); i++) {
                     double a = act[i];
@@ -346,13 +351,8 @@ public final class MultifacetedVisualization {
         int k = o.facets();
         int need = MIN_IMAGES_PER_FACET * k;
         if (top.size() < need) {
-            String unit = tensor + ":" + request.channel() + (yx == null ? "" : "@" + yx[0] + "," + yx[1]);
-            throw new NotEnoughImagesException(String.format(Locale.ROOT,
-                    "only %d of the %,d images scanned activate %s (value > 0) among the top %s; %d facet%s need at least %d "
-                            + "(%d per facet): ask for fewer facets or keep more top images",
-                    top.size(), scanned, unit, o.topCount() > 0 ? Integer.toString(keep)
-                            : String.format(Locale.ROOT, "%s%% (%d)", fmt(100 * o.topShare()), keep),
-                    k, k == 1 ? "" : "s", need, MIN_IMAGES_PER_FACET));
+            throw new NotEnoughImagesException(tooFew(tensor + ":" + request.channel()
+                    + (yx == null ? "" : "@" + yx[0] + "," + yx[1]), scanned, positive, top.size(), keep, o));
         }
         int m = top.size();
         int[] indices = new int[m];
@@ -438,37 +438,34 @@ public final class MultifacetedVisualization {
                     means[r * per + p] += data[j * per + p] / closest[r].length;
                 }
             }
-            closestPx[r] = toPixels(data, chw);
+            closestPx[r] = am.pixels(data);
         }
         progress.progress(0.8, "activation maximization from " + k + " mean images");
         ActivationMaximization.Options ao = o.maximization()
                 .withInit(ActivationMaximization.Init.IMAGE, means).withSeed(o.seed());
-        long fixedBatch = graph.inputs().get(0).dims()[0];
+        // one pass for all facets, or passes of the model's fixed batch (the last padded with its last facet)
+        int pass = fixed > 0 ? fixed : k;
         float[] input = new float[k * per];
+        float[] pixels = new float[k * per];
         double[] start = new double[k];
         double[] end = new double[k];
         int steps = ao.iterations();
-        if (fixedBatch > 0 && fixedBatch != k) {
-            for (int r = 0; r < k; r++) {
-                int rr = r;
-                ActivationMaximization.Result res = am.run(goal(tensor, request, 1),
-                        ao.withInit(ActivationMaximization.Init.IMAGE, Arrays.copyOfRange(means, r * per, (r + 1) * per)),
-                        (t, v) -> progress.progress(0.8 + 0.2 * (rr * steps + t) / (k * (double) steps),
-                                "activation maximization, facet " + (rr + 1) + " of " + k));
-                System.arraycopy(res.input(), 0, input, r * per, per);
-                start[r] = res.start()[0];
-                end[r] = res.end()[0];
-            }
-        } else {
-            ActivationMaximization.Result res = am.run(goal(tensor, request, k), ao,
-                    (t, v) -> progress.progress(0.8 + 0.2 * t / steps, "activation maximization, step " + t + " of " + steps));
-            System.arraycopy(res.input(), 0, input, 0, input.length);
-            System.arraycopy(res.start(), 0, start, 0, k);
-            System.arraycopy(res.end(), 0, end, 0, k);
+        for (int from = 0; from < k; from += pass) {
+            int used = Math.min(pass, k - from);
+            int first = from;
+            float[] init = pad(Arrays.copyOfRange(means, from * per, (from + used) * per), used, pass, per);
+            ActivationMaximization.Result res = am.run(goal(tensor, request, pass),
+                    ao.withInit(ActivationMaximization.Init.IMAGE, init),
+                    (t, v) -> progress.progress(0.8 + 0.2 * (first * (double) steps + used * (double) t) / (k * (double) steps),
+                            "activation maximization, step " + t + " of " + steps
+                                    + (pass < k ? ", facets " + (first + 1) + "-" + (first + used) + " of " + k : "")));
+            System.arraycopy(res.input(), 0, input, from * per, used * per);
+            System.arraycopy(res.pixels(), 0, pixels, from * per, used * per);
+            System.arraycopy(res.start(), 0, start, from, used);
+            System.arraycopy(res.end(), 0, end, from, used);
         }
         double[] prob = request.isClassScore() ? probabilities(tensor, input, k, chw, request.channel()) : null;
-        float[] pixels = toPixels(input, chw);
-        float[] meanPixels = toPixels(means, chw);
+        float[] meanPixels = am.pixels(means);
         List<Facet> facets = new ArrayList<>();
         for (int r = 0; r < k; r++) {
             int c = order[r];
@@ -495,42 +492,66 @@ public final class MultifacetedVisualization {
         return a;
     }
 
-    /** Model inputs to [0, 1] pixels with the dataset's preprocessing. */
-    private float[] toPixels(float[] x, int[] chw) {
-        float[] mean = dataset.preprocessing().mean();
-        float[] std = dataset.preprocessing().std();
-        int hw = chw[1] * chw[2];
-        float[] px = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            int ch = (i / hw) % chw[0];
-            float mu = mean.length == 0 ? 0f : mean[Math.min(ch, mean.length - 1)];
-            float sd = std.length == 0 ? 1f : std[Math.min(ch, std.length - 1)];
-            px[i] = Math.max(0f, Math.min(1f, x[i] * sd + mu));
-        }
-        return px;
+    /** The model's fixed batch size, or 0 when its input's batch dimension is free. */
+    private int fixedBatch() {
+        long b = interpreter.graph().inputs().get(0).dims()[0];
+        return b > 0 ? (int) b : 0;
     }
 
-    /** Softmax probability of {@code cls} over the score tensor, for each of n images. */
-    private double[] probabilities(String scores, float[] x, int n, int[] chw, int cls) {
-        try (NDManager scope = interpreter.newScope()) {
-            float[] s = interpreter.forward(scope, Map.of(interpreter.inputName(),
-                    scope.create(x, new Shape(n, chw[0], chw[1], chw[2]))), List.of(scores)).get(scores)
-                    .toType(DataType.FLOAT32, false).toFloatArray();
-            int kk = s.length / n;
-            double[] p = new double[n];
-            for (int i = 0; i < n; i++) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < kk; j++) {
-                    max = Math.max(max, s[i * kk + j]);
-                }
-                double z = 0;
-                for (int j = 0; j < kk; j++) {
-                    z += Math.exp(s[i * kk + j] - max);
-                }
-                p[i] = Math.exp(s[i * kk + cls] - max) / z;
-            }
-            return p;
+    /** {@code n} images of {@code per} values padded to {@code rows} with copies of the last one. */
+    static float[] pad(float[] x, int n, int rows, int per) {
+        if (n == rows) {
+            return x;
         }
+        float[] out = Arrays.copyOf(x, rows * per);
+        for (int i = n; i < rows; i++) {
+            System.arraycopy(x, (n - 1) * per, out, i * per, per);
+        }
+        return out;
+    }
+
+    /** Softmax probability of {@code cls} over the score tensor, for each of n images (in passes of a fixed batch). */
+    private double[] probabilities(String scores, float[] x, int n, int[] chw, int cls) {
+        int per = chw[0] * chw[1] * chw[2];
+        int fixed = fixedBatch();
+        int pass = fixed > 0 ? fixed : n;
+        double[] p = new double[n];
+        for (int from = 0; from < n; from += pass) {
+            int used = Math.min(pass, n - from);
+            float[] in = pad(Arrays.copyOfRange(x, from * per, (from + used) * per), used, pass, per);
+            try (NDManager scope = interpreter.newScope()) {
+                float[] s = interpreter.forward(scope, Map.of(interpreter.inputName(),
+                        scope.create(in, new Shape(pass, chw[0], chw[1], chw[2]))), List.of(scores)).get(scores)
+                        .toType(DataType.FLOAT32, false).toFloatArray();
+                System.arraycopy(Classifier.softmaxAt(s, fill(pass, cls)), 0, p, from, used);
+            }
+        }
+        return p;
+    }
+
+    /**
+     * The one line of a {@link NotEnoughImagesException}: how many of the scanned images activate the
+     * unit, how many of them the top share (or count) kept, how many the facets need, and the remedy.
+     */
+    static String tooFew(String unit, int scanned, int positive, int kept, int keep, Options o) {
+        int k = o.facets();
+        int need = MIN_IMAGES_PER_FACET * k;
+        int maxFacets = kept / MIN_IMAGES_PER_FACET;
+        String head = String.format(Locale.ROOT, "%d facet%s of %s need at least %d activating images (%d per facet), but"
+                + " only %,d of the %,d images scanned activate it (value > 0)", k, k == 1 ? "" : "s", unit, need,
+                MIN_IMAGES_PER_FACET, positive, scanned);
+        if (positive < need) {
+            int most = positive / MIN_IMAGES_PER_FACET;
+            return head + ": " + (most >= 1 ? "ask for --facets " + most + " or fewer, or scan more images"
+                    : "scan more images or choose a unit that more images activate");
+        }
+        String by = o.topCount() > 0 ? "--top " + keep
+                : "the top " + fmt(100 * o.topShare()) + "% (" + keep + " of " + scanned + ")";
+        String more = o.topCount() > 0 ? "--top " + need
+                : "--top-share " + java.math.BigDecimal.valueOf(Math.min(1.0, Math.ceil(1000.0 * need / scanned) / 1000.0))
+                        .stripTrailingZeros().toPlainString();
+        return head + String.format(Locale.ROOT, " and %s keeps %d of them: ask for %s or more%s", by, kept, more,
+                maxFacets >= 1 ? ", or --facets " + maxFacets + " or fewer" : "");
     }
 
     private static String fmt(double v) {

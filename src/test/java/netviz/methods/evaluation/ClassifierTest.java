@@ -24,6 +24,14 @@ class ClassifierTest {
     }
 
     @Test
+    void softmaxAtPicksEachRowsClass() {
+        // rows (0, ln 3, 0) and (1000, 1000): class 1 of the first, class 0 of the second
+        double[] p = Classifier.softmaxAt(new float[] {0f, (float) Math.log(3), 0f, 1000f, 1000f, 1000f}, new int[] {1, 0});
+        assertArrayEquals(new double[] {0.6, 1.0 / 3}, p, 1e-7);
+        assertEquals(0, Classifier.softmaxAt(new float[0], new int[0]).length);
+    }
+
+    @Test
     void topKOrdersByValueThenIndex() {
         assertArrayEquals(new int[] {2, 0, 3}, Classifier.topK(new double[] {0.3, 0.1, 0.5, 0.3}, 3));
         assertArrayEquals(new int[] {1, 0}, Classifier.topK(new double[] {Double.NaN, 0.1}, 5));

@@ -107,6 +107,8 @@ public class DeepGeneratorActivationMaximizationTest {
                 assertTrue(probs[k * 10 + k] >= 0.9, "class " + k + report);
                 assertEquals(probs[k * 10 + k], r.probability()[k], 1e-4);
                 double[] first = r.activationTrace()[0];
+                // row 0 is the start, the last row the value after the last step
+                assertEquals(r.activation()[k], r.activationTrace()[r.activationTrace().length - 1][k], 1e-9);
                 assertTrue(r.activation()[k] > first[k], "class " + k + " logit rose");
             }
             for (int i = 0; i < r.codes().length; i++) {

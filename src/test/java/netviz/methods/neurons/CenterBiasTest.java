@@ -83,7 +83,17 @@ class CenterBiasTest {
                 }
             }
             assertTrue(moved > 0, "the window moved");
-            // the step is normalised over the window: mean |change| inside equals eta (before clamping)
+            // the step is normalised over the window: mean |change| inside equals eta (from zeros, nothing clamped)
+            double change = 0;
+            int window = 0;
+            for (int i = 0; i < h * w; i++) {
+                if (m[i] != 0f) {
+                    change += Math.abs(one.input()[i]);
+                    window++;
+                }
+            }
+            double eta = ActivationMaximization.Options.defaults().step();
+            assertEquals(eta, change / window, 1e-6 * eta, "mean |change| over the " + window + " window pixels");
             // for a 30-step run the centre moves more in total than the border
             ActivationMaximization.Result run = am.run(Goal.repeat("conv2", 1, null, 1),
                     ActivationMaximization.Options.defaults().withIterations(30).withRegularizers(cb), null);

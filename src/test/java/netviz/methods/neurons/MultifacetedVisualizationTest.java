@@ -212,7 +212,31 @@ class MultifacetedVisualizationTest {
                     MultifacetedVisualization.NotEnoughImagesException.class,
                     () -> mfv.run(MultifacetedVisualization.Request.classScore(CLASS),
                             options().withLimit(300).withTopCount(12).withFacets(4), null));
-            assertTrue(e.getMessage().contains("4 facets need at least 20"), e.getMessage());
+            // the message counts the activating images (brute force) apart from those the top count kept
+            float[] logits = allLogits(ip);
+            int positive = 0;
+            for (int i = 0; i < 300; i++) {
+                positive += logits[i] > 0 ? 1 : 0;
+            }
+            assertTrue(positive >= 20, "the first 300 images hold " + positive + " with a positive Bag logit");
+            String msg = e.getMessage();
+            assertTrue(msg.contains("4 facets of fc2:8 need at least 20 activating images (5 per facet)"), msg);
+            assertTrue(msg.contains("only " + positive + " of the 300 images scanned activate it"), msg);
+            assertTrue(msg.contains("--top 12 keeps 12 of them: ask for --top 20 or more, or --facets 2 or fewer"), msg);
+            // capped by the top share: 5% of 300 keeps 15; 20 need a share of 0.067
+            String share = assertThrows(MultifacetedVisualization.NotEnoughImagesException.class,
+                    () -> mfv.run(MultifacetedVisualization.Request.classScore(CLASS),
+                            options().withLimit(300).withTopShare(0.05).withFacets(4), null)).getMessage();
+            assertTrue(share.contains("only " + positive + " of the 300 images scanned activate it"), share);
+            assertTrue(share.contains("the top 5% (15 of 300) keeps 15 of them: ask for --top-share 0.067 or more,"
+                    + " or --facets 3 or fewer"), share);
+            // more facets than the activating images can fill, whatever the share
+            int k = positive / 5 + 1;
+            String all = assertThrows(MultifacetedVisualization.NotEnoughImagesException.class,
+                    () -> mfv.run(MultifacetedVisualization.Request.classScore(CLASS),
+                            options().withLimit(300).withTopShare(1.0).withFacets(k), null)).getMessage();
+            assertTrue(all.contains("only " + positive + " of the 300 images scanned activate it (value > 0): ask for"
+                    + " --facets " + (positive / 5) + " or fewer, or scan more images"), all);
             assertThrows(netviz.UnknownNameException.class, () -> mfv.run(
                     MultifacetedVisualization.Request.channel("no-such-layer", 0), options().withLimit(100), null));
             assertThrows(netviz.OutOfRangeException.class, () -> mfv.run(
