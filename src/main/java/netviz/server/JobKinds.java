@@ -876,7 +876,8 @@ final class JobKinds {
             } else {
                 netviz.methods.features.Tsne.Options o = netviz.methods.features.Tsne.Options.defaults();
                 netviz.methods.features.Tsne.validate(o, n);
-                xy = netviz.methods.features.Tsne.run(f.values(), f.dim(), o, netviz.data.Progress.NEVER).coordinates();
+                xy = netviz.methods.features.Tsne.run(f.values(), f.dim(), o, netviz.data.Progress.NEVER,
+                        (done, total) -> job.progress(0.9 + 0.1 * done / Math.max(1, total))).coordinates();
             }
             double[] unit = toUnitSquare(xy, n);
             List<Map<String, Object>> points = new ArrayList<>(n);

@@ -165,6 +165,20 @@ public final class Tsne {
 
     /** Embeds the rows of {@code x}, showing a progress bar over the iterations when asked. */
     public static Result run(float[] x, int d, Options o, Progress progress) {
+        return run(x, d, o, progress, null);
+    }
+
+    /** Told after each gradient iteration (from the computing thread): iterations done and planned. */
+    @FunctionalInterface
+    public interface Listener {
+        void iteration(int done, int total);
+    }
+
+    /**
+     * Embeds the rows of {@code x}, showing a progress bar when asked and telling {@code listener}
+     * (may be null) after each iteration, e.g. to drive a web page's progress bar.
+     */
+    public static Result run(float[] x, int d, Options o, Progress progress, Listener listener) {
         int n = x.length / d;
         validate(o, n);
         long t0 = System.nanoTime();
@@ -212,6 +226,9 @@ public final class Tsne {
                 done = it + 1;
                 if (bar != null) {
                     bar.step();
+                }
+                if (listener != null) {
+                    listener.iteration(done, o.iterations());
                 }
                 if (!early && Math.sqrt(norm) < 1e-7) {
                     break;

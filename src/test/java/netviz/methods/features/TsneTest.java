@@ -79,6 +79,22 @@ class TsneTest {
     }
 
     @Test
+    void listenerIsToldEveryIterationAndChangesNothing() {
+        float[] x = blobs(3, 40, 5, 3, new int[120]);
+        Tsne.Options o = Tsne.Options.defaults().withPerplexity(10).withIterations(120)
+                .withMethod(Tsne.Method.BARNES_HUT).withSeed(5);
+        java.util.List<int[]> calls = new java.util.ArrayList<>();
+        Tsne.Result told = Tsne.run(x, 5, o, netviz.data.Progress.NEVER, (done, total) -> calls.add(new int[] {done, total}));
+        Tsne.Result quiet = Tsne.run(x, 5, o);
+        assertArrayEquals(quiet.coordinates(), told.coordinates());
+        assertEquals(told.iterations(), calls.size());
+        for (int i = 0; i < calls.size(); i++) {
+            assertEquals(i + 1, calls.get(i)[0]);
+            assertEquals(120, calls.get(i)[1]);
+        }
+    }
+
+    @Test
     void barnesHutGradientAgreesWithTheExactGradient() {
         for (int dim : new int[] {2, 3}) {
             int n = 300;
