@@ -30,6 +30,7 @@ final class MathOps {
         r.add("Floor", 1, 22, Floor::new);
         r.add("Ceil", 1, 22, Ceil::new);
         r.add("Erf", 9, 22, Erf::new);
+        r.add("Mod", 10, 22, Mod::new, "fmod=0 (integers): the divisor's sign; fmod=1: the dividend's sign");
         r.add("Sum", 1, 22, Sum::new);
         r.add("Mean", 1, 22, Mean::new);
         r.add("Max", 1, 22, Max::new);
@@ -45,6 +46,7 @@ final class MathOps {
         r.add("Softplus", 1, 22, Softplus::new);
         r.add("HardSigmoid", 1, 22, HardSigmoid::new);
         r.add("HardSwish", 14, 22, HardSwish::new);
+        r.add("Gelu", 20, 22, Gelu::new, "approximate none (erf) or tanh");
         r.add("Clip", 1, 10, Clip::new, "min/max attributes");
         r.add("Clip", 11, 22, Clip::new, "min/max inputs");
         // comparisons and logic

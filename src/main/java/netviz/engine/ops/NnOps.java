@@ -32,6 +32,11 @@ final class NnOps {
         r.add("Gemm", 7, 22, Gemm::new);
         r.add("MatMul", 1, 22, MatMul::new);
         r.add("Flatten", 1, 22, Flatten::new);
+        r.add("Einsum", 12, 22, Einsum::new, "products, transposes and sums (two or more operands, left to right); "
+                + "no diagonals (a letter twice in one operand); '...' must have the same dimensions in every operand");
+        r.add("Resize", 10, 10, Resize::new, "scales input; nearest (rounding down) or linear; asymmetric coordinates");
+        r.add("Resize", 11, 22, Resize::new, "nearest (4 rounding modes), linear, cubic; every coordinate transformation "
+                + "mode incl. tf_crop_and_resize; scales or sizes; axes and keep_aspect_ratio_policy (18+); no antialias");
         r.add("Softmax", 1, 22, Softmax::new);
         r.add("LogSoftmax", 1, 22, LogSoftmax::new);
         r.add("Pad", 2, 22, Pad::new,

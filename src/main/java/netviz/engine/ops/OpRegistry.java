@@ -29,6 +29,7 @@ public final class OpRegistry {
         NnOps.register(this);
         TensorOps.register(this);
         MathOps.register(this);
+        Quantized.register(this);
     }
 
     public static OpRegistry get() {

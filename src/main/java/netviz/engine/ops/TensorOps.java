@@ -34,6 +34,8 @@ final class TensorOps {
         r.add("Slice", 10, 22, Slice::new, "inputs; negative steps; NumPy clamping");
         r.add("Expand", 8, 22, Expand::new);
         r.add("Tile", 6, 22, Tile::new);
+        r.add("ScatterND", 11, 22, ScatterND::new, "reduction none; add, mul (16+); max, min (18+); "
+                + "differentiable in data and updates");
         r.add("Range", 11, 22, Range::new, "not differentiable in start/limit/delta");
     }
 }

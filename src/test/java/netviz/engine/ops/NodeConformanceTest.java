@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestFactory;
 class NodeConformanceTest {
     static final Path ROOT = Path.of("src/test/resources/onnx-node");
     /** Registered operators that the upstream node tests do not cover (checked by other tests). */
-    static final Set<String> NO_UPSTREAM_CASE = Set.of();
+    static final Set<String> NO_UPSTREAM_CASE = Set.of(
+            "Gelu"); // opset 20, newer than the ONNX 1.12 test data; checked against ONNX Runtime in NewOpsOrtTest
 
     private static int passed;
 
