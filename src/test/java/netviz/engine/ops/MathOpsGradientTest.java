@@ -152,7 +152,51 @@ class MathOpsGradientTest {
         c.add(new Case("Expand/Tile", 13, new long[] {2, 1, 3}, -1, 1, (b, x) -> List.of(
                 b.node("Expand", "ex", List.of(x, b.initializer("es", ints(2, 1, 4, 1)))),
                 b.node("Tile", "ti", List.of(x, b.initializer("reps", ints(1, 3, 2)))))));
+        // transformer and modern-CNN operators
+        c.add(new Case("Gelu (erf)", 20, s, -1.5, 1.5, (b, x) -> List.of(b.node("Gelu", "n", List.of(x)))));
+        c.add(new Case("Gelu (tanh)", 20, s, -1.5, 1.5, (b, x) -> List.of(b.node("Gelu", "n", List.of(x),
+                Attribute.ofString("approximate", "tanh")))));
+        c.add(new Case("Mod (fmod=1, both operands)", 13, s, 0.3, 2.5, (b, x) -> {
+            String d = b.initializer("d", t(new long[] {2}, 0.7, -0.9));
+            return List.of(b.node("Mod", "n", List.of(x, d), Attribute.ofInt("fmod", 1)),
+                    b.node("Mod", "m", List.of(b.initializer("a", t(new long[] {2}, 2.3, -1.7)), x), Attribute.ofInt("fmod", 1)));
+        }));
+        c.add(new Case("ScatterND (x as data and as updates; add, mul)", 18, new long[] {3, 2}, -1.5, 1.5, (b, x) -> {
+            String base = b.initializer("base", t(new long[] {4, 2}, 1, 2, 3, 4, 5, 6, 7, 8));
+            String idx = b.initializer("idx", Tensor.ofLongs(new long[] {3, 1}, 2, 0, -1));
+            String dup = b.initializer("dup", Tensor.ofLongs(new long[] {3, 1}, 1, 1, 2));
+            String part = b.initializer("part", Tensor.ofLongs(new long[] {2, 2}, 0, 1, 2, 0));
+            String vals = b.initializer("vals", t(new long[] {2}, 0.5, -2));
+            return List.of(b.node("ScatterND", "upd", List.of(base, idx, x)),
+                    b.node("ScatterND", "add", List.of(base, dup, x), Attribute.ofString("reduction", "add")),
+                    b.node("ScatterND", "mul", List.of(base, dup, x), Attribute.ofString("reduction", "mul")),
+                    b.node("ScatterND", "data", List.of(x, part, vals)));
+        }));
+        c.add(new Case("Einsum (attention patterns)", 13, new long[] {2, 3, 4}, -1, 1, (b, x) -> {
+            String k = b.initializer("k", t(new long[] {2, 5, 4}, java.util.stream.IntStream.range(0, 40)
+                    .mapToDouble(i -> Math.sin(i * 0.7)).toArray()));
+            String sc = b.node("Einsum", "qk", List.of(x, k), Attribute.ofString("equation", "bid,bjd->bij"));
+            String sq = b.node("Einsum", "xx", List.of(x, x), Attribute.ofString("equation", "bid,bjd->bij"));
+            return List.of(sc, sq, b.node("Einsum", "ctx", List.of(sc, k), Attribute.ofString("equation", "...ij,...jd->...id")),
+                    b.node("Einsum", "tr", List.of(x), Attribute.ofString("equation", "bid->dbi")));
+        }));
+        for (String mode : List.of("nearest", "linear", "cubic")) {
+            c.add(new Case("Resize " + mode, 13, new long[] {1, 2, 3, 4}, -1, 1, (b, x) -> List.of(
+                    b.node("Resize", "up", List.of(x, "", b.initializer("s", t(new long[] {4}, 1, 1, 2, 1.5)))
+                            , Attribute.ofString("mode", mode)),
+                    b.node("Resize", "down", List.of(x, "", "", b.initializer("sz", ints(1, 2, 2, 3))),
+                            Attribute.ofString("mode", mode), Attribute.ofString("coordinate_transformation_mode",
+                                    "align_corners")))));
+        }
+        c.add(new Case("Dropout (training_mode, ratio 0)", 13, s, -1, 1, (b, x) -> List.of(b.node("Dropout", "n",
+                List.of(x, b.initializer("r", t(new long[0], 0)), b.initializer("tm", boolScalar()))))));
         return c;
+    }
+
+    static Tensor boolScalar() {
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1).put((byte) 1);
+        one.flip();
+        return new Tensor(Tensor.ElementType.BOOL, new long[0], one);
     }
 
     @TestFactory

@@ -251,7 +251,8 @@ class TensorOpsOrtTest {
             case DOUBLE: { var b = t.getDoubleBuffer(); for (int i = 0; i < n; i++) { out[i] = b.get(i); } break; }
             case INT64: { var b = t.getLongBuffer(); for (int i = 0; i < n; i++) { out[i] = b.get(i); } break; }
             case INT32: { var b = t.getIntBuffer(); for (int i = 0; i < n; i++) { out[i] = b.get(i); } break; }
-            case BOOL: case INT8: case UINT8: { var b = t.getByteBuffer(); for (int i = 0; i < n; i++) { out[i] = b.get(i); } break; }
+            case BOOL: case INT8: { var b = t.getByteBuffer(); for (int i = 0; i < n; i++) { out[i] = b.get(i); } break; }
+            case UINT8: { var b = t.getByteBuffer(); for (int i = 0; i < n; i++) { out[i] = Byte.toUnsignedInt(b.get(i)); } break; }
             default: throw new IllegalArgumentException(t.getInfo().type.toString());
         }
         return out;
