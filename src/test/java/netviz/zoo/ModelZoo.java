@@ -62,6 +62,10 @@ public final class ModelZoo {
         m.add(efficientnet(18, 2));
         m.add(exporterPlumbing(7, 2));
         m.add(exporterPlumbing(13, 1));
+        m.add(vit(17, 1));
+        m.add(vit(20, 2));
+        m.add(swin(17, 2));
+        m.add(swin(20, 1));
         return m;
     }
 
@@ -470,5 +474,248 @@ public final class ModelZoo {
                 Attribute.ofInt("transA", 1), Attribute.ofInt("transB", 1), Attribute.ofFloat("alpha", 0.7f),
                 Attribute.ofFloat("beta", 1.5f)));
         return finish(n, "exporter", batch, new long[] {3, 17, 17}, logits, n.softmax(logits, 1));
+    }
+
+    // ------------------------------------------------------------ transformers
+
+    /** LayerNormalization over the last axis (opset 17+), with random scale and bias. */
+    private static String layerNorm(Net n, String x, int d) {
+        String id = n.id("layernorm");
+        String g = n.b.initializer(id + ".weight", Tensor.ofFloats(new long[] {d}, n.uniform(d, 0.8, 1.2)));
+        String bias = n.b.initializer(id + ".bias", Tensor.ofFloats(new long[] {d}, n.normal(d, 0.05)));
+        return n.b.node("LayerNormalization", id, List.of(x, g, bias), Attribute.ofInt("axis", -1),
+                Attribute.ofFloat("epsilon", 1e-5f));
+    }
+
+    /** GELU: the Gelu operator from opset 20, before that the erf form PyTorch exports (Div, Erf, Add, Mul, Mul). */
+    private static String gelu(Net n, String x) {
+        if (n.opset >= 20) {
+            return n.b.node("Gelu", n.id("gelu"), List.of(x));
+        }
+        String e = n.b.node("Erf", n.id("erf"), List.of(n.b.node("Div", n.id("div"), List.of(x,
+                n.floatScalar("sqrt2", (float) Math.sqrt(2))))));
+        String one = n.add(e, n.floatScalar("one", 1f));
+        return n.mul(n.mul(x, one), n.floatScalar("half", 0.5f));
+    }
+
+    /** x @ W + b with W stored (in, out), as PyTorch exports nn.Linear on a token sequence. */
+    private static String dense(Net n, String x, int in, int out) {
+        String id = n.id("linear");
+        String w = n.b.initializer(id + ".weight", Tensor.ofFloats(new long[] {in, out}, n.normal(in * out, Math.sqrt(1.0 / in))));
+        String bias = n.b.initializer(id + ".bias", Tensor.ofFloats(new long[] {out}, n.normal(out, 0.05)));
+        return n.add(n.b.node("MatMul", id, List.of(x, w)), bias);
+    }
+
+    /** Dropout as PyTorch exports functional dropout in eval: ratio 0 and training_mode true (opset 12+). */
+    private static String exportedDropout(Net n, String x) {
+        String id = n.id("dropout");
+        java.nio.ByteBuffer t = java.nio.ByteBuffer.allocate(1).put((byte) 1);
+        t.flip();
+        String train = n.b.initializer(id + ".training_mode", new Tensor(Tensor.ElementType.BOOL, new long[0], t));
+        return n.b.node("Dropout", id, List.of(x, n.floatScalar(id + ".ratio", 0f), train));
+    }
+
+    /**
+     * Multi-head self-attention on (B, T, D) tokens: one qkv projection split by Reshape/Transpose/Gather,
+     * scores q·kᵀ/√dh (MatMul, or Einsum "bhid,bhjd->bhij" from opset 20) plus {@code bias} (or null),
+     * Softmax, the weighted sum of v, and an output projection.
+     */
+    private static String attention(Net n, String x, int tokens, int d, int heads, java.util.function.UnaryOperator<String> bias) {
+        int dh = d / heads;
+        String qkv = dense(n, x, d, 3 * d);
+        String r = n.reshape(qkv, n.constLongs("qkv_shape", -1, tokens, 3, heads, dh));
+        String t = n.transpose(r, 2, 0, 3, 1, 4);                                     // (3, B, H, T, dh)
+        String q = n.b.node("Gather", n.id("q"), List.of(t, n.constLongScalar("i0", 0)), Attribute.ofInt("axis", 0));
+        String k = n.b.node("Gather", n.id("k"), List.of(t, n.constLongScalar("i1", 1)), Attribute.ofInt("axis", 0));
+        String v = n.b.node("Gather", n.id("v"), List.of(t, n.constLongScalar("i2", 2)), Attribute.ofInt("axis", 0));
+        String scores;
+        if (n.opset >= 20) {
+            scores = n.b.node("Einsum", n.id("scores"), List.of(q, k), Attribute.ofString("equation", "bhid,bhjd->bhij"));
+        } else {
+            scores = n.b.node("MatMul", n.id("scores"), List.of(q, n.transpose(k, 0, 1, 3, 2)));
+        }
+        scores = n.mul(scores, n.floatScalar("scale", (float) (1 / Math.sqrt(dh))));
+        if (bias != null) {
+            scores = bias.apply(scores);
+        }
+        String attn = n.probe(n.softmax(scores, -1));
+        String ctx = n.opset >= 20
+                ? n.b.node("Einsum", n.id("context"), List.of(attn, v), Attribute.ofString("equation", "bhij,bhjd->bhid"))
+                : n.b.node("MatMul", n.id("context"), List.of(attn, v));
+        String merged = n.reshape(n.transpose(ctx, 0, 2, 1, 3), n.constLongs("merge_shape", 0, 0, d));
+        return dense(n, merged, d, d);
+    }
+
+    /** A pre-norm transformer block: x + attn(LN(x)), then x + MLP(LN(x)) with GELU. */
+    private static String block(Net n, String x, int tokens, int d, int heads, java.util.function.UnaryOperator<String> bias) {
+        x = n.probe(n.add(x, attention(n, layerNorm(n, x, d), tokens, d, heads, bias)));
+        String h = gelu(n, dense(n, layerNorm(n, x, d), d, 2 * d));
+        if (n.opset >= 12) {
+            h = exportedDropout(n, h);
+        }
+        return n.probe(n.add(x, dense(n, h, 2 * d, d)));
+    }
+
+    /**
+     * ViT-style (Dosovitskiy et al. 2021) on 3×16×16 images: 4×4 patch embedding by a strided Conv
+     * (16 patches of width 16), flatten and transpose to tokens, a class token Expand-ed to the batch
+     * and Concat-ed in front, position embeddings, two pre-norm blocks (LayerNormalization, 2-head
+     * attention with MatMul/Softmax, or Einsum at opset 20; GELU MLP), a final LayerNormalization, the
+     * class token by Gather, and a linear head to 10 logits.
+     */
+    public static ZooModel vit(int opset, int batch) {
+        Net n = new Net("vit", opset, 1313);
+        int d = 16;
+        int tokens = 17;
+        String x = n.b.input("pixel_values", -1, 3, 16, 16);
+        String p = n.probe(n.conv(x, 3, d, 4, 4, 0, 1, true));                       // (B, 16, 4, 4)
+        String seq = n.transpose(n.reshape(p, n.constLongs("patch_shape", 0, d, -1)), 0, 2, 1);   // (B, 16, D)
+        String shape = n.b.node("Shape", n.id("shape"), List.of(x));
+        String bsz = n.b.node("Slice", n.id("batch"), List.of(shape, n.constLongs("s0", 0), n.constLongs("s1", 1)));
+        String target = n.b.node("Concat", n.id("cls_shape"), List.of(bsz, n.constLongs("one_d", 1, d)),
+                Attribute.ofInt("axis", 0));
+        String cls = n.b.node("Expand", n.id("cls_expand"), List.of(n.init("cls_token", new long[] {1, 1, d},
+                n.normal(d, 0.5)), target));
+        String t = n.concat(1, cls, seq);
+        t = n.add(t, n.init("pos_embed", new long[] {1, tokens, d}, n.normal(tokens * d, 0.3)));
+        t = block(n, t, tokens, d, 2, null);
+        t = block(n, t, tokens, d, 2, null);
+        t = layerNorm(n, t, d);
+        String c = n.b.node("Gather", n.id("cls_out"), List.of(t, n.constLongScalar("zero", 0)), Attribute.ofInt("axis", 1));
+        String logits = n.linear(c, d, 10);
+        return finish(n, "vit", batch, new long[] {3, 16, 16}, logits, logits);
+    }
+
+    /** A cyclic shift of (B, H, W, C) by {@code s} along axes 1 and 2 (torch.roll as exporters write it: Slice + Concat). */
+    private static String roll(Net n, String x, int size, int s) {
+        int k = ((s % size) + size) % size;        // roll by s: out[i] = in[i - s]
+        for (int axis = 1; axis <= 2; axis++) {
+            String tail = n.slice(x, axis, size - k, size);
+            String head = n.slice(x, axis, 0, size - k);
+            x = n.concat(axis, tail, head);
+        }
+        return x;
+    }
+
+    /** (B, H, W, C) → (B·nW, ws·ws, C) windows. */
+    private static String partition(Net n, String x, int size, int ws, int c) {
+        String r = n.reshape(x, n.constLongs("win_shape", -1, size / ws, ws, size / ws, ws, c));
+        return n.reshape(n.transpose(r, 0, 1, 3, 2, 4, 5), n.constLongs("win_flat", -1, (long) ws * ws, c));
+    }
+
+    /** (B·nW, ws·ws, C) windows → (B, H, W, C). */
+    private static String reverse(Net n, String x, int size, int ws, int c) {
+        String r = n.reshape(x, n.constLongs("unwin_shape", -1, size / ws, size / ws, ws, ws, c));
+        return n.reshape(n.transpose(r, 0, 1, 3, 2, 4, 5), n.constLongs("unwin_flat", -1, size, size, c));
+    }
+
+    /**
+     * The attention mask of the shifted windows, computed in the graph as exporters do: region ids
+     * per row and column from ScatterND into ConstantOfShape zeros (rows ≥ H − ws and ≥ H − s), the id
+     * map partitioned into windows, and Where(Not(Equal(id_i, id_j)), −100, 0). Shape (nW, T, T).
+     */
+    private static String shiftMask(Net n, int size, int ws, int s) {
+        String zeros = n.b.node("ConstantOfShape", n.id("zeros"), List.of(n.constLongs("h", size)),
+                Attribute.ofTensor("value", Tensor.ofFloats(new long[] {1}, 0f)));
+        String region = zeros;
+        for (int from : new int[] {size - ws, size - s}) {
+            long[] rows = new long[size - from];
+            float[] ones = new float[size - from];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = from + i;
+                ones[i] = 1;
+            }
+            String idx = n.b.initializer(n.id("rows"), Tensor.ofLongs(new long[] {rows.length, 1}, rows));
+            String add = n.b.initializer(n.id("ones"), Tensor.ofFloats(new long[] {ones.length}, ones));
+            String hit = n.b.node("ScatterND", n.id("scatter"), List.of(zeros, idx, add));
+            region = n.b.node("Add", n.id("region"), List.of(region, hit));
+        }
+        // id[h, w] = 3 · region[h] + region[w], as (1, H, W, 1)
+        String rh = n.reshape(region, n.constLongs("col", size, 1));
+        String rw = n.reshape(region, n.constLongs("row", 1, size));
+        String id = n.b.node("Add", n.id("ids"), List.of(n.mul(rh, n.floatScalar("three", 3f)), rw));
+        id = n.reshape(id, n.constLongs("img", 1, size, size, 1));
+        String w = n.reshape(partition(n, id, size, ws, 1), n.constLongs("ids", -1, (long) ws * ws));   // (nW, T)
+        String a = n.unsqueeze(w, 2);
+        String b = n.unsqueeze(w, 1);
+        String differ = n.b.node("Not", n.id("not"), List.of(n.b.node("Equal", n.id("equal"), List.of(a, b))));
+        return n.b.node("Where", n.id("mask"), List.of(differ, n.floatScalar("neg", -100f), n.floatScalar("zero", 0f)));
+    }
+
+    /**
+     * The relative position bias of Swin: a learned table ((2ws−1)², heads) read by Gather at the
+     * constant relative-position index of every pair of the ws² window positions, as (1, heads, T, T).
+     */
+    private static String relativeBias(Net n, int ws, int heads) {
+        int t = ws * ws;
+        long[] index = new long[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = 0; j < t; j++) {
+                int dy = i / ws - j / ws + ws - 1;
+                int dx = i % ws - j % ws + ws - 1;
+                index[i * t + j] = (long) dy * (2 * ws - 1) + dx;
+            }
+        }
+        int rows = (2 * ws - 1) * (2 * ws - 1);
+        String table = n.init("rel_table", new long[] {rows, heads}, n.normal(rows * heads, 0.5));
+        String idx = n.b.initializer(n.id("rel_index"), Tensor.ofLongs(new long[] {(long) t * t}, index));
+        String g = n.b.node("Gather", n.id("rel_gather"), List.of(table, idx), Attribute.ofInt("axis", 0));
+        String r = n.transpose(n.reshape(g, n.constLongs("rel_shape", t, t, heads)), 2, 0, 1);
+        return n.unsqueeze(r, 0);
+    }
+
+    /**
+     * Swin-style (Liu et al. 2021) on 3×16×16 images: 2×2 patch embedding (8×8 tokens of width 8 in
+     * (B, H, W, C)), a window block (4×4 windows, 2 heads, relative position bias by Gather) and a
+     * shifted-window block (cyclic shift by Slice + Concat, the shift mask computed in the graph
+     * with ConstantOfShape, ScatterND, Equal, Not, Where, and the bias Expand-ed to the scores),
+     * LayerNormalization, mean over the tokens, linear head to 10 logits.
+     */
+    public static ZooModel swin(int opset, int batch) {
+        Net n = new Net("swin", opset, 1414);
+        int c = 8;
+        int size = 8;
+        int ws = 4;
+        int shift = 2;
+        int heads = 2;
+        int t = ws * ws;
+        int nw = (size / ws) * (size / ws);
+        String x = n.b.input("pixel_values", -1, 3, 16, 16);
+        String p = n.probe(n.conv(x, 3, c, 2, 2, 0, 1, true));                          // (B, C, 8, 8)
+        String h = layerNorm(n, n.transpose(p, 0, 2, 3, 1), c);                          // (B, 8, 8, C)
+        String bias = relativeBias(n, ws, heads);
+        for (int blk = 0; blk < 2; blk++) {
+            boolean shifted = blk == 1;
+            String y = layerNorm(n, h, c);
+            if (shifted) {
+                y = roll(n, y, size, -shift);
+            }
+            String win = partition(n, y, size, ws, c);
+            String mask = shifted ? shiftMask(n, size, ws, shift) : null;
+            String a = attention(n, win, t, c, heads, scores -> {
+                String s = n.add(scores, n.b.node("Expand", n.id("bias_expand"), List.of(bias,
+                        n.b.node("Shape", n.id("scores_shape"), List.of(scores)))));
+                if (mask == null) {
+                    return s;
+                }
+                String r = n.reshape(s, n.constLongs("by_window", -1, nw, heads, t, t));
+                r = n.add(r, n.reshape(mask, n.constLongs("mask_shape", 1, nw, 1, t, t)));
+                return n.reshape(r, n.constLongs("flat_scores", -1, heads, t, t));
+            });
+            String back = reverse(n, a, size, ws, c);
+            if (shifted) {
+                back = roll(n, back, size, shift);
+            }
+            h = n.probe(n.add(h, back));
+            String m = gelu(n, dense(n, layerNorm(n, h, c), c, 2 * c));
+            if (n.opset >= 12) {
+                m = exportedDropout(n, m);
+            }
+            h = n.probe(n.add(h, dense(n, m, 2 * c, c)));
+        }
+        h = layerNorm(n, h, c);
+        String pooled = n.reduceMean(h, false, 1, 2);
+        String logits = n.linear(pooled, c, 10);
+        return finish(n, "swin", batch, new long[] {3, 16, 16}, logits, logits);
     }
 }
