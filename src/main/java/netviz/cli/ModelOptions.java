@@ -5,8 +5,11 @@ import java.nio.file.Path;
 import netviz.NetvizException;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
+import netviz.engine.ops.Quantized;
 import netviz.onnx.OnnxLoader;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Mixin for {@code --model M.onnx}. Without {@code --model}, the bundled demo classifier
@@ -29,6 +32,10 @@ public final class ModelOptions {
             description = "ONNX model file (default: the bundled Fashion-MNIST classifier "
                     + BUNDLED_MODEL + ").")
     Path model;
+
+    /** The command this mixin belongs to (null when made with {@link #of}): where warnings go. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     private Graph graph;
 
@@ -77,10 +84,18 @@ public final class ModelOptions {
         return model;
     }
 
-    /** The model's graph, loaded on first use (a {@link netviz.ModelFormatException} if it is not valid ONNX). */
+    /**
+     * The model's graph, loaded on first use (a {@link netviz.ModelFormatException} if it is not valid
+     * ONNX). A quantized model gets one warning line on the command's stderr, saying that netviz
+     * dequantizes it ({@link Quantized#warning}).
+     */
     public Graph graph() {
         if (graph == null) {
             graph = OnnxLoader.load(path());
+            String w = Quantized.warning(graph);
+            if (w != null && command != null) {
+                command.commandLine().getErr().println("netviz: " + w);
+            }
         }
         return graph;
     }
