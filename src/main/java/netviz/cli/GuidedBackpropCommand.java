@@ -86,7 +86,16 @@ public final class GuidedBackpropCommand extends AttributionCommand {
 
     @Override
     Outcome compute(Context ctx) {
-        Attribution method = rule == Rule.deconvnet ? new Deconvnet(ctx.interpreter()) : new GuidedBackprop(ctx.interpreter());
+        Attribution method;
+        if (rule == Rule.deconvnet) {
+            method = new Deconvnet(ctx.interpreter());
+        } else {
+            GuidedBackprop guided = new GuidedBackprop(ctx.interpreter());
+            if (!guided.isReluOnly()) {
+                spec.commandLine().getErr().println("netviz: " + guided.ruleSummary());
+            }
+            method = guided;
+        }
         NoiseTunnel.Options o = smooth.options();
         if (o != null) {
             method = new NoiseTunnel(ctx.interpreter(), method, o);

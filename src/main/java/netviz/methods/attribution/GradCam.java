@@ -2,6 +2,7 @@ package netviz.methods.attribution;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,6 +14,7 @@ import netviz.engine.Gradients;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
+import netviz.engine.Objective;
 import netviz.engine.Values;
 
 /**
@@ -25,6 +27,15 @@ import netviz.engine.Values;
  * the last tensor before the classifier (in topological order, among those the score depends on)
  * with shape (N, C, h, w) and h·w &gt; 1. A layer without a spatial map is refused with a clear
  * error.
+ *
+ * <p>Vision transformers: a token sequence (N, T, D) is a map too. Its first {@code k} tokens
+ * (the class token, k = 1; none, k = 0; class and distillation tokens, k = 2; tried in that
+ * order) are dropped and the other T − k tokens laid out on the patch grid h × w with
+ * h·w = T − k and h : w = H : W of the image; then α_d is the mean over the grid tokens of
+ * ∂S/∂A_td and L = ReLU(Σ_d α_d A_td) on the grid. When the model has such sequences, the
+ * default layer is the last one shaped like the final token sequence whose grid tokens the score
+ * depends on (in a ViT, the input of the last block's attention: only the class token is read
+ * after it), as pytorch-grad-cam recommends for ViTs.
  */
 public final class GradCam implements Attribution {
     private final Interpreter interpreter;
@@ -60,19 +71,55 @@ public final class GradCam implements Attribution {
                     target.objective(interpreter.graph(), used::set, l), List.of(l));
             NDArray a = g.forward().get(l);
             long[] shape = a.getShape().getShape();
+            NDArray dA = g.wrt(l);
+            if (shape.length == 3) {
+                int[] grid = tokenGrid(shape, s[0], s[2], s[3]);
+                if (grid == null) {
+                    throw notSpatial(l, shape);
+                }
+                String rows = ":, " + grid[0] + ":, :";
+                NDArray tokens = a.get(rows);
+                NDArray alpha = dA.get(rows).mean(new int[] {1}, true);
+                NDArray cam = tokens.mul(alpha).sum(new int[] {2}).maximum(0);
+                return new Attributions(Inputs.floats(cam), new long[] {s[0], grid[1], grid[2]}, used.get());
+            }
             if (shape.length != 4) {
                 throw notSpatial(l, shape);
             }
-            NDArray dA = g.wrt(l);
             NDArray alpha = dA.mean(new int[] {3}, true).mean(new int[] {2}, true);
             NDArray cam = a.mul(alpha).sum(new int[] {1}).maximum(0);
             return new Attributions(Inputs.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get());
         }
     }
 
+    /**
+     * How a token sequence of shape (N, T, D) lies on the image's patch grid: {skip, h, w} with
+     * h·w = T − skip and h·W = w·H, trying skip = 1 (a class token), 0, 2; null when it is not a
+     * token sequence of a batch of {@code n} images of H × W.
+     */
+    public static int[] tokenGrid(long[] shape, long n, long imageH, long imageW) {
+        if (shape.length != 3 || shape[0] != n) {
+            return null;
+        }
+        for (int skip : new int[] {1, 0, 2}) {
+            long t = shape[1] - skip;
+            if (t < 2) {
+                continue;
+            }
+            long h = Math.round(Math.sqrt((double) t * imageH / imageW));
+            for (long hh = Math.max(1, h - 1); hh <= h + 1; hh++) {
+                if (t % hh == 0 && hh * imageW == (t / hh) * imageH) {
+                    return new int[] {skip, (int) hh, (int) (t / hh)};
+                }
+            }
+        }
+        return null;
+    }
+
     private ShapeMismatchException notSpatial(String l, long[] shape) {
         return new ShapeMismatchException("Grad-CAM needs a layer with a spatial map (N, C, H, W), but '" + l
-                + "' has shape " + Arrays.toString(shape) + "; choose a convolutional layer");
+                + "' has shape " + Arrays.toString(shape) + " (nor a token sequence (N, T, D) whose tokens, after a class "
+                + "token, fill the image's patch grid); choose a convolutional layer");
     }
 
     /**
@@ -93,7 +140,12 @@ public final class GradCam implements Attribution {
         }
         try (NDManager scope = interpreter.newScope()) {
             NDArray one = inputs.getShape().get(0) > 1 ? inputs.get("0:1") : inputs;
+            long[] is = one.getShape().getShape();
             Values v = interpreter.tensors(scope, Map.of(interpreter.inputName(), one), candidates);
+            String tokens = tokenLayer(interpreter, scope, one, candidates, v, is);
+            if (tokens != null) {
+                return tokens;
+            }
             for (int i = candidates.size() - 1; i >= 0; i--) {
                 long[] shape = v.get(candidates.get(i)).getShape().getShape();
                 if (shape.length == 4 && shape[2] * shape[3] > 1) {
@@ -103,6 +155,42 @@ public final class GradCam implements Attribution {
         }
         throw new ShapeMismatchException("the model has no layer with a spatial map (N, C, H, W) before its score '"
                 + score + "'; Grad-CAM needs a convolutional layer");
+    }
+
+    /**
+     * The default layer of a token model, or null: among the token sequences shaped like the last
+     * one, the last whose grid tokens get a non-zero gradient of the sum of the scores.
+     */
+    private static String tokenLayer(Interpreter interpreter, NDManager scope, NDArray one, List<String> candidates,
+                                     Values v, long[] is) {
+        List<String> seqs = new ArrayList<>();
+        for (String c : candidates) {
+            NDArray t = v.get(c);
+            if (t.getDataType().isFloating() && tokenGrid(t.getShape().getShape(), 1, is[2], is[3]) != null) {
+                seqs.add(c);
+            }
+        }
+        if (seqs.isEmpty()) {
+            return null;
+        }
+        Shape last = v.get(seqs.get(seqs.size() - 1)).getShape();
+        List<String> same = new ArrayList<>();
+        for (String c : seqs) {
+            if (v.get(c).getShape().equals(last)) {
+                same.add(c);
+            }
+        }
+        Graph graph = interpreter.graph();
+        Gradients g = interpreter.gradient(scope, Map.of(interpreter.inputName(), one),
+                Objective.sum(ScoreTensor.find(graph)), same);
+        for (int i = same.size() - 1; i >= 0; i--) {
+            int skip = tokenGrid(last.getShape(), 1, is[2], is[3])[0];
+            NDArray grid = g.wrt(same.get(i)).get(":, " + skip + ":, :");
+            if (grid.abs().sum().gt(0).getBoolean()) {
+                return same.get(i);
+            }
+        }
+        return same.get(same.size() - 1);
     }
 
     /**

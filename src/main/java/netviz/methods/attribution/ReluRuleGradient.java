@@ -20,8 +20,13 @@ abstract class ReluRuleGradient implements Attribution {
     private final BackwardRules rules;
 
     ReluRuleGradient(Interpreter interpreter, BackwardRule relu) {
+        this(interpreter, BackwardRules.none().with("Relu", relu));
+    }
+
+    /** With the given overrides (Relu's and any other activation's). */
+    ReluRuleGradient(Interpreter interpreter, BackwardRules rules) {
         this.interpreter = interpreter;
-        this.rules = BackwardRules.none().with("Relu", relu);
+        this.rules = rules;
     }
 
     /**

@@ -176,6 +176,7 @@ class QuantizedModelTest {
                     assertTrue(d <= step * 1.0001 + 1e-6, n + " element " + i + ": " + got[i] + ", ONNX Runtime " + w[i]);
                     exact += d <= 1e-5 ? 1 : 0;
                 }
+                System.out.println("QuantizedModel " + n + ": " + exact + " of " + w.length + " equal ONNX Runtime's");
                 assertTrue(exact >= 0.97 * w.length, n + ": only " + exact + " of " + w.length + " equal ONNX Runtime's");
             }
             // nothing saturates at this input, so the straight-through gradient is the float twin's
