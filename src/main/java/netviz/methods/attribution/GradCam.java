@@ -118,8 +118,8 @@ public final class GradCam implements Attribution {
 
     private ShapeMismatchException notSpatial(String l, long[] shape) {
         return new ShapeMismatchException("Grad-CAM needs a layer with a spatial map (N, C, H, W), but '" + l
-                + "' has shape " + Arrays.toString(shape) + " (nor a token sequence (N, T, D) whose tokens, after a class "
-                + "token, fill the image's patch grid); choose a convolutional layer");
+                + "' has shape " + Arrays.toString(shape) + (shape.length == 3 ? " (a token sequence (N, T, D) must "
+                + "fill the image's patch grid, after at most two class tokens)" : "") + "; choose a convolutional layer");
     }
 
     /**
