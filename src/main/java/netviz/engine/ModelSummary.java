@@ -43,6 +43,9 @@ import netviz.ShapeMismatchException;
  *   <li>Gemm: M · N · K for Y (M×N) = A' (M×K) · B' (K×N), i.e. |Y| · K;</li>
  *   <li>MatMul: |Y| · K, K the last dimension of A (the broadcast batch dimensions are in |Y|).</li>
  * </ul>
+ * Quantized operators count as their float counterparts (QLinearConv and ConvInteger as Conv,
+ * QLinearMatMul and MatMulInteger as MatMul), and their quantized weights and int32 biases are
+ * parameters, their scales and zero points are not.
  */
 public final class ModelSummary {
     private ModelSummary() {
@@ -171,7 +174,9 @@ public final class ModelSummary {
                     continue;
                 }
                 Tensor init = graph.initializers().get(x);
-                if (init != null && init.type().isFloatingPoint() && counted.add(x)) {
+                Boolean quantized = quantizedData(n, j);
+                boolean parameter = quantized != null ? quantized : init != null && init.type().isFloatingPoint();
+                if (init != null && parameter && counted.add(x)) {
                     params += init.size();
                 }
             }
@@ -254,6 +259,23 @@ public final class ModelSummary {
         }
     }
 
+    /**
+     * For the inputs of quantized operators: true for the quantized data (weights, int32 bias),
+     * false for scales and zero points, which are not parameters; null for other operators.
+     */
+    static Boolean quantizedData(Node n, int input) {
+        if (!n.domain().isEmpty() && !n.domain().equals("ai.onnx")) {
+            return null;
+        }
+        switch (n.opType()) {
+            case "QLinearConv": return input == 0 || input == 3 || input == 8;
+            case "QLinearMatMul": return input == 0 || input == 3;
+            case "ConvInteger": case "MatMulInteger": return input <= 1;
+            case "DequantizeLinear": case "QuantizeLinear": case "DynamicQuantizeLinear": return input == 0;
+            default: return null;
+        }
+    }
+
     /** MACs of one node given measured shapes (see the class comment for the formulas); 0 for other operators. */
     static long multiplyAdds(Node n, Map<String, long[]> shapes) {
         String op = n.opType();
@@ -262,8 +284,9 @@ public final class ModelSummary {
         }
         long[] y = n.outputs().isEmpty() ? null : shapes.get(n.outputs().get(0));
         switch (op) {
-            case "Conv": {
-                long[] w = n.hasInput(1) ? shapes.get(n.input(1)) : null;
+            case "Conv": case "ConvInteger": case "QLinearConv": {
+                int wi = op.equals("QLinearConv") ? 3 : 1;
+                long[] w = n.hasInput(wi) ? shapes.get(n.input(wi)) : null;
                 if (y == null || w == null || w.length < 2) {
                     return 0;
                 }
@@ -285,7 +308,7 @@ public final class ModelSummary {
                 long k = n.getInt("transA", 0) != 0 ? a[0] : a[1];
                 return Tensor.size(y) * k;
             }
-            case "MatMul": {
+            case "MatMul": case "MatMulInteger": case "QLinearMatMul": {
                 long[] a = shapes.get(n.input(0));
                 if (y == null || a == null || a.length == 0) {
                     return 0;

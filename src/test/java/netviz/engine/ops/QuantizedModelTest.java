@@ -246,5 +246,9 @@ class QuantizedModelTest {
         assertTrue(lines[0].startsWith("netviz: warning: quantized model (DequantizeLinear, QLinearConv, QLinearMatMul, "
                 + "QuantizeLinear): netviz dequantizes it"), lines[0]);
         assertTrue(out.toString().contains("QLinearConv"), out.toString());
+        // int8 weights and the int32 bias are parameters (36 + 4 + 640), scales and zero points are not;
+        // QLinearConv and QLinearMatMul count multiply-adds as Conv (64 outputs × 9) and MatMul (10 × 64)
+        assertTrue(out.toString().contains("parameters     680 "), out.toString());
+        assertTrue(out.toString().contains("multiply-adds  1,216 "), out.toString());
     }
 }
