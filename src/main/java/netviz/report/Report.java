@@ -102,6 +102,10 @@ public final class Report {
                     + (Files.isDirectory(o.model()) ? " (it is a folder)" : ""));
         }
         Graph graph = OnnxLoader.load(o.model());
+        String quantized = netviz.engine.ops.Quantized.warning(graph);
+        if (quantized != null && log != null) {
+            log.println("netviz: " + quantized);
+        }
         ModelConfig config = ModelConfig.of(graph);
         Preprocessing pre = config.resolvePreprocessing(null, graph);
         List<ImageInput> user = new ArrayList<>();
