@@ -233,6 +233,45 @@ class QuantizedModelTest {
         }
     }
 
+    /**
+     * The dynamic-quantization pattern of ONNX Runtime's quantizer for a linear layer:
+     * DynamicQuantizeLinear(x) → MatMulInteger with int8 weights → Cast to float → Mul by
+     * x_scale · w_scale; and ConvInteger on the same quantized input. Against ONNX Runtime.
+     */
+    @Test
+    void dynamicQuantizationMatchesOnnxRuntime() throws Exception {
+        GraphBuilder g = new GraphBuilder("dynamic", 13);
+        String x = g.input("x", -1, 1, 6, 6);
+        g.node("DynamicQuantizeLinear", "dq", List.of(x), List.of("xq", "xs", "xz"));
+        String flat = g.node("Reshape", "flat", List.of("xq", g.initializer("shape", Tensor.ofLongs(new long[] {2}, -1, 36))));
+        String w = g.initializer("w", bytes(Tensor.ElementType.INT8, new long[] {36, 10}, java.util.Arrays.copyOf(B, 360)));
+        String mm = g.node("MatMulInteger", "mm", List.of(flat, w, "xz"));
+        String f = g.node("Cast", "cast", List.of(mm), Attribute.ofInt("to", 1));
+        String scale = g.node("Mul", "scale", List.of("xs", g.initializer("ws", f(0.01f))));
+        g.output(g.node("Mul", "logits", List.of(f, scale)));
+        // ONNX Runtime's ConvInteger takes uint8 weights: W + 128 with zero point 128
+        String wc = g.initializer("wc", bytes(Tensor.ElementType.UINT8, new long[] {4, 1, 3, 3},
+                java.util.Arrays.stream(W).map(v -> v + 128).toArray()));
+        g.node("ConvInteger", "convint", List.of("xq", wc, "xz", g.initializer("wz", u8(128))), Attribute.ofInts("kernel_shape", 3, 3),
+                Attribute.ofInts("pads", 1, 1, 1, 1));
+        g.output(new ValueInfo("convint_out", null, null, List.of()));
+        Graph graph = g.build();
+        float[] in = input();
+        List<String> names = List.of("logits_out", "convint_out");
+        Map<String, double[]> want = ort(graph, in, names);
+        try (Interpreter it = Interpreter.of(graph); NDManager m = it.newScope()) {
+            Values v = it.forward(m, Map.of("x", m.create(in, new Shape(N, 1, 6, 6))), names);
+            for (String n : names) {
+                double[] got = Tensor.of(v.get(n)).toDoubleArray();
+                double[] w2 = want.get(n);
+                assertEquals(w2.length, got.length, n);
+                for (int i = 0; i < w2.length; i++) {
+                    assertEquals(w2[i], got[i], 1e-5 * (1 + Math.abs(w2[i])), n + " element " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void infoRunsAndSaysOnceThatTheModelIsDequantized(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("q.onnx");
