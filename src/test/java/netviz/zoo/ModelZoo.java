@@ -668,7 +668,8 @@ public final class ModelZoo {
      * (B, H, W, C)), a window block (4×4 windows, 2 heads, relative position bias by Gather) and a
      * shifted-window block (cyclic shift by Slice + Concat, the shift mask computed in the graph
      * with ConstantOfShape, ScatterND, Equal, Not, Where, and the bias Expand-ed to the scores),
-     * LayerNormalization, mean over the tokens, linear head to 10 logits.
+     * LayerNormalization, and torchvision's head (permute to (B, C, H, W), GlobalAveragePool, Flatten,
+     * linear to 10 logits).
      */
     public static ZooModel swin(int opset, int batch) {
         Net n = new Net("swin", opset, 1414);
@@ -713,7 +714,9 @@ public final class ModelZoo {
             h = n.probe(n.add(h, dense(n, m, 2 * c, c)));
         }
         h = layerNorm(n, h, c);
-        String pooled = n.reduceMean(h, false, 1, 2);
+        // the head as torchvision writes it: permute to (B, C, H, W), average pool, flatten, linear
+        String nchw = n.probe(n.transpose(h, 0, 3, 1, 2));
+        String pooled = n.flatten(n.globalAvgPool(nchw), 1);
         String logits = n.linear(pooled, c, 10);
         return finish(n, "swin", batch, new long[] {3, 16, 16}, logits, logits);
     }

@@ -90,6 +90,34 @@ class TransformerAttributionTest {
         }
     }
 
+    /**
+     * Swin as torchvision exports it keeps its tokens as (B, H, W, C) maps and permutes them to
+     * (B, C, H, W) before the pooling head: Grad-CAM's default is that permuted map, at 8 × 8.
+     */
+    @Test
+    void gradCamOnSwinUsesThePermutedFinalMap() {
+        ZooModel z = ModelZoo.swin(20, 1);
+        try (Interpreter it = Interpreter.of(z.graph()); NDManager m = it.newScope()) {
+            NDArray x = images(m, z, 6);
+            String layer = GradCam.defaultLayer(it, x);
+            assertEquals("Transpose", z.graph().producer(layer).opType());
+            Attributions cam = new GradCam(it).attribute(x, Target.classes(2));
+            assertArrayEquals(new long[] {1, 8, 8}, cam.shape());
+            // global average pooling: α_c = W[2][c] / 64, so the map is ReLU(Σ_c W[2][c] A_c / 64)
+            float[] a = it.forward(m, Map.of(z.input(), x), List.of(layer)).get(layer).toFloatArray();
+            Gradients g = it.gradient(m, Map.of(z.input(), x), Objective.logit(z.logits(), 2), List.of(layer));
+            float[] d = g.wrt(layer).toFloatArray();
+            for (int p = 0; p < 64; p++) {
+                double v = 0;
+                for (int c = 0; c < 8; c++) {
+                    assertEquals(d[c * 64], d[c * 64 + p], 1e-6, "the gradient of a pooled map is uniform");
+                    v += d[c * 64] * a[c * 64 + p];
+                }
+                assertEquals(Math.max(0, v), cam.get(0, p / 8, p % 8), 1e-5 * (1 + Math.abs(v)));
+            }
+        }
+    }
+
     @Test
     void tokenGridDropsTheClassTokenAndFollowsTheImageAspect() {
         assertArrayEquals(new int[] {1, 14, 14}, GradCam.tokenGrid(new long[] {1, 197, 768}, 1, 224, 224));
