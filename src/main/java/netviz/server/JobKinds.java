@@ -318,7 +318,11 @@ final class JobKinds {
                         int calls = (o.samples() + o.batch() - 1) / o.batch();
                         a = new NoiseTunnel(ip, counting(new Saliency(ip), calls, job), o).attribute(x, t);
                     }
-                    case "guided-backprop" -> a = new GuidedBackprop(ip).attribute(x, t);
+                    case "guided-backprop" -> {
+                        GuidedBackprop gb = new GuidedBackprop(ip);
+                        a = gb.attribute(x, t);
+                        extra.put("rules", gb.ruleSummary());
+                    }
                     case "integrated-gradients" -> {
                         IntegratedGradients.Result r = new IntegratedGradients(ip, IntegratedGradients.Options.defaults(),
                                 progress(job)).run(x, t);

@@ -115,6 +115,8 @@ class JobsTest {
             assertTrue(TestServer.colours(file(j, "map.png")) > 5, kind + " map is not flat");
             assertTrue(TestServer.colours(file(j, "overlay.png")) > 5, kind);
         }
+        JsonNode gb = s.run("guided-backprop", "{\"image\":\"dataset:1\"}").get("result");
+        assertTrue(gb.get("rules").asText().startsWith("guided backprop: the guided ReLU rule"), gb.toString());
         JsonNode cam = s.run("grad-cam", "{\"image\":\"dataset:1\"}");
         assertEquals("pool2", cam.get("params").get("layer").asText(), "default: the last spatial layer");
         assertEquals("[7,7]", cam.get("result").get("mapSize").toString());
