@@ -158,6 +158,19 @@ public final class GradCam implements Attribution {
     }
 
     /**
+     * Whether {@code c} (N, C, L) is a convolutional map (N, C, h, w) of the image's aspect flattened
+     * by a Reshape or Flatten (channels on axis 1, so not a token sequence).
+     */
+    private static boolean flattenedMap(Graph graph, String c, long[] s, Values v, long[] is) {
+        Node p = graph.producer(c);
+        if (p == null || !(p.opType().equals("Reshape") || p.opType().equals("Flatten")) || !v.has(p.input(0))) {
+            return false;
+        }
+        long[] src = v.get(p.input(0)).getShape().getShape();
+        return src.length == 4 && src[1] == s[1] && src[2] * src[3] == s[2] && src[2] * is[3] == src[3] * is[2];
+    }
+
+    /**
      * The default layer of a token model, or null: among the token sequences shaped like the last
      * one, the last whose grid tokens get a non-zero gradient of the sum of the scores.
      */
@@ -166,7 +179,9 @@ public final class GradCam implements Attribution {
         List<String> seqs = new ArrayList<>();
         for (String c : candidates) {
             NDArray t = v.get(c);
-            if (t.getDataType().isFloating() && tokenGrid(t.getShape().getShape(), 1, is[2], is[3]) != null) {
+            long[] s = t.getShape().getShape();
+            if (t.getDataType().isFloating() && tokenGrid(s, 1, is[2], is[3]) != null
+                    && !flattenedMap(interpreter.graph(), c, s, v, is)) {
                 seqs.add(c);
             }
         }

@@ -118,6 +118,29 @@ class TransformerAttributionTest {
         }
     }
 
+    /**
+     * A CNN that flattens its last map to (N, C, h·w) = (N, 16, 4) for an attention-style pooling is
+     * not a token model: 16 channels would fill a 4 × 4 grid, but the default stays the 4-D map.
+     */
+    @Test
+    void aFlattenedConvMapIsNotATokenSequence() {
+        GraphBuilder b = new GraphBuilder("flat", 13);
+        String x = b.input("x", -1, 1, 8, 8);
+        Random r = new Random(8);
+        String c = b.node("Conv", "conv", List.of(x, b.initializer("w", Tensor.ofFloats(new long[] {16, 1, 3, 3},
+                AttributionModels.random(r, 144, 0.5)))), Attribute.ofInts("kernel_shape", 3, 3),
+                Attribute.ofInts("strides", 4, 4), Attribute.ofInts("pads", 1, 1, 1, 1));
+        String relu = b.node("Relu", "relu", List.of(c));                                       // (N, 16, 2, 2)
+        String flat = b.node("Reshape", "tokens", List.of(relu, b.initializer("s", Tensor.ofLongs(new long[] {3}, 0, 16, 4))));
+        String pooled = b.node("ReduceMean", "pool", List.of(flat), Attribute.ofInts("axes", 2), Attribute.ofInt("keepdims", 0));
+        b.output(b.node("Gemm", "fc", List.of(pooled, b.initializer("fw", Tensor.ofFloats(new long[] {3, 16},
+                AttributionModels.random(r, 48, 0.5)))), Attribute.ofInt("transB", 1)));
+        try (Interpreter it = Interpreter.of(b.build()); NDManager m = it.newScope()) {
+            NDArray img = m.create(AttributionModels.random(new Random(9), 64, 1), new Shape(1, 1, 8, 8));
+            assertEquals(relu, GradCam.defaultLayer(it, img));
+        }
+    }
+
     @Test
     void tokenGridDropsTheClassTokenAndFollowsTheImageAspect() {
         assertArrayEquals(new int[] {1, 14, 14}, GradCam.tokenGrid(new long[] {1, 197, 768}, 1, 224, 224));
