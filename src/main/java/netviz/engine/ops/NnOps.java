@@ -34,6 +34,7 @@ final class NnOps {
         r.add("Flatten", 1, 22, Flatten::new);
         r.add("Einsum", 12, 22, Einsum::new, "products, transposes and sums (two or more operands, left to right); "
                 + "no diagonals (a letter twice in one operand); '...' must have the same dimensions in every operand");
+        r.add("Upsample", 7, 10, Upsample::new, "nearest or linear; asymmetric coordinates (deprecated at 10: use Resize)");
         r.add("Resize", 10, 10, Resize::new, "scales input; nearest (rounding down) or linear; asymmetric coordinates");
         r.add("Resize", 11, 22, Resize::new, "nearest (4 rounding modes), linear, cubic; every coordinate transformation "
                 + "mode incl. tf_crop_and_resize; scales or sizes; axes and keep_aspect_ratio_policy (18+); no antialias");

@@ -37,8 +37,13 @@ final class Resize implements Op {
     private final String policy;
 
     Resize(Node node, int opset) {
+        this(node, opset, node.getString("mode", "nearest"));
+    }
+
+    /** With the mode given (Upsample spells linear "bilinear" at opset 7). */
+    Resize(Node node, int opset, String mode) {
         this.opset = opset;
-        mode = node.getString("mode", "nearest");
+        this.mode = mode;
         if (!List.of("nearest", "linear", "cubic").contains(mode) || (opset < 11 && mode.equals("cubic"))) {
             throw node.error("attribute 'mode' is '" + mode + "'; it must be nearest, linear" + (opset >= 11 ? " or cubic" : ""));
         }

@@ -188,6 +188,9 @@ class MathOpsGradientTest {
                             Attribute.ofString("mode", mode), Attribute.ofString("coordinate_transformation_mode",
                                     "align_corners")))));
         }
+        c.add(new Case("Upsample linear (opset 9)", 9, new long[] {1, 2, 3, 4}, -1, 1, (b, x) -> List.of(
+                b.node("Upsample", "up", List.of(x, b.initializer("s", t(new long[] {4}, 1, 1, 2, 2.5))),
+                        Attribute.ofString("mode", "linear")))));
         c.add(new Case("Dropout (training_mode, ratio 0)", 13, s, -1, 1, (b, x) -> List.of(b.node("Dropout", "n",
                 List.of(x, b.initializer("r", t(new long[0], 0)), b.initializer("tm", boolScalar()))))));
         return c;

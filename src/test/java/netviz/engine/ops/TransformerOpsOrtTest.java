@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The operators of transformer and modern-CNN exports in the forms the upstream node tests (ONNX
  * 1.12, opset 17 and below) do not reach: Gelu (opset 20), the Einsum patterns of attention,
- * Resize at opsets 10, 13, 18 and 19 with every coordinate mode exporters write, ScatterND with
+ * Resize at opsets 10, 13, 18 and 19 with every coordinate mode exporters write, Upsample (7, 9), ScatterND with
  * reductions (16, 18), Mod, Dropout with training_mode and ratio 0. Each graph runs in netviz
  * (float32 and float64) and in ONNX Runtime; outputs agree to 1e-5 relative (integers exactly).
  */
@@ -61,6 +61,15 @@ class TransformerOpsOrtTest {
             b.node("Resize", "near", List.of("x", s));
             b.node("Resize", "lin", List.of("x", s), Attribute.ofString("mode", "linear"));
         }, List.of("near_out", "lin_out")));
+        c.add(new Case("Upsample opset 7 (scales attribute)", 7, Map.of("x", img), b -> {
+            b.node("Upsample", "un", List.of("x"), Attribute.ofFloats("scales", 1, 1, 2, 3));
+            b.node("Upsample", "ul", List.of("x"), Attribute.ofFloats("scales", 1, 1, 2, 2), Attribute.ofString("mode", "linear"));
+        }, List.of("un_out", "ul_out")));
+        c.add(new Case("Upsample opset 9 (scales input)", 9, Map.of("x", img), b -> {
+            String s = b.initializer("s", Tensor.ofFloats(new long[] {4}, 1, 1, 3, 2));
+            b.node("Upsample", "un", List.of("x", s));
+            b.node("Upsample", "ul", List.of("x", s), Attribute.ofString("mode", "linear"));
+        }, List.of("un_out", "ul_out")));
         c.add(new Case("Resize opset 13 (exporters' modes)", 13, Map.of("x", img), b -> {
             String roi = b.initializer("roi", Tensor.ofFloats(new long[] {8}, 0, 0, 0.1f, 0.2f, 1, 1, 0.9f, 0.7f));
             String up = b.initializer("up", Tensor.ofFloats(new long[] {4}, 1, 1, 2, 2));
