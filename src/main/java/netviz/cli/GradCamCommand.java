@@ -43,6 +43,12 @@ public final class GradCamCommand extends AttributionCommand {
         String used = cam.layer(ctx.inputs());
         Attributions a = cam.attribute(ctx.inputs(), ctx.target());
         Attributions up = GradCam.upsample(a, ctx.h(), ctx.w());
+        if (guided) {
+            netviz.methods.attribution.GuidedBackprop rules = new netviz.methods.attribution.GuidedBackprop(ctx.interpreter());
+            if (!rules.isReluOnly()) {
+                spec.commandLine().getErr().println("netviz: " + rules.ruleSummary());
+            }
+        }
         Attributions ggc = guided ? new GuidedGradCam(ctx.interpreter(), used).attribute(ctx.inputs(),
                 Target.of(a.target())) : null;
         int h = (int) a.shape()[1];

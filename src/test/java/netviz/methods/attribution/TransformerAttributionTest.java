@@ -185,6 +185,33 @@ class TransformerAttributionTest {
         }
     }
 
+    /** The commands say which rule they applied: guided-backprop, and grad-cam --guided. */
+    @Test
+    void theCommandsSayWhichRuleTheyApply(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path model = dir.resolve("vit.onnx");
+        java.nio.file.Files.write(model, netviz.onnx.OnnxWriter.toBytes(ModelZoo.vit(20, 1).graph()));
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(2);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                img.setRGB(x, y, r.nextInt(1 << 24));
+            }
+        }
+        java.nio.file.Path png = dir.resolve("img.png");
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        for (List<String> cmd : List.of(List.of("guided-backprop"), List.of("grad-cam", "--guided"))) {
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            List<String> args = new java.util.ArrayList<>(cmd);
+            args.addAll(List.of("--model", model.toString(), "--image", png.toString(), "--out",
+                    dir.resolve(cmd.get(0) + ".png").toString()));
+            int code = netviz.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), args.toArray(String[]::new));
+            assertEquals(0, code, err.toString());
+            assertTrue(err.toString().contains("netviz: guided backprop: the guided rule f'(x)·max(R, 0) on 2 Gelu nodes"),
+                    cmd + ": " + err);
+        }
+    }
+
     static double gelu(double x) {
         return 0.5 * x * (1 + erf(x / Math.sqrt(2)));
     }
