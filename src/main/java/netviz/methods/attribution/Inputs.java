@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import netviz.methods.Finite;
 import netviz.ShapeMismatchException;
 
 /** Shape checks and copies between NDArrays and plain arrays, shared by the methods. */
@@ -19,7 +20,28 @@ final class Inputs {
             throw new ShapeMismatchException(method + " needs a batch of images of shape (N, C, H, W), not "
                     + Arrays.toString(s));
         }
+        if (s[0] == 0) {
+            throw new ShapeMismatchException(method + " needs at least one image; the batch " + Arrays.toString(s)
+                    + " is empty");
+        }
         return new int[] {(int) s[0], (int) s[1], (int) s[2], (int) s[3]};
+    }
+
+    /**
+     * {@code a} when its values are finite; otherwise a {@link netviz.NonFiniteResultException}
+     * naming the method, what it explained and the step ({@code step}, e.g. "the gradient").
+     */
+    static Attributions finite(Attributions a, String method, String step) {
+        Finite.check(a.values(), a.shape(), method + (a.target() == null ? "" : " of " + a.target()) + ": " + step);
+        return a;
+    }
+
+    /**
+     * Checks the value of the explained score (the objective summed over the batch, as the
+     * interpreter returns it): NaN or infinite there makes every gradient meaningless.
+     */
+    static void finiteScore(double objective, String method, Selection target) {
+        Finite.check(objective, method + (target == null ? "" : " of " + target) + ": the class score in the forward pass");
     }
 
     static float[] floats(NDArray a) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import netviz.OutOfRangeException;
 import netviz.engine.Interpreter;
+import netviz.methods.Finite;
 
 /**
  * Occlusion sensitivity (Zeiler and Fergus, "Visualizing and Understanding Convolutional
@@ -117,6 +118,8 @@ public final class Occlusion implements Attribution {
             sel = target.select(interpreter.graph(), v);
             clean = read(v, sel, 0, n, probability);
         }
+        Finite.check(clean, "occlusion of " + sel + ": the " + (probability ? "probability" : "value")
+                + " on the intact image");
         float[][] fills = new float[n][];
         for (int i = 0; i < n; i++) {
             fills[i] = options.fill().image(Arrays.copyOfRange(x, i * per, (i + 1) * per), c, s[2], s[3]);
@@ -144,6 +147,13 @@ public final class Occlusion implements Attribution {
                 }
             }
             progress.update(start + b, total);
+        }
+        int bad = Finite.firstNonFinite(out);
+        if (bad >= 0) {
+            int p = bad % positions;
+            throw Finite.result("occlusion of " + sel + " became non-finite with the window at row "
+                    + p / grid.cols() + ", column " + p % grid.cols() + " of image " + bad / positions + " ("
+                    + (probability ? "probability " : "value ") + Finite.name(out[bad]) + ")");
         }
         return new Result(new Attributions(out, new long[] {n, grid.rows(), grid.cols()}, sel), clean);
     }

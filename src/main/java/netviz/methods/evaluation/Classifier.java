@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Map;
 import netviz.ShapeMismatchException;
+import netviz.methods.Finite;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
@@ -111,7 +112,7 @@ public final class Classifier {
                         + "; a classifier's output is (N, K) or (N, K, 1, 1)");
             }
         }
-        float[] flat = y.toFloatArray();
+        float[] flat = Finite.check(y.toFloatArray(), new long[] {n, k}, "the model's output '" + output + "'");
         return fromOutputs(flat, n, (int) k, scores);
     }
 
@@ -135,6 +136,7 @@ public final class Classifier {
                 default:
                     p[i] = softmax(out[i]);
             }
+            Finite.check(p[i], "the class probabilities of example " + i + " (" + scores + ")");
         }
         return new Prediction(out, p, scores);
     }
