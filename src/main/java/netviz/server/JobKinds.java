@@ -442,7 +442,7 @@ final class JobKinds {
             for (float g : grid) {
                 lo = Math.min(lo, g);
             }
-            ValueRange pr = new ValueRange(Math.min(lo, p0), Math.max(p0, lo + 1e-6));
+            ValueRange pr = ValueRange.of(Math.min(lo, p0), Math.max(p0, lo + 1e-6), "the occlusion map");
             Map<String, BufferedImage> files = new LinkedHashMap<>();
             files.put("heatmap.png", Renders.heat(pixels, h, w, pr, Colormap.VIRIDIS, ""));
             files.put("overlay.png", Renders.overlay(pic.picture(), drop, h, w, Renders.zeroToMax(drop), Colormap.MAGMA));

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import netviz.NetvizException;
+import netviz.methods.Finite;
 import netviz.OutOfRangeException;
 import netviz.data.Batch;
 import netviz.data.Batches;
@@ -329,6 +330,13 @@ public final class MultifacetedVisualization {
                 }
                 for (int i = 0; i < b.size(); i++) {
                     double a = act[i];
+                    int badFeature = Finite.firstNonFinite(feats, i * featureDim, featureDim);
+                    if (!Double.isFinite(a) || badFeature >= 0) {
+                        throw Finite.result("multifaceted visualization of " + tensor + ":" + request.channel()
+                                + " became non-finite while scanning image " + b.id(i) + " ("
+                                + (Double.isFinite(a) ? "feature " + Finite.name(feats[badFeature]) + " in layer '"
+                                + featureLayer + "'" : "unit value " + Finite.name(a)) + ")");
+                    }
                     if (!(a > 0)) {
                         continue;
                     }
@@ -526,7 +534,7 @@ public final class MultifacetedVisualization {
                 System.arraycopy(Classifier.softmaxAt(s, fill(pass, cls)), 0, p, from, used);
             }
         }
-        return p;
+        return Finite.check(p, "multifaceted visualization: the class probabilities of the facets");
     }
 
     /**
