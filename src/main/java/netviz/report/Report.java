@@ -76,8 +76,28 @@ public final class Report {
     public record Timing(String id, String title, double seconds) {
     }
 
-    /** What was written. */
-    public record Result(Path index, int figures, double seconds, List<Timing> sections) {
+    /** A section that could not be computed, and why (one line). */
+    public record Failure(String id, String title, String message) {
+    }
+
+    /** What was written; {@code failed} lists the sections that show a note instead of their figures. */
+    public record Result(Path index, int figures, double seconds, List<Timing> sections, List<Failure> failed) {
+    }
+
+    /** The one-line reason of a section's failure: a netviz message as it is, anything else with its type. */
+    static String failure(RuntimeException e) {
+        if (e instanceof NetvizException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().strip()
+                .replaceAll("\\s*\\R\\s*", " "));
+    }
+
+    /** The visible note that replaces a failed section's figures. */
+    static String failureNote(String why) {
+        return "<div class=\"failed\" role=\"alert\">\n<p><strong>This section could not be computed.</strong> "
+                + Html.escape(why) + "</p>\n<p>The other sections are complete; the command in the message "
+                + "shows the failure on its own.</p>\n</div>\n";
     }
 
     private Report() {
@@ -130,6 +150,7 @@ public final class Report {
                     o.examples(), o.images(), user);
             ReportContext ctx = new ReportContext(o, graph, pre, dataset, labels, tmp, examples);
             List<Timing> timings = new ArrayList<>();
+            List<Failure> failures = new ArrayList<>();
             StringBuilder body = new StringBuilder();
             int i = 0;
             for (ReportSection s : sections) {
@@ -137,11 +158,25 @@ public final class Report {
                 log.printf(Locale.ROOT, "netviz report [%2d/%d] %s%n", i, sections.size(), s.title());
                 log.flush();
                 long t0 = System.nanoTime();
-                s.render(ctx);
+                int figuresBefore = ctx.figureCount();
+                String html;
+                try {
+                    s.render(ctx);
+                    html = ctx.takeHtml();
+                } catch (RuntimeException e) {
+                    // one section's failure (a result that is not finite, a bug) is said in that section;
+                    // the others are still written. Errors (out of memory) abort the report.
+                    ctx.discardSection(figuresBefore);
+                    String why = failure(e);
+                    failures.add(new Failure(s.id(), s.title(), why));
+                    log.printf(Locale.ROOT, "netviz report: section '%s' failed: %s%n", s.title(), why);
+                    log.flush();
+                    html = failureNote(why);
+                }
                 double sec = (System.nanoTime() - t0) / 1e9;
                 timings.add(new Timing(s.id(), s.title(), sec));
                 body.append("<section id=\"").append(Html.escape(s.id())).append("\">\n<h2>")
-                        .append(Html.escape(s.title())).append("</h2>\n").append(ctx.takeHtml()).append("</section>\n");
+                        .append(Html.escape(s.title())).append("</h2>\n").append(html).append("</section>\n");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             String page = page(o, graph, dataset, sections, body.toString(), examples, seconds, timings);
@@ -151,7 +186,7 @@ public final class Report {
             makeReadable(tmp);
             moveIntoPlace(tmp, out, o.out());
             tmp = null;
-            return new Result(out.resolve("index.html"), ctx.figureCount(), seconds, timings);
+            return new Result(out.resolve("index.html"), ctx.figureCount(), seconds, timings, failures);
         } catch (IOException e) {
             throw new NetvizException("cannot write the report into '" + o.out() + "': " + e.getMessage());
         } finally {
