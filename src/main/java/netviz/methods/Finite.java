@@ -90,6 +90,18 @@ public final class Finite {
         return v;
     }
 
+    /**
+     * {@code v} (one value per image of a batch) when finite; otherwise a
+     * {@link NonFiniteResultException} "{@code what} is NaN for image 2 (of 4); …".
+     */
+    public static double[] checkPerImage(double[] v, String what) {
+        int i = firstNonFinite(v);
+        if (i >= 0) {
+            throw result(what + " is " + name(v[i]) + " for image " + i + (v.length > 1 ? " (of " + v.length + ")" : ""));
+        }
+        return v;
+    }
+
     /** {@code v} when finite; otherwise a {@link NonFiniteResultException} "{@code what} is NaN; …". */
     public static double check(double v, String what) {
         if (!Double.isFinite(v)) {

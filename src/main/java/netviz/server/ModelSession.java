@@ -89,7 +89,7 @@ public final class ModelSession implements AutoCloseable {
             int classes;
             try (NDManager scope = interpreter.newScope()) {
                 Batch first = d.get(0);
-                classes = new Classifier(interpreter).predict(scope, first.toNDArray(scope)).classes();
+                classes = new Classifier(interpreter).classCount(scope, first.toNDArray(scope));
             }
             this.labels = Labels.forModel(null, config, classes);
             if (config.labels().isPresent() && d.labeled()) {

@@ -172,8 +172,8 @@ public final class IntegratedGradients implements Attribution {
             NDArray vb = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
             baseScore = Occlusion.read(vb, sel, 0, n, false);
         }
-        Finite.check(score, "integrated gradients of " + sel + ": the class score of the input");
-        Finite.check(baseScore, "integrated gradients of " + sel + ": the class score of the baseline");
+        Finite.checkPerImage(score, "integrated gradients of " + sel + ": the class score of the input");
+        Finite.checkPerImage(baseScore, "integrated gradients of " + sel + ": the class score of the baseline");
         int m = options.steps();
         double[] alphas = options.alphas();
         double[] weights = options.weights();

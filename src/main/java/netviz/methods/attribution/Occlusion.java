@@ -118,7 +118,7 @@ public final class Occlusion implements Attribution {
             sel = target.select(interpreter.graph(), v);
             clean = read(v, sel, 0, n, probability);
         }
-        Finite.check(clean, "occlusion of " + sel + ": the " + (probability ? "probability" : "value")
+        Finite.checkPerImage(clean, "occlusion of " + sel + ": the " + (probability ? "probability" : "value")
                 + " on the intact image");
         float[][] fills = new float[n][];
         for (int i = 0; i < n; i++) {

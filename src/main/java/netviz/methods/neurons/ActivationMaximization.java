@@ -349,9 +349,9 @@ public final class ActivationMaximization {
         }
         double[] end = values(goal, x, shape);
         String what = "activation maximization of " + goal.describe();
-        Finite.check(start, what + ": the unit's value at the start");
+        Finite.checkPerImage(start, what + ": the unit's value at the start");
         Finite.check(x, shape, what + ": the synthesised image");
-        Finite.check(end, what + ": the unit's value at the end");
+        Finite.checkPerImage(end, what + ": the unit's value at the end");
         return new Result(x, pixels(x), shape, start, end, trace);
     }
 

@@ -534,7 +534,7 @@ public final class MultifacetedVisualization {
                 System.arraycopy(Classifier.softmaxAt(s, fill(pass, cls)), 0, p, from, used);
             }
         }
-        return Finite.check(p, "multifaceted visualization: the class probabilities of the facets");
+        return Finite.checkPerImage(p, "multifaceted visualization: the class probability of the facet images");
     }
 
     /**
