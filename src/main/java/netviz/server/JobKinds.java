@@ -167,7 +167,8 @@ final class JobKinds {
         } else {
             try (NDManager scope = s.interpreter().newScope()) {
                 NDArray v = s.interpreter().forward(scope, pic.toNDArray(scope), f.layer()).get(f.layer());
-                q = v.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                q = netviz.methods.Finite.check(v.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+                        "the features of layer '" + f.layer() + "' for image " + pic.ref());
             }
         }
         NearestNeighbors.Result r = fi.index().search(q, want);
