@@ -96,8 +96,7 @@ public final class Report {
     /** The visible note that replaces a failed section's figures. */
     static String failureNote(String why) {
         return "<div class=\"failed\" role=\"alert\">\n<p><strong>This section could not be computed.</strong> "
-                + Html.escape(why) + "</p>\n<p>The other sections are complete; the command in the message "
-                + "shows the failure on its own.</p>\n</div>\n";
+                + Html.escape(why) + "</p>\n<p>The other sections are complete.</p>\n</div>\n";
     }
 
     private Report() {
