@@ -19,6 +19,12 @@ public final class NonFiniteModels {
     private NonFiniteModels() {
     }
 
+    /** Writes both models into the folder {@code args[0]} (for trying the commands by hand). */
+    public static void main(String[] args) throws IOException {
+        Path dir = Path.of(args[0]);
+        System.out.println(nanLogits(dir) + "\n" + nanEverywhere(dir));
+    }
+
     /**
      * The bundled model with NaN logits: fc2 → Sub(fc2, 1000) → Sqrt → softmax. Every layer up to
      * fc2 (convolutions, relu3 features) stays finite; the class scores and probabilities are NaN.

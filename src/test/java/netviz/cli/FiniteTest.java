@@ -111,14 +111,14 @@ class FiniteTest {
         List<String[]> cases = List.of(
                 new String[] {"the model's output 'softmax' is not finite (NaN at index [0, 0]",
                         "classify", "-m", m, "--input", in},
-                new String[] {"saliency of fc2_nan[[3]]: the class score in the forward pass is NaN", "saliency", "-m", m, "--input", in, "--target", "3"},
+                new String[] {"saliency of class 3 ('fc2_nan'): the class score in the forward pass is NaN", "saliency", "-m", m, "--input", in, "--target", "3"},
                 new String[] {"the class score in the forward pass is NaN",
                         "saliency", "-m", m, "--input", in, "--target", "3", "--smooth", "2"},
                 new String[] {"guided backprop of", "guided-backprop", "-m", m, "--input", in, "--target", "3"},
-                new String[] {"integrated gradients of fc2_nan", "integrated-gradients", "-m", m, "--input", in,
+                new String[] {"integrated gradients of class 3 ('fc2_nan')", "integrated-gradients", "-m", m, "--input", in,
                         "--target", "3", "--steps", "4"},
                 new String[] {"Grad-CAM of", "grad-cam", "-m", m, "--input", in, "--target", "3"},
-                new String[] {"occlusion of fc2_nan", "occlusion", "-m", m, "--input", in, "--target", "3",
+                new String[] {"occlusion of class 3 ('fc2_nan')", "occlusion", "-m", m, "--input", in, "--target", "3",
                         "--window", "14", "--stride", "14"},
                 new String[] {"the model's output 'softmax' is not finite", "evaluate", "-m", m, "--limit", "20"},
                 new String[] {"activation maximization of 'fc2_nan' unit 3 became non-finite at step 1 of 3 (objective NaN",
@@ -159,7 +159,7 @@ class FiniteTest {
                 new String[] {"the top images of 'conv2' channel 1 became non-finite at image 0 (activation NaN)",
                         "top-images", "-m", m, "--layer", "conv2", "--channel", "1", "--limit", "20",
                         "--out", out.resolve("t.png").toString()},
-                new String[] {"the activations of layer 'conv1' is not finite",
+                new String[] {"the activation map of layer 'conv1' is not finite",
                         "activations", "-m", m, "--input", finite.toString(), "--layer", "conv1",
                         "--out", out.resolve("a.png").toString()});
         List<String> failures = new ArrayList<>();

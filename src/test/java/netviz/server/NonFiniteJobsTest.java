@@ -50,11 +50,11 @@ class NonFiniteJobsTest {
     @Test
     void attributionJobsFailNamingTheMethodAndTheStep() {
         String e = failed("saliency", "{\"image\":\"dataset:0\",\"target\":3}");
-        assertTrue(e.startsWith("saliency of fc2_nan[[3]]: the class score in the forward pass is NaN"), e);
+        assertTrue(e.startsWith("saliency of class 3 ('fc2_nan'): the class score in the forward pass is NaN"), e);
         e = failed("integrated-gradients", "{\"image\":\"dataset:0\",\"target\":3}");
-        assertTrue(e.startsWith("integrated gradients of fc2_nan[[3]]: the class score of the input is NaN for image 0"), e);
+        assertTrue(e.startsWith("integrated gradients of class 3 ('fc2_nan'): the class score of the input is NaN for image 0"), e);
         e = failed("occlusion", "{\"image\":\"dataset:0\",\"target\":3,\"patch\":14,\"stride\":14}");
-        assertTrue(e.startsWith("occlusion of fc2_nan[[3]]: the probability on the intact image is NaN for image 0"), e);
+        assertTrue(e.startsWith("occlusion of class 3 ('fc2_nan'): the probability on the intact image is NaN for image 0"), e);
     }
 
     @Test

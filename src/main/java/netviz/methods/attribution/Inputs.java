@@ -32,7 +32,7 @@ final class Inputs {
      * naming the method, what it explained and the step ({@code step}, e.g. "the gradient").
      */
     static Attributions finite(Attributions a, String method, String step) {
-        Finite.check(a.values(), a.shape(), method + (a.target() == null ? "" : " of " + a.target()) + ": " + step);
+        Finite.check(a.values(), a.shape(), method + (a.target() == null ? "" : " of " + describe(a.target())) + ": " + step);
         return a;
     }
 
@@ -41,7 +41,20 @@ final class Inputs {
      * interpreter returns it): NaN or infinite there makes every gradient meaningless.
      */
     static void finiteScore(double objective, String method, Selection target) {
-        Finite.check(objective, method + (target == null ? "" : " of " + target) + ": the class score in the forward pass");
+        Finite.check(objective, method + (target == null ? "" : " of " + describe(target)) + ": the class score in the forward pass");
+    }
+
+    /**
+     * For messages: "class 3 ('logits')", "classes [0, 3] ('logits')" when every example explains one
+     * class score, the selection itself otherwise (a neuron: tensor and coordinates).
+     */
+    static String describe(Selection s) {
+        int[][] c = s.coords();
+        if (c.length > 0 && Arrays.stream(c).allMatch(a -> a.length == 1)) {
+            int[] k = Arrays.stream(c).mapToInt(a -> a[0]).distinct().toArray();
+            return (k.length == 1 ? "class " + k[0] : "classes " + Arrays.toString(k)) + " ('" + s.tensor() + "')";
+        }
+        return s.toString();
     }
 
     static float[] floats(NDArray a) {

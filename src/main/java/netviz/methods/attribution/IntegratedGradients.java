@@ -172,8 +172,8 @@ public final class IntegratedGradients implements Attribution {
             NDArray vb = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
             baseScore = Occlusion.read(vb, sel, 0, n, false);
         }
-        Finite.checkPerImage(score, "integrated gradients of " + sel + ": the class score of the input");
-        Finite.checkPerImage(baseScore, "integrated gradients of " + sel + ": the class score of the baseline");
+        Finite.checkPerImage(score, "integrated gradients of " + Inputs.describe(sel) + ": the class score of the input");
+        Finite.checkPerImage(baseScore, "integrated gradients of " + Inputs.describe(sel) + ": the class score of the baseline");
         int m = options.steps();
         double[] alphas = options.alphas();
         double[] weights = options.weights();
@@ -201,7 +201,7 @@ public final class IntegratedGradients implements Attribution {
                 if (bad >= 0 || !Double.isFinite(g.objective())) {
                     int r = bad >= 0 ? bad / per : 0;
                     int step = (int) ((start + r) % m);
-                    throw Finite.result("integrated gradients of " + sel + " became non-finite at step " + (step + 1)
+                    throw Finite.result("integrated gradients of " + Inputs.describe(sel) + " became non-finite at step " + (step + 1)
                             + " of " + m + " (alpha " + (float) alphas[step] + ", image " + rows[r] + "; "
                             + (bad >= 0 ? "gradient " + Finite.name(grad[bad]) : "score " + Finite.name(g.objective()))
                             + ")");

@@ -118,7 +118,7 @@ public final class Occlusion implements Attribution {
             sel = target.select(interpreter.graph(), v);
             clean = read(v, sel, 0, n, probability);
         }
-        Finite.checkPerImage(clean, "occlusion of " + sel + ": the " + (probability ? "probability" : "value")
+        Finite.checkPerImage(clean, "occlusion of " + Inputs.describe(sel) + ": the " + (probability ? "probability" : "value")
                 + " on the intact image");
         float[][] fills = new float[n][];
         for (int i = 0; i < n; i++) {
@@ -151,7 +151,7 @@ public final class Occlusion implements Attribution {
         int bad = Finite.firstNonFinite(out);
         if (bad >= 0) {
             int p = bad % positions;
-            throw Finite.result("occlusion of " + sel + " became non-finite with the window at row "
+            throw Finite.result("occlusion of " + Inputs.describe(sel) + " became non-finite with the window at row "
                     + p / grid.cols() + ", column " + p % grid.cols() + " of image " + bad / positions + " ("
                     + (probability ? "probability " : "value ") + Finite.name(out[bad]) + ")");
         }
