@@ -97,8 +97,8 @@ class ReportFailureTest {
         Document doc = Jsoup.parse(out.resolve("index.html").toFile(), "UTF-8");
         assertEquals(2, r.failed().size(), log::toString);
         String saliency = doc.selectFirst("section#" + AttributionSection.saliency().id() + " .failed").text();
-        assertTrue(saliency.contains("the report's step 'netviz saliency") && saliency.contains("failed: saliency of class "))
-                && saliency.contains("the class score in the forward pass is NaN"), saliency);
+        assertTrue(saliency.contains("the report's step 'netviz saliency") && saliency.contains("failed: saliency of class ")
+                && saliency.contains("('fc2_nan')") && saliency.contains("the class score in the forward pass is NaN"), saliency);
         String am = doc.selectFirst("section#" + new MaximizationSection().id() + " .failed").text();
         assertTrue(am.contains("failed: activation maximization of 'fc2_nan' unit")
                 && am.contains("became non-finite at step 1 of"), am);
