@@ -19,7 +19,8 @@ import netviz.NonFiniteResultException;
 public final class Finite {
     /** What the user can do about a non-finite result; appended to every result message. */
     public static final String HINT = "the model overflows or divides by zero on this input, or the backend "
-            + "computed it wrongly; 'netviz forward --all' shows the first layer that is not finite";
+            + "computed it wrongly: 'netviz forward --all' shows the first layer that is not finite, 'netviz doctor' "
+            + "checks the backend";
 
     private Finite() {
     }
