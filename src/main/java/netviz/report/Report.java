@@ -105,7 +105,9 @@ public final class Report {
     /**
      * Writes the report; {@code log} gets one line per section as it starts. Bad input (a missing
      * model, an unreadable image, an output path that is a file) raises a {@link NetvizException}
-     * before anything is written.
+     * before anything is written. A section that fails (a {@link RuntimeException}: a result that is
+     * not finite, a step that fails) gets a note in its place, a line in {@code log} and an entry
+     * in {@link Result#failed()}; an {@link Error} aborts and leaves a previous report as it was.
      */
     public static Result generate(Options o, PrintWriter log) {
         return generate(o, log, Sections.all());
