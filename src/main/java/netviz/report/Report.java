@@ -180,7 +180,7 @@ public final class Report {
                         .append(Html.escape(s.title())).append("</h2>\n").append(html).append("</section>\n");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            String page = page(o, graph, dataset, sections, body.toString(), examples, seconds, timings);
+            String page = page(o, graph, dataset, sections, failures, body.toString(), examples, seconds, timings);
             removeUnreferenced(tmp.resolve(ReportContext.FIGURES), page);
             Files.writeString(tmp.resolve("index.html"), page, StandardCharsets.UTF_8);
             Files.write(tmp.resolve("style.css"), stylesheet());
@@ -358,7 +358,8 @@ public final class Report {
         return t.isEmpty() ? "x" : t;
     }
 
-    private static String page(Options o, Graph graph, Dataset dataset, List<ReportSection> sections, String body,
+    private static String page(Options o, Graph graph, Dataset dataset, List<ReportSection> sections,
+                               List<Failure> failures, String body,
                                List<ReportContext.Example> examples, double seconds, List<Timing> timings) {
         String model = o.modelShown() != null ? o.modelShown() : o.model().getFileName().toString() + " (bundled)";
         StringBuilder b = new StringBuilder();
@@ -385,8 +386,10 @@ public final class Report {
         }
         b.append("</ul>\n<nav>\n<ol>\n");
         for (ReportSection s : sections) {
+            boolean failed = failures.stream().anyMatch(f -> f.id().equals(s.id()));
             b.append("<li><a href=\"#").append(Html.escape(s.id())).append("\">").append(Html.escape(s.title()))
-                    .append("</a></li>\n");
+                    .append("</a>").append(failed ? " <span class=\"failed-mark\">(could not be computed)</span>" : "")
+                    .append("</li>\n");
         }
         b.append("</ol>\n</nav>\n</header>\n<main>\n").append(body).append("</main>\n<footer>\n<p>Time per section: ");
         for (int i = 0; i < timings.size(); i++) {

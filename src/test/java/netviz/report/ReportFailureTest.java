@@ -82,6 +82,10 @@ class ReportFailureTest {
         assertTrue(log.toString().contains("netviz report: section 'Broken' failed: this section fails after writing a figure"),
                 log.toString());
         assertTrue(Files.readString(out.resolve("style.css")).contains(".failed"));
+        // the table of contents marks the failed sections
+        assertEquals(List.of("Broken (could not be computed)", "Broken (could not be computed)"),
+                doc.select("nav li:has(.failed-mark)").eachText());
+        assertEquals(4, doc.select("nav li").size());
     }
 
     /** The case: NaN results give a note naming the method and the step instead of black tiles. */
