@@ -22,7 +22,7 @@ public final class NonFiniteModels {
     /** Writes both models into the folder {@code args[0]} (for trying the commands by hand). */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
-        System.out.println(nanLogits(dir) + "\n" + nanEverywhere(dir));
+        System.out.println(nanLogits(dir) + "\n" + nanEverywhere(dir) + "\n" + cliff(dir, 10f));
     }
 
     /**
@@ -41,8 +41,26 @@ public final class NonFiniteModels {
         return splice(dir.resolve("nan-everywhere.onnx"), "input");
     }
 
+    /**
+     * The bundled model with a cliff in its class scores: fc2 → −sqrt(limit − fc2) → softmax. The
+     * scores are finite while every logit stays below {@code limit}, and rise with the logits, so
+     * activation maximisation and DGN-AM climb towards the cliff and turn NaN at some later step, as
+     * a backend that goes wrong in mid-run does.
+     */
+    public static Path cliff(Path dir, float limit) throws IOException {
+        return splice(dir.resolve("cliff.onnx"), "fc2", limit, true);
+    }
+
     /** Inserts {@code Sqrt(tensor - 1000)} after {@code tensor}: its consumers read the NaN copy. */
     private static Path splice(Path file, String tensor) throws IOException {
+        return splice(file, tensor, 1000f, false);
+    }
+
+    /**
+     * Inserts {@code Sqrt(tensor - c)} (or, for a cliff, {@code -Sqrt(c - tensor)}) after
+     * {@code tensor}: its consumers read the new copy, named {@code tensor + "_nan"}.
+     */
+    private static Path splice(Path file, String tensor, float c, boolean cliff) throws IOException {
         OnnxMl.ModelProto m = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(BUNDLED));
         OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
         String nan = tensor + "_nan";
@@ -55,12 +73,17 @@ public final class NonFiniteModels {
             }
             g.setNode(i, n);
         }
-        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("thousand")
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addFloatData(1000f));
-        OnnxMl.NodeProto sub = OnnxMl.NodeProto.newBuilder().setName("minus_thousand").setOpType("Sub")
-                .addInput(tensor).addInput("thousand").addOutput(tensor + "_shifted").build();
+        g.addInitializer(OnnxMl.TensorProto.newBuilder().setName("c")
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addFloatData(c));
+        OnnxMl.NodeProto.Builder sub = OnnxMl.NodeProto.newBuilder().setName("shift").setOpType("Sub");
+        if (cliff) {
+            sub.addInput("c").addInput(tensor);
+        } else {
+            sub.addInput(tensor).addInput("c");
+        }
+        sub.addOutput(tensor + "_shifted");
         OnnxMl.NodeProto sqrt = OnnxMl.NodeProto.newBuilder().setName("sqrt_nan").setOpType("Sqrt")
-                .addInput(tensor + "_shifted").addOutput(nan).build();
+                .addInput(tensor + "_shifted").addOutput(cliff ? tensor + "_sqrt" : nan).build();
         // keep topological order: right after the producer of the tensor (or first, for the input)
         int at = 0;
         for (int i = 0; i < g.getNodeCount(); i++) {
@@ -68,8 +91,12 @@ public final class NonFiniteModels {
                 at = i + 1;
             }
         }
+        if (cliff) {
+            g.addNode(at, OnnxMl.NodeProto.newBuilder().setName("neg").setOpType("Neg").addInput(tensor + "_sqrt")
+                    .addOutput(nan).build());
+        }
         g.addNode(at, sqrt);
-        g.addNode(at, sub);
+        g.addNode(at, sub.build());
         Files.createDirectories(file.getParent());
         Files.write(file, m.toBuilder().setGraph(g).build().toByteArray());
         return file;

@@ -142,6 +142,32 @@ class FiniteTest {
         assertNoFiles(out);
     }
 
+    /**
+     * The issue's case, a run that goes NaN in mid-run: on the model with a cliff in its class
+     * scores (finite below logit 10), DGN-AM and activation maximisation climb for several steps
+     * and then stop with one line naming the class and the step at which they turned NaN.
+     */
+    @Test
+    void runsThatTurnNonFiniteMidwayNameTheStep() throws IOException {
+        Path cliff = NonFiniteModels.cliff(dir.resolve("models"), 10f);
+        Path out = Files.createDirectories(dir.resolve("out-cliff"));
+        Cli.Result r = Cli.run("dgn", "-m", cliff.toString(), "--generator", "models/fashion-mnist-generator.onnx",
+                "--target", "3", "--iterations", "60", "--am-iterations", "0", "--out", out.resolve("dgn").toString());
+        String line = assertOneLine(r, NonFiniteResultException.EXIT_CODE);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "^netviz: error: DGN-AM for class 3 became non-finite at step (\\d+) of 60 \\(logit NaN\\); ").matcher(line);
+        assertTrue(m.find(), line);
+        assertTrue(Integer.parseInt(m.group(1)) > 1, line);
+        r = Cli.run("maximize", "-m", cliff.toString(), "--target", "3", "--iterations", "100",
+                "--out", out.resolve("am.png").toString());
+        line = assertOneLine(r, NonFiniteResultException.EXIT_CODE);
+        m = java.util.regex.Pattern.compile("^netviz: error: activation maximization of 'fc2_nan' unit 3 became "
+                + "non-finite at step (\\d+) of 100 \\(objective NaN").matcher(line);
+        assertTrue(m.find(), line);
+        assertTrue(Integer.parseInt(m.group(1)) > 1, line);
+        assertNoFiles(out);
+    }
+
     /** Dataset-wide methods on the model that is NaN from its first layer on. */
     @Test
     void datasetMethodsStopWhenActivationsAreNotFinite() throws IOException {
