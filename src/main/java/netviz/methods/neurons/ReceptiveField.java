@@ -227,8 +227,8 @@ public final class ReceptiveField {
                 throw new NetvizException("input '" + in.name() + "' has no fixed size (" + in.shapeString() + ")");
             }
         }
-        // a model with a fixed batch size gets its own batch size per pass
-        int batch = dims[0] > 0 ? (int) dims[0] : samples;
+        // one batch of every sample (the interpreter runs a fixed-batch model in passes of its size)
+        int batch = samples;
         dims[0] = batch;
         int h = (int) dims[2];
         int w = (int) dims[3];
