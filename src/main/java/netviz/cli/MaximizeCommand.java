@@ -320,6 +320,7 @@ public final class MaximizeCommand implements Runnable {
             w.println("image grid  \u2192  " + png + (raw != null ? "   model inputs  \u2192  " + raw : ""));
             w.flush();
         }
+        model.printNotes(spec.commandLine().getErr(), targets != null);
     }
 
     private static long outputs(Interpreter ip, String tensor) {
