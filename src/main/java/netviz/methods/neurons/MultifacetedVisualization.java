@@ -479,6 +479,16 @@ public final class MultifacetedVisualization {
     /** Softmax probability of {@code cls} over the score tensor, for each of n images. */
     private double[] probabilities(String scores, float[] x, int n, int[] chw, int cls) {
         try (NDManager scope = interpreter.newScope()) {
+            if (!scores.equals(ScoreTensor.logits(interpreter.graph()))) {
+                // --score probability: the model's own probabilities
+                double[][] p = new Classifier(interpreter).predict(scope,
+                        scope.create(x, new Shape(n, chw[0], chw[1], chw[2]))).probabilities();
+                double[] out = new double[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = p[i][cls];
+                }
+                return out;
+            }
             float[] s = interpreter.forward(scope, Map.of(interpreter.inputName(),
                     scope.create(x, new Shape(n, chw[0], chw[1], chw[2]))), List.of(scores)).get(scores)
                     .toType(DataType.FLOAT32, false).toFloatArray();

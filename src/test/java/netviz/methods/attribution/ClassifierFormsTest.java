@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * preprocessing inside the graph (Sub/Div on the input), and several outputs (auxiliary heads).
  * Float64 throughout, so twins agree to rounding.
  */
-class ClassifierFormsTest {
+public class ClassifierFormsTest {
     static final Map<String, Attribute> NONE = Map.of();
 
     static Interpreter f64(Graph g) {
@@ -53,7 +53,7 @@ class ClassifierFormsTest {
     }
 
     /** The cnn twin as tf2onnx writes a Keras model: input (N, 8, 8, C), then a Transpose to NCHW. */
-    static Graph channelsLast(Graph nchw, int c) {
+    public static Graph channelsLast(Graph nchw, int c) {
         ValueInfo in = new ValueInfo("x", Tensor.ElementType.FLOAT, new long[] {-1, 8, 8, c}, List.of("N", "", "", ""));
         Node t = new Node("to_nchw", "Transpose", "", List.of("x"), List.of("x_inner"),
                 Map.of("perm", Attribute.ofInts("perm", 0, 3, 1, 2)));
@@ -179,6 +179,10 @@ class ClassifierFormsTest {
                 norm += Math.abs(expect);
             }
             assertTrue(norm > 0);
+            // occlusion measures the probability either way: softmax of the logits, or the output itself
+            Occlusion.Options o = new Occlusion.Options(3, 2, Baseline.zero(), 9);
+            assertArrayEquals(new Occlusion(a, o).attribute(x, Target.classes(k)).values(),
+                    new Occlusion(b, o).attribute(x, Target.classes(k)).values(), 1e-6f);
         }
     }
 
@@ -251,7 +255,7 @@ class ClassifierFormsTest {
     }
 
     /** cnn(49) whose fc gives the 3-class auxiliary head "aux" (listed first), plus a 5-class "main" head on the same features. */
-    static Graph twoHeads() {
+    public static Graph twoHeads() {
         Graph base = AttributionModels.cnn(49, 2, false);
         List<Node> nodes = new ArrayList<>(base.nodes());
         Map<String, Tensor> inits = new LinkedHashMap<>(base.initializers());
