@@ -78,6 +78,8 @@ public final class Interpreter implements AutoCloseable {
     /** Per wanted set: which nodes a run must execute (cached; bounded). */
     private final Map<Set<String>, boolean[]> plans = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_PLANS = 256;
+    /** Per tensor name: the graph inputs it depends on (cached; for passes of a fixed batch). */
+    private final Map<String, Set<String>> inputsOf = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Interpreter(Graph graph, Options options) {
         this.graph = graph;
@@ -633,7 +635,16 @@ public final class Interpreter implements AutoCloseable {
     }
 
     private Kind kind(String tensor, NDArray value, Split s) {
-        Set<String> from = graph.ancestors(Set.of(tensor));
+        Set<String> from = inputsOf.computeIfAbsent(tensor, t -> {
+            Set<String> a = graph.ancestors(Set.of(t));
+            Set<String> ins = new HashSet<>();
+            graph.inputs().forEach(v -> {
+                if (a.contains(v.name())) {
+                    ins.add(v.name());
+                }
+            });
+            return Set.copyOf(ins);
+        });
         boolean depends = false;
         for (String in : s.inputs()) {
             depends |= from.contains(in);
