@@ -564,6 +564,53 @@ public final class Interpreter implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * The batch a graph writes into itself although its input leaves the batch free: the first
+     * entry of a Reshape to a constant shape such as [1, -1] (as {@code x.view(1, -1)} exports)
+     * applied to a tensor computed from the input; 0 when there is none. Such a model runs in
+     * passes of that batch, as if its input fixed it.
+     */
+    public int hardCodedBatch() {
+        int b = hardBatch;
+        if (b < 0) {
+            b = findHardCodedBatch();
+            hardBatch = b;
+        }
+        return b;
+    }
+
+    private volatile int hardBatch = -1;
+
+    private int findHardCodedBatch() {
+        Map<String, Tensor> constants = new HashMap<>(graph.initializers());
+        for (Node n : graph.nodes()) {
+            Attribute v = n.attributes().get("value");
+            if (n.opType().equals("Constant") && v != null && v.t() != null && !n.outputs().isEmpty()) {
+                constants.put(n.outputs().get(0), v.t());
+            }
+        }
+        Set<String> inputs = new HashSet<>();
+        graph.inputs().forEach(v -> inputs.add(v.name()));
+        for (Node n : graph.nodes()) {
+            if (!n.opType().equals("Reshape") || n.inputs().size() < 2 || !constants.containsKey(n.input(1))) {
+                continue;
+            }
+            Tensor shape = constants.get(n.input(1));
+            if (shape.rank() != 1 || shape.size() < 2 || shape.type().isFloatingPoint()) {
+                continue;
+            }
+            long first = shape.toLongArray()[0];
+            if (first <= 0 || first > Integer.MAX_VALUE) {
+                continue;
+            }
+            Set<String> from = graph.ancestors(Set.of(n.input(0)));
+            if (from.stream().anyMatch(inputs::contains)) {
+                return (int) first;
+            }
+        }
+        return 0;
+    }
+
     /** How a call splits its batch of {@code n} into passes of {@code batch} rows of {@code inputs}. */
     private record Split(int batch, long n, Set<String> inputs) {
         int passes() {
@@ -586,17 +633,26 @@ public final class Interpreter implements AutoCloseable {
         long n = -1;
         for (ValueInfo in : graph.inputs()) {
             NDArray x = feeds.get(in.name());
-            if (x == null || !in.hasShape() || in.dims().length == 0 || in.dims()[0] <= 0) {
+            if (x == null || !in.hasShape() || in.dims().length == 0) {
                 continue;
+            }
+            long fixed = in.dims()[0];
+            if (fixed <= 0) {
+                // a free batch, unless the graph writes one in (a Reshape to [1, -1]); only image-like
+                // float inputs, whose first axis is surely the batch
+                if (in.dims().length < 2 || !x.getDataType().isFloating() || hardCodedBatch() == 0) {
+                    continue;
+                }
+                fixed = hardCodedBatch();
             }
             long[] s = x.getShape().getShape();
-            if (s.length != in.dims().length || s[0] == in.dims()[0] || s[0] == 0) {
+            if (s.length != in.dims().length || s[0] == fixed || s[0] == 0) {
                 continue;
             }
-            if (b >= 0 && (b != in.dims()[0] || n != s[0])) {
+            if (b >= 0 && (b != fixed || n != s[0])) {
                 return null; // inputs disagree: the shape check names the problem
             }
-            b = in.dims()[0];
+            b = fixed;
             n = s[0];
             names.add(in.name());
         }

@@ -34,6 +34,12 @@ class FixedBatchTest {
      * [B, -1] with the batch written into the graph. {@code batch} -1 is a free batch.
      */
     static Graph model(long batch, boolean reshape) {
+        return model(batch, reshape ? batch : 0);
+    }
+
+    /** The same with the input's batch {@code batch} and a Reshape to [{@code reshapeBatch}, -1] (0: Flatten). */
+    static Graph model(long batch, long reshapeBatch) {
+        boolean reshape = reshapeBatch > 0;
         Random r = new Random(5);
         GraphBuilder g = new GraphBuilder("fixed", 13);
         String x = g.input("x", batch, 2, 6, 6);
@@ -44,7 +50,7 @@ class FixedBatchTest {
         String a = g.node("Relu", "relu", List.of(c));
         String f;
         if (reshape) {
-            g.initializer("shape", Tensor.ofLongs(new long[] {2}, batch, -1));
+            g.initializer("shape", Tensor.ofLongs(new long[] {2}, reshapeBatch, -1));
             f = g.node("Reshape", "flat", List.of(a, "shape"));
         } else {
             f = g.node("Flatten", "flat", List.of(a));
@@ -130,6 +136,27 @@ class FixedBatchTest {
                 assertArrayEquals(d(gb.wrt("x")),
                         d(fixed.backward(s2, in, coupled(), List.of("x"), BackwardRules.none()).wrt("x")), 1e-9);
             }
+        }
+    }
+
+    /**
+     * The input leaves the batch free but the graph writes batch 1 into a Reshape to [1, -1] (as
+     * {@code x.view(1, -1)} exports with {@code dynamic_axes}): it runs in passes of 1 and equals the
+     * Flatten twin; a Reshape to [-1, …] or [0, …] is no hard-coded batch.
+     */
+    @Test
+    void hardCodedBatchBehindAFreeInput() {
+        try (Interpreter free = f64(model(-1, false)); Interpreter hard = f64(model(-1, 1L));
+             NDManager m = free.newScope()) {
+            assertEquals(0, hard.fixedBatch());
+            assertEquals(1, hard.hardCodedBatch());
+            assertEquals(0, free.hardCodedBatch());
+            NDArray x = images(m, 3);
+            Map<String, NDArray> in = Map.of("x", x);
+            assertArrayEquals(d(free.forward(m, x).get("fc_out")), d(hard.forward(m, x).get("fc_out")), 1e-12);
+            Gradients ga = free.gradient(m, in, coupled(), List.of("x"));
+            Gradients gb = hard.gradient(m, in, coupled(), List.of("x"));
+            assertArrayEquals(d(ga.wrt("x")), d(gb.wrt("x")), 1e-9);
         }
     }
 
