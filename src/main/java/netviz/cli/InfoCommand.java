@@ -54,6 +54,7 @@ public final class InfoCommand implements Runnable {
             doc.put("layout", ModelView.isTransposed(view) ? "nhwc" : "nchw");
             doc.put("score", ScoreTensor.find(view));
             doc.put("summary", s);
+            doc.put("backend", netviz.engine.backend.Backend.report().toMap());
             doc.put("multiplyAddsCounted", "Conv: |Y|*prod(W.shape[1:]); ConvTranspose: |X|*prod(W.shape[1:]); "
                     + "Gemm and MatMul: |Y|*K");
             OutputOptions.printJson(out, doc);

@@ -54,7 +54,8 @@ import netviz.NetvizException;
  * Overrides: {@code -Dnetviz.backend.route=default|avx512-core|avx2|avx|no-onednn} (or env
  * {@code NETVIZ_BACKEND_ROUTE}) forces a route without probing; {@code ONEDNN_MAX_CPU_ISA} set by the
  * user is respected (and checked). {@code -Dnetviz.backend.native-warnings=true} keeps libtorch's
- * warnings on stderr.
+ * warnings on stderr. {@code -Dnetviz.backend.check=false} skips the in-process check and its fallback
+ * (for experiments and benchmarks that must run a route as it is; pictures are then unchecked).
  */
 public final class Backend {
     /** Set in the probe child: no guard there. */
@@ -149,8 +150,15 @@ public final class Backend {
         }
         List<KernelCheck> quick;
         long t0 = System.nanoTime();
-        try (NDManager m = engine.newBaseManager()) {
-            quick = KernelChecks.quick(m);
+        boolean unchecked = "false".equals(System.getProperty("netviz.backend.check"));
+        if (unchecked) {
+            // experiments and benchmarks only: the route as forced, no confirmation and no fallback
+            quick = List.of();
+            source += "; in-process check skipped (netviz.backend.check=false)";
+        } else {
+            try (NDManager m = engine.newBaseManager()) {
+                quick = KernelChecks.quick(m);
+            }
         }
         Route active = route;
         String fallback = null;

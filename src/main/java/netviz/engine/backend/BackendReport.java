@@ -97,11 +97,13 @@ public record BackendReport(Backend.Machine machine, Route chosen, Route active,
             }
         }
         out.add("self-check in this process (" + checks.size() + " checks, " + (micros / 1000) + " ms): "
-                + (trusted() ? "all passed" : "FAILED: " + failedSummary()));
+                + (checks.isEmpty() ? "SKIPPED (netviz.backend.check=false)"
+                : trusted() ? "all passed" : "FAILED: " + failedSummary()));
         for (KernelCheck c : checks) {
             out.add("  " + c.line());
         }
-        out.add("verdict:    " + (trusted() ? "OK — pictures are computed with kernels that passed the self-check"
+        out.add("verdict:    " + (checks.isEmpty() ? "UNCHECKED — the route runs as forced, without confirmation"
+                : trusted() ? "OK — pictures are computed with kernels that passed the self-check"
                 : "UNTRUSTED — netviz refuses to compute on this machine"));
         return out;
     }
