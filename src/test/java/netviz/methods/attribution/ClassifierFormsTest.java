@@ -87,6 +87,13 @@ public class ClassifierFormsTest {
                     new GuidedBackprop(b).attribute(x, t).values(), 1e-9f);
             assertArrayEquals(new GradCam(a).attribute(x, t).values(), new GradCam(b).attribute(x, t).values(), 1e-9f);
             assertArrayEquals(new long[] {3, 3, 8, 8}, new Saliency(b).gradient(x, t).shape());
+            // receptive fields follow: analytic through the two Transposes, as on the twin
+            netviz.methods.neurons.ReceptiveField fa = netviz.methods.neurons.ReceptiveField.analyze(a);
+            netviz.methods.neurons.ReceptiveField fb = netviz.methods.neurons.ReceptiveField.analyze(b);
+            for (int[] u : new int[][] {{0, 0}, {2, 3}, {3, 3}}) {
+                assertEquals(fa.box("conv2", u[0], u[1]), fb.box("conv2", u[0], u[1]));
+            }
+            assertTrue(fb.box("conv2", 2, 3).analytic());
         }
     }
 
