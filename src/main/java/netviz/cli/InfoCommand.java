@@ -53,6 +53,7 @@ public final class InfoCommand implements Runnable {
             doc.put("auxiliaryOutputs", ModelView.auxiliaryOutputs(view));
             doc.put("layout", ModelView.isTransposed(view) ? "nhwc" : "nchw");
             doc.put("score", ScoreTensor.find(view));
+            doc.put("batchNote", batchNote(view));
             doc.put("summary", s);
             doc.put("backend", netviz.engine.backend.Backend.report().toMap());
             doc.put("multiplyAddsCounted", "Conv: |Y|*prod(W.shape[1:]); ConvTranspose: |X|*prod(W.shape[1:]); "
@@ -74,6 +75,10 @@ public final class InfoCommand implements Runnable {
             out.println("input     " + p.name() + "  " + (p.type() == null ? "" : p.type() + " ") + p.shape()
                     + (transposed && p.name().equals(view.inputs().get(0).name())
                     ? "  (channels-last: netviz feeds it NCHW " + view.inputs().get(0).shapeString() + ")" : ""));
+        }
+        String batch = batchNote(view);
+        if (batch != null) {
+            out.println("batch     " + batch);
         }
         String classifier = view.outputs().get(0).name();
         for (Port p : s.outputs()) {
@@ -142,6 +147,21 @@ public final class InfoCommand implements Runnable {
                     + ", for the shape above; Conv |Y|·∏W.shape[1:], ConvTranspose |X|·∏W.shape[1:],"
                     + " Gemm/MatMul |Y|·K)");
         }
+    }
+
+    /** A line for a model that fixes its batch (in its input, or in a Reshape behind a free input), else null. */
+    static String batchNote(Graph g) {
+        long fixed = g.inputs().isEmpty() || !g.inputs().get(0).hasShape() || g.inputs().get(0).dims().length == 0
+                ? -1 : g.inputs().get(0).dims()[0];
+        if (fixed > 0) {
+            return "fixed to " + fixed + " by the input; netviz runs any number of images in passes of " + fixed;
+        }
+        int hard = netviz.engine.Interpreter.hardCodedBatch(g);
+        if (hard > 0) {
+            return "written into the graph as " + hard + " (a Reshape to [" + hard + ", ...]); netviz runs any number of"
+                    + " images in passes of " + hard;
+        }
+        return null;
     }
 
     static String group(long v) {

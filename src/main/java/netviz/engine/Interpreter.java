@@ -582,6 +582,11 @@ public final class Interpreter implements AutoCloseable {
     private volatile int hardBatch = -1;
 
     private int findHardCodedBatch() {
+        return hardCodedBatch(graph);
+    }
+
+    /** {@link #hardCodedBatch()} of {@code graph}. */
+    public static int hardCodedBatch(Graph graph) {
         Map<String, Tensor> constants = new HashMap<>(graph.initializers());
         for (Node n : graph.nodes()) {
             Attribute v = n.attributes().get("value");

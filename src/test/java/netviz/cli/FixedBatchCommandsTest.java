@@ -60,6 +60,16 @@ class FixedBatchCommandsTest {
     }
 
     @Test
+    void infoSaysThePassesOnce() {
+        Cli.Result r = Cli.run("info", "--model", fixed.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertEquals(1, r.out().lines().filter(l -> l.equals(
+                "batch     fixed to 1 by the input; netviz runs any number of images in passes of 1")).count(), r.out());
+        Cli.Result f = Cli.run("info", "--model", free.toString());
+        assertTrue(f.out().lines().noneMatch(l -> l.startsWith("batch ")), f.out());
+    }
+
+    @Test
     void occlusion() {
         both("occlusion", "--input", two.toString(), "--window", "3", "--stride", "2");
     }
