@@ -608,12 +608,36 @@ public final class Interpreter implements AutoCloseable {
             if (first <= 0 || first > Integer.MAX_VALUE) {
                 continue;
             }
-            Set<String> from = graph.ancestors(Set.of(n.input(0)));
-            if (from.stream().anyMatch(inputs::contains)) {
+            if (readsValuesOf(graph, n.input(0), inputs)) {
                 return (int) first;
             }
         }
         return 0;
+    }
+
+    /** True when {@code tensor} depends on the values (not only the shape) of one of {@code inputs}. */
+    private static boolean readsValuesOf(Graph graph, String tensor, Set<String> inputs) {
+        Set<String> seen = new HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(tensor));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (inputs.contains(t)) {
+                return true;
+            }
+            Node p = graph.producer(t);
+            if (p == null || p.opType().equals("Shape") || p.opType().equals("Size")) {
+                continue;
+            }
+            for (String x : p.inputs()) {
+                if (!x.isEmpty()) {
+                    todo.push(x);
+                }
+            }
+        }
+        return false;
     }
 
     /** How a call splits its batch of {@code n} into passes of {@code batch} rows of {@code inputs}. */

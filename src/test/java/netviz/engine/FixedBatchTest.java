@@ -158,6 +158,14 @@ class FixedBatchTest {
             Gradients gb = hard.gradient(m, in, coupled(), List.of("x"));
             assertArrayEquals(d(ga.wrt("x")), d(gb.wrt("x")), 1e-9);
         }
+        // a Reshape of the input's shape (not of its values) to [1, -1] is no hard-coded batch
+        GraphBuilder g = new GraphBuilder("shape", 13);
+        String x = g.input("x", -1, 3);
+        String shape = g.node("Shape", "shape", List.of(x));
+        g.initializer("row", Tensor.ofLongs(new long[] {2}, 1, -1));
+        g.output(g.node("Relu", "relu", List.of(x)));
+        g.output(g.node("Reshape", "shape_row", List.of(shape, "row")));
+        assertEquals(0, Interpreter.hardCodedBatch(g.build()));
     }
 
     private static double norm(double[] v) {
