@@ -72,4 +72,38 @@ final class Inputs {
         }
         return t;
     }
+
+    /**
+     * For a channels-last model that netviz feeds as NCHW (see {@link netviz.engine.ModelView}): an
+     * array given in the model's own layout (N, H, W, C) is transposed to (N, C, H, W); an array
+     * already in NCHW is fed as it is.
+     */
+    static Tensor channelsFirst(Tensor t, Graph graph) {
+        if (!netviz.engine.ModelView.isTransposed(graph) || t.rank() != 4 || graph.inputs().size() != 1) {
+            return t;
+        }
+        long[] d = graph.inputs().get(0).dims();
+        long[] s = t.shape();
+        boolean nchw = s[1] == d[1] && (d[2] < 0 || s[2] == d[2]) && (d[3] < 0 || s[3] == d[3]);
+        boolean nhwc = s[3] == d[1] && (d[2] < 0 || s[1] == d[2]) && (d[3] < 0 || s[2] == d[3]);
+        if (nchw || !nhwc) {
+            return t;
+        }
+        int n = (int) s[0];
+        int h = (int) s[1];
+        int w = (int) s[2];
+        int c = (int) s[3];
+        float[] in = t.toFloatArray();
+        float[] out = new float[in.length];
+        for (int i = 0; i < n; i++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int k = 0; k < c; k++) {
+                        out[((i * c + k) * h + y) * w + x] = in[((i * h + y) * w + x) * c + k];
+                    }
+                }
+            }
+        }
+        return Tensor.ofFloats(new long[] {n, c, h, w}, out);
+    }
 }

@@ -122,7 +122,7 @@ public final class Report {
             throw new InputFormatException("model file '" + o.model() + "' does not exist"
                     + (Files.isDirectory(o.model()) ? " (it is a folder)" : ""));
         }
-        Graph graph = OnnxLoader.load(o.model());
+        Graph graph = netviz.engine.ModelView.of(OnnxLoader.load(o.model()), netviz.engine.ModelView.Options.defaults());
         ModelConfig config = ModelConfig.of(graph);
         Preprocessing pre = config.resolvePreprocessing(null, graph);
         List<ImageInput> user = new ArrayList<>();

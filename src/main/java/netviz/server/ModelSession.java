@@ -79,7 +79,7 @@ public final class ModelSession implements AutoCloseable {
     public ModelSession(ServerOptions options) {
         this.options = options;
         this.modelPath = options.model();
-        this.graph = OnnxLoader.load(modelPath);
+        this.graph = netviz.engine.ModelView.of(OnnxLoader.load(modelPath), netviz.engine.ModelView.Options.defaults());
         ModelConfig config = ModelConfig.of(graph);
         this.preprocessing = config.resolvePreprocessing(null, graph);
         Dataset d = Datasets.open(options.data(), preprocessing);

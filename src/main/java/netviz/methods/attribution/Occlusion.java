@@ -109,7 +109,8 @@ public final class Occlusion implements Attribution {
         OcclusionGrid grid = new OcclusionGrid(options.window(), options.stride(), s[2], s[3]);
         String in = interpreter.inputName();
         String t = target.tensor(interpreter.graph());
-        boolean probability = t.equals(ScoreTensor.find(interpreter.graph()));
+        // softmax of the logits; a --score probability output is already the probability
+        boolean probability = t.equals(ScoreTensor.logits(interpreter.graph()));
         float[] x = Inputs.floats(inputs);
         Selection sel;
         double[] clean;

@@ -216,11 +216,6 @@ public final class ActivationMaximization {
         Goal goal = new Goal(interpreter.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
                 request.xs());
         int[] chw = inputShape();
-        long batch = interpreter.graph().inputs().get(0).dims()[0];
-        if (batch > 0 && batch != goal.size()) {
-            throw new NetvizException("the model takes a fixed batch of " + batch + " image(s); ask for "
-                    + batch + " target(s) at a time, not " + goal.size());
-        }
         int n = goal.size();
         int c = chw[0];
         int h = chw[1];
