@@ -145,6 +145,7 @@ abstract class AttributionCommand implements Runnable {
             outcome = compute(ctx);
         }
         write(ctx, outcome);
+        model.printNotes(spec.commandLine().getErr(), own == null);
     }
 
     /** The --image file, or every image of the --image folder (sorted by name), preprocessed for the model. */

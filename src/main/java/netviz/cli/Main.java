@@ -24,6 +24,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <ul>
  *   <li>{@link NetvizException} (a user error: bad file, unknown name, wrong shape) →
  *       {@code netviz: error: <message>}, exit code {@value #EXIT_USER_ERROR};</li>
+ *   <li>{@link netviz.NonFiniteResultException} (a result became NaN or infinite: not the user's
+ *       mistake) → {@code netviz: error: <message>} naming the method and the step, exit code
+ *       {@value #EXIT_INTERNAL_ERROR};</li>
  *   <li>a usage error (unknown option, missing value) → picocli's message and a hint, exit code
  *       {@value #EXIT_USER_ERROR};</li>
  *   <li>anything else (a bug) → {@code netviz: internal error: <exception>}, exit code
@@ -140,7 +143,10 @@ public final class Main implements Runnable {
         cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
-        cl.setExitCodeExceptionMapper(t -> findUserError(t) != null ? EXIT_USER_ERROR : EXIT_INTERNAL_ERROR);
+        cl.setExitCodeExceptionMapper(t -> {
+            NetvizException user = findUserError(t);
+            return user != null ? user.exitCode() : EXIT_INTERNAL_ERROR;
+        });
         return cl;
     }
 
@@ -204,7 +210,7 @@ public final class Main implements Runnable {
             int code;
             if (user != null) {
                 err.println("netviz: error: " + oneLine(user.getMessage()));
-                code = EXIT_USER_ERROR;
+                code = user.exitCode();
             } else if (ex instanceof ParameterException pe) {
                 err.println("netviz: error: " + oneLine(pe.getMessage()));
                 code = EXIT_USER_ERROR;

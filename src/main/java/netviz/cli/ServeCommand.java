@@ -64,6 +64,10 @@ public final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
+        if (!model.view().equals(netviz.engine.ModelView.Options.defaults())) {
+            throw new netviz.NetvizException("serve explains the model's default classifier output, its logits and its"
+                    + " detected layout; --output, --score and --layout apply to the other commands");
+        }
         Path dir = cache != null ? cache : FeatureExtractor.defaultCacheDir().resolve("serve");
         ServerOptions o = ServerOptions.of(model.path(), data, dir).withHost(host).withPort(port).withLimit(limit)
                 .withQueue(queue);
