@@ -69,7 +69,18 @@ public class AutogradLifetimeTest {
                         g.initializer("scale", Tensor.ofFloats(new long[] {8}, randomFloats(8, 4))),
                         g.initializer("bias", Tensor.ofFloats(new long[] {8}, randomFloats(8, 5))))),
                 withParams("Gather", 13, new long[] {2, 5, 3}, g -> List.of(g.initializer("idx",
-                        Tensor.ofLongs(new long[] {4}, 4, 0, -1, 2))), Attribute.ofInt("axis", 1))
+                        Tensor.ofLongs(new long[] {4}, 4, 0, -1, 2))), Attribute.ofInt("axis", 1)),
+                // the transformer and modern-CNN operators (issue 14)
+                unary("Gelu", 20, new long[] {2, 3, 4}, Attribute.ofString("approximate", "tanh")),
+                withParams("Resize", 13, new long[] {1, 2, 3, 4}, g -> List.of("", g.initializer("scales",
+                        Tensor.ofFloats(new long[] {4}, 1, 1, 2, 1.5f))), Attribute.ofString("mode", "cubic")),
+                withParams("ScatterND", 16, new long[] {4, 3}, g -> List.of(g.initializer("idx",
+                        Tensor.ofLongs(new long[] {2, 1}, 1, 1)), g.initializer("upd",
+                        Tensor.ofFloats(new long[] {2, 3}, randomFloats(6, 6)))), Attribute.ofString("reduction", "mul")),
+                withParams("Einsum", 13, new long[] {2, 3, 4}, g -> List.of(g.initializer("k",
+                        Tensor.ofFloats(new long[] {2, 5, 4}, randomFloats(40, 7)))), Attribute.ofString("equation", "bid,bjd->bij")),
+                withParams("Mod", 13, new long[] {2, 3, 4}, g -> List.of(g.initializer("d",
+                        Tensor.ofFloats(new long[] {4}, 0.3f, -0.7f, 0.9f, 1.1f))), Attribute.ofInt("fmod", 1))
         ).map(c -> Arguments.of(c.get()));
     }
 
