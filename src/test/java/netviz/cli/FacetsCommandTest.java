@@ -91,14 +91,20 @@ class FacetsCommandTest {
                 "--tsne-iterations", "250", "--out", out.toString(), "--json", "--no-progress");
         assertEquals(0, r.code(), r.toString());
         JsonNode j = OutputOptions.mapper().readTree(r.out());
+        boolean sawMoreThanMeanOf = false;
         for (JsonNode f : j.path("facets")) {
-            assertEquals(2, f.path("closest").size(), f.toString());
+            int size = f.path("size").asInt();
+            // k-means may leave a facet with a single member (an outlier of the t-SNE map)
+            assertEquals(Math.min(2, size), f.path("closest").size(), f.toString());
             JsonNode shown = f.path("examples");
-            assertEquals(Math.min(6, f.path("size").asInt()), shown.size(), f.toString());
+            assertEquals(Math.min(6, size), shown.size(), f.toString());
+            sawMoreThanMeanOf |= shown.size() > 2;
             // the averaged images first, then the next closest members
-            assertEquals(f.path("closest").get(0).asInt(), shown.get(0).asInt());
-            assertEquals(f.path("closest").get(1).asInt(), shown.get(1).asInt());
+            for (int i = 0; i < f.path("closest").size(); i++) {
+                assertEquals(f.path("closest").get(i).asInt(), shown.get(i).asInt());
+            }
         }
+        assertTrue(sawMoreThanMeanOf, "no facet shows more examples than --mean-of: " + r.out());
     }
 
     @Test
