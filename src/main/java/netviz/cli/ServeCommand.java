@@ -65,6 +65,7 @@ public final class ServeCommand implements Runnable {
     @Override
     public void run() {
         Path dir = cache != null ? cache : FeatureExtractor.defaultCacheDir().resolve("serve");
+        netviz.server.ModelSession.checkCacheFolder(dir);
         ServerOptions o = ServerOptions.of(model.path(), data, dir).withHost(host).withPort(port).withLimit(limit)
                 .withQueue(queue);
         PrintWriter out = spec.commandLine().getOut();

@@ -90,6 +90,10 @@ public final class Labels {
      * trimmed, trailing empty lines are ignored, an empty line in the middle is an error.
      */
     public static Labels load(Path file) {
+        if (!Files.exists(file)) {
+            throw new InputFormatException("label file '" + file + "' does not exist");
+        }
+        netviz.io.InputFiles.requireRegular(file, "label file", netviz.io.InputFiles.MAX_LABEL_BYTES);
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return of(readLines(r, file.toString()), "'" + file + "'");
         } catch (NoSuchFileException e) {

@@ -206,6 +206,10 @@ public final class Npy {
             if (Files.isDirectory(file)) {
                 throw new InputFormatException("'" + file + "' is a directory, not a .npy file");
             }
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new InputFormatException("'" + file + "' is not a regular file (a device, FIFO or socket); "
+                        + "give a .npy file that is a regular file");
+            }
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new InputFormatException(".npy file '" + file + "' does not exist");
