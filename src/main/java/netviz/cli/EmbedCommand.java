@@ -106,6 +106,7 @@ public final class EmbedCommand implements Runnable {
         if (grid < 2 || grid > 200) {
             throw new OutOfRangeException("--grid must be between 2 and 200, got " + grid);
         }
+        Limits.check("--iterations", iterations, 1, Limits.MAX_ITERATIONS);
         Tsne.Init in = switch (init.toLowerCase(Locale.ROOT)) {
             case "pca" -> Tsne.Init.PCA;
             case "random" -> Tsne.Init.RANDOM;

@@ -190,6 +190,10 @@ public final class FacetsCommand implements Runnable {
         if (tsneIterations < 1) {
             throw new OutOfRangeException("--tsne-iterations must be at least 1, not " + tsneIterations);
         }
+        Limits.check("--tsne-iterations", tsneIterations, 1, Limits.MAX_ITERATIONS);
+        Limits.check("--top", top, 0, Limits.MAX_LIST * 10L);
+        Limits.check("--facets", facets, 1, 64);
+        Limits.check("--mean-of", meanOf, 1, Limits.MAX_LIST);
         Graph graph = model.graph();
         ModelConfig config = ModelConfig.of(graph);
         Preprocessing pre = config.resolvePreprocessing(null, graph);

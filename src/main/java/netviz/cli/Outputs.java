@@ -37,7 +37,7 @@ public final class Outputs {
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
+            tmp = netviz.io.TempFiles.createFile(dir, "." + abs.getFileName(), ".part");
             tmp.toFile().deleteOnExit();   // removed even when the JVM is interrupted (Ctrl-C) mid-write
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 body.writeTo(out);

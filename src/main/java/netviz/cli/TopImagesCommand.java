@@ -104,6 +104,7 @@ public final class TopImagesCommand implements Runnable {
         if (batchSize < 1) {
             throw new OutOfRangeException("--batch-size must be at least 1, not " + batchSize);
         }
+        Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
         if (limit < 0) {
             throw new OutOfRangeException("--limit must be 0 (all) or positive, not " + limit);
         }

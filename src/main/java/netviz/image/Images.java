@@ -100,7 +100,7 @@ public final class Images {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            tmp = netviz.io.TempFiles.createFile(dir, "." + file.getFileName(), ".tmp");
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new netviz.NetvizException("no PNG writer for this image type");
             }

@@ -541,7 +541,7 @@ public final class Npy {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            tmp = netviz.io.TempFiles.createFile(dir, "." + file.getFileName(), ".tmp");
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
             }
