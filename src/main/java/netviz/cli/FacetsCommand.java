@@ -184,6 +184,9 @@ public final class FacetsCommand implements Runnable {
         if (!(topShare > 0 && topShare <= 1)) {
             throw new OutOfRangeException("--top-share must be in (0, 1], not " + topShare);
         }
+        if (top != 0 && spec.commandLine().getParseResult().hasMatchedOption("--top-share")) {
+            throw new NetvizException("--top N and --top-share S both choose the top images; give one of them");
+        }
         if (top < 0) {
             throw new OutOfRangeException("--top must be 0 (use --top-share) or positive, not " + top);
         }
