@@ -104,6 +104,7 @@ public final class ActivationsCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(output.out(), "--out");
         if (count < 0) {
             throw new NetvizException("--count must be 0 (all) or more, not " + count);
         }

@@ -117,6 +117,8 @@ abstract class AttributionCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(output.out(), "--out");
+        Outputs.requireExtension(attribution.raw, "--raw", ".npy", "NumPy .npy arrays");
         check();
         input.require();
         Graph graph = model.graph();

@@ -101,6 +101,7 @@ public final class DeadFiltersCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (batchSize < 1) {
             throw new NetvizException("--batch-size must be at least 1, not " + batchSize);
         }

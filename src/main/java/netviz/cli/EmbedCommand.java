@@ -95,6 +95,7 @@ public final class EmbedCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         String m = method.toLowerCase(Locale.ROOT);
         if (!m.equals("pca") && !m.equals("tsne") && !m.equals("t-sne")) {
             throw new netviz.UnknownNameException("method", method, List.of("pca", "tsne"));

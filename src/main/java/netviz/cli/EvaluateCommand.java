@@ -79,6 +79,7 @@ public final class EvaluateCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (batchSize < 1) {
             throw new NetvizException("--batch-size must be at least 1, got " + batchSize);
         }

@@ -77,6 +77,7 @@ public final class NeighborsCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (images.isEmpty() && indices.isEmpty()) {
             throw new NetvizException("give the queries: --index N (dataset examples) or --image FILE");
         }

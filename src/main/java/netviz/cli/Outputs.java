@@ -27,6 +27,29 @@ public final class Outputs {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /**
+     * Refuses a picture file name whose extension promises another format than PNG ({@code -o x.jpg}
+     * would otherwise get PNG bytes); a name without an extension is accepted. Null passes.
+     */
+    public static Path requirePng(Path file, String option) {
+        return requireExtension(file, option, ".png", "PNG pictures");
+    }
+
+    /** Refuses a file name with an extension other than {@code ext}; null and names without one pass. */
+    public static Path requireExtension(Path file, String option, String ext, String what) {
+        if (file == null || file.getFileName() == null) {
+            return file;
+        }
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        if (dot > 0 && !name.substring(dot).equalsIgnoreCase(ext)) {
+            throw new NetvizException(option + " '" + file + "': netviz writes " + what + " only, not "
+                    + name.substring(dot + 1).toUpperCase(java.util.Locale.ROOT) + "; name the file "
+                    + name.substring(0, dot) + ext);
+        }
+        return file;
+    }
+
     /** Writes {@code target} atomically: temporary file in the same folder, then a move. */
     public static Path write(Path target, Body body) {
         Path abs = target.toAbsolutePath().normalize();

@@ -98,6 +98,7 @@ public final class TopImagesCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (k < 1 || k > 1000) {
             throw new OutOfRangeException("--k must be between 1 and 1000, not " + k);
         }
