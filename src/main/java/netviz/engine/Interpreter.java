@@ -201,7 +201,8 @@ public final class Interpreter implements AutoCloseable {
     public String inputName() {
         if (graph.inputs().size() != 1) {
             throw new ShapeMismatchException("the model has " + graph.inputs().size() + " inputs ("
-                    + ValueInfo.names(graph.inputs()) + "); name the one to feed");
+                    + ValueInfo.names(graph.inputs()) + "); netviz explains models with one image input "
+                    + "(netviz forward and info run any model)");
         }
         return graph.inputs().get(0).name();
     }

@@ -84,7 +84,7 @@ public final class ModelSummary {
      */
     public static final long MAX_DECLARED_INPUT_VALUES = 1L << 22;
     /** The most input values an explicit {@code --input-shape} may have. */
-    public static final long MAX_GIVEN_INPUT_VALUES = 1L << 26;
+    public static final long MAX_GIVEN_INPUT_VALUES = 1L << 24;
 
     /** Summarises {@code graph}, measuring shapes at the declared input sizes (symbolic dimensions = 1). */
     public static Summary of(Graph graph) {
