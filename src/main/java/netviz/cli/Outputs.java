@@ -50,6 +50,90 @@ public final class Outputs {
         return file;
     }
 
+    /**
+     * A file written piece by piece (a result streamed chunk by chunk) and moved into place only by
+     * {@link #commit()}; closing it without a commit deletes what was written.
+     */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path abs;
+        private Path tmp;
+        private OutputStream out;
+
+        private Pending(Path target) {
+            this.target = target;
+            this.abs = target.toAbsolutePath().normalize();
+            createDirectories(abs.getParent());
+            if (Files.isDirectory(abs)) {
+                throw new NetvizException("cannot write '" + target + "': it is a folder");
+            }
+            try {
+                tmp = netviz.io.TempFiles.createFile(abs.getParent(), "." + abs.getFileName(), ".part");
+                tmp.toFile().deleteOnExit();
+                out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            } catch (IOException e) {
+                close();
+                throw new NetvizException("cannot write '" + target + "': " + describe(e));
+            }
+        }
+
+        /** The stream to write to. */
+        public OutputStream stream() {
+            return out;
+        }
+
+        /** Writes with {@code body}, naming the file in an error. */
+        public void write(Body body) {
+            try {
+                body.writeTo(out);
+            } catch (IOException | UncheckedIOException e) {
+                throw new NetvizException("cannot write '" + target + "': " + describe(e));
+            }
+        }
+
+        /** Finishes the file and moves it into place. */
+        public Path commit() {
+            try {
+                out.close();
+                out = null;
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                }
+                tmp = null;
+                return target;
+            } catch (IOException e) {
+                throw new NetvizException("cannot write '" + target + "': " + describe(e));
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (out != null) {
+                    out.close();
+                }
+            } catch (IOException ignored) {
+                // the partial file is deleted below
+            }
+            out = null;
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // hidden *.part file; nothing more to do
+                }
+                tmp = null;
+            }
+        }
+    }
+
+    /** Starts writing {@code target} piece by piece (see {@link Pending}). */
+    public static Pending pending(Path target) {
+        return new Pending(target);
+    }
+
     /** Writes {@code target} atomically: temporary file in the same folder, then a move. */
     public static Path write(Path target, Body body) {
         Path abs = target.toAbsolutePath().normalize();

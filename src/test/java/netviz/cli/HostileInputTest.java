@@ -305,4 +305,54 @@ class HostileInputTest {
                 "saliency", "-m", m.toString(), "--input", x.toString());
         assertFalse(r.err().contains("name the one"), r.err());
     }
+
+    // ---------------------------------------------------------------- 5: streaming
+
+    @Test
+    void aFolderIsProcessedInChunksWithAPagedSheetAndTheSameResults() throws Exception {
+        int n = 2 * AttributionCommand.CHUNK + 7;
+        Path folder = dir.resolve("many");
+        Files.createDirectories(folder);
+        java.util.Random rnd = new java.util.Random(15);
+        for (int i = 0; i < n; i++) {
+            BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    img.getRaster().setSample(x, y, 0, rnd.nextInt(256));
+                }
+            }
+            ImageIO.write(img, "png", folder.resolve(String.format("img%03d.png", i)).toFile());
+        }
+        Path out = dir.resolve("many-out/sal.png");
+        Path raw = dir.resolve("many-out/sal.npy");
+        Cli.Result r = run("saliency", "--image", folder.toString(), "--out", out.toString(), "--raw", raw.toString(),
+                "--json");
+        assertEquals(0, r.code(), r.toString());
+        com.fasterxml.jackson.databind.JsonNode j = OutputOptions.mapper().readTree(r.out());
+        assertEquals(n, j.get("images").size());
+        assertEquals(n + 3, j.get("out").size(), "one PNG per image and three sheet pages");
+        assertTrue(Files.isRegularFile(out));
+        assertTrue(Files.isRegularFile(out.resolveSibling("sal-page-2.png")));
+        assertTrue(Files.isRegularFile(out.resolveSibling("sal-page-3.png")));
+        assertFalse(Files.exists(out.resolveSibling("sal-page-4.png")));
+        assertTrue(Files.isRegularFile(out.resolveSibling("sal-img056.png")));
+        // a page holds CHUNK rows, the last the rest
+        int h1 = ImageIO.read(out.toFile()).getHeight();
+        int h3 = ImageIO.read(out.resolveSibling("sal-page-3.png").toFile()).getHeight();
+        assertTrue(h1 > 3 * h3, h1 + " vs " + h3);
+        netviz.engine.Tensor t = Npy.read(raw);
+        assertEquals(List.of((long) n, 28L, 28L), java.util.Arrays.stream(t.shape()).boxed().toList());
+        float[] all = t.toFloatArray();
+        // each image alone gives the same map as its row of the chunked batch
+        for (int i : new int[] {0, AttributionCommand.CHUNK, n - 1}) {
+            Path one = dir.resolve("many-out/one-" + i + ".npy");
+            Cli.Result r1 = run("saliency", "--image", folder.resolve(String.format("img%03d.png", i)).toString(),
+                    "--out", dir.resolve("many-out/one.png").toString(), "--raw", one.toString());
+            assertEquals(0, r1.code(), r1.toString());
+            float[] single = Npy.read(one).toFloatArray();
+            for (int p = 0; p < single.length; p++) {
+                assertEquals(single[p], all[i * 784 + p], 1e-4f * Math.max(1, Math.abs(single[p])), "image " + i);
+            }
+        }
+    }
 }
