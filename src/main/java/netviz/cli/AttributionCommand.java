@@ -179,6 +179,11 @@ abstract class AttributionCommand implements Runnable {
                         x.close();
                     }
                 }
+                if (to < total) {
+                    // The chunk's garbage is dead now; without a collection here the JVM's heap sizing
+                    // lets the heap (and the process) grow with the number of chunks.
+                    System.gc();
+                }
             }
             writer.finish();
         } finally {
