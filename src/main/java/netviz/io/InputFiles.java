@@ -41,11 +41,12 @@ public final class InputFiles {
             throw error.apply(what + " '" + file + "' does not exist");
         }
         if (Files.isDirectory(file)) {
-            throw error.apply("'" + file + "' is a folder, not a " + what);
+            throw error.apply("'" + file + "' is a folder, not " + (what.matches("(?i)[aeiou].*") ? "an " : "a ")
+                    + what);
         }
         if (!Files.isRegularFile(file)) {
-            throw error.apply("'" + file + "' is not a regular file (a device, FIFO or socket); give a " + what
-                    + " that is a regular file");
+            throw error.apply("'" + file + "' is not a regular file (a device, FIFO or socket); give "
+                    + (what.matches("(?i)[aeiou].*") ? "an " : "a ") + what + " that is a regular file");
         }
         if (!Files.isReadable(file)) {
             throw error.apply("cannot read " + what + " '" + file + "': permission denied");
