@@ -45,6 +45,7 @@ public final class InfoCommand implements Runnable {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.path().toString());
             doc.put("summary", s);
+            doc.put("backend", netviz.engine.backend.Backend.report().toMap());
             doc.put("multiplyAddsCounted", "Conv: |Y|*prod(W.shape[1:]); ConvTranspose: |X|*prod(W.shape[1:]); "
                     + "Gemm and MatMul: |Y|*K");
             OutputOptions.printJson(out, doc);

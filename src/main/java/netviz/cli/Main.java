@@ -46,6 +46,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
                 // foundation (issue 2, 3)
                 InfoCommand.class,
+                DoctorCommand.class,
                 ForwardCommand.class,
                 ClassifyCommand.class,
                 EvaluateCommand.class,

@@ -26,8 +26,12 @@ public final class Engines {
         }
     }
 
-    /** The PyTorch engine (started on first use). */
+    /**
+     * The PyTorch engine (started on first use), after the {@link netviz.engine.backend.Backend backend
+     * guard} has chosen a safe route for this machine's kernels and confirmed it.
+     */
     public static Engine pytorch() {
+        netviz.engine.backend.Backend.ensure();
         return Engine.getEngine("PyTorch");
     }
 

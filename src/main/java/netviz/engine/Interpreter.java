@@ -99,6 +99,12 @@ public final class Interpreter implements AutoCloseable {
         }
         base = Engines.newBaseManager();
         try {
+            netviz.engine.backend.Backend.requireTrusted();
+        } catch (RuntimeException e) {
+            base.close();
+            throw e;
+        }
+        try {
             for (Map.Entry<String, Tensor> e : graph.initializers().entrySet()) {
                 params.put(e.getKey(), e.getValue().toNDArray(base, options.precision()));
             }

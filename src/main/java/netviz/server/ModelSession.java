@@ -308,6 +308,7 @@ public final class ModelSession implements AutoCloseable {
             layers.add(layerJson(l));
         }
         m.put("layers", layers);
+        m.put("backend", netviz.engine.backend.Backend.report().toMap());
         return m;
     }
 

@@ -55,6 +55,24 @@ document.addEventListener('DOMContentLoaded', async () => {
       h('td', {}), h('td', {}), h('td', {}))));
   layersHost.replaceChildren(table);
 
+  const b = m.backend || {};
+  const failed = (b.checks || []).filter(c => !c.passed);
+  const tried = Object.entries(b.routesTried || {}).map(([r, v]) => h('li', {}, h('code', {}, r), ' ', v));
+  document.getElementById('backend-facts').replaceChildren(h('dl', { class: 'facts' },
+    h('dt', {}, 'Verdict'), h('dd', { id: 'backend-verdict' }, b.trusted ? 'OK: every self-check passed'
+      : 'UNTRUSTED: ' + failed.map(c => c.name).join('; ')),
+    h('dt', {}, 'libtorch'), h('dd', {}, b.libtorch || '–'),
+    h('dt', {}, 'CPU'), h('dd', {}, (b.cpu || '–') + ' (family ' + (b.cpuFamily || '?') + ', best ISA ' + (b.isa || '?') + ')'),
+    h('dt', {}, 'Threads'), h('dd', {}, String(b.threads || '–') + ' of ' + String(b.cores || '–') + ' cores'),
+    h('dt', {}, 'Route'), h('dd', {}, h('code', {}, b.route || '–'), ' ', b.routeDescription || ''),
+    h('dt', {}, 'Safe path'), h('dd', {}, b.safePath || 'none needed'),
+    h('dt', {}, 'Decided by'), h('dd', {}, (b.decidedBy || '–') + (b.fallback ? '; then ' + b.fallback : '')),
+    h('dt', {}, 'Routes tried'), h('dd', {}, tried.length ? h('ul', {}, tried) : '–'),
+    h('dt', {}, 'Self-check'), h('dd', {}, String((b.checks || []).length) + ' checks in this process, '
+      + (b.selfCheckMillis != null ? b.selfCheckMillis.toFixed(0) : '?') + ' ms, ' + failed.length + ' failed'),
+    h('dt', {}, 'Native warnings'), h('dd', {}, (b.nativeWarnings || []).length
+      ? h('ul', {}, (b.nativeWarnings || []).map(w => h('li', { class: 'mono small' }, w))) : 'none')));
+
   const logits = NV.logitsLayer(m);
   document.getElementById('classes').replaceChildren(...(m.classes || []).map((c, k) =>
     h('a', { href: 'neuron.html?class=' + k, title: 'what makes the network say ' + c + (logits ? ' (' + logits.name + ', unit ' + k + ')' : '') },
