@@ -192,6 +192,11 @@ class HostileInputTest {
         assertUserError("--iterations must be between 1 and 100000, not 1000000", "maximize", "--target", "0",
                 "--iterations", "1000000");
         assertUserError("--batch must be between 1 and 4096", "occlusion", "--image", img, "--batch", "1000000");
+        assertUserError("--epochs must be between 1 and 1000, not 100000", "train", "--epochs", "100000");
+        assertUserError("--out 'g.png': netviz writes ONNX models only", "train-generator", "--out", "g.png");
+        assertUserError("--tsne-iterations must be between 1 and 100000", "facets", "--target", "Bag",
+                "--tsne-iterations", "2000000000");
+        assertUserError("--tile must be between 8 and 1024", "neighbors", "--index", "0", "--tile", "100000");
     }
 
     @Test
