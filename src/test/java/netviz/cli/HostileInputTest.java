@@ -149,6 +149,28 @@ class HostileInputTest {
         return p;
     }
 
+    @Test
+    void aSmallFileCannotAskForAHugeTensor() throws Exception {
+        for (String op : List.of("ConstantOfShape", "Expand")) {
+            netviz.onnx.GraphBuilder g = new netviz.onnx.GraphBuilder("bomb", 13);
+            String x = g.input("x", 1, 1, 1, 1);
+            String s = g.initializer("shape", netviz.engine.Tensor.ofLongs(new long[] {4}, 1, 1, 100_000, 100_000));
+            String big = op.equals("Expand") ? g.node(op, "big", List.of(x, s)) : g.node(op, "big", List.of(s));
+            g.output(g.node("Add", "add", List.of(x, big)));
+            Path m = dir.resolve("bomb-" + op + ".onnx");
+            netviz.onnx.OnnxWriter.write(g.build(), m);
+            Cli.Result r = run("info", "-m", m.toString());
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().contains("not measured: node 'big' (" + op + ") failed") && r.out().contains(
+                    "would make a tensor of shape [1, 1, 100000, 100000] (1.00e+10 elements); at most 268435456"),
+                    r.out());
+            Path x4 = dir.resolve("x1.npy");
+            Npy.write(x4, new float[1], 1, 1, 1, 1);
+            assertUserError("would make a tensor of shape", "forward", "-m", m.toString(), "--input", x4.toString(),
+                    "--out-dir", dir.resolve("bomb-out").toString());
+        }
+    }
+
     // ---------------------------------------------------------------- 3: exit 1 on user input
 
     @Test
