@@ -185,6 +185,9 @@ abstract class AttributionCommand implements Runnable {
                     System.gc();
                 }
             }
+            if (writer == null) { // an empty batch (N = 0); the finite/empty checks may catch it earlier
+                throw new InputFormatException("the input holds no images (a batch of 0); give at least one");
+            }
             writer.finish();
         } finally {
             if (writer != null) {
