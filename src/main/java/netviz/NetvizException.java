@@ -15,6 +15,14 @@ public class NetvizException extends RuntimeException {
         super(oneLine(message), cause);
     }
 
+    /**
+     * The exit code of the CLI for this error: {@value netviz.cli.Main#EXIT_USER_ERROR} for a user
+     * error; subclasses that are not the user's fault (e.g. {@link NonFiniteResultException}) say 1.
+     */
+    public int exitCode() {
+        return 2;
+    }
+
     /** The message with control characters escaped. */
     static String oneLine(String message) {
         if (message == null || message.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {

@@ -194,6 +194,7 @@ abstract class AttributionCommand implements Runnable {
                 writer.close();
             }
         }
+        model.printNotes(spec.commandLine().getErr(), own == null);
     }
 
     /** The --image file, or every image of the --image folder (sorted by name). */

@@ -296,6 +296,7 @@ public final class DgnCommand implements Runnable {
             w.println("sheet  \u2192  " + png + "   images, codes, trace  \u2192  " + dir);
             w.flush();
         }
+        model.printNotes(spec.commandLine().getErr(), targets != null);
     }
 
     private Path generatorPath() {

@@ -253,6 +253,7 @@ public final class FacetsCommand implements Runnable {
                 });
             }
             write(r, o, dataset, pre, className, w);
+            model.printNotes(spec.commandLine().getErr(), request.isClassScore());
         }
     }
 

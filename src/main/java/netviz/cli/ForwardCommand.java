@@ -56,7 +56,11 @@ public final class ForwardCommand implements Runnable {
     boolean json;
 
     /** One written tensor. */
-    public record Written(String name, String tensor, String file, long[] shape, String type) {
+    /**
+     * One tensor written: its name, file, shape, element type, and how many of its values are NaN
+     * or infinite (0 for integer tensors), so that a model that goes non-finite shows where.
+     */
+    public record Written(String name, String tensor, String file, long[] shape, String type, long nonFinite) {
     }
 
     @Override
@@ -98,7 +102,7 @@ public final class ForwardCommand implements Runnable {
             Tensor t = e.getValue();
             files.put(file, out -> Npy.write(out, t));
             written.add(new Written(asked.get(e.getKey()), e.getKey(), outDir.resolve(file).toString(), t.shape(),
-                    t.type().name()));
+                    t.type().name(), nonFinite(t)));
         }
         Outputs.writeAll(outDir, files);
 
@@ -109,9 +113,22 @@ public final class ForwardCommand implements Runnable {
         }
         int w = written.stream().mapToInt(r -> label(r).length()).max().orElse(0);
         for (Written r : written) {
-            out.println(InfoCommand.pad(label(r), w) + "  →  " + r.file() + "  " + Arrays.toString(r.shape()));
+            out.println(InfoCommand.pad(label(r), w) + "  →  " + r.file() + "  " + Arrays.toString(r.shape())
+                    + (r.nonFinite() > 0 ? "  (" + r.nonFinite() + " values not finite)" : ""));
         }
         out.flush();
+    }
+
+    /** The number of NaN and infinite values of a floating-point tensor (0 for other types). */
+    static long nonFinite(Tensor t) {
+        if (!t.type().isFloatingPoint()) {
+            return 0;
+        }
+        long bad = 0;
+        for (double d : t.toDoubleArray()) {
+            bad += Double.isFinite(d) ? 0 : 1;
+        }
+        return bad;
     }
 
     private static String label(Written r) {

@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import netviz.engine.Graph;
 import netviz.engine.ModelSummary;
+import netviz.engine.ModelView;
+import netviz.methods.attribution.ScoreTensor;
 import netviz.engine.ModelSummary.Layer;
 import netviz.engine.ModelSummary.Port;
 import netviz.engine.ModelSummary.Summary;
@@ -39,11 +42,18 @@ public final class InfoCommand implements Runnable {
 
     @Override
     public void run() {
-        Summary s = ModelSummary.of(model.graph(), inputShape);
+        // the model as the file holds it; what netviz makes of it (classifier output, layout) beside it
+        Summary s = ModelSummary.of(model.rawGraph(), inputShape);
+        Graph view = model.graph();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("model", model.path().toString());
+            doc.put("classifierOutput", view.outputs().get(0).name());
+            doc.put("auxiliaryOutputs", ModelView.auxiliaryOutputs(view));
+            doc.put("layout", ModelView.isTransposed(view) ? "nhwc" : "nchw");
+            doc.put("score", ScoreTensor.find(view));
+            doc.put("batchNote", batchNote(view));
             doc.put("summary", s);
             doc.put("backend", netviz.engine.backend.Backend.report().toMap());
             doc.put("multiplyAddsCounted", "Conv: |Y|*prod(W.shape[1:]); ConvTranspose: |X|*prod(W.shape[1:]); "
@@ -51,20 +61,35 @@ public final class InfoCommand implements Runnable {
             OutputOptions.printJson(out, doc);
             return;
         }
-        print(out, s);
+        print(out, s, view);
         out.flush();
     }
 
-    private void print(PrintWriter out, Summary s) {
+    private void print(PrintWriter out, Summary s, Graph view) {
         out.println("model     " + model.path() + (s.graphName().isEmpty() ? "" : "  (graph '" + s.graphName() + "')"));
         List<String> ops = new ArrayList<>();
         s.opsets().forEach((d, v) -> ops.add(d + " " + v));
         out.println("opsets    " + String.join(", ", ops));
+        boolean transposed = ModelView.isTransposed(view) && !ModelView.isTransposed(model.rawGraph());
         for (Port p : s.inputs()) {
-            out.println("input     " + p.name() + "  " + (p.type() == null ? "" : p.type() + " ") + p.shape());
+            out.println("input     " + p.name() + "  " + (p.type() == null ? "" : p.type() + " ") + p.shape()
+                    + (transposed && p.name().equals(view.inputs().get(0).name())
+                    ? "  (channels-last: netviz feeds it NCHW " + view.inputs().get(0).shapeString() + ")" : ""));
         }
+        String batch = batchNote(view);
+        if (batch != null) {
+            out.println("batch     " + batch);
+        }
+        String classifier = view.outputs().get(0).name();
         for (Port p : s.outputs()) {
-            out.println("output    " + p.name() + "  " + (p.type() == null ? "" : p.type() + " ") + p.shape());
+            out.println("output    " + p.name() + "  " + (p.type() == null ? "" : p.type() + " ") + p.shape()
+                    + (s.outputs().size() < 2 ? "" : p.name().equals(classifier) ? "  (classifier)"
+                    : "  (auxiliary, ignored; --output " + p.name() + " explains it)"));
+        }
+        String score = ScoreTensor.find(view);
+        if (!score.equals(classifier)) {
+            out.println("score     " + score + "  (the logits that feed the output's softmax; --score probability"
+                    + " explains the output)");
         }
         if (!s.metadata().isEmpty()) {
             out.println("metadata");
@@ -122,6 +147,21 @@ public final class InfoCommand implements Runnable {
                     + ", for the shape above; Conv |Y|·∏W.shape[1:], ConvTranspose |X|·∏W.shape[1:],"
                     + " Gemm/MatMul |Y|·K)");
         }
+    }
+
+    /** A line for a model that fixes its batch (in its input, or in a Reshape behind a free input), else null. */
+    static String batchNote(Graph g) {
+        long fixed = g.inputs().isEmpty() || !g.inputs().get(0).hasShape() || g.inputs().get(0).dims().length == 0
+                ? -1 : g.inputs().get(0).dims()[0];
+        if (fixed > 0) {
+            return "fixed to " + fixed + " by the input; netviz runs any number of images in passes of " + fixed;
+        }
+        int hard = netviz.engine.Interpreter.hardCodedBatch(g);
+        if (hard > 0) {
+            return "written into the graph as " + hard + " (a Reshape to [" + hard + ", ...]); netviz runs any number of"
+                    + " images in passes of " + hard;
+        }
+        return null;
     }
 
     static String group(long v) {

@@ -117,7 +117,8 @@ public final class InputOptions {
     public Tensor tensor(Graph graph) {
         require();
         Tensor t = npy != null ? Inputs.readNpy(npy) : imageInput(graph).tensor().toTensor();
-        return Inputs.batched(t, path(), graph);
+        Tensor b = Inputs.batched(t, path(), graph);
+        return npy != null ? Inputs.channelsFirst(b, graph) : b;
     }
 
     /** {@link #tensor} as an NDArray in {@code manager} (float32). */

@@ -25,6 +25,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <ul>
  *   <li>{@link NetvizException} (a user error: bad file, unknown name, wrong shape) →
  *       {@code netviz: error: <message>}, exit code {@value #EXIT_USER_ERROR};</li>
+ *   <li>{@link netviz.NonFiniteResultException} (a result became NaN or infinite: not the user's
+ *       mistake) → {@code netviz: error: <message>} naming the method and the step, exit code
+ *       {@value #EXIT_INTERNAL_ERROR};</li>
  *   <li>a usage error (unknown option, missing value) → picocli's message, close matches and where
  *       to look, on one line, exit code
  *       {@value #EXIT_USER_ERROR};</li>
@@ -142,7 +145,10 @@ public final class Main implements Runnable {
         cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
-        cl.setExitCodeExceptionMapper(t -> findUserError(t) != null ? EXIT_USER_ERROR : EXIT_INTERNAL_ERROR);
+        cl.setExitCodeExceptionMapper(t -> {
+            NetvizException user = findUserError(t);
+            return user != null ? user.exitCode() : EXIT_INTERNAL_ERROR;
+        });
         return cl;
     }
 
@@ -206,7 +212,7 @@ public final class Main implements Runnable {
             int code;
             if (user != null) {
                 err.println("netviz: error: " + oneLine(user.getMessage()));
-                code = EXIT_USER_ERROR;
+                code = user.exitCode();
             } else if (ex instanceof ParameterException pe) {
                 err.println("netviz: error: " + oneLine(pe.getMessage()));
                 code = EXIT_USER_ERROR;

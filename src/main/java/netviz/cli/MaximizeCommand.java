@@ -321,6 +321,7 @@ public final class MaximizeCommand implements Runnable {
             w.println("image grid  \u2192  " + png + (raw != null ? "   model inputs  \u2192  " + raw : ""));
             w.flush();
         }
+        model.printNotes(spec.commandLine().getErr(), targets != null);
     }
 
     private static long outputs(Interpreter ip, String tensor) {
@@ -360,10 +361,16 @@ public final class MaximizeCommand implements Runnable {
     }
 
     private static double[] probabilities(Interpreter ip, ActivationMaximization.Result r, Goal goal) {
+        // the model's own class probabilities (whichever score was optimised: logits or, with
+        // --score probability, the softmax output)
         try (NDManager m = ip.newScope()) {
-            float[] logits = ip.forward(m, java.util.Map.of(ip.inputName(), m.create(r.input(), new Shape(r.shape()))),
-                    List.of(goal.tensor())).get(goal.tensor()).toType(DataType.FLOAT32, false).toFloatArray();
-            return netviz.methods.evaluation.Classifier.softmaxAt(logits, goal.channels());
+            double[][] p = new netviz.methods.evaluation.Classifier(ip).predict(m, m.create(r.input(), new Shape(r.shape())))
+                    .probabilities();
+            double[] out = new double[p.length];
+            for (int i = 0; i < p.length; i++) {
+                out[i] = p[i][goal.channels()[i]];
+            }
+            return out;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import netviz.NetvizException;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
+import netviz.engine.ModelView;
 import netviz.onnx.OnnxLoader;
 import picocli.CommandLine.Option;
 
@@ -30,6 +31,22 @@ public final class ModelOptions {
                     + BUNDLED_MODEL + ").")
     Path model;
 
+    @Option(names = "--output", paramLabel = "NAME",
+            description = "The classifier output, by name (default: the first 2-D float output with the most columns;"
+                    + " other outputs are auxiliary heads and are ignored).")
+    String output;
+
+    @Option(names = "--score", paramLabel = "logit|probability",
+            description = "What a class score is when the model ends in Softmax: its input, the logits (default), or the"
+                    + " probability itself.")
+    String score;
+
+    @Option(names = "--layout", paramLabel = "nchw|nhwc",
+            description = "The input layout (default: detected; NHWC when the input's last dimension is 1 or 3 and its"
+                    + " second is not). A channels-last model is fed NCHW through a Transpose.")
+    String layout;
+
+    private Graph raw;
     private Graph graph;
 
     public ModelOptions() {
@@ -77,12 +94,59 @@ public final class ModelOptions {
         return model;
     }
 
-    /** The model's graph, loaded on first use (a {@link netviz.ModelFormatException} if it is not valid ONNX). */
+    /**
+     * The model's graph as netviz presents it (see {@link ModelView}: the classifier output first, the
+     * score asked for, a channels-last input seen as NCHW), loaded on first use (a
+     * {@link netviz.ModelFormatException} if it is not valid ONNX).
+     */
     public Graph graph() {
         if (graph == null) {
-            graph = OnnxLoader.load(path());
+            graph = ModelView.of(rawGraph(), view());
         }
         return graph;
+    }
+
+    /** The model's graph as the file holds it. */
+    public Graph rawGraph() {
+        if (raw == null) {
+            raw = OnnxLoader.load(path());
+        }
+        return raw;
+    }
+
+    /** The {@code --output}, {@code --score} and {@code --layout} choices. */
+    public ModelView.Options view() {
+        return new ModelView.Options(output, score == null ? null : ModelView.Score.parse(score),
+                layout == null ? null : ModelView.Layout.parse(layout));
+    }
+
+    /**
+     * What netviz decided about the model that the user should hear once: a channels-last input fed
+     * through a Transpose, and (when {@code scores}) which class score is explained.
+     */
+    public java.util.List<String> notes(boolean scores) {
+        Graph g = graph();
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (ModelView.isTransposed(g) && !ModelView.isTransposed(rawGraph())) {
+            notes.add("the model's input '" + g.inputs().get(0).name() + "' is channels-last "
+                    + rawGraph().inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
+                    + g.inputs().get(0).shapeString() + " (--layout nchw turns this off)");
+        }
+        if (scores) {
+            String n = netviz.methods.attribution.ScoreTensor.note(g);
+            if (n != null) {
+                notes.add(n);
+            }
+        }
+        return notes;
+    }
+
+    /** Prints {@link #notes} to {@code err}, one "netviz: note: …" line each. */
+    public void printNotes(java.io.PrintWriter err, boolean scores) {
+        for (String n : notes(scores)) {
+            err.println("netviz: note: " + n);
+        }
+        err.flush();
     }
 
     /** A new interpreter on {@link #graph()} computing in float32; the caller closes it. */

@@ -118,7 +118,8 @@ public final class OcclusionCommand extends AttributionCommand {
                 lo = Math.min(lo, g);
             }
             BufferedImage picture = ctx.picture(i);
-            ValueRange pr = new ValueRange(Math.min(lo, p0), Math.max(p0, lo + 1e-6));
+            ValueRange pr = ValueRange.of(Math.min(lo, p0), Math.max(p0, lo + 1e-6),
+                    "the occlusion map of " + ctx.describe(a.target(), i));
             figures.add(Panels.row("Occlusion — " + ctx.describe(a.target(), i),
                     List.of(Figure.of(picture),
                             Panels.heat(pixels, ctx.h(), ctx.w(), display, pr, Colormap.VIRIDIS, ""),

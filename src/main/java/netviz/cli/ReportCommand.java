@@ -65,6 +65,12 @@ public final class ReportCommand implements Runnable {
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "wrote %s (%d sections, %d figures) in %.1f s; open it in a browser%n",
                 out.resolve("index.html"), r.sections().size(), r.figures(), r.seconds());
+        if (!r.failed().isEmpty()) {
+            // the report is written (exit 0); each failed section shows a note in the page
+            w.printf(Locale.ROOT, "%d section%s could not be computed and show%s a note instead: %s%n", r.failed().size(),
+                    r.failed().size() == 1 ? "" : "s", r.failed().size() == 1 ? "s" : "",
+                    r.failed().stream().map(Report.Failure::title).collect(java.util.stream.Collectors.joining(", ")));
+        }
         w.flush();
     }
 }

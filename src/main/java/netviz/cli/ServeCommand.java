@@ -64,6 +64,10 @@ public final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
+        if (!model.view().equals(netviz.engine.ModelView.Options.defaults())) {
+            throw new netviz.NetvizException("serve explains the model's default classifier output, its logits and its"
+                    + " detected layout; --output, --score and --layout apply to the other commands");
+        }
         Path dir = cache != null ? cache : FeatureExtractor.defaultCacheDir().resolve("serve");
         netviz.server.ModelSession.checkCacheFolder(dir);
         // A failed start (port in use) is reported as one netviz line; Javalin's own ERROR log line would repeat it.

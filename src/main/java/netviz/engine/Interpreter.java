@@ -3,6 +3,7 @@ package netviz.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -77,6 +78,8 @@ public final class Interpreter implements AutoCloseable {
     /** Per wanted set: which nodes a run must execute (cached; bounded). */
     private final Map<Set<String>, boolean[]> plans = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int MAX_PLANS = 256;
+    /** Per tensor name: the graph inputs it depends on (cached; for passes of a fixed batch). */
+    private final Map<String, Set<String>> inputsOf = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Interpreter(Graph graph, Options options) {
         this.graph = graph;
@@ -228,7 +231,8 @@ public final class Interpreter implements AutoCloseable {
     /**
      * Runs the nodes needed for the graph outputs and for {@code taps}: tensor names, node names or
      * node indices (see {@link Graph#resolveTensor}); a tap is returned under its tensor name and
-     * under the name it was asked by.
+     * under the name it was asked by. A model with a fixed batch runs any batch in passes (see
+     * {@link #fixedBatch}).
      */
     public Values forward(NDManager scope, Map<String, NDArray> inputs, Collection<String> taps) {
         Set<String> wanted = new LinkedHashSet<>();
@@ -239,11 +243,7 @@ public final class Interpreter implements AutoCloseable {
             wanted.add(r);
             alias.put(t, r);
         }
-        try (Autograd.Mode m = Autograd.pause()) {
-            Run run = new Run(scope, inputs, wanted);
-            run.execute(null);
-            return run.result(wanted, alias);
-        }
+        return run(scope, inputs, wanted, alias);
     }
 
     /** Runs the model and returns only the requested tensors (graph outputs are not computed unless asked). */
@@ -255,10 +255,70 @@ public final class Interpreter implements AutoCloseable {
             wanted.add(r);
             alias.put(t, r);
         }
+        return run(scope, inputs, wanted, alias);
+    }
+
+    private Values run(NDManager scope, Map<String, NDArray> inputs, Set<String> wanted, Map<String, String> alias) {
+        Split split = split(inputs);
         try (Autograd.Mode m = Autograd.pause()) {
-            Run run = new Run(scope, inputs, wanted);
-            run.execute(null);
-            return run.result(wanted, alias);
+            if (split == null) {
+                Run run = new Run(scope, inputs, wanted);
+                run.execute(null);
+                return run.result(wanted, alias);
+            }
+            // one pass at a time, each in its own manager; the rows of the wanted tensors are joined
+            Map<String, List<NDArray>> pieces = new LinkedHashMap<>();
+            Map<String, NDArray> whole = new LinkedHashMap<>();
+            for (int p = 0; p < split.passes(); p++) {
+                try (NDManager pass = scope.newSubManager()) {
+                    Run run = new Run(pass, passFeeds(inputs, split, p, Map.of(), pass), wanted);
+                    run.execute(null);
+                    for (String t : wanted) {
+                        NDArray a = run.values.get(t);
+                        if (a == null) {
+                            throw new UnknownNameException("tensor", t, run.values.keySet());
+                        }
+                        Kind kind = kind(t, a, split);
+                        if (kind == Kind.ROWS) {
+                            NDArray piece = rows(a, split.rows(p), split);
+                            if (piece.getManager() == pass) {
+                                piece.attach(scope);
+                            }
+                            pieces.computeIfAbsent(t, k -> new ArrayList<>()).add(piece);
+                        } else if (kind == Kind.OTHER && p > 0 && !a.contentEquals(whole.get(t))) {
+                            // not batch-first and not the same in every pass: nothing sound to return
+                            throw notBatchFirst(t, a, split);
+                        } else if (p == 0) {
+                            if (a.getManager() == pass) {
+                                a.attach(scope);
+                            }
+                            whole.put(t, a);
+                        }
+                    }
+                }
+            }
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            for (String t : wanted) {
+                List<NDArray> ps = pieces.get(t);
+                if (ps == null) {
+                    out.put(t, whole.get(t));
+                    continue;
+                }
+                out.put(t, join(ps, scope));
+            }
+            // the pieces joined into new arrays are no longer needed (one piece may serve two names)
+            Set<NDArray> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+            kept.addAll(out.values());
+            Set<NDArray> done = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (List<NDArray> ps : pieces.values()) {
+                for (NDArray a : ps) {
+                    if (!kept.contains(a) && done.add(a)) {
+                        a.close();
+                    }
+                }
+            }
+            alias.forEach((a, t) -> out.putIfAbsent(a, out.get(t)));
+            return new Values(out);
         }
     }
 
@@ -266,48 +326,83 @@ public final class Interpreter implements AutoCloseable {
 
     /**
      * d objective / d each tensor of {@code wrt} (graph inputs, intermediate tensors, or
-     * parameters), by autograd over one forward pass.
+     * parameters), by autograd over one forward pass (or over every pass of a fixed-batch model:
+     * the objective then sees the joined rows of all passes, so it need not be separable).
      */
     public Gradients gradient(NDManager scope, Map<String, NDArray> inputs, Objective objective,
                               Collection<String> wrt) {
         Set<String> wrtSet = checkWrt(wrt);
         Set<String> wanted = new LinkedHashSet<>(objective.tensors());
         wanted.forEach(this::checkTensor);
+        Split split = split(inputs);
         try (Autograd.Mode m = Autograd.record()) {
-            Run run = new Run(scope, inputs, union(wanted, wrtSet));
-            Map<String, NDArray> leaves = new LinkedHashMap<>();
-            for (String w : wrtSet) {
-                if (run.values.containsKey(w)) {
-                    NDArray leaf = Autograd.leaf(run.values.get(w));
-                    leaf.attach(scope);
-                    run.values.put(w, leaf);
-                    leaves.put(w, leaf);
+            // leaves shared by every pass: the split inputs (whole batch), unsplit inputs and parameters
+            Map<String, NDArray> sources = new HashMap<>();
+            Map<String, NDArray> whole = new LinkedHashMap<>();
+            if (split != null) {
+                for (String name : split.inputs()) {
+                    NDArray x = precise(inputs.get(name), scope);
+                    if (wrtSet.contains(name)) {
+                        x = Autograd.leaf(x);
+                        x.attach(scope);
+                        whole.put(name, x);
+                    }
+                    sources.put(name, x);
                 }
             }
-            run.execute(new Hook() {
-                @Override
-                public void afterNode(int index, Node node, NDArray[] outputs) {
-                    for (int k = 0; k < outputs.length; k++) {
-                        String name = node.outputs().get(k);
-                        if (wrtSet.contains(name) && outputs[k] != null) {
-                            NDArray z = scope.zeros(outputs[k].getShape(), outputs[k].getDataType());
-                            z.setRequiresGradient(true);
-                            leaves.put(name, z);
-                            NDArray shifted = outputs[k].add(z);
-                            shifted.attach(scope);
-                            outputs[k] = shifted;
+            List<Run> runs = new ArrayList<>();
+            List<Map<String, NDArray>> perPass = new ArrayList<>();
+            int passes = split == null ? 1 : split.passes();
+            for (int p = 0; p < passes; p++) {
+                Run run = new Run(scope, split == null ? inputs : passFeeds(inputs, split, p, sources, scope),
+                        union(wanted, wrtSet));
+                for (String w : wrtSet) {
+                    if (!run.values.containsKey(w) || (split != null && split.inputs().contains(w))) {
+                        continue;
+                    }
+                    NDArray leaf = whole.get(w);
+                    if (leaf == null) {
+                        leaf = Autograd.leaf(run.values.get(w));
+                        leaf.attach(scope);
+                        whole.put(w, leaf);
+                    }
+                    run.values.put(w, leaf);
+                }
+                Map<String, NDArray> leaves = new LinkedHashMap<>();
+                run.execute(new Hook() {
+                    @Override
+                    public void afterNode(int index, Node node, NDArray[] outputs) {
+                        for (int k = 0; k < outputs.length; k++) {
+                            String name = node.outputs().get(k);
+                            if (wrtSet.contains(name) && outputs[k] != null) {
+                                NDArray z = scope.zeros(outputs[k].getShape(), outputs[k].getDataType());
+                                z.setRequiresGradient(true);
+                                leaves.put(name, z);
+                                NDArray shifted = outputs[k].add(z);
+                                shifted.attach(scope);
+                                outputs[k] = shifted;
+                            }
                         }
                     }
-                }
-            });
-            Values fwd = run.result(wanted);
+                });
+                runs.add(run);
+                perPass.add(leaves);
+            }
+            Values fwd = split == null ? runs.get(0).result(wanted) : joined(runs, wanted, split, scope);
             NDArray value = scalar(objective, fwd);
             double v = value.toType(DataType.FLOAT64, false).getDouble();
             Autograd.backward(value);
             Map<String, NDArray> grads = new LinkedHashMap<>();
             for (String w : wrt) {
-                NDArray leaf = leaves.get(w);
-                grads.put(w, gradientOf(leaf, scope));
+                if (whole.containsKey(w)) {
+                    grads.put(w, gradientOf(whole.get(w), scope));
+                    continue;
+                }
+                List<NDArray> gs = new ArrayList<>();
+                for (Map<String, NDArray> leaves : perPass) {
+                    gs.add(gradientOf(leaves.get(w), scope));
+                }
+                grads.put(w, combine(w, gs, runs, split, scope));
             }
             return new Gradients(v, fwd, new Values(grads));
         }
@@ -316,47 +411,60 @@ public final class Interpreter implements AutoCloseable {
     /**
      * The rule-based backward pass: forward once keeping each node's local autograd graph, then
      * propagate the gradient node by node in reverse topological order, each node's
-     * vector-Jacobian product given by {@code rules} or, by default, by autograd.
+     * vector-Jacobian product given by {@code rules} or, by default, by autograd. A fixed-batch
+     * model runs in passes: the objective is differentiated once on the joined rows, then each
+     * pass propagates its rows of that gradient.
      */
     public Gradients backward(NDManager scope, Map<String, NDArray> inputs, Objective objective,
                               Collection<String> wrt, BackwardRules rules) {
         Set<String> wrtSet = checkWrt(wrt);
         Set<String> wanted = new LinkedHashSet<>(objective.tensors());
         wanted.forEach(this::checkTensor);
-        List<TapeEntry> tape = new ArrayList<>();
-        Set<String> active = new HashSet<>(wrtSet);
+        Split split = split(inputs);
         try (Autograd.Mode m = Autograd.record()) {
-            Run run = new Run(scope, inputs, union(wanted, wrtSet));
-            run.execute(new Hook() {
-                @Override
-                public void beforeNode(int index, Node node, NDArray[] in) {
-                    boolean any = false;
-                    for (int k = 0; k < in.length; k++) {
-                        if (in[k] != null && active.contains(node.input(k)) && in[k].getDataType().isFloating()) {
-                            NDArray leaf = Autograd.leaf(in[k]);
-                            leaf.attach(scope);
-                            in[k] = leaf;
-                            any = true;
+            int passes = split == null ? 1 : split.passes();
+            List<Run> runs = new ArrayList<>();
+            List<List<TapeEntry>> tapes = new ArrayList<>();
+            Set<String> active = new HashSet<>(wrtSet);
+            for (int p = 0; p < passes; p++) {
+                List<TapeEntry> tape = new ArrayList<>();
+                Run run = new Run(scope, split == null ? inputs : passFeeds(inputs, split, p, Map.of(), scope),
+                        union(wanted, wrtSet));
+                Set<String> act = new HashSet<>(wrtSet);
+                run.execute(new Hook() {
+                    @Override
+                    public void beforeNode(int index, Node node, NDArray[] in) {
+                        boolean any = false;
+                        for (int k = 0; k < in.length; k++) {
+                            if (in[k] != null && act.contains(node.input(k)) && in[k].getDataType().isFloating()) {
+                                NDArray leaf = Autograd.leaf(in[k]);
+                                leaf.attach(scope);
+                                in[k] = leaf;
+                                any = true;
+                            }
+                        }
+                        if (any) {
+                            tape.add(new TapeEntry(index, node, in.clone()));
                         }
                     }
-                    if (any) {
-                        tape.add(new TapeEntry(index, node, in.clone()));
-                    }
-                }
 
-                @Override
-                public void afterNode(int index, Node node, NDArray[] outputs) {
-                    if (!tape.isEmpty() && tape.get(tape.size() - 1).index == index) {
-                        tape.get(tape.size() - 1).outputs = outputs.clone();
-                        for (int k = 0; k < outputs.length; k++) {
-                            if (outputs[k] != null && outputs[k].getDataType().isFloating()) {
-                                active.add(node.outputs().get(k));
+                    @Override
+                    public void afterNode(int index, Node node, NDArray[] outputs) {
+                        if (!tape.isEmpty() && tape.get(tape.size() - 1).index == index) {
+                            tape.get(tape.size() - 1).outputs = outputs.clone();
+                            for (int k = 0; k < outputs.length; k++) {
+                                if (outputs[k] != null && outputs[k].getDataType().isFloating()) {
+                                    act.add(node.outputs().get(k));
+                                }
                             }
                         }
                     }
-                }
-            });
-            Values fwd = run.result(wanted);
+                });
+                active.addAll(act);
+                runs.add(run);
+                tapes.add(tape);
+            }
+            Values fwd = split == null ? runs.get(0).result(wanted) : joined(runs, wanted, split, scope);
             // Seed: the gradient of the objective with respect to the tensors it reads.
             Map<String, NDArray> objLeaves = new LinkedHashMap<>();
             Map<String, NDArray> seen = new LinkedHashMap<>(fwd.asMap());
@@ -370,49 +478,381 @@ public final class Interpreter implements AutoCloseable {
             }
             NDArray value = scalar(objective, new Values(seen));
             double v = value.toType(DataType.FLOAT64, false).getDouble();
-            Map<String, NDArray> grads = new HashMap<>();
+            Map<String, NDArray> seeds = new HashMap<>();
             if (!objLeaves.isEmpty()) {
                 Autograd.backward(value);
-                objLeaves.forEach((t, leaf) -> grads.put(t, gradientOf(leaf, scope)));
+                objLeaves.forEach((t, leaf) -> seeds.put(t, gradientOf(leaf, scope)));
             }
-            for (int e = tape.size() - 1; e >= 0; e--) {
-                TapeEntry entry = tape.get(e);
-                NDArray[] gOut = new NDArray[entry.outputs.length];
-                boolean any = false;
-                for (int k = 0; k < gOut.length; k++) {
-                    gOut[k] = grads.get(entry.node.outputs().get(k));
-                    any |= gOut[k] != null;
-                }
-                if (!any) {
-                    continue;
-                }
-                NDArray[] gIn = vjp(entry, gOut, rules, scope);
-                for (int k = 0; k < gIn.length && k < entry.inputs.length; k++) {
-                    if (gIn[k] == null) {
-                        continue;
-                    }
-                    String name = entry.node.input(k);
-                    NDArray prev = grads.get(name);
-                    if (prev == null) {
-                        grads.put(name, gIn[k]);
-                    } else {
-                        NDArray sum = prev.add(gIn[k]);
-                        sum.attach(scope);
-                        grads.put(name, sum);
+            List<Map<String, NDArray>> perPass = new ArrayList<>();
+            for (int p = 0; p < passes; p++) {
+                Map<String, NDArray> grads = new HashMap<>();
+                for (Map.Entry<String, NDArray> e : seeds.entrySet()) {
+                    if (split == null) {
+                        grads.put(e.getKey(), e.getValue());
+                    } else if (carriesBatch(e.getKey(), runs.get(p).values.get(e.getKey()), split)) {
+                        grads.put(e.getKey(), passRows(e.getValue(), split, p, scope));
+                    } else if (p == 0) {
+                        grads.put(e.getKey(), e.getValue());
                     }
                 }
+                propagate(tapes.get(p), grads, rules, scope);
+                perPass.add(grads);
             }
             Map<String, NDArray> out = new LinkedHashMap<>();
             for (String w : wrt) {
-                NDArray g = grads.get(w);
-                if (g == null) {
-                    NDArray ref = run.values.get(w);
-                    g = scope.zeros(ref.getShape(), ref.getDataType());
+                List<NDArray> gs = new ArrayList<>();
+                for (int p = 0; p < passes; p++) {
+                    NDArray g = perPass.get(p).get(w);
+                    if (g == null) {
+                        NDArray ref = runs.get(p).values.get(w);
+                        g = scope.zeros(ref.getShape(), ref.getDataType());
+                    }
+                    gs.add(g);
                 }
-                out.put(w, g);
+                out.put(w, split == null ? gs.get(0) : combine(w, gs, runs, split, scope));
             }
             return new Gradients(v, fwd, new Values(out));
         }
+    }
+
+    /** Propagates {@code grads} (tensor → gradient, updated in place) backwards through {@code tape}. */
+    private void propagate(List<TapeEntry> tape, Map<String, NDArray> grads, BackwardRules rules, NDManager scope) {
+        for (int e = tape.size() - 1; e >= 0; e--) {
+            TapeEntry entry = tape.get(e);
+            NDArray[] gOut = new NDArray[entry.outputs.length];
+            boolean any = false;
+            for (int k = 0; k < gOut.length; k++) {
+                gOut[k] = grads.get(entry.node.outputs().get(k));
+                any |= gOut[k] != null;
+            }
+            if (!any) {
+                continue;
+            }
+            NDArray[] gIn = vjp(entry, gOut, rules, scope);
+            for (int k = 0; k < gIn.length && k < entry.inputs.length; k++) {
+                if (gIn[k] == null) {
+                    continue;
+                }
+                String name = entry.node.input(k);
+                NDArray prev = grads.get(name);
+                if (prev == null) {
+                    grads.put(name, gIn[k]);
+                } else {
+                    NDArray sum = prev.add(gIn[k]);
+                    sum.attach(scope);
+                    grads.put(name, sum);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- passes of a fixed batch
+
+    /**
+     * The batch size the model's graph inputs fix (their first dimension is a number, as in a
+     * PyTorch export without {@code dynamic_axes}), or 0 when it is free (symbolic or unknown).
+     * Every call of this interpreter accepts any batch: a batch of N that differs from a fixed B
+     * runs in ceil(N/B) passes of B, the last one padded with copies of its last example; only
+     * the real rows come back, and an objective sees the joined rows of every pass.
+     */
+    public int fixedBatch() {
+        for (ValueInfo in : graph.inputs()) {
+            if (in.hasShape() && in.dims().length > 0 && in.dims()[0] > 0
+                    && (in.type() == null || in.type().isFloatingPoint())) {
+                return (int) in.dims()[0];
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The batch a graph writes into itself although its input leaves the batch free: the first
+     * entry of a Reshape to a constant shape such as [1, -1] (as {@code x.view(1, -1)} exports)
+     * applied to a tensor computed from the input; 0 when there is none. Such a model runs in
+     * passes of that batch, as if its input fixed it.
+     */
+    public int hardCodedBatch() {
+        int b = hardBatch;
+        if (b < 0) {
+            b = findHardCodedBatch();
+            hardBatch = b;
+        }
+        return b;
+    }
+
+    private volatile int hardBatch = -1;
+
+    private int findHardCodedBatch() {
+        return hardCodedBatch(graph);
+    }
+
+    /** {@link #hardCodedBatch()} of {@code graph}. */
+    public static int hardCodedBatch(Graph graph) {
+        Map<String, Tensor> constants = new HashMap<>(graph.initializers());
+        for (Node n : graph.nodes()) {
+            Attribute v = n.attributes().get("value");
+            if (n.opType().equals("Constant") && v != null && v.t() != null && !n.outputs().isEmpty()) {
+                constants.put(n.outputs().get(0), v.t());
+            }
+        }
+        Set<String> inputs = new HashSet<>();
+        graph.inputs().forEach(v -> inputs.add(v.name()));
+        for (Node n : graph.nodes()) {
+            if (!n.opType().equals("Reshape") || n.inputs().size() < 2 || !constants.containsKey(n.input(1))) {
+                continue;
+            }
+            Tensor shape = constants.get(n.input(1));
+            if (shape.rank() != 1 || shape.size() < 2 || shape.type().isFloatingPoint()) {
+                continue;
+            }
+            long first = shape.toLongArray()[0];
+            if (first <= 0 || first > Integer.MAX_VALUE) {
+                continue;
+            }
+            if (readsValuesOf(graph, n.input(0), inputs)) {
+                return (int) first;
+            }
+        }
+        return 0;
+    }
+
+    /** True when {@code tensor} depends on the values (not only the shape) of one of {@code inputs}. */
+    private static boolean readsValuesOf(Graph graph, String tensor, Set<String> inputs) {
+        Set<String> seen = new HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of(tensor));
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (inputs.contains(t)) {
+                return true;
+            }
+            Node p = graph.producer(t);
+            if (p == null || p.opType().equals("Shape") || p.opType().equals("Size")) {
+                continue;
+            }
+            for (String x : p.inputs()) {
+                if (!x.isEmpty()) {
+                    todo.push(x);
+                }
+            }
+        }
+        return false;
+    }
+
+    /** How a call splits its batch of {@code n} into passes of {@code batch} rows of {@code inputs}. */
+    private record Split(int batch, long n, Set<String> inputs) {
+        int passes() {
+            return (int) ((n + batch - 1) / batch);
+        }
+
+        long from(int p) {
+            return (long) p * batch;
+        }
+
+        int rows(int p) {
+            return (int) Math.min(batch, n - from(p));
+        }
+    }
+
+    /** The passes the feeds need: null when every input's batch matches the model's (or is free). */
+    private Split split(Map<String, NDArray> feeds) {
+        Set<String> names = new LinkedHashSet<>();
+        long b = -1;
+        long n = -1;
+        for (ValueInfo in : graph.inputs()) {
+            NDArray x = feeds.get(in.name());
+            if (x == null || !in.hasShape() || in.dims().length == 0) {
+                continue;
+            }
+            long fixed = in.dims()[0];
+            if (fixed <= 0) {
+                // a free batch, unless the graph writes one in (a Reshape to [1, -1]); only image-like
+                // float inputs, whose first axis is surely the batch
+                if (in.dims().length < 2 || !x.getDataType().isFloating() || hardCodedBatch() == 0) {
+                    continue;
+                }
+                fixed = hardCodedBatch();
+            }
+            long[] s = x.getShape().getShape();
+            if (s.length != in.dims().length || s[0] == fixed || s[0] == 0) {
+                continue;
+            }
+            if (b >= 0 && (b != fixed || n != s[0])) {
+                return null; // inputs disagree: the shape check names the problem
+            }
+            b = fixed;
+            n = s[0];
+            names.add(in.name());
+        }
+        return names.isEmpty() ? null : new Split((int) b, n, Set.copyOf(names));
+    }
+
+    /** The feeds of pass {@code p}: rows of each split input (from {@code sources} where given), padded. */
+    private static Map<String, NDArray> passFeeds(Map<String, NDArray> feeds, Split s, int p,
+                                                  Map<String, NDArray> sources, NDManager m) {
+        Map<String, NDArray> out = new HashMap<>(feeds);
+        for (String name : s.inputs()) {
+            NDArray src = sources.getOrDefault(name, feeds.get(name));
+            long from = s.from(p);
+            int r = s.rows(p);
+            NDArray part = src.get(new NDIndex(from + ":" + (from + r)));
+            part.attach(m);
+            if (r < s.batch()) {
+                // padding: copies of the pass's last example, cut from autograd (real values, no
+                // zeros that a normalisation inside the graph could turn into NaN)
+                NDArray last = src.get(new NDIndex((from + r - 1) + ":" + (from + r))).stopGradient();
+                last.attach(m);
+                long[] shape = last.getShape().getShape().clone();
+                shape[0] = s.batch() - r;
+                NDArray pad = last.broadcast(new Shape(shape));
+                pad.attach(m);
+                part = part.concat(pad, 0);
+                part.attach(m);
+            }
+            out.put(name, part);
+        }
+        return out;
+    }
+
+    /** How a tensor relates to the passes. */
+    private enum Kind {
+        /** One row per example: its real rows are joined over the passes. */
+        ROWS,
+        /** The same in every pass (it does not depend on a split input, or is not floating point). */
+        SHARED,
+        /** Computed from a split input but without the batch as its first axis. */
+        OTHER
+    }
+
+    private Kind kind(String tensor, NDArray value, Split s) {
+        Set<String> from = inputsOf.computeIfAbsent(tensor, t -> {
+            Set<String> a = graph.ancestors(Set.of(t));
+            Set<String> ins = new HashSet<>();
+            graph.inputs().forEach(v -> {
+                if (a.contains(v.name())) {
+                    ins.add(v.name());
+                }
+            });
+            return Set.copyOf(ins);
+        });
+        boolean depends = false;
+        for (String in : s.inputs()) {
+            depends |= from.contains(in);
+        }
+        if (!depends || !value.getDataType().isFloating()) {
+            return Kind.SHARED; // shapes and indices computed from the input are the same in every pass
+        }
+        long[] shape = value.getShape().getShape();
+        return shape.length > 0 && shape[0] == s.batch() ? Kind.ROWS : Kind.OTHER;
+    }
+
+    /**
+     * True when {@code tensor} has one row per example (it depends on a split input); one that
+     * depends on the input but does not keep the batch as its first axis is refused, not guessed.
+     */
+    private boolean carriesBatch(String tensor, NDArray value, Split s) {
+        Kind k = kind(tensor, value, s);
+        if (k == Kind.OTHER) {
+            throw notBatchFirst(tensor, value, s);
+        }
+        return k == Kind.ROWS;
+    }
+
+    private static ShapeMismatchException notBatchFirst(String tensor, NDArray value, Split s) {
+        return new ShapeMismatchException("tensor '" + tensor + "' has shape " + value.getShape()
+                + " in a pass of " + s.batch() + " (the model's fixed batch): its first axis is not the batch, so a"
+                + " batch of " + s.n() + " cannot be split into passes; feed " + s.batch() + " at a time");
+    }
+
+    /** The first {@code r} rows of {@code a} (a itself when it has no more). */
+    private static NDArray rows(NDArray a, int r, Split s) {
+        return r == s.batch() ? a : a.get(new NDIndex("0:" + r));
+    }
+
+    /** Rows of pass {@code p} of a whole-batch array, padded with zeros to the pass size. */
+    private static NDArray passRows(NDArray a, Split s, int p, NDManager scope) {
+        long from = s.from(p);
+        int r = s.rows(p);
+        NDArray part = a.get(new NDIndex(from + ":" + (from + r)));
+        part.attach(scope);
+        if (r < s.batch()) {
+            long[] shape = part.getShape().getShape().clone();
+            shape[0] = s.batch() - r;
+            NDArray zeros = scope.zeros(new Shape(shape), part.getDataType());
+            part = part.concat(zeros, 0);
+            part.attach(scope);
+        }
+        return part;
+    }
+
+    /** Joins arrays along the first axis, in {@code scope}. */
+    private static NDArray join(List<NDArray> parts, NDManager scope) {
+        NDArray out = parts.get(0);
+        if (parts.size() > 1) {
+            out = ai.djl.ndarray.NDArrays.concat(new ai.djl.ndarray.NDList(parts), 0);
+        }
+        if (out.getManager() != scope) {
+            out.attach(scope);
+        }
+        return out;
+    }
+
+    /** The values of {@code names} over every pass: real rows joined (differentiably), the rest from pass 0. */
+    private Values joined(List<Run> runs, Set<String> names, Split s, NDManager scope) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (String t : names) {
+            NDArray first = runs.get(0).values.get(t);
+            if (first == null) {
+                throw new UnknownNameException("tensor", t, runs.get(0).values.keySet());
+            }
+            if (!carriesBatch(t, first, s)) {
+                out.put(t, first);
+                continue;
+            }
+            List<NDArray> parts = new ArrayList<>();
+            for (int p = 0; p < runs.size(); p++) {
+                NDArray part = rows(runs.get(p).values.get(t), s.rows(p), s);
+                part.attach(scope);
+                parts.add(part);
+            }
+            out.put(t, join(parts, scope));
+        }
+        return new Values(out);
+    }
+
+    /** One gradient from the per-pass gradients of {@code w}: rows joined, or summed for a shared tensor. */
+    private NDArray combine(String w, List<NDArray> gs, List<Run> runs, Split s, NDManager scope) {
+        if (s == null) {
+            return gs.get(0);
+        }
+        NDArray ref = runs.get(0).values.get(w);
+        if (ref != null && carriesBatch(w, ref, s)) {
+            List<NDArray> parts = new ArrayList<>();
+            for (int p = 0; p < gs.size(); p++) {
+                NDArray part = rows(gs.get(p), s.rows(p), s);
+                part.attach(scope);
+                parts.add(part);
+            }
+            return join(parts, scope);
+        }
+        NDArray sum = gs.get(0);
+        for (int p = 1; p < gs.size(); p++) {
+            sum = sum.add(gs.get(p));
+            sum.attach(scope);
+        }
+        return sum;
+    }
+
+    /** {@code x} in the interpreter's precision (a new array in {@code scope} when converted). */
+    private NDArray precise(NDArray x, NDManager scope) {
+        if (x.getDataType().isFloating() && x.getDataType() != options.precision()) {
+            NDArray c = x.toType(options.precision(), true);
+            c.attach(scope);
+            return c;
+        }
+        return x;
     }
 
     private NDArray[] vjp(TapeEntry entry, NDArray[] gOut, BackwardRules rules, NDManager scope) {

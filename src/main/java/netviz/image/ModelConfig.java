@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import netviz.ModelFormatException;
@@ -153,10 +154,77 @@ public final class ModelConfig {
         return p.fitTo(inputDims);
     }
 
-    /** {@link #resolvePreprocessing(String, long[])} for a graph's first input. */
+    /**
+     * {@link #resolvePreprocessing(String, long[])} for a graph's first input. A graph without
+     * preprocessing metadata that normalises its own input (see {@link #inGraphScale}) gets no mean
+     * and std by default, only the pixel range it expects: [0, 1], or [0, 255] when its constants
+     * are on that scale (Keras {@code Rescaling(1/255)}, caffe-style means).
+     */
     public Preprocessing resolvePreprocessing(String presetName, Graph graph) {
         List<ValueInfo> inputs = graph.inputs();
-        return resolvePreprocessing(presetName, inputs.isEmpty() ? null : inputs.get(0).dims());
+        long[] dims = inputs.isEmpty() ? null : inputs.get(0).dims();
+        if (presetName == null && preprocessing == null) {
+            int scale = inGraphScale(graph);
+            if (scale > 0) {
+                Preprocessing p = guess(dims);
+                int c = Math.max(1, p.mean().length);
+                float[] mean = new float[c];
+                float[] std = new float[c];
+                java.util.Arrays.fill(std, scale == 255 ? 1f / 255f : 1f);
+                return p.withNormalization(mean, std).fitTo(dims);
+            }
+        }
+        return resolvePreprocessing(presetName, dims);
+    }
+
+    /**
+     * 1 or 255 when the graph normalises its own input, that is its first input is read (perhaps
+     * behind a Transpose, Cast or Identity) by Sub, Add, Mul or Div with a constant: 255 when the
+     * constants of that op and of a second one right after it are on the [0, 255] scale (a value of
+     * magnitude 2 or more, or a factor of 1/50 or less), 1 otherwise; 0 when it does not.
+     */
+    public static int inGraphScale(Graph graph) {
+        if (graph.inputs().size() != 1) {
+            return 0;
+        }
+        String t = graph.inputs().get(0).name();
+        int found = 0;
+        boolean big = false;
+        for (int hops = 0; hops < 6 && found < 2; hops++) {
+            netviz.engine.Node next = null;
+            for (netviz.engine.Node n : graph.nodes()) {
+                if (n.inputs().contains(t)) {
+                    if (next != null) {
+                        next = null; // several readers: stop here
+                        break;
+                    }
+                    next = n;
+                }
+            }
+            if (next == null || next.outputs().isEmpty()) {
+                break;
+            }
+            String op = next.opType();
+            if (op.equals("Transpose") || op.equals("Cast") || op.equals("Identity")) {
+                t = next.outputs().get(0);
+                continue;
+            }
+            if (!Set.of("Sub", "Add", "Mul", "Div").contains(op) || next.inputs().size() != 2) {
+                break;
+            }
+            String other = next.input(0).equals(t) ? next.input(1) : next.input(0);
+            netviz.engine.Tensor k = graph.initializers().get(other);
+            if (k == null || !k.type().isFloatingPoint() || k.size() > 4) {
+                break;
+            }
+            for (double v : k.toDoubleArray()) {
+                double a = Math.abs(v);
+                big |= op.equals("Mul") ? a > 0 && a <= 1.0 / 50 : a >= 2;
+            }
+            found++;
+            t = next.outputs().get(0);
+        }
+        return found == 0 ? 0 : big ? 255 : 1;
     }
 
     static Preprocessing guess(long[] dims) {

@@ -147,6 +147,7 @@ public final class Charts {
         if (labels.size() != values.length || (colors != null && colors.length != values.length)) {
             throw new IllegalArgumentException("bars need one label (and colour) per value");
         }
+        netviz.methods.Finite.check(values, "the bar heights to draw");
         double max = 0;
         for (double v : values) {
             if (v < 0) {

@@ -75,6 +75,7 @@ public final class FilterFigure {
 
     /** Draws {@code w} of shape (filters, channels, kh, kw), row-major. */
     public static Figure render(float[] w, int filters, int channels, int kh, int kw, Options o) {
+        netviz.methods.Finite.check(w, new long[] {filters, channels, kh, kw}, "the filter weights to draw");
         int per = channels * kh * kw;
         int plane = kh * kw;
         if ((long) filters * per != w.length) {

@@ -3,6 +3,7 @@ package netviz.render;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import netviz.methods.Finite;
 
 /**
  * Value arrays to images and image arithmetic: colourising a 2-D map through a {@link Colormap},
@@ -154,6 +155,7 @@ public final class Images {
         }
         int W = image.getWidth();
         int H = image.getHeight();
+        checkPlane(map, 0, h, w);
         float[] m = (h == H && w == W) ? map : resizeBilinear(map, 0, h, w, H, W);
         int[] base = image.getRGB(0, 0, W, H, null, 0, W);
         int[] out = new int[base.length];
@@ -195,6 +197,11 @@ public final class Images {
         if (offset < 0 || (long) offset + (long) h * w > v.length) {
             throw new IllegalArgumentException("a " + h + " x " + w + " map at offset " + offset
                     + " does not fit in an array of " + v.length + " values");
+        }
+        int bad = Finite.firstNonFinite(v, offset, h * w);
+        if (bad >= 0) {
+            throw Finite.result("cannot draw a " + h + " x " + w + " picture of values that are not finite ("
+                    + Finite.name(v[bad]) + " at row " + (bad - offset) / w + ", column " + (bad - offset) % w + ")");
         }
     }
 }

@@ -103,6 +103,11 @@ public final class ScatterPlot {
 
     /** {minX, minY, maxX, maxY} of the points. */
     static double[] bounds(double[] xy) {
+        int bad = netviz.methods.Finite.firstNonFinite(xy);
+        if (bad >= 0) {
+            throw netviz.methods.Finite.result("cannot draw a map of points whose coordinates are not finite (point "
+                    + bad / 2 + " has " + netviz.methods.Finite.name(xy[bad]) + ")");
+        }
         double[] b = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
         for (int i = 0; i < xy.length / 2; i++) {
             b[0] = Math.min(b[0], xy[2 * i]);

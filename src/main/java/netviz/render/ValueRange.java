@@ -20,6 +20,18 @@ public record ValueRange(double lo, double hi) {
         }
     }
 
+    /**
+     * {@code [lo, hi]} for the figure {@code figure} (e.g. "the occlusion map of class 3"); bounds
+     * that are not finite are a {@link netviz.NonFiniteResultException} naming that figure.
+     */
+    public static ValueRange of(double lo, double hi, String figure) {
+        if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
+            throw netviz.methods.Finite.result("cannot draw " + figure + ": its value range needs finite bounds, not ["
+                    + lo + ", " + hi + "]");
+        }
+        return new ValueRange(lo, hi);
+    }
+
     /** The value mapped to [0, 1]; NaN stays NaN. */
     public double normalize(double v) {
         if (Double.isNaN(v)) {

@@ -76,8 +76,27 @@ public final class Report {
     public record Timing(String id, String title, double seconds) {
     }
 
-    /** What was written. */
-    public record Result(Path index, int figures, double seconds, List<Timing> sections) {
+    /** A section that could not be computed, and why (one line). */
+    public record Failure(String id, String title, String message) {
+    }
+
+    /** What was written; {@code failed} lists the sections that show a note instead of their figures. */
+    public record Result(Path index, int figures, double seconds, List<Timing> sections, List<Failure> failed) {
+    }
+
+    /** The one-line reason of a section's failure: a netviz message as it is, anything else with its type. */
+    static String failure(RuntimeException e) {
+        if (e instanceof NetvizException) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().strip()
+                .replaceAll("\\s*\\R\\s*", " "));
+    }
+
+    /** The visible note that replaces a failed section's figures. */
+    static String failureNote(String why) {
+        return "<div class=\"failed\" role=\"alert\">\n<p><strong>This section could not be computed.</strong> "
+                + Html.escape(why) + "</p>\n<p>The other sections are complete.</p>\n</div>\n";
     }
 
     private Report() {
@@ -86,7 +105,9 @@ public final class Report {
     /**
      * Writes the report; {@code log} gets one line per section as it starts. Bad input (a missing
      * model, an unreadable image, an output path that is a file) raises a {@link NetvizException}
-     * before anything is written.
+     * before anything is written. A section that fails (a {@link RuntimeException}: a result that is
+     * not finite, a step that fails) gets a note in its place, a line in {@code log} and an entry
+     * in {@link Result#failed()}; an {@link Error} aborts and leaves a previous report as it was.
      */
     public static Result generate(Options o, PrintWriter log) {
         return generate(o, log, Sections.all());
@@ -101,7 +122,7 @@ public final class Report {
             throw new InputFormatException("model file '" + o.model() + "' does not exist"
                     + (Files.isDirectory(o.model()) ? " (it is a folder)" : ""));
         }
-        Graph graph = OnnxLoader.load(o.model());
+        Graph graph = netviz.engine.ModelView.of(OnnxLoader.load(o.model()), netviz.engine.ModelView.Options.defaults());
         ModelConfig config = ModelConfig.of(graph);
         Preprocessing pre = config.resolvePreprocessing(null, graph);
         List<ImageInput> user = new ArrayList<>();
@@ -132,6 +153,7 @@ public final class Report {
                     o.examples(), o.images(), user);
             ReportContext ctx = new ReportContext(o, graph, pre, dataset, labels, tmp, examples);
             List<Timing> timings = new ArrayList<>();
+            List<Failure> failures = new ArrayList<>();
             StringBuilder body = new StringBuilder();
             int i = 0;
             for (ReportSection s : sections) {
@@ -139,21 +161,35 @@ public final class Report {
                 log.printf(Locale.ROOT, "netviz report [%2d/%d] %s%n", i, sections.size(), s.title());
                 log.flush();
                 long t0 = System.nanoTime();
-                s.render(ctx);
+                int figuresBefore = ctx.figureCount();
+                String html;
+                try {
+                    s.render(ctx);
+                    html = ctx.takeHtml();
+                } catch (RuntimeException e) {
+                    // one section's failure (a result that is not finite, a bug) is said in that section;
+                    // the others are still written. Errors (out of memory) abort the report.
+                    ctx.discardSection(figuresBefore);
+                    String why = failure(e);
+                    failures.add(new Failure(s.id(), s.title(), why));
+                    log.printf(Locale.ROOT, "netviz report: section '%s' failed: %s%n", s.title(), why);
+                    log.flush();
+                    html = failureNote(why);
+                }
                 double sec = (System.nanoTime() - t0) / 1e9;
                 timings.add(new Timing(s.id(), s.title(), sec));
                 body.append("<section id=\"").append(Html.escape(s.id())).append("\">\n<h2>")
-                        .append(Html.escape(s.title())).append("</h2>\n").append(ctx.takeHtml()).append("</section>\n");
+                        .append(Html.escape(s.title())).append("</h2>\n").append(html).append("</section>\n");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            String page = page(o, graph, dataset, sections, body.toString(), examples, seconds, timings);
+            String page = page(o, graph, dataset, sections, failures, body.toString(), examples, seconds, timings);
             removeUnreferenced(tmp.resolve(ReportContext.FIGURES), page);
             Files.writeString(tmp.resolve("index.html"), page, StandardCharsets.UTF_8);
             Files.write(tmp.resolve("style.css"), stylesheet());
             makeReadable(tmp);
             moveIntoPlace(tmp, out, o.out());
             tmp = null;
-            return new Result(out.resolve("index.html"), ctx.figureCount(), seconds, timings);
+            return new Result(out.resolve("index.html"), ctx.figureCount(), seconds, timings, failures);
         } catch (IOException e) {
             throw new NetvizException("cannot write the report into '" + o.out() + "': " + e.getMessage());
         } finally {
@@ -367,7 +403,8 @@ public final class Report {
         return t.isEmpty() ? "x" : t;
     }
 
-    private static String page(Options o, Graph graph, Dataset dataset, List<ReportSection> sections, String body,
+    private static String page(Options o, Graph graph, Dataset dataset, List<ReportSection> sections,
+                               List<Failure> failures, String body,
                                List<ReportContext.Example> examples, double seconds, List<Timing> timings) {
         String model = o.modelShown() != null ? o.modelShown() : o.model().getFileName().toString() + " (bundled)";
         StringBuilder b = new StringBuilder();
@@ -394,8 +431,10 @@ public final class Report {
         }
         b.append("</ul>\n<nav>\n<ol>\n");
         for (ReportSection s : sections) {
+            boolean failed = failures.stream().anyMatch(f -> f.id().equals(s.id()));
             b.append("<li><a href=\"#").append(Html.escape(s.id())).append("\">").append(Html.escape(s.title()))
-                    .append("</a></li>\n");
+                    .append("</a>").append(failed ? " <span class=\"failed-mark\">(could not be computed)</span>" : "")
+                    .append("</li>\n");
         }
         b.append("</ol>\n</nav>\n</header>\n<main>\n").append(body).append("</main>\n<footer>\n<p>Time per section: ");
         for (int i = 0; i < timings.size(); i++) {

@@ -217,6 +217,12 @@ public final class ReportContext {
         return s;
     }
 
+    /** Drops the HTML of a section that failed, and the figures it added (so they are not counted). */
+    void discardSection(int figuresBefore) {
+        html = new StringBuilder();
+        figures = figuresBefore;
+    }
+
     /** Figures added so far. */
     int figureCount() {
         return figures;

@@ -15,7 +15,10 @@ public interface ReportSection {
 
     /**
      * Computes the section's figures and writes its HTML into {@code ctx}; a
-     * {@link netviz.NetvizException} when something the user gave cannot be used.
+     * {@link netviz.NetvizException} when something the user gave cannot be used. Any
+     * {@link RuntimeException} it throws (a {@link netviz.NonFiniteResultException} included) makes
+     * {@link Report} replace the section's HTML and figures by a visible note with the exception's
+     * line; the other sections are still written.
      */
     void render(ReportContext ctx);
 

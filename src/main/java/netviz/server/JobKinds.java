@@ -167,7 +167,8 @@ final class JobKinds {
         } else {
             try (NDManager scope = s.interpreter().newScope()) {
                 NDArray v = s.interpreter().forward(scope, pic.toNDArray(scope), f.layer()).get(f.layer());
-                q = v.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                q = netviz.methods.Finite.check(v.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
+                        "the features of layer '" + f.layer() + "' for image " + pic.ref());
             }
         }
         NearestNeighbors.Result r = fi.index().search(q, want);
@@ -442,7 +443,7 @@ final class JobKinds {
             for (float g : grid) {
                 lo = Math.min(lo, g);
             }
-            ValueRange pr = new ValueRange(Math.min(lo, p0), Math.max(p0, lo + 1e-6));
+            ValueRange pr = ValueRange.of(Math.min(lo, p0), Math.max(p0, lo + 1e-6), "the occlusion map");
             Map<String, BufferedImage> files = new LinkedHashMap<>();
             files.put("heatmap.png", Renders.heat(pixels, h, w, pr, Colormap.VIRIDIS, ""));
             files.put("overlay.png", Renders.overlay(pic.picture(), drop, h, w, Renders.zeroToMax(drop), Colormap.MAGMA));

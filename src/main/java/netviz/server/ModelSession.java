@@ -79,7 +79,7 @@ public final class ModelSession implements AutoCloseable {
     public ModelSession(ServerOptions options) {
         this.options = options;
         this.modelPath = options.model();
-        this.graph = OnnxLoader.load(modelPath);
+        this.graph = netviz.engine.ModelView.of(OnnxLoader.load(modelPath), netviz.engine.ModelView.Options.defaults());
         ModelConfig config = ModelConfig.of(graph);
         this.preprocessing = config.resolvePreprocessing(null, graph);
         Dataset d = Datasets.open(options.data(), preprocessing);
@@ -89,7 +89,7 @@ public final class ModelSession implements AutoCloseable {
             int classes;
             try (NDManager scope = interpreter.newScope()) {
                 Batch first = d.get(0);
-                classes = new Classifier(interpreter).predict(scope, first.toNDArray(scope)).classes();
+                classes = new Classifier(interpreter).classCount(scope, first.toNDArray(scope));
             }
             this.labels = Labels.forModel(null, config, classes);
             if (config.labels().isPresent() && d.labeled()) {

@@ -142,6 +142,8 @@ public final class NetvizServer implements AutoCloseable {
 
         r.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.suggestions()));
         r.exception(UnknownNameException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), e.suggestions()));
+        // a result that is not finite is not the client's mistake, nor a bug in netviz: 422 with its one line
+        r.exception(netviz.NonFiniteResultException.class, (e, ctx) -> error(ctx, 422, e.getMessage(), List.of()));
         r.exception(NetvizException.class, (e, ctx) -> error(ctx, 400, e.getMessage(), List.of()));
         r.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);

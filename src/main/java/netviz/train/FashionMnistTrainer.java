@@ -277,6 +277,11 @@ public final class FashionMnistTrainer {
                         batchLoss = loss.getFloat();
                         predicted = logits.argMax(1).toLongArray();
                     }
+                    if (!Float.isFinite(batchLoss)) {
+                        throw netviz.methods.Finite.result("training became non-finite at epoch " + e + ", batch "
+                                + (b + 1) + " of " + batches + " (loss " + netviz.methods.Finite.name(batchLoss)
+                                + "); nothing was written");
+                    }
                     trainer.step();
                     lossSum += batchLoss * size;
                     for (int k = 0; k < size; k++) {

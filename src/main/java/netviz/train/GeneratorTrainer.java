@@ -447,6 +447,12 @@ public final class GeneratorTrainer {
                 }
                 double[] parts = step(trainer, net, buf, hBuf, size, codeSize, o, codeLayer, featureLayer, scales, mean,
                         std);
+                if (netviz.methods.Finite.firstNonFinite(parts) >= 0) {
+                    throw netviz.methods.Finite.result("generator training became non-finite at epoch " + e + ", batch "
+                            + (b + 1) + " of " + batches + " (loss " + netviz.methods.Finite.name(parts[0]) + ", image "
+                            + netviz.methods.Finite.name(parts[1]) + ", code " + netviz.methods.Finite.name(parts[2])
+                            + ", feature " + netviz.methods.Finite.name(parts[3]) + "); nothing was written");
+                }
                 for (int k = 0; k < 4; k++) {
                     sums[k] += parts[k] * size;
                 }

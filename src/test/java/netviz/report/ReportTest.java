@@ -220,55 +220,6 @@ class ReportTest {
         }
     }
 
-    @Test
-    void aFailingSectionLeavesNothingAndKeepsThePreviousReport() throws Exception {
-        Path out = shared.resolve("fail/r");
-        Report.Options o = new Report.Options(model, null, null, null, List.of(), out, 50, 2);
-        PrintWriter log = new PrintWriter(new StringWriter());
-        ReportSection broken = new ReportSection() {
-            @Override
-            public String id() {
-                return "broken";
-            }
-
-            @Override
-            public String title() {
-                return "Broken";
-            }
-
-            @Override
-            public void render(ReportContext ctx) {
-                ctx.run(ctx.withOut(ctx.command("filters"), "f.png", "f.png"));
-                throw new netviz.NetvizException("this section fails after writing a figure");
-            }
-        };
-        netviz.NetvizException e = org.junit.jupiter.api.Assertions.assertThrows(netviz.NetvizException.class,
-                () -> Report.generate(o, log, List.of(new ModelSection(), broken)));
-        assertTrue(e.getMessage().contains("fails after"), e.getMessage());
-        try (Stream<Path> s = Files.list(out.getParent())) {
-            assertEquals(List.of(), s.toList(), "nothing half-written");
-        }
-        // a previous report survives a failed run, and a successful run replaces it
-        Report.generate(o, log, List.of(new ModelSection()));
-        String before = Files.readString(out.resolve("index.html"));
-        assertTrue(Report.isReport(out));
-        assertThrows(() -> Report.generate(o, log, List.of(new ModelSection(), broken)));
-        assertEquals(before, Files.readString(out.resolve("index.html")));
-        try (Stream<Path> s = Files.list(out.getParent())) {
-            assertEquals(List.of(out), s.toList());
-        }
-        Report.Result r = Report.generate(o, log, List.of(new ModelSection(), new ParametersSection()));
-        assertEquals(2, r.sections().size());
-        assertTrue(Files.readString(out.resolve("index.html")).contains("id=\"parameters\""));
-        try (Stream<Path> s = Files.list(out.getParent())) {
-            assertEquals(List.of(out), s.toList());
-        }
-    }
-
-    private static void assertThrows(org.junit.jupiter.api.function.Executable e) {
-        org.junit.jupiter.api.Assertions.assertThrows(netviz.NetvizException.class, e);
-    }
-
     private static void assertBadInput(Run r, Path out, String names) {
         assertEquals(2, r.code(), r::toString);
         List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();

@@ -141,6 +141,7 @@ public final class ActivationMaps {
                 NDArray a = v.get(e.getValue());
                 long[] shape = a.getShape().getShape();
                 float[] data = a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+                netviz.methods.Finite.check(data, shape, "the activation map of layer '" + e.getKey() + "'");
                 out.add(select(e.getKey(), e.getValue(), data, shape, one));
             }
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import netviz.NetvizException;
+import netviz.methods.Finite;
 import netviz.ShapeMismatchException;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
@@ -252,6 +253,12 @@ public final class DeadFilters {
                     NDArray flat = a.toType(DataType.FLOAT32, false).reshape(s[0], c, -1);
                     float[] perMax = flat.max(new int[] {2}).toFloatArray();
                     float[] perMean = flat.mean(new int[] {2}).toFloatArray();
+                    int bad = Finite.firstNonFinite(perMean);
+                    if (bad >= 0) {
+                        throw Finite.result("the dead-filter scan of layer '" + e.getKey() + "' became non-finite at image "
+                                + (images + bad / c) + " (channel " + bad % c + ", mean activation "
+                                + Finite.name(perMean[bad]) + ")");
+                    }
                     double[] sm = sumMean.computeIfAbsent(e.getKey(), k -> new double[c]);
                     double[] mx = max.computeIfAbsent(e.getKey(), k -> filled(c, Double.NEGATIVE_INFINITY));
                     long[] fi = fires.computeIfAbsent(e.getKey(), k -> new long[c]);

@@ -76,6 +76,7 @@ public final class GradCam implements Attribution {
             AtomicReference<Selection> used = new AtomicReference<>();
             Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
                     target.objective(interpreter.graph(), used::set, l), List.of(l));
+            Inputs.finiteScore(g.objective(), "Grad-CAM", used.get());
             NDArray a = g.forward().get(l);
             long[] shape = a.getShape().getShape();
             if (shape.length != 4) {
@@ -84,7 +85,8 @@ public final class GradCam implements Attribution {
             NDArray dA = g.wrt(l);
             NDArray alpha = dA.mean(new int[] {3}, true).mean(new int[] {2}, true);
             NDArray cam = a.mul(alpha).sum(new int[] {1}).maximum(0);
-            return new Attributions(Inputs.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get());
+            return Inputs.finite(new Attributions(Inputs.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get()),
+                    "Grad-CAM", "the map at layer '" + l + "'");
         }
     }
 

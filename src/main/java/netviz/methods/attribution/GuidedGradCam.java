@@ -36,7 +36,7 @@ public final class GuidedGradCam implements Attribution {
                 }
             }
         }
-        return new Attributions(out, gb.shape(), cam.target());
+        return Inputs.finite(new Attributions(out, gb.shape(), cam.target()), name(), "the product of the two maps");
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
+import netviz.methods.Finite;
 import netviz.ShapeMismatchException;
 
 /** Shape checks and copies between NDArrays and plain arrays, shared by the methods. */
@@ -19,7 +20,41 @@ final class Inputs {
             throw new ShapeMismatchException(method + " needs a batch of images of shape (N, C, H, W), not "
                     + Arrays.toString(s));
         }
+        if (s[0] == 0) {
+            throw new ShapeMismatchException(method + " needs at least one image; the batch " + Arrays.toString(s)
+                    + " is empty");
+        }
         return new int[] {(int) s[0], (int) s[1], (int) s[2], (int) s[3]};
+    }
+
+    /**
+     * {@code a} when its values are finite; otherwise a {@link netviz.NonFiniteResultException}
+     * naming the method, what it explained and the step ({@code step}, e.g. "the gradient").
+     */
+    static Attributions finite(Attributions a, String method, String step) {
+        Finite.check(a.values(), a.shape(), method + (a.target() == null ? "" : " of " + describe(a.target())) + ": " + step);
+        return a;
+    }
+
+    /**
+     * Checks the value of the explained score (the objective summed over the batch, as the
+     * interpreter returns it): NaN or infinite there makes every gradient meaningless.
+     */
+    static void finiteScore(double objective, String method, Selection target) {
+        Finite.check(objective, method + (target == null ? "" : " of " + describe(target)) + ": the class score in the forward pass");
+    }
+
+    /**
+     * For messages: "class 3 ('logits')", "classes [0, 3] ('logits')" when every example explains one
+     * class score, the selection itself otherwise (a neuron: tensor and coordinates).
+     */
+    static String describe(Selection s) {
+        int[][] c = s.coords();
+        if (c.length > 0 && Arrays.stream(c).allMatch(a -> a.length == 1)) {
+            int[] k = Arrays.stream(c).mapToInt(a -> a[0]).distinct().toArray();
+            return (k.length == 1 ? "class " + k[0] : "classes " + Arrays.toString(k)) + " ('" + s.tensor() + "')";
+        }
+        return s.toString();
     }
 
     static float[] floats(NDArray a) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import netviz.OutOfRangeException;
 import netviz.engine.Gradients;
+import netviz.methods.Finite;
 import netviz.engine.Interpreter;
 
 /**
@@ -171,6 +172,8 @@ public final class IntegratedGradients implements Attribution {
             NDArray vb = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
             baseScore = Occlusion.read(vb, sel, 0, n, false);
         }
+        Finite.checkPerImage(score, "integrated gradients of " + Inputs.describe(sel) + ": the class score of the input");
+        Finite.checkPerImage(baseScore, "integrated gradients of " + Inputs.describe(sel) + ": the class score of the baseline");
         int m = options.steps();
         double[] alphas = options.alphas();
         double[] weights = options.weights();
@@ -194,6 +197,15 @@ public final class IntegratedGradients implements Attribution {
                 NDArray xb = Inputs.create(scope, path, new Shape(b, c, s[2], s[3]), inputs.getDataType());
                 Gradients g = interpreter.gradient(scope, Map.of(in, xb), sel.rows(rows).objective(), List.of(in));
                 double[] grad = Inputs.doubles(g.wrt(in));
+                int bad = Finite.firstNonFinite(grad);
+                if (bad >= 0 || !Double.isFinite(g.objective())) {
+                    int r = bad >= 0 ? bad / per : 0;
+                    int step = (int) ((start + r) % m);
+                    throw Finite.result("integrated gradients of " + Inputs.describe(sel) + " became non-finite at step " + (step + 1)
+                            + " of " + m + " (alpha " + (float) alphas[step] + ", image " + rows[r] + "; "
+                            + (bad >= 0 ? "gradient " + Finite.name(grad[bad]) : "score " + Finite.name(g.objective()))
+                            + ")");
+                }
                 for (int r = 0; r < b; r++) {
                     int ex = rows[r];
                     double w = weights[(int) ((start + r) % m)];
@@ -208,7 +220,8 @@ public final class IntegratedGradients implements Attribution {
         for (int j = 0; j < ig.length; j++) {
             ig[j] = (float) ((x[j] - base[j]) * avg[j]);
         }
-        return new Result(new Attributions(ig, new long[] {n, c, s[2], s[3]}, sel), score, baseScore);
+        return new Result(Inputs.finite(new Attributions(ig, new long[] {n, c, s[2], s[3]}, sel),
+                "integrated gradients", "the attributions"), score, baseScore);
     }
 
     public Options options() {

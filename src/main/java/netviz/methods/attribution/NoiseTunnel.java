@@ -135,7 +135,7 @@ public final class NoiseTunnel implements Attribution {
         for (int i = 0; i < sum.length; i++) {
             mean[i] = (float) (sum[i] / options.samples());
         }
-        return new Attributions(mean, shape, sel);
+        return Inputs.finite(new Attributions(mean, shape, sel), name(), "the mean over the noisy copies");
     }
 
     /** A standard normal deviate (Box–Muller on the seeded generator). */

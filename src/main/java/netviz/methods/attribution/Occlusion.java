@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import netviz.OutOfRangeException;
 import netviz.engine.Interpreter;
+import netviz.methods.Finite;
 
 /**
  * Occlusion sensitivity (Zeiler and Fergus, "Visualizing and Understanding Convolutional
@@ -108,7 +109,8 @@ public final class Occlusion implements Attribution {
         OcclusionGrid grid = new OcclusionGrid(options.window(), options.stride(), s[2], s[3]);
         String in = interpreter.inputName();
         String t = target.tensor(interpreter.graph());
-        boolean probability = t.equals(ScoreTensor.find(interpreter.graph()));
+        // softmax of the logits; a --score probability output is already the probability
+        boolean probability = t.equals(ScoreTensor.logits(interpreter.graph()));
         float[] x = Inputs.floats(inputs);
         Selection sel;
         double[] clean;
@@ -117,6 +119,8 @@ public final class Occlusion implements Attribution {
             sel = target.select(interpreter.graph(), v);
             clean = read(v, sel, 0, n, probability);
         }
+        Finite.checkPerImage(clean, "occlusion of " + Inputs.describe(sel) + ": the " + (probability ? "probability" : "value")
+                + " on the intact image");
         float[][] fills = new float[n][];
         for (int i = 0; i < n; i++) {
             fills[i] = options.fill().image(Arrays.copyOfRange(x, i * per, (i + 1) * per), c, s[2], s[3]);
@@ -144,6 +148,13 @@ public final class Occlusion implements Attribution {
                 }
             }
             progress.update(start + b, total);
+        }
+        int bad = Finite.firstNonFinite(out);
+        if (bad >= 0) {
+            int p = bad % positions;
+            throw Finite.result("occlusion of " + Inputs.describe(sel) + " became non-finite with the window at row "
+                    + p / grid.cols() + ", column " + p % grid.cols() + " of image " + bad / positions + " ("
+                    + (probability ? "probability " : "value ") + Finite.name(out[bad]) + ")");
         }
         return new Result(new Attributions(out, new long[] {n, grid.rows(), grid.cols()}, sel), clean);
     }

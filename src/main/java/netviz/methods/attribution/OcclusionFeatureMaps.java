@@ -9,6 +9,7 @@ import java.util.Map;
 import netviz.OutOfRangeException;
 import netviz.ShapeMismatchException;
 import netviz.engine.Interpreter;
+import netviz.methods.Finite;
 
 /**
  * The feature-map mode of occlusion (Zeiler and Fergus, ECCV 2014, figure 7 (b)–(c)): for one
@@ -74,7 +75,8 @@ public final class OcclusionFeatureMaps {
             }
             int k = (int) shape[1];
             maps = Math.min(options.maps(), k);
-            double[] sums = channelTotals(v);
+            double[] sums = Finite.check(channelTotals(v), "occlusion of the feature maps of '" + options.layer()
+                    + "': their totals on the intact image");
             for (int i = 0; i < n; i++) {
                 Integer[] order = new Integer[k];
                 for (int j = 0; j < k; j++) {
@@ -120,7 +122,8 @@ public final class OcclusionFeatureMaps {
             }
             progress.update(start + b, total);
         }
-        Attributions drops = new Attributions(out, new long[] {n, maps, grid.rows(), grid.cols()}, null);
+        Attributions drops = Inputs.finite(new Attributions(out, new long[] {n, maps, grid.rows(), grid.cols()}, null),
+                "occlusion of the feature maps of '" + options.layer() + "'", "the drops in activation");
         return new Result(t, channels, totals, drops);
     }
 

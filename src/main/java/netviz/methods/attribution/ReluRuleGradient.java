@@ -35,7 +35,9 @@ abstract class ReluRuleGradient implements Attribution {
             AtomicReference<Selection> used = new AtomicReference<>();
             Gradients g = interpreter.backward(scope, Map.of(in, inputs),
                     target.objective(interpreter.graph(), used::set), List.of(in), rules);
-            return new Attributions(Inputs.floats(g.wrt(in)), new long[] {s[0], s[1], s[2], s[3]}, used.get());
+            Inputs.finiteScore(g.objective(), name(), used.get());
+            return Inputs.finite(new Attributions(Inputs.floats(g.wrt(in)), new long[] {s[0], s[1], s[2], s[3]},
+                    used.get()), name(), "the modified gradient");
         }
     }
 

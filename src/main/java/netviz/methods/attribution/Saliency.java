@@ -35,7 +35,8 @@ public final class Saliency implements Attribution {
             AtomicReference<Selection> used = new AtomicReference<>();
             NDArray g = grad(scope, inputs, target, used);
             float[] m = Inputs.floats(g.abs().max(new int[] {1}));
-            return new Attributions(m, new long[] {s[0], s[2], s[3]}, used.get());
+            return Inputs.finite(new Attributions(m, new long[] {s[0], s[2], s[3]}, used.get()), "saliency",
+                    "the gradient");
         }
     }
 
@@ -45,7 +46,8 @@ public final class Saliency implements Attribution {
         try (NDManager scope = interpreter.newScope()) {
             AtomicReference<Selection> used = new AtomicReference<>();
             NDArray g = grad(scope, inputs, target, used);
-            return new Attributions(Inputs.floats(g), new long[] {s[0], s[1], s[2], s[3]}, used.get());
+            return Inputs.finite(new Attributions(Inputs.floats(g), new long[] {s[0], s[1], s[2], s[3]}, used.get()),
+                    "saliency", "the gradient");
         }
     }
 
@@ -53,6 +55,7 @@ public final class Saliency implements Attribution {
         String in = interpreter.inputName();
         Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
                 target.objective(interpreter.graph(), used::set), List.of(in));
+        Inputs.finiteScore(g.objective(), "saliency", used.get());
         return g.wrt(in);
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.Map;
 import netviz.ShapeMismatchException;
+import netviz.methods.Finite;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
@@ -95,7 +96,23 @@ public final class Classifier {
         return Scores.SOFTMAX_OF_LOGITS;
     }
 
-    /** Runs the model on {@code input} (N, C, H, W) in {@code scope}. */
+    /**
+     * The number of classes K of the output (N, K) for {@code input}, from one forward pass, without
+     * looking at the values (so that a model that computes NaN can still be opened).
+     */
+    public int classCount(NDManager scope, NDArray input) {
+        NDArray y = interpreter.forward(scope, Map.of(interpreter.inputName(), input), java.util.List.of(output)).get(output);
+        long[] s = y.getShape().getShape();
+        if (s.length < 1) {
+            throw new ShapeMismatchException("output '" + output + "' is a scalar, not class scores");
+        }
+        return (int) (y.size() / Math.max(1, s[0]));
+    }
+
+    /**
+     * Runs the model on {@code input} (N, C, H, W) in {@code scope}; a
+     * {@link netviz.NonFiniteResultException} when an output or probability is NaN or infinite.
+     */
     public Prediction predict(NDManager scope, NDArray input) {
         Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), input), java.util.List.of(output));
         NDArray y = v.get(output);
@@ -111,7 +128,7 @@ public final class Classifier {
                         + "; a classifier's output is (N, K) or (N, K, 1, 1)");
             }
         }
-        float[] flat = y.toFloatArray();
+        float[] flat = Finite.check(y.toFloatArray(), new long[] {n, k}, "the model's output '" + output + "'");
         return fromOutputs(flat, n, (int) k, scores);
     }
 
@@ -135,6 +152,7 @@ public final class Classifier {
                 default:
                     p[i] = softmax(out[i]);
             }
+            Finite.check(p[i], "the class probabilities of example " + i + " (" + scores + ")");
         }
         return new Prediction(out, p, scores);
     }

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import netviz.NetvizException;
+import netviz.methods.Finite;
 import netviz.data.Batch;
 import netviz.data.Batches;
 import netviz.data.Dataset;
@@ -156,6 +157,11 @@ public final class FeatureExtractor {
                         values = new float[n * dim];
                     }
                     rows = FloatArray.of(out).data();
+                }
+                int bad = Finite.firstNonFinite(rows);
+                if (bad >= 0) {
+                    throw Finite.result("the features of layer '" + tensor + "' are not finite for image "
+                            + b.id(bad / dim) + " (" + Finite.name(rows[bad]) + " at feature " + bad % dim + ")");
                 }
                 int at = b.index(0);
                 System.arraycopy(rows, 0, values, at * dim, rows.length);

@@ -7,6 +7,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 
 import netviz.OutOfRangeException;
+import netviz.methods.Finite;
 
 /**
  * Principal component analysis (Pearson 1901; Hotelling 1933), exact: the eigen-decomposition of the
@@ -46,6 +47,7 @@ public record Pca(int dim, float[] mean, double[] components, double[] explained
         if (m < 1 || m > dim) {
             throw new OutOfRangeException("PCA of " + dim + "-dimensional features can keep 1.." + dim + " components, asked for " + m);
         }
+        Finite.check(x, new long[] {n, dim}, "PCA: its input features");
         double[] mu = new double[dim];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < dim; j++) {
@@ -131,6 +133,8 @@ public record Pca(int dim, float[] mean, double[] components, double[] explained
         for (int j = 0; j < dim; j++) {
             meanF[j] = (float) mu[j];
         }
+        Finite.check(comps, "PCA: the principal components");
+        Finite.check(var, "PCA: the explained variances");
         return new Pca(dim, meanF, comps, var, ratio, trace);
     }
 

@@ -10,6 +10,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.OutOfRangeException;
+import netviz.methods.Finite;
 import netviz.data.Progress;
 
 /**
@@ -181,6 +182,7 @@ public final class Tsne {
     public static Result run(float[] x, int d, Options o, Progress progress, Listener listener) {
         int n = x.length / d;
         validate(o, n);
+        Finite.check(x, new long[] {n, d}, "t-SNE: its input features");
         long t0 = System.nanoTime();
         boolean exact = o.method() == Method.EXACT || (o.method() == Method.AUTO && n <= EXACT_MAX_POINTS);
         int k = exact ? n - 1 : Math.min(n - 1, (int) (3 * o.perplexity() + 1));
@@ -224,6 +226,10 @@ public final class Tsne {
                     y[c] += update[c];
                 }
                 done = it + 1;
+                if (!Double.isFinite(norm)) {
+                    throw Finite.result("t-SNE became non-finite at iteration " + done + " of " + o.iterations()
+                            + " (gradient norm " + Finite.name(Math.sqrt(norm)) + ")");
+                }
                 if (bar != null) {
                     bar.step();
                 }
@@ -241,6 +247,7 @@ public final class Tsne {
         } else {
             history.get(history.size() - 1)[1] = kl;
         }
+        Finite.check(y, "t-SNE: the map coordinates");
         return new Result(n, dim, y, kl, history, done, exact ? "exact" : "barnes-hut (theta " + o.theta() + ")",
                 (System.nanoTime() - t0) / 1e9);
     }

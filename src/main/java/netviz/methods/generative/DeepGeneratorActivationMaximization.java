@@ -14,6 +14,7 @@ import java.util.Set;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.ShapeMismatchException;
+import netviz.methods.Finite;
 import netviz.engine.Gradients;
 import netviz.engine.Interpreter;
 import netviz.engine.Objective;
@@ -240,6 +241,7 @@ public final class DeepGeneratorActivationMaximization {
         double eps = 1e-8;
         for (int t = 1; t <= o.iterations(); t++) {
             CodeGradient g = gradient(goal, h, n);
+            finiteStep(goal, classScore, t, o.iterations(), g, n, d);
             for (int i = 0; i < h.length; i++) {
                 double grad = g.gradient()[i] - o.l2() * h[i];
                 m1[i] = b1 * m1[i] + (1 - b1) * grad;
@@ -262,9 +264,56 @@ public final class DeepGeneratorActivationMaximization {
             act = goal.values(classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor())));
         }
         double[] prob = classScore ? probabilities(input, n, goal) : nans(n);
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(act[i]) || (classScore && !Double.isFinite(prob[i]))) {
+                throw Finite.result("DGN-AM for " + unitName(goal, i, classScore) + " became non-finite at the end ("
+                        + (classScore ? "logit " : "unit value ") + Finite.name(act[i])
+                        + (classScore ? ", probability " + Finite.name(prob[i]) : "") + ")");
+            }
+        }
+        Finite.check(input, shape(n), "DGN-AM for " + goal.describe() + ": the generated images");
         aTrace[o.iterations()] = act.clone();
         pTrace[o.iterations()] = prob.clone();
         return new Result(h, input, pixels(input, n), shape(n), act, prob, aTrace, pTrace);
+    }
+
+    /**
+     * Stops the run at step {@code t} when the unit values, the generated images or the code
+     * gradient are not finite, naming the first example and what went bad.
+     */
+    private static void finiteStep(Goal goal, boolean classScore, int t, int steps, CodeGradient g, int n, int d) {
+        int example = -1;
+        String what = null;
+        for (int i = 0; i < n && example < 0; i++) {
+            if (!Double.isFinite(g.values()[i])) {
+                example = i;
+                what = (classScore ? "logit " : "unit value ") + Finite.name(g.values()[i]);
+            }
+        }
+        if (example < 0) {
+            int bad = Finite.firstNonFinite(g.input());
+            if (bad >= 0) {
+                example = bad / Math.max(1, g.input().length / n);
+                what = "generated image " + Finite.name(g.input()[bad]);
+            }
+        }
+        if (example < 0) {
+            int bad = Finite.firstNonFinite(g.gradient());
+            if (bad >= 0) {
+                example = bad / d;
+                what = "code gradient " + Finite.name(g.gradient()[bad]);
+            }
+        }
+        if (example >= 0) {
+            throw Finite.result("DGN-AM for " + unitName(goal, example, classScore) + " became non-finite at step " + t
+                    + " of " + steps + " (" + what + ")");
+        }
+    }
+
+    /** "class 3", or "'relu3' unit 5" for a goal that is not a class score. */
+    private static String unitName(Goal goal, int example, boolean classScore) {
+        int c = goal.channels()[example];
+        return classScore ? "class " + c : "'" + goal.tensor() + "' unit " + c;
     }
 
     private float[] startCodes(Options o, int n, int d) {

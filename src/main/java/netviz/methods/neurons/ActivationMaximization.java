@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import netviz.NetvizException;
+import netviz.methods.Finite;
 import netviz.OutOfRangeException;
 import netviz.engine.Autograd;
 import netviz.engine.Gradients;
@@ -215,11 +216,6 @@ public final class ActivationMaximization {
         Goal goal = new Goal(interpreter.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
                 request.xs());
         int[] chw = inputShape();
-        long batch = interpreter.graph().inputs().get(0).dims()[0];
-        if (batch > 0 && batch != goal.size()) {
-            throw new NetvizException("the model takes a fixed batch of " + batch + " image(s); ask for "
-                    + batch + " target(s) at a time, not " + goal.size());
-        }
         int n = goal.size();
         int c = chw[0];
         int h = chw[1];
@@ -284,6 +280,7 @@ public final class ActivationMaximization {
                 float[][] vg = new float[1][];
                 trace[t - 1] = pixelGradient(objective, in, x, shape, transform, rnd, vg);
                 float[] g = vg[0];
+                finiteStep(goal, t, o.iterations(), trace[t - 1], g);
                 Regularizers r = o.regularizers();
                 if (r.centerBias().enabled()) {
                     float[] mask = r.centerBias().mask(t, o.iterations(), h, w);
@@ -332,8 +329,12 @@ public final class ActivationMaximization {
                     Gradients gr = interpreter.gradient(scope, Map.of(in, xin.stopGradient()), objective, List.of(in));
                     Autograd.backward(xin, gr.wrt(in).toType(xin.getDataType(), false), false);
                     trace[t - 1] = gr.objective();
-                    adamRe.ascend(re, floats(r.getGradient()), t);
-                    adamIm.ascend(im, floats(i.getGradient()), t);
+                    float[] gRe = floats(r.getGradient());
+                    float[] gIm = floats(i.getGradient());
+                    finiteStep(goal, t, o.iterations(), trace[t - 1], gRe);
+                    finiteStep(goal, t, o.iterations(), trace[t - 1], gIm);
+                    adamRe.ascend(re, gRe, t);
+                    adamIm.ascend(im, gIm, t);
                 }
                 if (listener != null) {
                     listener.step(t, trace[t - 1]);
@@ -342,7 +343,21 @@ public final class ActivationMaximization {
             x = fourierInput(fourier, re, im, shape);
         }
         double[] end = values(goal, x, shape);
+        String what = "activation maximization of " + goal.describe();
+        Finite.checkPerImage(start, what + ": the unit's value at the start");
+        Finite.check(x, shape, what + ": the synthesised image");
+        Finite.checkPerImage(end, what + ": the unit's value at the end");
         return new Result(x, pixels(x), shape, start, end, trace);
+    }
+
+    /** Stops the run at step {@code t} when its objective or gradient is not finite. */
+    private static void finiteStep(Goal goal, int t, int steps, double objective, float[] gradient) {
+        int bad = Finite.firstNonFinite(gradient);
+        if (bad >= 0 || !Double.isFinite(objective)) {
+            throw Finite.result("activation maximization of " + goal.describe() + " became non-finite at step " + t
+                    + " of " + steps + " (objective " + Finite.name(objective)
+                    + (bad >= 0 ? ", gradient " + Finite.name(gradient[bad]) + " at index " + bad : "") + ")");
+        }
     }
 
     /** The objective value and (in {@code out[0]}) its gradient with respect to the image, through the transform. */

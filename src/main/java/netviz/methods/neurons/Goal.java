@@ -60,6 +60,12 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
         }
     }
 
+    /** For messages: "'fc2' unit 3", "'relu2' units [1, 4] at 3,5". */
+    public String describe() {
+        return "'" + tensor + "' " + (channels.length == 1 ? "unit " + channels[0] : "units " + Arrays.toString(channels))
+                + (ys == null ? "" : " at " + ys[0] + "," + xs[0]);
+    }
+
     /** The batch objective: the sum over examples of each example's unit. */
     public Objective objective() {
         String desc = tensor + ":" + (channels.length == 1 ? Integer.toString(channels[0]) : Arrays.toString(channels))

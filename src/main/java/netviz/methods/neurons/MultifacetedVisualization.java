@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
 import netviz.NetvizException;
+import netviz.methods.Finite;
 import netviz.OutOfRangeException;
 import netviz.data.Batch;
 import netviz.data.Batches;
@@ -301,18 +302,15 @@ public final class MultifacetedVisualization {
         int scanned = 0;
         int positive = 0;
         progress.progress(0, "scanning " + n + " images");
-        // a model with a fixed batch dimension gets batches of exactly that size (the last one padded)
-        int fixed = fixedBatch();
-        try (Batches batches = dataset.batches(fixed > 0 ? fixed : o.batchSize(), 0, n)) {
+        try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
             for (Batch b : batches) {
-                int rows = fixed > 0 ? fixed : b.size();
+                int rows = b.size();
                 Goal goal = new Goal(tensor, fill(rows, request.channel()), yx == null ? null : fill(rows, yx[0]),
                         yx == null ? null : fill(rows, yx[1]));
                 double[] act;
                 float[] feats;
                 try (NDManager scope = interpreter.newScope()) {
-                    NDArray x = rows == b.size() ? b.toNDArray(scope)
-                            : scope.create(pad(b.images(), b.size(), rows, per), new Shape(rows, chw[0], chw[1], chw[2]));
+                    NDArray x = b.toNDArray(scope);
                     Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), x), List.of(tensor, featureLayer));
                     if (scanned == 0) {
                         goal.check(v.get(tensor).getShape().getShape());
@@ -329,6 +327,13 @@ public final class MultifacetedVisualization {
                 }
                 for (int i = 0; i < b.size(); i++) {
                     double a = act[i];
+                    int badFeature = Finite.firstNonFinite(feats, i * featureDim, featureDim);
+                    if (!Double.isFinite(a) || badFeature >= 0) {
+                        throw Finite.result("multifaceted visualization of " + tensor + ":" + request.channel()
+                                + " became non-finite while scanning image " + b.id(i) + " ("
+                                + (Double.isFinite(a) ? "feature " + Finite.name(feats[badFeature]) + " in layer '"
+                                + featureLayer + "'" : "unit value " + Finite.name(a)) + ")");
+                    }
                     if (!(a > 0)) {
                         continue;
                     }
@@ -443,27 +448,14 @@ public final class MultifacetedVisualization {
         progress.progress(0.8, "activation maximization from " + k + " mean images");
         ActivationMaximization.Options ao = o.maximization()
                 .withInit(ActivationMaximization.Init.IMAGE, means).withSeed(o.seed());
-        // one pass for all facets, or passes of the model's fixed batch (the last padded with its last facet)
-        int pass = fixed > 0 ? fixed : k;
-        float[] input = new float[k * per];
-        float[] pixels = new float[k * per];
-        double[] start = new double[k];
-        double[] end = new double[k];
-        int steps = ao.iterations();
-        for (int from = 0; from < k; from += pass) {
-            int used = Math.min(pass, k - from);
-            int first = from;
-            float[] init = pad(Arrays.copyOfRange(means, from * per, (from + used) * per), used, pass, per);
-            ActivationMaximization.Result res = am.run(goal(tensor, request, pass),
-                    ao.withInit(ActivationMaximization.Init.IMAGE, init),
-                    (t, v) -> progress.progress(0.8 + 0.2 * (first * (double) steps + used * (double) t) / (k * (double) steps),
-                            "activation maximization, step " + t + " of " + steps
-                                    + (pass < k ? ", facets " + (first + 1) + "-" + (first + used) + " of " + k : "")));
-            System.arraycopy(res.input(), 0, input, from * per, used * per);
-            System.arraycopy(res.pixels(), 0, pixels, from * per, used * per);
-            System.arraycopy(res.start(), 0, start, from, used);
-            System.arraycopy(res.end(), 0, end, from, used);
-        }
+        // one optimisation of every facet at once (a fixed-batch model runs it in passes of its size)
+        ActivationMaximization.Result res = am.run(goal(tensor, request, k), ao,
+                (t, v) -> progress.progress(0.8 + 0.2 * t / (double) ao.iterations(),
+                        "activation maximization, step " + t + " of " + ao.iterations()));
+        float[] input = res.input();
+        float[] pixels = res.pixels();
+        double[] start = res.start();
+        double[] end = res.end();
         double[] prob = request.isClassScore() ? probabilities(tensor, input, k, chw, request.channel()) : null;
         float[] meanPixels = am.pixels(means);
         List<Facet> facets = new ArrayList<>();
@@ -492,41 +484,26 @@ public final class MultifacetedVisualization {
         return a;
     }
 
-    /** The model's fixed batch size, or 0 when its input's batch dimension is free. */
-    private int fixedBatch() {
-        long b = interpreter.graph().inputs().get(0).dims()[0];
-        return b > 0 ? (int) b : 0;
-    }
-
-    /** {@code n} images of {@code per} values padded to {@code rows} with copies of the last one. */
-    static float[] pad(float[] x, int n, int rows, int per) {
-        if (n == rows) {
-            return x;
-        }
-        float[] out = Arrays.copyOf(x, rows * per);
-        for (int i = n; i < rows; i++) {
-            System.arraycopy(x, (n - 1) * per, out, i * per, per);
-        }
-        return out;
-    }
-
-    /** Softmax probability of {@code cls} over the score tensor, for each of n images (in passes of a fixed batch). */
+    /** Softmax probability of {@code cls} over the score tensor, for each of n images. */
     private double[] probabilities(String scores, float[] x, int n, int[] chw, int cls) {
-        int per = chw[0] * chw[1] * chw[2];
-        int fixed = fixedBatch();
-        int pass = fixed > 0 ? fixed : n;
-        double[] p = new double[n];
-        for (int from = 0; from < n; from += pass) {
-            int used = Math.min(pass, n - from);
-            float[] in = pad(Arrays.copyOfRange(x, from * per, (from + used) * per), used, pass, per);
-            try (NDManager scope = interpreter.newScope()) {
+        double[] out;
+        try (NDManager scope = interpreter.newScope()) {
+            if (!scores.equals(ScoreTensor.logits(interpreter.graph()))) {
+                // --score probability: the model's own probabilities
+                double[][] p = new Classifier(interpreter).predict(scope,
+                        scope.create(x, new Shape(n, chw[0], chw[1], chw[2]))).probabilities();
+                out = new double[n];
+                for (int i = 0; i < n; i++) {
+                    out[i] = p[i][cls];
+                }
+            } else {
                 float[] s = interpreter.forward(scope, Map.of(interpreter.inputName(),
-                        scope.create(in, new Shape(pass, chw[0], chw[1], chw[2]))), List.of(scores)).get(scores)
+                        scope.create(x, new Shape(n, chw[0], chw[1], chw[2]))), List.of(scores)).get(scores)
                         .toType(DataType.FLOAT32, false).toFloatArray();
-                System.arraycopy(Classifier.softmaxAt(s, fill(pass, cls)), 0, p, from, used);
+                out = Classifier.softmaxAt(s, fill(n, cls));
             }
         }
-        return p;
+        return Finite.checkPerImage(out, "multifaceted visualization: the class probability of the facet images");
     }
 
     /**

@@ -227,8 +227,8 @@ public final class ReceptiveField {
                 throw new NetvizException("input '" + in.name() + "' has no fixed size (" + in.shapeString() + ")");
             }
         }
-        // a model with a fixed batch size gets its own batch size per pass
-        int batch = dims[0] > 0 ? (int) dims[0] : samples;
+        // one batch of every sample (the interpreter runs a fixed-batch model in passes of its size)
+        int batch = samples;
         dims[0] = batch;
         int h = (int) dims[2];
         int w = (int) dims[3];
@@ -298,6 +298,17 @@ public final class ReceptiveField {
         return new Field("", new long[0], true, null, null, null, null);
     }
 
+    /** True for a rank-4 Transpose with perm [0,2,3,1] or [0,3,1,2] (channels to the end, or back). */
+    private static boolean movesOnlyChannels(Node n, Map<String, long[]> shapes) {
+        long[] s = shapes.get(n.input(0));
+        netviz.engine.Attribute perm = n.attributes().get("perm");
+        if (s == null || s.length != 4 || perm == null || perm.ints() == null) {
+            return false;
+        }
+        long[] p = perm.ints();
+        return Arrays.equals(p, new long[] {0, 2, 3, 1}) || Arrays.equals(p, new long[] {0, 3, 1, 2});
+    }
+
     private Field propagate(Node n, Map<String, long[]> shapes) {
         List<Field> ins = new ArrayList<>();
         for (String i : n.inputs()) {
@@ -327,6 +338,11 @@ public final class ReceptiveField {
         }
         if (WINDOW.contains(op)) {
             return window(n, ins.get(0), shapes);
+        }
+        if (op.equals("Transpose") && movesOnlyChannels(n, shapes)) {
+            // NCHW <-> NHWC (a channels-last model, or netviz's own Transpose in front of one):
+            // the geometry of the spatial axes is unchanged
+            return ins.get(0);
         }
         if (op.equals("Concat")) {
             long axis = n.getInt("axis", 1);

@@ -127,6 +127,11 @@ public final class TopImages {
                 for (int t = 0; t < tracked.length; t++) {
                     int ch = tracked[t];
                     int p = (int) arg[i * c + ch];
+                    if (!Float.isFinite(max[i * c + ch])) {
+                        throw netviz.methods.Finite.result("the top images of '" + tensor + "' channel " + ch
+                                + " became non-finite at image " + indices[i] + " (activation "
+                                + netviz.methods.Finite.name(max[i * c + ch]) + ")");
+                    }
                     offer(heaps.get(t), new Hit(max[i * c + ch], indices[i], p / w, p % w));
                 }
             }

@@ -31,9 +31,18 @@ public final class AttributionModels {
      * pad 1) → relu2 → flatten → fc (Gemm, 3 classes) [→ softmax].
      */
     public static Graph cnn(long seed, int channels, boolean softmax) {
+        return cnn(seed, channels, softmax, -1, false);
+    }
+
+    /**
+     * The same network (same weights for the same seed) with its batch fixed to {@code batch} (-1:
+     * free), and with the flatten written as a Reshape to [batch, -1] when {@code reshape} (as
+     * exporters write {@code x.view(1, -1)}).
+     */
+    public static Graph cnn(long seed, int channels, boolean softmax, long batch, boolean reshape) {
         Random r = new Random(seed);
         GraphBuilder g = new GraphBuilder("cnn", 13);
-        String x = g.input("x", -1, channels, 8, 8);
+        String x = g.input("x", batch, channels, 8, 8);
         String w1 = g.initializer("w1", Tensor.ofFloats(new long[] {4, channels, 3, 3}, random(r, 4 * channels * 9, 0.5)));
         String b1 = g.initializer("b1", Tensor.ofFloats(new long[] {4}, random(r, 4, 0.1)));
         String c1 = g.node("Conv", "conv1", List.of(x, w1, b1), Attribute.ofInts("kernel_shape", 3, 3),
@@ -46,7 +55,13 @@ public final class AttributionModels {
         String c2 = g.node("Conv", "conv2", List.of(p1, w2, b2), Attribute.ofInts("kernel_shape", 3, 3),
                 Attribute.ofInts("pads", 1, 1, 1, 1));
         String r2 = g.node("Relu", "relu2", List.of(c2));
-        String f = g.node("Flatten", "flatten", List.of(r2));
+        String f;
+        if (reshape) {
+            g.initializer("flat_shape", Tensor.ofLongs(new long[] {2}, batch, -1));
+            f = g.node("Reshape", "flatten", List.of(r2, "flat_shape"));
+        } else {
+            f = g.node("Flatten", "flatten", List.of(r2));
+        }
         String w3 = g.initializer("w3", Tensor.ofFloats(new long[] {3, 96}, random(r, 3 * 96, 0.3)));
         String b3 = g.initializer("b3", Tensor.ofFloats(new long[] {3}, random(r, 3, 0.1)));
         String fc = g.node("Gemm", "fc", List.of(f, w3, b3), Attribute.ofInt("transB", 1));
