@@ -2,7 +2,6 @@ package netviz.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Function;
@@ -62,11 +61,6 @@ public final class InputFiles {
                     + " netviz reads");
         }
         return size;
-    }
-
-    /** True when {@code file} is a regular file (following links); false for devices, FIFOs, folders. */
-    public static boolean isRegular(Path file) {
-        return Files.isRegularFile(file, new LinkOption[0]);
     }
 
     /** A byte count for messages: "16 MiB", "1.6 GiB", "312 bytes". */
