@@ -140,6 +140,21 @@ class HostileInputTest {
         assertFalse(c.err().contains("--crop 1000000"), c.err());
     }
 
+    @Test
+    void aHugeFixedBatchIsRefusedNotDividedByZero() throws Exception {
+        // found by CliFuzzTest -Dnetviz.fuzz.cases=5000 -Dnetviz.fuzz.seed=2026 (case 3781): exit 1, "/ by zero"
+        OnnxMl.ModelProto.Builder b = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(BUNDLED)).toBuilder();
+        b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
+                .getDimBuilder(0).setDimValue(1L << 40);
+        Path m = dir.resolve("batch-2e40.onnx");
+        Files.write(m, b.build().toByteArray());
+        Path x = dir.resolve("one.npy");
+        Npy.write(x, new float[784], 1, 1, 28, 28);
+        assertUserError("input 'input' fixes its batch at 1099511627776 but is given 1; netviz runs a fixed-batch "
+                + "model in passes of its batch, which may be at most 4096", "classify", "-m", m.toString(),
+                "--input", x.toString());
+    }
+
     static Path widened(long width) throws Exception {
         OnnxMl.ModelProto.Builder b = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(BUNDLED)).toBuilder();
         b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder()
