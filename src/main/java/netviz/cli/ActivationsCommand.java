@@ -104,9 +104,11 @@ public final class ActivationsCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(output.out(), "--out");
         if (count < 0) {
             throw new NetvizException("--count must be 0 (all) or more, not " + count);
         }
+        Limits.check("--count", count, 0, Limits.MAX_LIST);
         if (tileSize < 1 || tileSize > 1024) {
             throw new NetvizException("--tile-size must be between 1 and 1024 pixels, not " + tileSize);
         }

@@ -115,41 +115,90 @@ abstract class AttributionCommand implements Runnable {
 
     abstract Outcome compute(Context ctx);
 
+    /**
+     * Images computed, drawn and written together: a folder or batch is processed in chunks of this
+     * many, so memory does not grow with the number of images; each chunk is one page of the
+     * contact sheet.
+     */
+    static final int CHUNK = 25;
+
     @Override
     public void run() {
+        Outputs.requirePng(output.out(), "--out");
+        Outputs.requireExtension(attribution.raw, "--raw", ".npy", "NumPy .npy arrays");
         check();
         input.require();
         Graph graph = model.graph();
         Labels named = labels(graph);
         List<String> labels = named == null ? null : named.names();
         Target own = ownTarget(graph);
-        Outcome outcome;
-        Context ctx;
-        List<ImageInput> images = input.isImage() ? loadImages(graph) : null;
-        try (Interpreter it = model.newInterpreter(); NDManager scope = it.newScope()) {
-            NDArray x = images != null ? stack(scope, images) : input.array(scope, graph);
-            long[] s = x.getShape().getShape();
-            if (s.length != 4) {
+        List<Path> files = input.isImage() ? imageFiles() : null;
+        netviz.image.Preprocessing pre = files != null ? input.preprocessing(graph) : null;
+        Writer writer = null;
+        try (Interpreter it = model.newInterpreter(); NDManager whole = it.newScope()) {
+            NDArray all = files == null ? input.array(whole, graph) : null;
+            long[] s0 = all == null ? null : all.getShape().getShape();
+            if (s0 != null && s0.length != 4) {
                 throw new netviz.ShapeMismatchException(method() + " needs images (N, C, H, W); the input has shape "
-                        + Arrays.toString(s));
+                        + Arrays.toString(s0));
             }
-            if (named != null) {
-                String score = ScoreTensor.find(graph);
-                named.checkSize((int) it.tensors(scope, Map.of(it.inputName(), x.get("0:1")), List.of(score)).get(score)
-                        .getShape().size());
+            int total = files != null ? files.size() : (int) s0[0];
+            Target target = null;
+            for (int from = 0; from < total; from += CHUNK) {
+                int to = Math.min(total, from + CHUNK);
+                try (NDManager scope = it.newScope()) {
+                    List<ImageInput> images = null;
+                    NDArray x;
+                    if (files != null) {
+                        images = new ArrayList<>();
+                        for (Path f : files.subList(from, to)) {
+                            images.add(ImageInput.load(f, pre));
+                        }
+                        x = stack(scope, images);
+                    } else {
+                        x = total <= CHUNK ? all : all.get(from + ":" + to);
+                    }
+                    long[] s = x.getShape().getShape();
+                    if (target == null) {
+                        if (named != null) {
+                            String score = ScoreTensor.find(graph);
+                            named.checkSize((int) it.tensors(scope, Map.of(it.inputName(), x.get("0:1")),
+                                    List.of(score)).get(score).getShape().size());
+                        }
+                        target = own != null ? own : attribution.target == null ? Target.predicted()
+                                : Target.parseClass(attribution.target, labels);
+                    }
+                    Context ctx = new Context(it, graph, x, x.toFloatArray(), (int) s[0], (int) s[1], (int) s[2],
+                            (int) s[3], labels, target, images);
+                    Outcome outcome = compute(ctx);
+                    if (writer == null) {
+                        writer = new Writer(total, files, outcome.raw().exampleShape());
+                    }
+                    writer.chunk(ctx, outcome, from);
+                    if (x != all) {
+                        x.close();
+                    }
+                }
+                if (to < total) {
+                    // The chunk's garbage is dead now; without a collection here the JVM's heap sizing
+                    // lets the heap (and the process) grow with the number of chunks.
+                    System.gc();
+                }
             }
-            Target target = own != null ? own
-                    : attribution.target == null ? Target.predicted() : Target.parseClass(attribution.target, labels);
-            ctx = new Context(it, graph, x, x.toFloatArray(), (int) s[0], (int) s[1], (int) s[2], (int) s[3], labels,
-                    target, images);
-            outcome = compute(ctx);
+            if (writer == null) { // an empty batch (N = 0); the finite/empty checks may catch it earlier
+                throw new InputFormatException("the input holds no images (a batch of 0); give at least one");
+            }
+            writer.finish();
+        } finally {
+            if (writer != null) {
+                writer.close();
+            }
         }
-        write(ctx, outcome);
         model.printNotes(spec.commandLine().getErr(), own == null);
     }
 
-    /** The --image file, or every image of the --image folder (sorted by name), preprocessed for the model. */
-    private List<ImageInput> loadImages(Graph graph) {
+    /** The --image file, or every image of the --image folder (sorted by name). */
+    private List<Path> imageFiles() {
         Path p = input.path();
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(p)) {
@@ -166,12 +215,7 @@ abstract class AttributionCommand implements Runnable {
         } else {
             files.add(p);
         }
-        netviz.image.Preprocessing pre = input.preprocessing(graph);
-        List<ImageInput> images = new ArrayList<>();
-        for (Path f : files) {
-            images.add(ImageInput.load(f, pre));
-        }
-        return images;
+        return files;
     }
 
     private static NDArray stack(NDManager scope, List<ImageInput> images) {
@@ -179,79 +223,152 @@ abstract class AttributionCommand implements Runnable {
         int per = (int) (one[1] * one[2] * one[3]);
         float[] all = new float[images.size() * per];
         for (int i = 0; i < images.size(); i++) {
+            long[] si = images.get(i).shape();
+            if (si[1] != one[1] || si[2] != one[2] || si[3] != one[3]) {
+                throw new netviz.ShapeMismatchException("image '" + images.get(i).id() + "' preprocesses to "
+                        + Arrays.toString(si) + " but '" + images.get(0).id() + "' to " + Arrays.toString(one)
+                        + "; give --crop PX so that every image has the same size");
+            }
             System.arraycopy(images.get(i).data(), 0, all, i * per, per);
         }
         return scope.create(all, new ai.djl.ndarray.types.Shape(images.size(), one[1], one[2], one[3]));
     }
 
-    private void write(Context ctx, Outcome o) {
-        Path out = output.outOr(Path.of(method().replace(' ', '-') + ".png"));
-        Map<Path, Figure> pngs = new LinkedHashMap<>();
-        if (ctx.n() == 1) {
-            pngs.put(out, o.figures().get(0));
-        } else {
+    /**
+     * Writes the results chunk by chunk: one PNG per image and one contact-sheet page per chunk as
+     * they come, the raw array streamed into a pending .npy, the summary lines at the end.
+     * One image: {@code --out} is its picture. Several: {@code STEM-<name>.png} each, and the contact
+     * sheet at {@code --out}; with more than {@link #CHUNK} images the sheet is paged: {@code --out}
+     * holds the first {@value #CHUNK}, {@code STEM-page-2.png}, … the rest.
+     */
+    private final class Writer implements AutoCloseable {
+        final int total;
+        final boolean fromImages;
+        final Path out;
+        final String stem;
+        final java.util.Set<String> used = new java.util.HashSet<>();
+        final List<Path> written = new ArrayList<>();
+        final List<Map<String, Object>> details = new ArrayList<>();
+        final List<String> ids = new ArrayList<>();
+        final long[] rawShape;
+        Outputs.Pending raw;
+
+        Writer(int total, List<Path> files, long[] exampleShape) {
+            this.total = total;
+            this.fromImages = files != null;
+            this.out = output.outOr(Path.of(method().replace(' ', '-') + ".png"));
             String name = out.getFileName().toString();
-            String stem = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-            java.util.Set<String> used = new java.util.HashSet<>();
-            for (int i = 0; i < ctx.n(); i++) {
-                String suffix = Integer.toString(i);
-                if (ctx.images() != null) {
-                    String f = Path.of(ctx.images().get(i).id()).getFileName().toString();
-                    suffix = Outputs.fileSafe(f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f);
-                    if (!used.add(suffix)) {
-                        suffix = suffix + "-" + i;
-                    }
-                }
-                pngs.put(out.resolveSibling(stem + "-" + suffix + ".png"), o.figures().get(i));
+            this.stem = name.toLowerCase(Locale.ROOT).endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+            int pages = (total + CHUNK - 1) / CHUNK;
+            for (int p = 2; p <= pages; p++) {
+                used.add("page-" + p);
             }
-            pngs.put(out, Layout.column(o.figures(), Layout.GAP, Layout.Align.START));
+            if (attribution.raw != null) {
+                rawShape = total == 1 ? exampleShape : concat(total, exampleShape);
+                raw = Outputs.pending(attribution.raw);
+                raw.write(o -> Npy.writeHeader(o, Tensor.ElementType.FLOAT, rawShape));
+            } else {
+                rawShape = null;
+            }
         }
-        for (Map.Entry<Path, Figure> e : pngs.entrySet()) {
-            Outputs.write(e.getKey(), s -> {
-                if (!ImageIO.write(e.getValue().image(), "png", s)) {
+
+        void chunk(Context ctx, Outcome o, int from) {
+            if (rawShape != null && !Arrays.equals(o.raw().exampleShape(),
+                    Arrays.copyOfRange(rawShape, total == 1 ? 0 : 1, rawShape.length))) {
+                throw new netviz.ShapeMismatchException("image " + ids.size() + " gives a result of shape "
+                        + Arrays.toString(o.raw().exampleShape()) + " but the first gave "
+                        + Arrays.toString(rawShape) + "; give --crop PX so that every image has the same size");
+            }
+            for (int i = 0; i < ctx.n(); i++) {
+                ids.add(ctx.images() != null ? ctx.images().get(i).id() : "image " + (from + i));
+                details.add(o.details().get(i));
+            }
+            if (total == 1) {
+                png(out, o.figures().get(0));
+            } else {
+                for (int i = 0; i < ctx.n(); i++) {
+                    String suffix = Integer.toString(from + i);
+                    if (ctx.images() != null) {
+                        String f = Path.of(ctx.images().get(i).id()).getFileName().toString();
+                        suffix = Outputs.fileSafe(f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f);
+                        if (!used.add(suffix)) {
+                            suffix = suffix + "-" + (from + i);
+                        }
+                    }
+                    png(out.resolveSibling(stem + "-" + suffix + ".png"), o.figures().get(i));
+                }
+                int page = from / CHUNK + 1;
+                png(page == 1 ? out : out.resolveSibling(stem + "-page-" + page + ".png"),
+                        Layout.column(o.figures(), Layout.GAP, Layout.Align.START));
+            }
+            if (raw != null) {
+                float[] v = o.raw().values();
+                raw.write(s -> Npy.writeFloats(s, v));
+            }
+        }
+
+        private void png(Path p, Figure f) {
+            Outputs.write(p, s -> {
+                if (!ImageIO.write(f.image(), "png", s)) {
                     throw new IOException("no PNG encoder");
                 }
             });
+            written.add(p);
         }
-        long[] rawShape = null;
-        if (attribution.raw != null) {
-            rawShape = ctx.n() == 1 ? o.raw().exampleShape() : o.raw().shape();
-            Tensor t = Tensor.ofFloats(rawShape, o.raw().values());
-            Outputs.write(attribution.raw, s -> Npy.write(s, t));
-        }
-        PrintWriter pw = spec.commandLine().getOut();
-        if (output.json()) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("method", method());
-            j.put("model", model.path().toString());
-            j.put("images", o.details());
-            j.put("out", new ArrayList<>(pngs.keySet().stream().map(Path::toString).toList()));
-            if (rawShape != null) {
-                j.put("raw", attribution.raw.toString());
-                j.put("raw_shape", rawShape);
+
+        void finish() {
+            if (raw != null) {
+                raw.commit();
+                raw = null;
             }
-            OutputOptions.printJson(pw, j);
-            return;
-        }
-        for (int i = 0; i < ctx.n(); i++) {
-            StringBuilder b = new StringBuilder();
-            if (ctx.n() > 1 || ctx.images() != null) {
-                b.append(ctx.images() != null ? ctx.images().get(i).id() : "image " + i).append(": ");
-            }
-            Map<String, Object> d = o.details().get(i);
-            b.append(method()).append(" of ").append(d.get("target"));
-            d.forEach((k, v) -> {
-                if (!k.equals("target") && !k.equals("index")) {
-                    b.append(", ").append(k.replace('_', ' ')).append(' ').append(format(v));
+            PrintWriter pw = spec.commandLine().getOut();
+            if (output.json()) {
+                Map<String, Object> j = new LinkedHashMap<>();
+                j.put("method", method());
+                j.put("model", model.path().toString());
+                j.put("images", details);
+                j.put("out", new ArrayList<>(written.stream().map(Path::toString).toList()));
+                if (rawShape != null) {
+                    j.put("raw", attribution.raw.toString());
+                    j.put("raw_shape", rawShape);
                 }
-            });
-            pw.println(b);
+                OutputOptions.printJson(pw, j);
+                return;
+            }
+            for (int i = 0; i < details.size(); i++) {
+                StringBuilder b = new StringBuilder();
+                if (total > 1 || fromImages) {
+                    b.append(ids.get(i)).append(": ");
+                }
+                Map<String, Object> d = details.get(i);
+                b.append(method()).append(" of ").append(d.get("target"));
+                d.forEach((k, v) -> {
+                    if (!k.equals("target") && !k.equals("index")) {
+                        b.append(", ").append(k.replace('_', ' ')).append(' ').append(format(v));
+                    }
+                });
+                pw.println(b);
+            }
+            written.forEach(p -> pw.println("wrote " + p));
+            if (rawShape != null) {
+                pw.println("wrote " + attribution.raw + " " + Arrays.toString(rawShape));
+            }
+            pw.flush();
         }
-        pngs.keySet().forEach(p -> pw.println("wrote " + p));
-        if (rawShape != null) {
-            pw.println("wrote " + attribution.raw + " " + Arrays.toString(rawShape));
+
+        @Override
+        public void close() {
+            if (raw != null) {
+                raw.close();
+            }
         }
-        pw.flush();
+    }
+
+    private static long[] concat(long n, long[] shape) {
+        long[] r = new long[shape.length + 1];
+        r[0] = n;
+        System.arraycopy(shape, 0, r, 1, shape.length);
+        return r;
     }
 
     private static String format(Object v) {

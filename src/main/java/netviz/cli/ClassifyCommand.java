@@ -54,9 +54,7 @@ public final class ClassifyCommand implements Runnable {
 
     @Override
     public void run() {
-        if (top < 1) {
-            throw new NetvizException("--top must be at least 1, got " + top);
-        }
+        Limits.check("--top", top, 1, Limits.MAX_LIST);
         Graph graph = model.graph();
         input.require();
         Classifier.Prediction p;

@@ -101,9 +101,11 @@ public final class DeadFiltersCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (batchSize < 1) {
             throw new NetvizException("--batch-size must be at least 1, not " + batchSize);
         }
+        Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
         if (limit < 0) {
             throw new NetvizException("--limit must be 0 (all) or positive, not " + limit);
         }

@@ -301,6 +301,10 @@ public final class DgnCommand implements Runnable {
 
     private Path generatorPath() {
         if (generator != null) {
+            if (Files.exists(generator)) {
+                netviz.io.InputFiles.requireRegular(generator, "generator model file",
+                        netviz.io.InputFiles.MAX_MODEL_BYTES);
+            }
             if (!Files.isRegularFile(generator)) {
                 throw new NetvizException("generator '" + generator + "' does not exist; make one with netviz"
                         + " train-generator --model M --out G.onnx");

@@ -95,6 +95,7 @@ public final class EmbedCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         String m = method.toLowerCase(Locale.ROOT);
         if (!m.equals("pca") && !m.equals("tsne") && !m.equals("t-sne")) {
             throw new netviz.UnknownNameException("method", method, List.of("pca", "tsne"));
@@ -106,6 +107,7 @@ public final class EmbedCommand implements Runnable {
         if (grid < 2 || grid > 200) {
             throw new OutOfRangeException("--grid must be between 2 and 200, got " + grid);
         }
+        Limits.check("--iterations", iterations, 1, Limits.MAX_ITERATIONS);
         Tsne.Init in = switch (init.toLowerCase(Locale.ROOT)) {
             case "pca" -> Tsne.Init.PCA;
             case "random" -> Tsne.Init.RANDOM;

@@ -184,12 +184,19 @@ public final class FacetsCommand implements Runnable {
         if (!(topShare > 0 && topShare <= 1)) {
             throw new OutOfRangeException("--top-share must be in (0, 1], not " + topShare);
         }
+        if (top != 0 && spec.commandLine().getParseResult().hasMatchedOption("--top-share")) {
+            throw new NetvizException("--top N and --top-share S both choose the top images; give one of them");
+        }
         if (top < 0) {
             throw new OutOfRangeException("--top must be 0 (use --top-share) or positive, not " + top);
         }
         if (tsneIterations < 1) {
             throw new OutOfRangeException("--tsne-iterations must be at least 1, not " + tsneIterations);
         }
+        Limits.check("--tsne-iterations", tsneIterations, 1, Limits.MAX_ITERATIONS);
+        Limits.check("--top", top, 0, Limits.MAX_LIST * 10L);
+        Limits.check("--facets", facets, 1, 64);
+        Limits.check("--mean-of", meanOf, 1, Limits.MAX_LIST);
         Graph graph = model.graph();
         ModelConfig config = ModelConfig.of(graph);
         Preprocessing pre = config.resolvePreprocessing(null, graph);

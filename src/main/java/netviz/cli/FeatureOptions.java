@@ -36,6 +36,7 @@ public final class FeatureOptions {
         if (batchSize < 1) {
             throw new NetvizException("--batch-size must be at least 1, got " + batchSize);
         }
+        Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
         if (limit < 0) {
             throw new NetvizException("--limit must be 0 (all) or positive, got " + limit);
         }

@@ -21,13 +21,23 @@ final class FillOptions {
     private FillOptions() {
     }
 
-    static Baseline resolve(String spec, Graph graph, InputOptions input) {
+    static Baseline resolve(String option, String spec, Graph graph, InputOptions input, int channels) {
         String s = spec.trim().toLowerCase(java.util.Locale.ROOT);
         float[][] norm = normalisation(graph, input);
         if (s.equals("mean")) {
             return norm != null ? Baseline.zero() : Baseline.mean();
         }
-        Baseline b = Baseline.parse(spec);
+        Baseline b;
+        try {
+            b = Baseline.parse(spec);
+        } catch (netviz.NetvizException e) {
+            throw new netviz.OutOfRangeException(option + " " + spec + ": " + e.getMessage());
+        }
+        if (b instanceof Baseline.Constant c && c.values().length != 1 && c.values().length != channels) {
+            throw new netviz.OutOfRangeException(option + " " + spec + " gives " + c.values().length
+                    + " values but the input has " + channels + (channels == 1 ? " channel; give one value"
+                    : " channels; give one value or " + channels));
+        }
         if (b instanceof Baseline.Constant c && input.isImage() && norm != null && !s.matches("zeros?|0")) {
             double[] v = c.values();
             double[] out = new double[Math.max(v.length, norm[0].length)];

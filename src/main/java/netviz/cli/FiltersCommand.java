@@ -88,6 +88,7 @@ public final class FiltersCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(output.out(), "--out");
         if (tileSize < 1 || tileSize > 1024) {
             throw new NetvizException("--tile-size must be between 1 and 1024 pixels, not " + tileSize);
         }

@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
                 "--raw writes the (C,H,W) attributions ((N,C,H,W) for a batch)."})
 public final class IntegratedGradientsCommand extends AttributionCommand {
     @Option(names = "--steps", paramLabel = "M", defaultValue = "50",
-            description = "Points of the Riemann sum (paper: 20 to 300; default: ${DEFAULT-VALUE}).")
+            description = "Points of the Riemann sum (paper: 20 to 300; at most " + Limits.MAX_STEPS
+                    + "; default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--baseline", paramLabel = "B", defaultValue = "zero",
-            description = "Path start: zero, blur, mean (the dataset's mean pixel) or R,G,B (default: ${DEFAULT-VALUE}).")
+            description = "Path start: zero, blur (Gaussian blur of the image), blur:SIGMA (sigma in pixels), mean (the "
+                    + "dataset's mean pixel) or R,G,B (default: ${DEFAULT-VALUE}).")
     String baseline;
 
     @Option(names = "--riemann", paramLabel = "RULE", defaultValue = "MIDPOINT",
@@ -45,13 +47,15 @@ public final class IntegratedGradientsCommand extends AttributionCommand {
 
     @Override
     void check() {
+        Limits.check("--steps", steps, 1, Limits.MAX_STEPS);
+        Limits.check("--batch", batch, 1, Limits.MAX_BATCH);
         new IntegratedGradients.Options(steps, null, rule, batch);
     }
 
     @Override
     Outcome compute(Context ctx) {
         IntegratedGradients.Options o = new IntegratedGradients.Options(steps,
-                FillOptions.resolve(baseline, ctx.graph(), input), rule, batch);
+                FillOptions.resolve("--baseline", baseline, ctx.graph(), input, ctx.c()), rule, batch);
         IntegratedGradients.Result r;
         try (Bar bar = new Bar("integrated gradients")) {
             r = new IntegratedGradients(ctx.interpreter(), o, bar).run(ctx.inputs(), ctx.target());

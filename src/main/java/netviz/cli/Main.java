@@ -3,6 +3,7 @@ package netviz.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Properties;
 import netviz.NetvizException;
 import picocli.CommandLine;
@@ -27,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  *   <li>{@link netviz.NonFiniteResultException} (a result became NaN or infinite: not the user's
  *       mistake) → {@code netviz: error: <message>} naming the method and the step, exit code
  *       {@value #EXIT_INTERNAL_ERROR};</li>
- *   <li>a usage error (unknown option, missing value) → picocli's message and a hint, exit code
+ *   <li>a usage error (unknown option, missing value) → picocli's message, close matches and where
+ *       to look, on one line, exit code
  *       {@value #EXIT_USER_ERROR};</li>
  *   <li>anything else (a bug) → {@code netviz: internal error: <exception>}, exit code
  *       {@value #EXIT_INTERNAL_ERROR}.</li>
@@ -244,9 +246,14 @@ public final class Main implements Runnable {
             CommandLine cl = ex.getCommandLine();
             PrintWriter err = cl.getErr();
             NetvizException user = findUserError(ex);
-            err.println("netviz: error: " + oneLine(user != null ? user.getMessage() : ex.getMessage()));
-            UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+            StringBuilder line = new StringBuilder("netviz: error: ")
+                    .append(oneLine(user != null ? user.getMessage() : ex.getMessage()));
+            if (ex instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                List<String> s = u.getSuggestions();
+                line.append(" (did you mean ").append(String.join(", ", s.subList(0, Math.min(4, s.size())))).append("?)");
+            }
+            line.append("; see '").append(cl.getCommandSpec().qualifiedName()).append(" --help'");
+            err.println(line);
             for (String a : args) {
                 if (a.equals("--verbose")) {
                     ex.printStackTrace(err);

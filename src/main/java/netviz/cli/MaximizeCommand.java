@@ -152,6 +152,7 @@ public final class MaximizeCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (iterations < 1 || iterations > 100_000) {
             throw new OutOfRangeException("--iterations must be between 1 and 100000, not " + iterations);
         }

@@ -77,12 +77,15 @@ public final class NeighborsCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (images.isEmpty() && indices.isEmpty()) {
             throw new NetvizException("give the queries: --index N (dataset examples) or --image FILE");
         }
         if (tile < 8) {
             throw new OutOfRangeException("--tile must be at least 8 pixels, got " + tile);
         }
+        Limits.check("--tile", tile, 8, Limits.MAX_TILE);
+        Limits.check("--k", k, 1, Limits.MAX_LIST);
         NearestNeighbors.Metric m = NearestNeighbors.Metric.parse(metric);
         PrintWriter w = spec.commandLine().getOut();
         Preprocessing pre = preprocessing.resolve(model.graph());

@@ -37,7 +37,8 @@ public final class OcclusionCommand extends AttributionCommand {
     Integer stride;
 
     @Option(names = "--fill", paramLabel = "F", defaultValue = "mean",
-            description = "What the mask writes: mean (the dataset's mean pixel), zero, blur, or R,G,B "
+            description = "What the mask writes: mean (the dataset's mean pixel), zero, blur (Gaussian blur of the image, "
+                    + "sigma 1/10 of its longer side), blur:SIGMA (sigma in pixels), or R,G,B "
                     + "(default: ${DEFAULT-VALUE}).")
     String fill;
 
@@ -48,8 +49,10 @@ public final class OcclusionCommand extends AttributionCommand {
     @Option(names = {"-l", "--layer"}, paramLabel = "L", description = "Feature-map mode: the layer whose maps to follow.")
     String layer;
 
-    @Option(names = "--feature-maps", paramLabel = "K", defaultValue = "9",
-            description = "Feature-map mode: how many of the strongest maps to follow (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--feature-maps", paramLabel = "K",
+            description = "Feature-map mode: how many of the strongest maps to follow (default: 9; needs --layer).")
+    Integer featureMaps;
+
     int maps;
 
     @Override
@@ -68,6 +71,11 @@ public final class OcclusionCommand extends AttributionCommand {
         if (batch < 1) {
             throw new OutOfRangeException("batch " + batch + " must be at least 1");
         }
+        Limits.check("--batch", batch, 1, Limits.MAX_BATCH);
+        if (featureMaps != null && layer == null) {
+            throw new NetvizException("--feature-maps K follows the maps of a layer and needs --layer L");
+        }
+        maps = featureMaps == null ? 9 : Limits.check("--feature-maps", featureMaps, 1, Limits.MAX_LIST);
         if (layer != null && attribution.target != null) {
             throw new NetvizException("feature-map mode (--layer) follows feature maps, not a class: drop --target");
         }
@@ -76,7 +84,7 @@ public final class OcclusionCommand extends AttributionCommand {
     private Occlusion.Options options(Context ctx) {
         int win = window != null ? window : Math.max(1, Math.round(Math.min(ctx.h(), ctx.w()) / 7f));
         int str = stride != null ? stride : Math.max(1, win / 2);
-        Baseline f = FillOptions.resolve(fill, ctx.graph(), input);
+        Baseline f = FillOptions.resolve("--fill", fill, ctx.graph(), input, ctx.c());
         return new Occlusion.Options(win, str, f, batch);
     }
 

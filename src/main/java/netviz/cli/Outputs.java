@@ -27,6 +27,113 @@ public final class Outputs {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /**
+     * Refuses a picture file name whose extension promises another format than PNG ({@code -o x.jpg}
+     * would otherwise get PNG bytes); a name without an extension is accepted. Null passes.
+     */
+    public static Path requirePng(Path file, String option) {
+        return requireExtension(file, option, ".png", "PNG pictures");
+    }
+
+    /** Refuses a file name with an extension other than {@code ext}; null and names without one pass. */
+    public static Path requireExtension(Path file, String option, String ext, String what) {
+        if (file == null || file.getFileName() == null) {
+            return file;
+        }
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        if (dot > 0 && !name.substring(dot).equalsIgnoreCase(ext)) {
+            throw new NetvizException(option + " '" + file + "': netviz writes " + what + " only, not "
+                    + name.substring(dot + 1).toUpperCase(java.util.Locale.ROOT) + "; name the file "
+                    + name.substring(0, dot) + ext);
+        }
+        return file;
+    }
+
+    /**
+     * A file written piece by piece (a result streamed chunk by chunk) and moved into place only by
+     * {@link #commit()}; closing it without a commit deletes what was written.
+     */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path abs;
+        private Path tmp;
+        private OutputStream out;
+
+        private Pending(Path target) {
+            this.target = target;
+            this.abs = target.toAbsolutePath().normalize();
+            createDirectories(abs.getParent());
+            if (Files.isDirectory(abs)) {
+                throw new NetvizException("cannot write '" + target + "': it is a folder");
+            }
+            try {
+                tmp = netviz.io.TempFiles.createFile(abs.getParent(), "." + abs.getFileName(), ".part");
+                tmp.toFile().deleteOnExit();
+                out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            } catch (IOException e) {
+                close();
+                throw new NetvizException("cannot write '" + target + "': " + describe(e));
+            }
+        }
+
+        /** The stream to write to. */
+        public OutputStream stream() {
+            return out;
+        }
+
+        /** Writes with {@code body}, naming the file in an error. */
+        public void write(Body body) {
+            try {
+                body.writeTo(out);
+            } catch (IOException | UncheckedIOException e) {
+                throw new NetvizException("cannot write '" + target + "': " + describe(e));
+            }
+        }
+
+        /** Finishes the file and moves it into place. */
+        public Path commit() {
+            try {
+                out.close();
+                out = null;
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                }
+                tmp = null;
+                return target;
+            } catch (IOException e) {
+                throw new NetvizException("cannot write '" + target + "': " + describe(e));
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (out != null) {
+                    out.close();
+                }
+            } catch (IOException ignored) {
+                // the partial file is deleted below
+            }
+            out = null;
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // hidden *.part file; nothing more to do
+                }
+                tmp = null;
+            }
+        }
+    }
+
+    /** Starts writing {@code target} piece by piece (see {@link Pending}). */
+    public static Pending pending(Path target) {
+        return new Pending(target);
+    }
+
     /** Writes {@code target} atomically: temporary file in the same folder, then a move. */
     public static Path write(Path target, Body body) {
         Path abs = target.toAbsolutePath().normalize();
@@ -37,7 +144,7 @@ public final class Outputs {
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".part");
+            tmp = netviz.io.TempFiles.createFile(dir, "." + abs.getFileName(), ".part");
             tmp.toFile().deleteOnExit();   // removed even when the JVM is interrupted (Ctrl-C) mid-write
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 body.writeTo(out);

@@ -3,7 +3,9 @@ package netviz.cli;
 import netviz.engine.Graph;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Mixin for how images become model inputs: {@code --preset imagenet|fashion-mnist|none} and the
@@ -12,7 +14,9 @@ import picocli.CommandLine.Option;
  */
 public final class PreprocessingOptions {
     @Option(names = "--preset", paramLabel = "NAME",
-            description = "Preprocessing preset when the model records none: imagenet, fashion-mnist, none.")
+            description = "Preprocessing preset when the model records none: imagenet, fashion-mnist, none "
+                    + "(a model that records its preprocessing keeps it, with a warning; the step flags change "
+                    + "single steps of either).")
     String preset;
 
     @Option(names = "--size", paramLabel = "PX", description = "Resize the shorter side of the image to PX pixels (0: no resizing).")
@@ -31,7 +35,22 @@ public final class PreprocessingOptions {
     @Option(names = "--channels", paramLabel = "C", description = "Channels fed to the model: 1 (grayscale) or 3 (RGB).")
     Integer channels;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    private boolean warned;
+
     public PreprocessingOptions() {
+    }
+
+    private void warn(String line) {
+        CommandSpec s = mixee;
+        while (s != null && s.commandLine() == null) {
+            s = s.parent();
+        }
+        java.io.PrintWriter err = s != null ? s.commandLine().getErr() : new java.io.PrintWriter(System.err, true);
+        err.println(line);
+        err.flush();
     }
 
     /**
@@ -41,7 +60,19 @@ public final class PreprocessingOptions {
      * the result is checked against the model's declared input size.
      */
     public Preprocessing resolve(Graph graph) {
-        Preprocessing p = ModelConfig.of(graph).resolvePreprocessing(preset, graph);
+        ModelConfig config = ModelConfig.of(graph);
+        String named = preset;
+        if (named != null && config.preprocessing().isPresent()) {
+            Preprocessing.preset(named); // an unknown name is still an error
+            if (!warned) {
+                warned = true;
+                warn("netviz: warning: the model records its preprocessing (" + config.preprocessing().get().describe()
+                        + "), which wins over --preset " + named + "; change single steps with --size, --crop, --mean, "
+                        + "--std or --channels");
+            }
+            named = null;
+        }
+        Preprocessing p = config.resolvePreprocessing(named, graph);
         if (channels != null) {
             p = p.withChannels(channels);
         }

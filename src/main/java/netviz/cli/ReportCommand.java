@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
                 + "no server or network) with one section per technique: the model, accuracy and confusion matrix, "
                 + "filters, activations, dead filters, occlusion, saliency, guided backpropagation, SmoothGrad, "
                 + "Integrated Gradients, Grad-CAM, nearest neighbours, PCA versus t-SNE maps, top images with receptive "
-                + "fields, activation maximisation.",
+                + "fields, activation maximisation, multifaceted feature visualization (facets), activation "
+                + "maximisation through a generator (DGN-AM).",
                 "Every figure's caption names the netviz command that reproduces it. Without options: the bundled "
                         + "model on the bundled Fashion-MNIST test split."})
 public final class ReportCommand implements Runnable {

@@ -69,6 +69,11 @@ public final class ServeCommand implements Runnable {
                     + " detected layout; --output, --score and --layout apply to the other commands");
         }
         Path dir = cache != null ? cache : FeatureExtractor.defaultCacheDir().resolve("serve");
+        netviz.server.ModelSession.checkCacheFolder(dir);
+        // A failed start (port in use) is reported as one netviz line; Javalin's own ERROR log line would repeat it.
+        if (System.getProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
+        }
         ServerOptions o = ServerOptions.of(model.path(), data, dir).withHost(host).withPort(port).withLimit(limit)
                 .withQueue(queue);
         PrintWriter out = spec.commandLine().getOut();

@@ -98,12 +98,14 @@ public final class TopImagesCommand implements Runnable {
 
     @Override
     public void run() {
+        Outputs.requirePng(out, "--out");
         if (k < 1 || k > 1000) {
             throw new OutOfRangeException("--k must be between 1 and 1000, not " + k);
         }
         if (batchSize < 1) {
             throw new OutOfRangeException("--batch-size must be at least 1, not " + batchSize);
         }
+        Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
         if (limit < 0) {
             throw new OutOfRangeException("--limit must be 0 (all) or positive, not " + limit);
         }

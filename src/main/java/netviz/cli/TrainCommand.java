@@ -58,6 +58,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Limits.check("--epochs", epochs, 1, 1000);
+        Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
+        Outputs.requireExtension(out, "--out", ".onnx", "ONNX models");
         if (out == null && limit > 0) {
             throw new NetvizException("--limit trains a partial model: give --out FILE.onnx so that the bundled model"
                     + " is not replaced");

@@ -84,6 +84,9 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Limits.check("--epochs", epochs, 1, 1000);
+        Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
+        Outputs.requireExtension(out, "--out", ".onnx", "ONNX models");
         Path classifier = model.path();
         Path target = out;
         if (target == null) {

@@ -120,6 +120,10 @@ public final class Idx {
                 if (Files.isDirectory(file)) {
                     throw new InputFormatException("'" + file + "' is a directory, not an IDX file");
                 }
+                if (Files.exists(file) && !Files.isRegularFile(file)) {
+                    throw new InputFormatException("'" + file + "' is not a regular file (a device, FIFO or socket); "
+                            + "give an IDX file that is a regular file");
+                }
                 raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
                 raw.mark(2);
                 int b0 = raw.read();

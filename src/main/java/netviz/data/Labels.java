@@ -90,6 +90,10 @@ public final class Labels {
      * trimmed, trailing empty lines are ignored, an empty line in the middle is an error.
      */
     public static Labels load(Path file) {
+        if (!Files.exists(file)) {
+            throw new InputFormatException("label file '" + file + "' does not exist");
+        }
+        netviz.io.InputFiles.requireRegular(file, "label file", netviz.io.InputFiles.MAX_LABEL_BYTES);
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return of(readLines(r, file.toString()), "'" + file + "'");
         } catch (NoSuchFileException e) {
@@ -237,6 +241,11 @@ public final class Labels {
         return hits;
     }
 
+    /** A class name as a file or folder may spell it: characters other than letters, digits, '.', '-', '_' become '_'. */
+    public static String fileSafe(String name) {
+        return name.replaceAll("[^\\p{L}\\p{N}._-]", "_");
+    }
+
     private static String key(String s) {
         return s.toLowerCase(Locale.ROOT).replace('_', ' ').replace('-', ' ').replaceAll("\\s+", " ").strip();
     }
@@ -250,7 +259,23 @@ public final class Labels {
     public int[] mapNames(List<String> datasetClasses) {
         int[] out = new int[datasetClasses.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = indexOf(datasetClasses.get(i));
+            String folder = datasetClasses.get(i);
+            try {
+                out[i] = indexOf(folder);
+            } catch (UnknownNameException e) {
+                // a folder cannot be named "T-shirt/top": accept its file-safe form "T-shirt_top"
+                String k = key(fileSafe(folder));
+                List<Integer> hits = new ArrayList<>();
+                for (int j = 0; j < names.size(); j++) {
+                    if (key(fileSafe(names.get(j))).equals(k)) {
+                        hits.add(j);
+                    }
+                }
+                if (hits.size() != 1) {
+                    throw e;
+                }
+                out[i] = hits.get(0);
+            }
         }
         return out;
     }

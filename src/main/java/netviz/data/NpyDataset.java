@@ -3,6 +3,7 @@ package netviz.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -112,6 +113,9 @@ public final class NpyDataset extends AbstractDataset {
     protected Reader open(int from) {
         FileChannel ch;
         try {
+            if (!Files.isRegularFile(file)) {
+                throw new InputFormatException("'" + file + "' is not a regular file; give a .npy file");
+            }
             ch = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
             throw new InputFormatException("cannot open .npy file '" + file + "': " + e.getMessage(), e);

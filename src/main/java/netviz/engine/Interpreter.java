@@ -210,7 +210,8 @@ public final class Interpreter implements AutoCloseable {
     public String inputName() {
         if (graph.inputs().size() != 1) {
             throw new ShapeMismatchException("the model has " + graph.inputs().size() + " inputs ("
-                    + ValueInfo.names(graph.inputs()) + "); name the one to feed");
+                    + ValueInfo.names(graph.inputs()) + "); netviz explains models with one image input "
+                    + "(netviz forward and info run any model)");
         }
         return graph.inputs().get(0).name();
     }
@@ -640,6 +641,12 @@ public final class Interpreter implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The largest fixed batch run in passes (each pass is padded to it): a model that declares a
+     * batch of 2^40 is refused instead of dividing by zero or padding one image to millions.
+     */
+    public static final int MAX_FIXED_BATCH = 4096;
+
     /** How a call splits its batch of {@code n} into passes of {@code batch} rows of {@code inputs}. */
     private record Split(int batch, long n, Set<String> inputs) {
         int passes() {
@@ -677,6 +684,11 @@ public final class Interpreter implements AutoCloseable {
             long[] s = x.getShape().getShape();
             if (s.length != in.dims().length || s[0] == fixed || s[0] == 0) {
                 continue;
+            }
+            if (fixed > MAX_FIXED_BATCH) {
+                throw new ShapeMismatchException("input '" + in.name() + "' fixes its batch at " + fixed
+                        + " but is given " + s[0] + "; netviz runs a fixed-batch model in passes of its batch, "
+                        + "which may be at most " + MAX_FIXED_BATCH);
             }
             if (b >= 0 && (b != fixed || n != s[0])) {
                 return null; // inputs disagree: the shape check names the problem

@@ -81,6 +81,14 @@ public final class ModelSummary {
                           Map<String, Integer> operators, long parameters, long multiplyAdds) {
     }
 
+    /**
+     * Shapes are measured on the declared input size only up to this many input values (a 3 × 1182 ×
+     * 1182 image); a model that declares more is summarised without shapes, and says so.
+     */
+    public static final long MAX_DECLARED_INPUT_VALUES = 1L << 22;
+    /** The most input values an explicit {@code --input-shape} may have. */
+    public static final long MAX_GIVEN_INPUT_VALUES = 1L << 24;
+
     /** Summarises {@code graph}, measuring shapes at the declared input sizes (symbolic dimensions = 1). */
     public static Summary of(Graph graph) {
         return of(graph, null);
@@ -130,6 +138,28 @@ public final class ModelSummary {
                     }
                 }
                 shapes.put(in.name(), s);
+            }
+        }
+
+        if (problem == null) {
+            long total = 0;
+            try {
+                for (long[] s : shapes.values()) {
+                    total = Math.addExact(total, Tensor.size(s));
+                }
+            } catch (ArithmeticException e) {
+                total = Long.MAX_VALUE;
+            }
+            long limit = inputShape != null ? MAX_GIVEN_INPUT_VALUES : MAX_DECLARED_INPUT_VALUES;
+            if (total > limit) {
+                String msg = "the input shape " + describe(shapes) + " has " + String.format(java.util.Locale.ROOT, "%,d", total)
+                        + " values, more than the " + String.format(java.util.Locale.ROOT, "%,d", limit)
+                        + " netviz measures shapes with";
+                if (inputShape != null) {
+                    throw new ShapeMismatchException(msg + "; give a smaller --input-shape");
+                }
+                problem = msg + " unasked; give --input-shape (up to "
+                        + String.format(java.util.Locale.ROOT, "%,d", MAX_GIVEN_INPUT_VALUES) + " values)";
             }
         }
 

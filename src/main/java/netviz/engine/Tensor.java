@@ -21,7 +21,7 @@ public final class Tensor {
         UINT16(4, 2, DataType.INT32), INT16(5, 2, DataType.INT32), INT32(6, 4, DataType.INT32),
         INT64(7, 8, DataType.INT64), BOOL(9, 1, DataType.BOOLEAN), FLOAT16(10, 2, DataType.FLOAT16),
         DOUBLE(11, 8, DataType.FLOAT64), UINT32(12, 4, DataType.INT64), UINT64(13, 8, DataType.INT64),
-        BFLOAT16(16, 2, DataType.BFLOAT16);
+        BFLOAT16(16, 2, DataType.FLOAT32);
 
         private final int onnx;
         private final int bytes;
@@ -41,7 +41,10 @@ public final class Tensor {
             return bytes;
         }
 
-        /** The DJL type an NDArray of this element type gets (unsigned and 16-bit ints widen). */
+        /**
+         * The DJL type an NDArray of this element type gets (unsigned and 16-bit ints widen; BFLOAT16
+         * widens to FLOAT32 because DJL 0.36 aborts the JVM when it makes a BFLOAT16 array).
+         */
         public DataType djlType() {
             return djl;
         }
@@ -230,8 +233,11 @@ public final class Tensor {
         NDArray a;
         switch (type) {
             case FLOAT: case DOUBLE: case INT64: case INT32: case INT8: case UINT8: case BOOL:
-            case FLOAT16: case BFLOAT16:
+            case FLOAT16:
                 a = manager.create(data(), s, type.djlType());
+                break;
+            case BFLOAT16: // widened in Java: DJL aborts the JVM on a BFLOAT16 array
+                a = manager.create(toFloatArray(), s);
                 break;
             case INT16: case UINT16: {
                 double[] d = toDoubleArray();

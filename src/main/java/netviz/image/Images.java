@@ -43,6 +43,7 @@ public final class Images {
         if (Files.isDirectory(file)) {
             throw new InputFormatException("'" + file + "' is a directory, not an image file");
         }
+        netviz.io.InputFiles.requireRegular(file, "image file", netviz.io.InputFiles.MAX_IMAGE_BYTES);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 throw new InputFormatException("cannot open image file '" + file + "'");
@@ -99,7 +100,7 @@ public final class Images {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            tmp = netviz.io.TempFiles.createFile(dir, "." + file.getFileName(), ".tmp");
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new netviz.NetvizException("no PNG writer for this image type");
             }

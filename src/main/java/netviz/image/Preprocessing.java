@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import netviz.InputFormatException;
 import netviz.NetvizException;
 import netviz.ShapeMismatchException;
 import netviz.UnknownNameException;
@@ -51,6 +52,9 @@ import netviz.UnknownNameException;
  */
 public record Preprocessing(String preset, int size, int crop, int channels, float[] mean, float[] std,
                             boolean antialias) {
+    /** The largest resize size and crop side, in pixels. */
+    public static final int MAX_SIDE = 16384;
+
 
     /** Names of the built-in presets. */
     public static final List<String> PRESETS = List.of("imagenet", "fashion-mnist", "none");
@@ -63,11 +67,11 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         }
         mean = mean == null ? new float[0] : mean.clone();
         std = std == null ? new float[0] : std.clone();
-        if (size < 0 || size > 16384) {
-            throw new NetvizException("resize size must be between 1 and 16384 pixels (0 for no resize), not " + size);
+        if (size < 0 || size > MAX_SIDE) {
+            throw new NetvizException("resize size must be between 1 and " + MAX_SIDE + " pixels (0 for no resize), not " + size);
         }
-        if (crop < 0 || crop > 16384) {
-            throw new NetvizException("crop size must be between 1 and 16384 pixels (0 for no crop), not " + crop);
+        if (crop < 0 || crop > MAX_SIDE) {
+            throw new NetvizException("crop size must be between 1 and " + MAX_SIDE + " pixels (0 for no crop), not " + crop);
         }
         if (channels != 0 && channels != 1 && channels != 3) {
             throw new NetvizException("channels must be 1 (grayscale) or 3 (RGB), not " + channels);
@@ -208,8 +212,12 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         }
         if (crop != 0 && ((inputDims[2] > 0 && inputDims[2] != crop) || (inputDims[3] > 0 && inputDims[3] != crop))) {
             throw new ShapeMismatchException("model input '" + inputName + "' expects " + inputDims[2] + "x" + inputDims[3]
-                    + " images but the preprocessing (" + preset + ") crops " + crop + "x" + crop + "; use --crop "
-                    + inputDims[2]);
+                    + " images but the preprocessing (" + preset + ") crops " + crop + "x" + crop
+                    + (inputDims[2] != inputDims[3] && inputDims[2] > 0 && inputDims[3] > 0
+                            ? "; netviz crops squares, so it cannot feed this model images (give --input x.npy)"
+                            : Math.max(inputDims[2], inputDims[3]) > MAX_SIDE
+                            ? "; that is more than the largest crop netviz makes (" + MAX_SIDE + "); give --input x.npy"
+                            : "; use --crop " + Math.max(inputDims[2], inputDims[3])));
         }
     }
 
@@ -218,6 +226,20 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         int[] r = resizedSize(imageHeight, imageWidth);
         int c = channels == 0 ? imageChannels : channels;
         return crop == 0 ? new int[] {c, r[0], r[1]} : new int[] {c, crop, crop};
+    }
+
+    /**
+     * Refuses a resize plan whose result exceeds {@link Images#MAX_PIXELS} (a 2,000,000 × 1 image
+     * resized to a shorter side of 28 would be 56,000,000 × 28), before anything is allocated.
+     */
+    void checkResizedSize(int h, int w, int[] rs) {
+        long pixels = (long) rs[0] * rs[1];
+        if (pixels > Images.MAX_PIXELS || rs[0] <= 0 || rs[1] <= 0) {
+            throw new InputFormatException(String.format(java.util.Locale.ROOT,
+                    "a %dx%d image resized so that its shorter side is %d pixels would be %dx%d = %,d pixels, more "
+                            + "than the %,d netviz handles; crop the image to a less extreme aspect ratio first",
+                    w, h, size, rs[1], rs[0], pixels, Images.MAX_PIXELS));
+        }
     }
 
     /** {height, width} after the resize step. */
@@ -230,7 +252,7 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         if (shorter == size) {
             return new int[] {h, w};
         }
-        int newLong = Math.max(1, (int) ((double) size * longer / shorter));
+        int newLong = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (long) ((double) size * longer / shorter)));
         return h <= w ? new int[] {size, newLong} : new int[] {newLong, size};
     }
 
@@ -256,9 +278,14 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
                     + " channels (netviz converts between 1 and 3)");
         }
         int[] rs = resizedSize(img.height(), img.width());
+        checkResizedSize(img.height(), img.width(), rs);
         FloatImage resized = Resampling.resize(img, rs[0], rs[1], antialias);
         int outH = crop == 0 ? rs[0] : crop;
         int outW = crop == 0 ? rs[1] : crop;
+        if ((long) outH * outW * c > 3 * Images.MAX_PIXELS) {
+            throw new InputFormatException(String.format(Locale.ROOT, "the preprocessed image would be %d x %d x %d "
+                    + "values, more than netviz handles (%,d pixels); use a smaller --crop", c, outH, outW, Images.MAX_PIXELS));
+        }
         int top = offset(rs[0], outH);
         int left = offset(rs[1], outW);
         float[] out = new float[c * outH * outW];

@@ -206,6 +206,10 @@ public final class Npy {
             if (Files.isDirectory(file)) {
                 throw new InputFormatException("'" + file + "' is a directory, not a .npy file");
             }
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                throw new InputFormatException("'" + file + "' is not a regular file (a device, FIFO or socket); "
+                        + "give a .npy file that is a regular file");
+            }
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new InputFormatException(".npy file '" + file + "' does not exist");
@@ -471,9 +475,23 @@ public final class Npy {
     /** Writes the .npy encoding of a tensor to a stream (not closed). */
     public static void write(OutputStream out, Tensor tensor) throws IOException {
         Tensor t = tensor.type() == ElementType.BFLOAT16 ? Tensor.ofFloats(tensor.shape(), tensor.toFloatArray()) : tensor;
-        StringBuilder dict = new StringBuilder("{'descr': '").append(descrOf(t.type()))
+        writeHeader(out, t.type(), t.shape());
+        ByteBuffer data = t.data();
+        byte[] chunk = new byte[1 << 16];
+        while (data.hasRemaining()) {
+            int n = Math.min(chunk.length, data.remaining());
+            data.get(chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
+    }
+
+    /**
+     * Writes only the .npy header of an array of {@code type} and {@code shape}; the caller then
+     * writes the values, little-endian, in C order (to stream an array too large to hold).
+     */
+    public static void writeHeader(OutputStream out, ElementType type, long[] shape) throws IOException {
+        StringBuilder dict = new StringBuilder("{'descr': '").append(descrOf(type))
                 .append("', 'fortran_order': False, 'shape': (");
-        long[] shape = t.shape();
         for (int i = 0; i < shape.length; i++) {
             dict.append(shape[i]).append(i == 0 && shape.length == 1 ? ",)" : i < shape.length - 1 ? ", " : ")");
         }
@@ -499,12 +517,17 @@ public final class Npy {
         }
         head.put((byte) '\n');
         out.write(head.array());
-        ByteBuffer data = t.data();
-        byte[] chunk = new byte[1 << 16];
-        while (data.hasRemaining()) {
-            int n = Math.min(chunk.length, data.remaining());
-            data.get(chunk, 0, n);
-            out.write(chunk, 0, n);
+    }
+
+    /** Writes float32 values little-endian (the data of a {@code '<f4'} array). */
+    public static void writeFloats(OutputStream out, float[] values) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(Math.min(values.length, 1 << 14) * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < values.length; ) {
+            b.clear();
+            int n = Math.min(values.length - i, b.capacity() / 4);
+            b.asFloatBuffer().put(values, i, n);
+            out.write(b.array(), 0, n * 4);
+            i += n;
         }
     }
 
@@ -537,7 +560,7 @@ public final class Npy {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            tmp = netviz.io.TempFiles.createFile(dir, "." + file.getFileName(), ".tmp");
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 writer.write(out);
             }

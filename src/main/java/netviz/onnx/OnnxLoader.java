@@ -18,6 +18,7 @@ import netviz.engine.Graph;
 import netviz.engine.Node;
 import netviz.engine.Tensor;
 import netviz.engine.ValueInfo;
+import netviz.io.InputFiles;
 
 /**
  * Reads an ONNX model file into a {@link Graph}: nodes, initializers (raw and typed fields,
@@ -36,6 +37,10 @@ public final class OnnxLoader {
             if (Files.isDirectory(file)) {
                 throw new ModelFormatException("'" + file + "' is a folder, not an ONNX model file");
             }
+            if (!Files.exists(file)) {
+                throw new NoSuchFileException(file.toString());
+            }
+            InputFiles.requireRegular(file, "model file", InputFiles.MAX_MODEL_BYTES, ModelFormatException::new);
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ModelFormatException("model file '" + file + "' does not exist");

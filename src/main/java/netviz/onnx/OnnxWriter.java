@@ -67,7 +67,7 @@ public final class OnnxWriter {
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".netviz-", ".onnx.tmp");
+            Path tmp = netviz.io.TempFiles.createFile(dir, ".netviz-", ".onnx.tmp");
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 toProto(g, "netviz").writeTo(out);
             }

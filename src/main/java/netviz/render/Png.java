@@ -26,7 +26,7 @@ public final class Png {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            tmp = netviz.io.TempFiles.createFile(dir, "." + abs.getFileName() + ".", ".tmp");
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new NetvizException("cannot encode a " + image.getWidth() + "x" + image.getHeight() + " image as PNG");
             }

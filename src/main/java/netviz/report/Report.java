@@ -145,7 +145,9 @@ public final class Report {
         netviz.cli.Outputs.createDirectories(parent);
         Path tmp;
         try {
-            tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+            removeStale(parent, out.getFileName().toString());
+            tmp = netviz.io.TempFiles.createDirectory(parent, "." + out.getFileName() + ".tmp-"
+                    + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new NetvizException("cannot create a folder beside '" + o.out() + "': " + e.getMessage());
         }
@@ -202,6 +204,48 @@ public final class Report {
         }
     }
 
+    /**
+     * Deletes the hidden working folders ({@code .NAME.tmp-PID-…}, {@code .NAME.old-PID-…}) that a
+     * report killed before it finished left beside {@code NAME}: those whose process is gone (older
+     * names without a process id: when untouched for an hour).
+     */
+    static void removeStale(Path parent, String name) {
+        List<Path> stale = new ArrayList<>();
+        try (Stream<Path> s = Files.list(parent)) {
+            s.forEach(p -> {
+                String f = p.getFileName().toString();
+                for (String kind : new String[] {".tmp-", ".old-"}) {
+                    String prefix = "." + name + kind;
+                    if (f.startsWith(prefix) && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                            && isAbandoned(p, f.substring(prefix.length()))) {
+                        stale.add(p);
+                    }
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return; // nothing to clean that we can see
+        }
+        stale.forEach(Report::deleteTree);
+    }
+
+    private static boolean isAbandoned(Path dir, String rest) {
+        int dash = rest.indexOf('-');
+        if (dash > 0) {
+            try {
+                long pid = Long.parseLong(rest.substring(0, dash));
+                return pid != ProcessHandle.current().pid()
+                        && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            } catch (NumberFormatException e) {
+                // an older name: fall through to the age test
+            }
+        }
+        try {
+            return Files.getLastModifiedTime(dir).toMillis() < System.currentTimeMillis() - 3_600_000L;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** --out must be a folder we may fill: new, empty, or a previous netviz report. */
     private static void checkOut(Path given, Path out) {
         if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -239,7 +283,8 @@ public final class Report {
     private static void moveIntoPlace(Path tmp, Path out, Path given) throws IOException {
         Path old = null;
         if (Files.exists(out)) {
-            old = out.resolveSibling("." + out.getFileName() + ".old-" + System.nanoTime());
+            old = out.resolveSibling("." + out.getFileName() + ".old-" + ProcessHandle.current().pid() + "-"
+                    + System.nanoTime());
             move(out, old);
         }
         try {

@@ -269,7 +269,7 @@ public final class Jobs implements AutoCloseable {
     }
 
     private static void write(Path target, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), ".part-", ".tmp");
+        Path tmp = netviz.io.TempFiles.createFile(target.getParent(), ".part-", ".tmp");
         try {
             Files.write(tmp, bytes);
             try {

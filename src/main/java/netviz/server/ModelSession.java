@@ -101,6 +101,7 @@ public final class ModelSession implements AutoCloseable {
             }
             this.dataset = d;
             this.size = options.limit() > 0 ? Math.min(options.limit(), d.size()) : d.size();
+            checkCacheFolder(options.cache());
             this.modelHash = sha256(Files.readAllBytes(modelPath));
             this.uploads = new Uploads(options.cache().resolve("uploads"), options.maxUpload(), options.maxPixels());
         } catch (IOException e) {
@@ -321,6 +322,27 @@ public final class ModelSession implements AutoCloseable {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The cache folder must be a folder netviz can write (made when missing): a file, or a folder
+     * that cannot be made or written, is refused at start, not at the first job.
+     */
+    public static void checkCacheFolder(java.nio.file.Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new NetvizException("--cache '" + dir + "' is a file, not a folder; give a folder for the app's "
+                    + "uploads and results (it is made when missing)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            throw new NetvizException("cannot make the cache folder '" + dir + "': " + why, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new NetvizException("cannot write to the cache folder '" + dir + "'; give --cache DIR");
         }
     }
 }

@@ -102,7 +102,7 @@ public final class Uploads {
                 if (!ImageIO.write(img, "png", png)) {
                     throw new IllegalStateException("no PNG encoder");
                 }
-                Path tmp = Files.createTempFile(dir, ".upload-", ".tmp");
+                Path tmp = netviz.io.TempFiles.createFile(dir, ".upload-", ".tmp");
                 Files.write(tmp, png.toByteArray());
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -33,6 +33,7 @@ final class ConstantOfShape implements Op {
                 throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
             }
         }
+        OpSupport.checkMadeSize("ConstantOfShape", shape);
         NDArray one = OpSupport.toFloatType(value.toNDArray(ctx.manager(), ctx.floatType()), ctx.floatType());
         NDArray scalar = one.reshape(new long[0]);
         return new NDArray[] {OwnedArrays.copyOf(scalar.broadcast(shape))};

@@ -15,6 +15,7 @@ final class Expand implements Op {
     public NDArray[] apply(OpContext ctx, NDArray[] in) {
         NDArray x = in[0];
         long[] target = OpSupport.broadcast(OpSupport.dims(x), OpSupport.longs(in[1]));
+        OpSupport.checkMadeSize("Expand", target);
         return new NDArray[] {x.broadcast(target)};
     }
 }

@@ -96,6 +96,26 @@ final class OpSupport {
         return t.isFloatingPoint() ? floatType : t.djlType();
     }
 
+    /**
+     * The most elements an operator that makes a tensor from a shape it reads at run time
+     * (ConstantOfShape, Expand, Tile, Pad) may make: 2^28 (1 GiB of float32). A model that asks for
+     * more (a hostile or corrupt one) fails on that node with one line instead of eating the machine.
+     */
+    static final long MAX_MADE_ELEMENTS = 1L << 28;
+
+    /** Throws when {@code shape} has more than {@link #MAX_MADE_ELEMENTS} elements (or overflows). */
+    static void checkMadeSize(String op, long[] shape) {
+        double n = 1;
+        for (long d : shape) {
+            n *= Math.max(0, d);
+        }
+        if (n > MAX_MADE_ELEMENTS) {
+            throw new IllegalArgumentException(op + " would make a tensor of shape " + Arrays.toString(shape) + " ("
+                    + String.format(java.util.Locale.ROOT, "%.3g", n) + " elements); at most " + MAX_MADE_ELEMENTS
+                    + " are supported");
+        }
+    }
+
     /** Rejects an element type code netviz cannot hold (checked at load time). */
     static void checkType(Node node, long code) {
         holdType(node, code, DataType.FLOAT32);

@@ -29,8 +29,9 @@ public final class OperatorsDoc {
         b.append("`").append(REGENERATE).append("`.\n\n");
         b.append("netviz accepts models importing the default ONNX domain at opsets ").append(OpRegistry.MIN_OPSET)
                 .append(" to ").append(OpRegistry.MAX_OPSET).append(". A node is supported when its operator has a row\n");
-        b.append("whose opset range covers the opset the model imports; anything else is rejected when the model is\n");
-        b.append("loaded, with an error naming the node, the operator, the opset and the supported ranges.\n");
+        b.append("whose opset range covers the opset the model imports; anything else is rejected before anything runs\n");
+        b.append("(classify, forward and every method), with an error naming the node, the operator, the opset and the\n");
+        b.append("supported ranges. `netviz info` still lists such a model's nodes and says why it measured no shapes.\n");
         b.append("All floating-point operators run in float32 (or float64 for exact checks) and are differentiable\n");
         b.append("through PyTorch autograd unless a note says otherwise. Conformance: the official ONNX backend node\n");
         b.append("tests under `src/test/resources/onnx-node` (run by `NodeConformanceTest`).\n\n");

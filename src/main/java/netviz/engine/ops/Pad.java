@@ -108,6 +108,15 @@ final class Pad implements Op {
             begin[axes[i]] += pads[i];
             end[axes[i]] += pads[i + axes.length];
         }
+        long[] made = new long[r];
+        for (int i = 0; i < r; i++) {
+            try {
+                made[i] = Math.addExact(Math.addExact(x.getShape().get(i), Math.max(0, begin[i])), Math.max(0, end[i]));
+            } catch (ArithmeticException e) {
+                made[i] = Long.MAX_VALUE;
+            }
+        }
+        OpSupport.checkMadeSize("Pad", made);
         if (mode == Mode.CONSTANT) {
             return new NDArray[] {constant(x, begin, end, value)};
         }

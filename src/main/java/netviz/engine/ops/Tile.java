@@ -16,6 +16,14 @@ final class Tile implements Op {
             throw new IllegalArgumentException("repeats has " + reps.length + " entries for an input of rank "
                     + x.getShape().dimension());
         }
+        long[] made = OpSupport.dims(x).clone();
+        for (int i = 0; i < made.length; i++) {
+            made[i] = made[i] * Math.max(0, reps[i]);
+            if (reps[i] != 0 && made[i] / reps[i] != OpSupport.dims(x)[i]) {
+                made[i] = Long.MAX_VALUE; // overflow
+            }
+        }
+        OpSupport.checkMadeSize("Tile", made);
         return new NDArray[] {x.tile(reps)};
     }
 }

@@ -35,8 +35,8 @@ public sealed interface Baseline {
 
     /** A Gaussian blur of the image with standard deviation {@code sigma} pixels. */
     static Baseline blur(double sigma) {
-        if (!(sigma > 0)) {
-            throw new OutOfRangeException("blur sigma " + sigma + " must be positive");
+        if (!(sigma > 0) || sigma > 1000) {
+            throw new OutOfRangeException("blur sigma " + sigma + " must be positive and at most 1000 pixels");
         }
         return new Blur(sigma);
     }
@@ -97,8 +97,8 @@ public sealed interface Baseline {
         @Override
         public float[] image(float[] x, int c, int h, int w) {
             if (values.length != 1 && values.length != c) {
-                throw new OutOfRangeException("fill has " + values.length + " values but the input has " + c
-                        + " channels; give 1 or " + c + " values");
+                throw new OutOfRangeException("a constant fill of " + values.length + " values does not fit an input of "
+                        + c + (c == 1 ? " channel; give one value" : " channels; give one value or " + c));
             }
             float[] out = new float[c * h * w];
             for (int ch = 0; ch < c; ch++) {

@@ -50,6 +50,24 @@ public final class GradCam implements Attribution {
     public GradCam(Interpreter interpreter, String layer) {
         this.interpreter = interpreter;
         this.layer = layer == null ? null : interpreter.graph().resolveTensor(layer);
+        if (this.layer != null) {
+            requireBeforeScore(interpreter.graph(), this.layer, "Grad-CAM");
+        }
+    }
+
+    /**
+     * Refuses a layer the class score does not depend on (the Softmax after it, a layer of another
+     * branch): its gradient is not defined. Names the score and says what to choose instead.
+     */
+    static void requireBeforeScore(Graph graph, String layer, String method) {
+        String score = ScoreTensor.find(graph);
+        if (layer.equals(score) || graph.ancestors(Set.of(score)).contains(layer)) {
+            return;
+        }
+        boolean after = graph.ancestors(Set.of(layer)).contains(score);
+        throw new ShapeMismatchException(method + " needs a layer that the class score '" + score + "' depends on; '"
+                + layer + "' " + (after ? "comes after the score" : "does not lead to the score")
+                + "; choose a convolutional layer before it (netviz info lists them)");
     }
 
     /** The layer used: the one given, or the default for this model and input. */

@@ -274,8 +274,8 @@ public final class FeatureExtractor {
             Files.createDirectories(dir);
             Path npy = dir.resolve("features-" + key + ".npy");
             Path meta = dir.resolve("features-" + key + ".json");
-            Path tmpNpy = Files.createTempFile(dir, "features-", ".npy.tmp");
-            Path tmpMeta = Files.createTempFile(dir, "features-", ".json.tmp");
+            Path tmpNpy = netviz.io.TempFiles.createFile(dir, "features-", ".npy.tmp");
+            Path tmpMeta = netviz.io.TempFiles.createFile(dir, "features-", ".json.tmp");
             Npy.write(tmpNpy, f.values(), f.count(), f.dim());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("layer", f.layer());
