@@ -163,11 +163,16 @@ public final class AttributionBench {
 
     /** {@code doc} with its "Attribution (issue 5)" section replaced by {@code section} (or appended). */
     static String replaceSection(String doc, String section) {
-        int at = doc.indexOf(SECTION);
+        return replaceSection(doc, SECTION, section);
+    }
+
+    /** {@code doc} with the section under {@code heading} replaced by {@code section} (or appended). */
+    static String replaceSection(String doc, String heading, String section) {
+        int at = doc.indexOf(heading);
         if (at < 0) {
             return doc.stripTrailing() + "\n\n" + section;
         }
-        int next = doc.indexOf("\n## ", at + SECTION.length());
+        int next = doc.indexOf("\n## ", at + heading.length());
         return doc.substring(0, at) + section + (next < 0 ? "" : doc.substring(next + 1));
     }
 

@@ -80,7 +80,7 @@ public final class BackendBench {
                 AttributionBench.loadAverage(), start, end);
         Path out = Path.of("BENCHMARKS.md");
         String existing = Files.exists(out) ? Files.readString(out) : "# Benchmarks\n";
-        Files.writeString(out, replaceSection(existing, section));
+        Files.writeString(out, AttributionBench.replaceSection(existing, SECTION, section));
         System.out.println(section);
     }
 
@@ -204,6 +204,11 @@ public final class BackendBench {
             }
             b.append(String.format(Locale.ROOT, " | %.1e |%n", agreement.get(e.getKey())));
         }
+        b.append("\nA row marked *(fell back)* is a route whose in-process quick check failed on this machine, so ")
+                .append("the guard switched oneDNN off, as it would for a user: that row measures `no-onednn` again. ")
+                .append("A user pays the ratio of the route `netviz doctor` names. `default` is the unguarded ")
+                .append("reference; on this CPU it computes wrong gradients for some small batched convolutions ")
+                .append("(the ResNet-18 shapes above happen to come out right, last column).\n");
         b.append("\nThe self-check: with an empty cache, `netviz doctor` probed ")
                 .append(fresh.get("routesTried").size()).append(" routes in ")
                 .append(String.format(Locale.ROOT, "%.1f s", fresh.get("probeMillis").asDouble() / 1000))
@@ -221,14 +226,5 @@ public final class BackendBench {
                         + "ended %s (%d s).%n", fresh.get("cpu").asText(), Runtime.getRuntime().availableProcessors(),
                 loadBefore, loadAfter, end, ChronoUnit.SECONDS.between(start, end)));
         return b.toString();
-    }
-
-    static String replaceSection(String doc, String section) {
-        int at = doc.indexOf(SECTION);
-        if (at < 0) {
-            return doc.stripTrailing() + "\n\n" + section;
-        }
-        int next = doc.indexOf("\n## ", at + SECTION.length());
-        return doc.substring(0, at) + section + (next < 0 ? "" : doc.substring(next + 1));
     }
 }

@@ -124,7 +124,7 @@ class OcclusionTest {
                 e.getMessage());
         OutOfRangeException c = assertThrows(OutOfRangeException.class,
                 () -> Baseline.parse("1,2,3").image(x, 2, 3, 3));
-        assertEquals("fill has 3 values but the input has 2 channels; give 1 or 2 values", c.getMessage());
+        assertEquals("a constant fill of 3 values does not fit an input of 2 channels; give one value or 2", c.getMessage());
     }
 
     @Test
