@@ -46,7 +46,8 @@ import netviz.NetvizException;
  *       ({@code ONEDNN_MAX_CPU_ISA}) before libtorch starts; oneDNN-off is switched in libtorch's
  *       context. Libtorch's C++ warnings (e.g. "Could not initialize NNPACK") are muted; the doctor
  *       lists them.</li>
- *   <li><b>Confirm.</b> The {@link KernelChecks#quick quick self-check} runs in this process. If it
+ *   <li><b>Confirm.</b> The {@link KernelChecks#quick quick self-check} runs in this process (three
+ *       times when no probe verdict backs the route: a forced route or the user's own cap). If it
  *       fails (the cap came too late because the host program had already used libtorch, or the cache
  *       is stale), oneDNN is switched off here and the check runs again. If that fails too, the backend
  *       is untrusted: {@link #requireTrusted} throws, so no number is computed with it.</li>
@@ -156,9 +157,9 @@ public final class Backend {
             quick = List.of();
             source += "; in-process check skipped (netviz.backend.check=false)";
         } else {
-            try (NDManager m = engine.newBaseManager()) {
-                quick = KernelChecks.quick(m);
-            }
+            // A route no probe verdict backs (forced, or the user's own ISA cap) is checked three times:
+            // broken kernels are wrong only some of the time.
+            quick = confirm(engine, verdict == null ? 3 : 1);
         }
         Route active = route;
         String fallback = null;
@@ -166,9 +167,7 @@ public final class Backend {
             List<KernelCheck> first = quick;
             if (NativeLibs.setOnednnEnabled(false)) {
                 onednnNow = false;
-                try (NDManager m = engine.newBaseManager()) {
-                    quick = KernelChecks.quick(m);
-                }
+                quick = confirm(engine, 3);
                 active = Route.NO_ONEDNN;
                 fallback = "the in-process check failed with " + route.id() + " (" + BackendReport.failed(first)
                         + "); oneDNN switched off";
@@ -181,6 +180,20 @@ public final class Backend {
             System.err.println("netviz: warning: " + (report.trusted() ? fallback
                     : "libtorch computes wrong results on this machine; see `netviz doctor`"));
         }
+    }
+
+    /** The quick check up to {@code times} times, stopping at the first run with a failure. */
+    private static List<KernelCheck> confirm(Engine engine, int times) {
+        List<KernelCheck> checks = List.of();
+        for (int i = 0; i < times; i++) {
+            try (NDManager m = engine.newBaseManager()) {
+                checks = KernelChecks.quick(m);
+            }
+            if (!KernelChecks.allPassed(checks)) {
+                break;
+            }
+        }
+        return checks;
     }
 
     private static String firstNonNull(String a, String b) {
