@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark of issue 5 (see netviz.bench.AttributionBench): occlusion batched vs one image per
 # pass, saliency and guided backprop vs one forward pass, on a ResNet-18 shape at 224x224.
-# Replaces the "Attribution (issue 5)" section of BENCHMARKS.md.
+# Replaces the "Attribution" section of BENCHMARKS.md.
 # Usage: scripts/bench-attribution.sh [--runs N] [--occlusion-runs N] [--batch B] [--out FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."

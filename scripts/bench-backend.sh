@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark of issue 13 (see netviz.bench.BackendBench): the speed of each backend route
 # on ResNet-18 (forward, saliency; batch 1 and 8; 2 threads) and the cost of the self-check.
-# Replaces the "Backend routes (issue 13)" section of BENCHMARKS.md.
+# Replaces the "Backend routes" section of BENCHMARKS.md.
 # Usage: scripts/bench-backend.sh [--rounds N] [--runs N]
 set -euo pipefail
 cd "$(dirname "$0")/.."

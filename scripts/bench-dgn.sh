@@ -2,7 +2,7 @@
 # Time per image of DGN-AM (netviz dgn) with pixel-space activation maximization measured in the
 # same runs as the reference: all 10 classes of the bundled model as one batch, 200 steps each,
 # repeated R times (each run times its two loops inside one process, after loading). Prints a
-# markdown table for BENCHMARKS.md ("DGN-AM (issue 8)") with the load averages before and after.
+# markdown table for BENCHMARKS.md ("DGN-AM") with the load averages before and after.
 # Usage: scripts/bench-dgn.sh [RUNS]   (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark of issue 7 (see netviz.bench.MaximizeBench): activation-maximization iterations
 # per second vs forward+backward passes per second, on the bundled model and a ResNet-18 shape.
-# Replaces the "Activation maximization (issue 7)" section of BENCHMARKS.md.
+# Replaces the "Activation maximization" section of BENCHMARKS.md.
 # Usage: scripts/bench-maximize.sh [--runs N] [--out FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."

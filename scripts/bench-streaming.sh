@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Peak resident memory of `netviz saliency` over folders of 50 and 500 images (issue 15): the
+# Peak resident memory of `netviz saliency` over folders of 50 and 500 images: the
 # attribution commands stream a folder in chunks, so the two peaks should agree within 20 %.
 #   scripts/bench-streaming.sh [COUNTS…]      (default: 50 500; needs /usr/bin/time and python3)
 set -euo pipefail

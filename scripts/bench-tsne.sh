@@ -60,7 +60,7 @@ for f in ("netviz.txt", "sklearn.txt"):
             kv.setdefault(k, v)
 n, s = float(kv["netviz_tsne_seconds"]), float(kv["sklearn_tsne_seconds"])
 text = f"""
-## t-SNE and nearest neighbours (issue 6)
+## t-SNE and nearest neighbours
 
 Measured {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC by `scripts/bench-tsne.sh` (one run; the machine has
 {kv['cores']} cores shared with other jobs — load average before: {kv['load_before']}, so absolute times are noisy;

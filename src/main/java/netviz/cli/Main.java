@@ -47,43 +47,43 @@ import picocli.CommandLine.UnmatchedArgumentException;
         subcommands = {
                 CommandLine.HelpCommand.class,
 
-                // foundation (issue 2, 3)
+                // foundation
                 InfoCommand.class,
                 DoctorCommand.class,
                 ForwardCommand.class,
                 ClassifyCommand.class,
                 EvaluateCommand.class,
 
-                // training (issue 3)
+                // training
                 TrainCommand.class,
 
-                // filters & activations (issue 4)
+                // filters & activations
                 FiltersCommand.class,
                 ActivationsCommand.class,
                 DeadFiltersCommand.class,
 
-                // attribution (issue 5)
+                // attribution
                 OcclusionCommand.class,
                 SaliencyCommand.class,
                 GuidedBackpropCommand.class,
                 IntegratedGradientsCommand.class,
                 GradCamCommand.class,
 
-                // feature space (issue 6)
+                // feature space
                 NeighborsCommand.class,
                 EmbedCommand.class,
 
-                // neurons (issue 7)
+                // neurons
                 ReceptiveFieldCommand.class,
                 TopImagesCommand.class,
                 MaximizeCommand.class,
 
-                // facets & generator (issue 8)
+                // facets & generator
                 FacetsCommand.class,
                 TrainGeneratorCommand.class,
                 DgnCommand.class,
 
-                // report & web app (issue 9)
+                // report & web app
                 ReportCommand.class,
                 ServeCommand.class,
         })

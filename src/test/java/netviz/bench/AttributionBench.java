@@ -27,19 +27,19 @@ import netviz.onnx.OnnxWriter;
 import netviz.zoo.ModelZoo;
 
 /**
- * The benchmark of issue 5, on the ResNet-18-shaped model of {@link ModelZoo#resnet18} (full
+ * A benchmark of attribution on the ResNet-18-shaped model of {@link ModelZoo#resnet18} (full
  * width, 224×224, random weights): occlusion with window 32 and stride 16 (13 × 13 = 169 mask
  * positions) batched against one perturbed image per forward pass, set beside the speed-up that
  * batching gives a plain forward pass; and saliency and guided backpropagation against one forward
  * pass. Tasks are interleaved round by round so that load from other processes hits them alike;
- * each figure is a median. Replaces (or appends) the section "Attribution (issue 5)" of
+ * each figure is a median. Replaces (or appends) the section "Attribution" of
  * BENCHMARKS.md, keeping the rest of the file.
  *
  * <p>Run: {@code scripts/bench-attribution.sh [--runs N] [--batch B] [--out FILE]}.
  */
 public final class AttributionBench {
     static final int THREADS = 2;
-    static final String SECTION = "## Attribution (issue 5)";
+    static final String SECTION = "## Attribution";
 
     interface Task {
         void run();
@@ -161,7 +161,7 @@ public final class AttributionBench {
         return med;
     }
 
-    /** {@code doc} with its "Attribution (issue 5)" section replaced by {@code section} (or appended). */
+    /** {@code doc} with its "Attribution" section replaced by {@code section} (or appended). */
     static String replaceSection(String doc, String section) {
         return replaceSection(doc, SECTION, section);
     }
@@ -188,7 +188,7 @@ public final class AttributionBench {
                 .append("same `Occlusion` with batch 1. Tasks were interleaved round by round; times are medians.\n\n");
         b.append("| task | ms | ratio | runs |\n|---|---|---|---|\n");
         rows.forEach(r -> b.append(r).append('\n'));
-        b.append("\nTarget of issue 5: batched occlusion faster than one-at-a-time by the batch's own speed-up of a ")
+        b.append("\nTarget: batched occlusion faster than one-at-a-time by the batch's own speed-up of a ")
                 .append("forward pass (batch ").append(batch).append(" here); saliency ≤ 3× and guided backprop ≤ 4× ")
                 .append("one forward pass.\n\n");
         b.append("Checked in the same run: ").append(check).append(".\n\n");

@@ -29,18 +29,18 @@ import netviz.onnx.OnnxWriter;
 import netviz.zoo.ModelZoo;
 
 /**
- * The benchmark of issue 13: what each backend route costs on ResNet-18 (full width, 224×224, random
+ * A benchmark: what each backend route costs on ResNet-18 (full width, 224×224, random
  * weights) under the CLI's thread count (2), and what the self-check costs at start-up. A route is fixed
  * per process, so each route runs in its own child JVM ({@code -Dnetviz.backend.route=R}); the children
  * are interleaved round by round and every ratio compares medians taken in the same invocation against
  * the {@code default} route (oneDNN as it is, run unchecked: on a machine whose kernels are broken it is
  * the fast, wrong reference). Each child also reports the largest relative difference between the
- * saliency maps of a batch of 8 and the same 8 images one at a time (the symptom of issue 13).
- * Replaces (or appends) the section "Backend routes (issue 13)" of BENCHMARKS.md.
+ * saliency maps of a batch of 8 and the same 8 images one at a time (the symptom of the wrong-kernel bug on some CPUs).
+ * Replaces (or appends) the section "Backend routes" of BENCHMARKS.md.
  * Usage: {@code scripts/bench-backend.sh [--rounds N] [--runs N]}.
  */
 public final class BackendBench {
-    static final String SECTION = "## Backend routes (issue 13)";
+    static final String SECTION = "## Backend routes";
     static final String[] ROUTES = {"default", "avx512-core", "avx2", "avx", "no-onednn"};
 
     private BackendBench() {
@@ -189,7 +189,7 @@ public final class BackendBench {
                 .append("(oneDNN as it is, unchecked) measured in the same run. Saliency batch 8 = eight images, ")
                 .append("one target each, one backward pass. The last column is the largest difference between ")
                 .append("that batched saliency and the same images one at a time, relative to the largest value: ")
-                .append("the symptom of issue 13.\n\n");
+                .append("the symptom of the wrong-kernel bug on some CPUs.\n\n");
         b.append("| route | forward b1 ms | ratio | forward b8 ms | ratio | saliency b1 ms | ratio | saliency b8 ms ")
                 .append("| ratio | batch-8 vs one-at-a-time |\n|---|---|---|---|---|---|---|---|---|---|\n");
         List<double[]> ref = results.get("default");

@@ -27,7 +27,7 @@ import netviz.zoo.ModelZoo;
 import netviz.zoo.Ort;
 
 /**
- * The benchmark of issue 2: on a ResNet-18-shaped model (full width, 224×224, random weights),
+ * A benchmark: on a ResNet-18-shaped model (full width, 224×224, random weights),
  * batch 1 and batch 8, it times netviz's forward pass against ONNX Runtime's on the same file, and
  * netviz's forward+backward (gradient of the summed per-example class logits with respect to the
  * input, autograd and rule-based) against netviz's own forward. Both runtimes use 2 intra-op
@@ -203,7 +203,7 @@ public final class ForwardBench {
         b.append("# Benchmarks\n\n");
         b.append("Measured by `scripts/bench.sh` (`netviz.bench.ForwardBench`, test scope) in one run; ")
                 .append("every ratio below compares timings taken in that same run, round by round.\n\n");
-        b.append("## ResNet-18 shape, 224×224 (issue 2)\n\n");
+        b.append("## ResNet-18 shape, 224×224\n\n");
         b.append("Model: `ModelZoo.resnet18` — ResNet-18 v1 at full width (64–512 channels, ")
                 .append(String.format(Locale.ROOT, "%.2f M parameters, ", params / 1e6))
                 .append("random He-scaled weights), opset 13, written by `OnnxWriter` and read back by `OnnxLoader`; ")

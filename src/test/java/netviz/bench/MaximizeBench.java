@@ -28,19 +28,19 @@ import netviz.onnx.OnnxWriter;
 import netviz.zoo.ModelZoo;
 
 /**
- * The benchmark of issue 7: iterations per second of activation maximization (class score,
+ * A benchmark: iterations per second of activation maximization (class score,
  * pixel parameterisation) with no regulariser and with the Yosinski preset plus jitter, as a
  * ratio to plain forward+backward passes per second (the gradient of the same objective with
  * respect to the input through {@link Interpreter#gradient}); on the bundled model (or, when
  * models/fashion-mnist-cnn.onnx is absent, a model of the same shape with random weights) and on
  * the ResNet-18 shape of {@link ModelZoo#resnet18} at 224×224. Tasks are interleaved round by
  * round; each figure is a median. Replaces (or appends) the section "Activation maximization
- * (issue 7)" of BENCHMARKS.md.
+ *" of BENCHMARKS.md.
  *
  * <p>Run: {@code scripts/bench-maximize.sh [--runs N] [--out FILE]}.
  */
 public final class MaximizeBench {
-    static final String SECTION = "## Activation maximization (issue 7)";
+    static final String SECTION = "## Activation maximization";
 
     public static void main(String[] args) throws Exception {
         int runs = 5;

@@ -18,7 +18,7 @@ import netviz.methods.features.Tsne;
 import netviz.onnx.OnnxLoader;
 
 /**
- * The benchmark of issue 6. (1) t-SNE (defaults: 2-D, perplexity 30, Barnes-Hut θ = 0.5, 1000
+ * A benchmark. (1) t-SNE (defaults: 2-D, perplexity 30, Barnes-Hut θ = 0.5, 1000
  * iterations, PCA initialisation) of the last-hidden-layer features of the Fashion-MNIST test images:
  * wall time, KL divergence and trustworthiness (k = 10); the features are written as
  * {@code features.npy} / {@code labels.npy} into the output folder so that {@code scripts/bench-tsne.sh}

@@ -231,7 +231,7 @@ class AttributionCommandsTest {
         assertEquals("netviz: error: folder '" + empty + "' holds no images (png, jpg, jpeg, bmp, gif)", e.err().strip());
     }
 
-    /** Issue 5's bad input: one line naming the problem, exit code 2, nothing written. */
+    /** Bad input: one line naming the problem, exit code 2, nothing written. */
     @Test
     void badInputIsOneClearLine() {
         Path out = dir.resolve("never.png");

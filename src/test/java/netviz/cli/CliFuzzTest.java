@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15, item 5: a seeded fuzzer over the bundled model, run through the command line in this
+ * A seeded fuzzer over the bundled model, run through the command line in this
  * process ({@link Main#run}). Each case mutates the model — flipped bytes, truncation, changed
  * operator types, attributes, dimensions and element types, removed initializers, dangling tensor
  * names, huge declared shapes, bad opsets — and runs {@code info}, {@code classify} or

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15: the inputs a hostile (or tired) user feeds netviz. Each one ends in exit code 2 and
+ * The inputs a hostile (or tired) user feeds netviz. Each one ends in exit code 2 and
  * one line {@code netviz: error: …} (or exit 0 with the right output) within seconds: never an
  * abort of the JVM, a hang, an unbounded read or an internal error.
  */

@@ -70,7 +70,7 @@ public class AutogradLifetimeTest {
                         g.initializer("bias", Tensor.ofFloats(new long[] {8}, randomFloats(8, 5))))),
                 withParams("Gather", 13, new long[] {2, 5, 3}, g -> List.of(g.initializer("idx",
                         Tensor.ofLongs(new long[] {4}, 4, 0, -1, 2))), Attribute.ofInt("axis", 1)),
-                // the transformer and modern-CNN operators (issue 14)
+                // the transformer and modern-CNN operators
                 unary("Gelu", 20, new long[] {2, 3, 4}, Attribute.ofString("approximate", "tanh")),
                 withParams("Resize", 13, new long[] {1, 2, 3, 4}, g -> List.of("", g.initializer("scales",
                         Tensor.ofFloats(new long[] {4}, 1, 1, 2, 1.5f))), Attribute.ofString("mode", "cubic")),

@@ -9,7 +9,7 @@ import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 15: the hidden folders of a report killed midway are removed by the next report into the same folder. */
+/** The hidden folders of a report killed midway are removed by the next report into the same folder. */
 class StaleReportFoldersTest {
     @TempDir
     Path dir;

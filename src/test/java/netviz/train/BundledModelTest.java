@@ -24,7 +24,7 @@ public class BundledModelTest {
     static final Path MODEL = Path.of("models/fashion-mnist-cnn.onnx");
     static final Path DATA = Path.of("data/fashion-mnist");
     static final int BATCH = 500;
-    /** The project's target for the bundled model (issue 3); the committed model scores 0.9177. */
+    /** The project's target for the bundled model; the committed model scores 0.9177. */
     static final double MIN_ACCURACY = 0.91;
 
     @Test

@@ -10,7 +10,7 @@ import netviz.engine.Tensor;
  * Small-width models shaped like the classic vision classifiers of the ONNX model zoo and of
  * torchvision exports, built in code with seeded random weights (He scaling), each at an opset
  * between 7 and 18 and written the way an exporter writes that opset. They exercise every operator
- * that issue 2 names: AlexNet (LRN, grouped conv, MaxPool, Gemm, Dropout, Flatten), VGG, ResNet v1
+ * that the interpreter must support: AlexNet (LRN, grouped conv, MaxPool, Gemm, Dropout, Flatten), VGG, ResNet v1
  * and v2, Inception/GoogLeNet, MobileNet v2 and v3, DenseNet, SqueezeNet, ShuffleNet,
  * EfficientNet, and the exporters' shape plumbing. {@link #resnet18} is the full-width ResNet-18
  * shape used by the benchmark.

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The zoo itself is checked by ONNX Runtime, independently of netviz: every model is valid ONNX at
  * its opset, runs, and keeps its activations of order one (so that comparisons and finite
- * differences test something); together the models use every operator issue 2 names.
+ * differences test something); together the models use every operator the interpreter must support.
  */
 public class ModelZooTest {
 
