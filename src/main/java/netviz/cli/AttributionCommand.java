@@ -14,9 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.InputFormatException;
 import netviz.NetvizException;
 import netviz.engine.Graph;
@@ -27,7 +24,6 @@ import netviz.engine.Interpreter;
 import netviz.engine.Tensor;
 import netviz.io.Npy;
 import netviz.methods.attribution.Attributions;
-import netviz.methods.attribution.Progress;
 import netviz.methods.attribution.ScoreTensor;
 import netviz.methods.attribution.Selection;
 import netviz.methods.attribution.Target;
@@ -398,31 +394,6 @@ abstract class AttributionCommand implements Runnable {
             return null;
         }
         return Labels.forModel(attribution.labels, config, outputs);
-    }
-
-    /** A progress bar on the terminal (none when output is not a terminal); close it when done. */
-    static final class Bar implements Progress, AutoCloseable {
-        private final ProgressBar bar;
-
-        Bar(String task) {
-            bar = System.console() == null ? null : new ProgressBarBuilder().setTaskName(task)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).continuousUpdate().build();
-        }
-
-        @Override
-        public void update(long done, long total) {
-            if (bar != null) {
-                bar.maxHint(total);
-                bar.stepTo(done);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-            }
-        }
     }
 
     /** Per-image details: the target in words and its index. */

@@ -13,7 +13,6 @@ import netviz.data.Batch;
 import netviz.data.Batches;
 import netviz.data.Dataset;
 import netviz.data.Datasets;
-import netviz.data.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
@@ -124,9 +123,8 @@ public final class DeadFiltersCommand implements Runnable {
             throw new NetvizException("the dataset " + dataset.description() + " has no images; nothing to scan");
         }
         DeadFilters.Report report;
-        try (Interpreter ip = model.newInterpreter();
-             Batches batches = dataset.batches(batchSize, 0, n)
-                     .withProgress(progress ? Progress.AUTO : Progress.NEVER, "dead-filters")) {
+        try (Interpreter ip = model.newInterpreter(); TerminalProgress bar = new TerminalProgress(progress);
+             Batches batches = dataset.batches(batchSize, 0, n).withProgress(bar, "dead-filters")) {
             DeadFilters.Accumulator acc = new DeadFilters.Accumulator(graph, scan, tolerance);
             for (Batch b : batches) {
                 acc.add(ip, b.images(), b.shape());

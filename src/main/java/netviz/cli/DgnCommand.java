@@ -10,15 +10,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.ShapeMismatchException;
 import netviz.UnknownNameException;
 import netviz.data.Labels;
-import netviz.data.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.ImageInput;
@@ -231,17 +227,10 @@ public final class DgnCommand implements Runnable {
                     pre.std());
             DeepGeneratorActivationMaximization.Options o = new DeepGeneratorActivationMaximization.Options(iterations,
                     learningRate, l2, startKind, startCodes, noise, clampKind, seed);
-            boolean bar = progress && Progress.AUTO.enabled();
-            long t0 = System.nanoTime();
+                        long t0 = System.nanoTime();
             DeepGeneratorActivationMaximization.Result r;
-            try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("dgn").setInitialMax(iterations)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build() : null) {
-                r = dgn.run(goal, o, (t, v) -> {
-                    if (pb != null) {
-                        pb.stepTo(t);
-                        pb.setExtraMessage("objective " + Ticks.format(v, 4));
-                    }
-                });
+            try (TerminalProgress bar = new TerminalProgress(progress)) {
+                r = dgn.run(goal, o, bar);
             }
             double dgnSeconds = (System.nanoTime() - t0) / 1e9;
             ActivationMaximization.Result am = null;
@@ -252,13 +241,8 @@ public final class DgnCommand implements Runnable {
                 ActivationMaximization.Options ao = ActivationMaximization.Options.defaults().withIterations(amIterations)
                         .withRegularizers(Regularizers.preset("yosinski")).withSeed(seed);
                 long t1 = System.nanoTime();
-                try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("pixel AM").setInitialMax(amIterations)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build() : null) {
-                    am = pixel.run(goal, ao, (t, v) -> {
-                        if (pb != null) {
-                            pb.stepTo(t);
-                        }
-                    });
+                try (TerminalProgress bar = new TerminalProgress(progress)) {
+                    am = pixel.run(goal, ao, bar);
                 }
                 amSeconds = (System.nanoTime() - t1) / 1e9;
                 amProb = targets != null ? probabilities(ip, am.input(), am.shape(), goal) : null;

@@ -15,7 +15,6 @@ import netviz.data.Dataset;
 import netviz.data.Datasets;
 import netviz.data.ImageFolderDataset;
 import netviz.data.Labels;
-import netviz.data.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.ModelConfig;
@@ -94,12 +93,12 @@ public final class EvaluateCommand implements Runnable {
             throw new NetvizException("dataset " + dataset.description() + " has no labels; evaluate needs labelled data");
         }
         PrintWriter w = spec.commandLine().getOut();
-        try (Interpreter ip = model.newInterpreter()) {
+        try (Interpreter ip = model.newInterpreter(); TerminalProgress bar = new TerminalProgress(progress)) {
             int classes = outputCount(ip, dataset);
             Labels labels = Labels.forModel(labelsFile, ModelConfig.of(graph), classes);
             int[] classMap = classMap(labels, dataset, classes);
             Evaluation.Result r = Evaluation.run(ip, dataset, classes, classMap,
-                    new Evaluation.Options(batchSize, limit, progress ? Progress.AUTO : Progress.NEVER));
+                    new Evaluation.Options(batchSize, limit, bar));
             ConfusionMatrix cm = r.matrix();
 
             List<Integer> shown = shownClasses(cm);

@@ -11,15 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.data.Dataset;
 import netviz.data.Datasets;
 import netviz.data.Labels;
-import netviz.data.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.ModelConfig;
@@ -242,15 +238,8 @@ public final class FacetsCommand implements Runnable {
                             .withRegularizers(reg));
             MultifacetedVisualization mfv = new MultifacetedVisualization(ip, dataset);
             MultifacetedVisualization.Result r;
-            boolean bar = progress && Progress.AUTO.enabled();
-            try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("facets").setInitialMax(1000)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build() : null) {
-                r = mfv.run(request, o, (fraction, message) -> {
-                    if (pb != null) {
-                        pb.stepTo(Math.round(1000 * fraction));
-                        pb.setExtraMessage(message);
-                    }
-                });
+            try (TerminalProgress bar = new TerminalProgress(progress)) {
+                r = mfv.run(request, o, bar);
             }
             write(r, o, dataset, pre, className, w);
             model.printNotes(spec.commandLine().getErr(), request.isClassScore());

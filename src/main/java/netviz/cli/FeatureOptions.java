@@ -3,7 +3,6 @@ package netviz.cli;
 import java.nio.file.Path;
 
 import netviz.NetvizException;
-import netviz.data.Progress;
 import netviz.methods.features.FeatureExtractor;
 import picocli.CommandLine.Option;
 
@@ -44,7 +43,8 @@ public final class FeatureOptions {
         return new FeatureExtractor.Options(batchSize, limit, progress(), dir);
     }
 
-    Progress progress() {
-        return progress ? Progress.AUTO : Progress.NEVER;
+    /** Bars on the terminal unless --no-progress; close it when the features are read. */
+    TerminalProgress progress() {
+        return new TerminalProgress(progress);
     }
 }

@@ -57,7 +57,7 @@ public final class IntegratedGradientsCommand extends AttributionCommand {
         IntegratedGradients.Options o = new IntegratedGradients.Options(steps,
                 FillOptions.resolve("--baseline", baseline, ctx.graph(), input, ctx.c()), rule, batch);
         IntegratedGradients.Result r;
-        try (Bar bar = new Bar("integrated gradients")) {
+        try (TerminalProgress bar = new TerminalProgress(true)) {
             r = new IntegratedGradients(ctx.interpreter(), o, bar).run(ctx.inputs(), ctx.target());
         }
         Attributions a = r.attributions();

@@ -9,13 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.data.Labels;
-import netviz.data.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.ImageInput;
@@ -280,15 +276,8 @@ public final class MaximizeCommand implements Runnable {
             ActivationMaximization.Options o = new ActivationMaximization.Options(iterations, eta, reg, kind, transforms,
                     start, initImage, 0.1, diversity > 1 ? diversityWeight : 0, divLayer, seed);
             ActivationMaximization.Result r;
-            boolean bar = progress && Progress.AUTO.enabled();
-            try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("maximize").setInitialMax(iterations)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build() : null) {
-                r = am.run(goal, o, (t, v) -> {
-                    if (pb != null) {
-                        pb.stepTo(t);
-                        pb.setExtraMessage("objective " + Ticks.format(v, 4));
-                    }
-                });
+            try (TerminalProgress bar = new TerminalProgress(progress)) {
+                r = am.run(goal, o, bar);
             }
             double[] prob = targets != null ? probabilities(ip, r, goal) : null;
             int n = goal.size();

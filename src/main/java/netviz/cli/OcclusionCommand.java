@@ -96,7 +96,7 @@ public final class OcclusionCommand extends AttributionCommand {
 
     private Outcome classMode(Context ctx, Occlusion.Options o) {
         Occlusion.Result r;
-        try (Bar bar = new Bar("occlusion")) {
+        try (TerminalProgress bar = new TerminalProgress(true)) {
             r = new Occlusion(ctx.interpreter(), o, bar).run(ctx.inputs(), ctx.target());
         }
         Attributions a = r.map();
@@ -140,7 +140,7 @@ public final class OcclusionCommand extends AttributionCommand {
             throw new OutOfRangeException("feature maps " + maps + " must be at least 1");
         }
         OcclusionFeatureMaps.Result r;
-        try (Bar bar = new Bar("occlusion")) {
+        try (TerminalProgress bar = new TerminalProgress(true)) {
             r = new OcclusionFeatureMaps(ctx.interpreter(), new OcclusionFeatureMaps.Options(layer, maps, o), bar)
                     .run(ctx.inputs());
         }

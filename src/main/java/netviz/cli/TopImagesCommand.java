@@ -16,7 +16,6 @@ import netviz.data.Batch;
 import netviz.data.Batches;
 import netviz.data.Dataset;
 import netviz.data.Datasets;
-import netviz.data.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.FloatImage;
@@ -126,8 +125,8 @@ public final class TopImagesCommand implements Runnable {
         PrintWriter w = spec.commandLine().getOut();
         try (Interpreter ip = model.newInterpreter()) {
             TopImages top = new TopImages(ip, tensor, allChannels ? new int[0] : channels, k);
-            try (Batches batches = dataset.batches(batchSize, 0, n)
-                    .withProgress(progress ? Progress.AUTO : Progress.NEVER, "top-images " + tensor)) {
+            try (TerminalProgress bar = new TerminalProgress(progress);
+                 Batches batches = dataset.batches(batchSize, 0, n).withProgress(bar, "top-images " + tensor)) {
                 for (Batch b : batches) {
                     top.add(b.images(), b.shape(), b.indices());
                 }

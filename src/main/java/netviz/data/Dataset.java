@@ -9,7 +9,7 @@ import netviz.image.Preprocessing;
  *
  * <pre>{@code
  * Dataset data = Datasets.open(null, Preprocessing.fashionMnist());   // the bundled test split
- * try (Batches batches = data.batches(256).withProgress(Progress.AUTO, "evaluate")) {
+ * try (Batches batches = data.batches(256).withProgress(progress, "evaluate")) {
  *     for (Batch b : batches) {
  *         ... b.toNDArray(scope) ... b.labels() ...
  *     }

@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import netviz.InputFormatException;
-import netviz.image.Images;
+import netviz.image.ImageFiles;
 import netviz.image.Preprocessing;
 
 /**
@@ -89,7 +89,7 @@ public final class ImageFolderDataset extends AbstractDataset {
                         }
                         return true;
                     })
-                    .filter(p -> Images.hasImageExtension(p) && Files.isRegularFile(p))
+                    .filter(p -> ImageFiles.hasImageExtension(p) && Files.isRegularFile(p))
                     .sorted()
                     .collect(Collectors.toList());
         } catch (IOException | UncheckedIOException e) {
@@ -170,7 +170,7 @@ public final class ImageFolderDataset extends AbstractDataset {
                 int label = classes.isEmpty() ? -1 : c;
                 k++;
                 String id = root.relativize(file).toString();
-                return () -> new Example(preprocessing.apply(Images.read(file)).image(), label, id);
+                return () -> new Example(preprocessing.apply(ImageFiles.read(file)).image(), label, id);
             }
 
             @Override

@@ -38,7 +38,7 @@ public final class ImageInput {
 
     /** Decodes an image file (PNG, JPEG, BMP, GIF) and preprocesses it. */
     public static ImageInput load(Path file, Preprocessing preprocessing) {
-        return of(Images.read(file), preprocessing, file.toString());
+        return of(ImageFiles.read(file), preprocessing, file.toString());
     }
 
     /** Preprocesses an image already in memory; {@code id} names it in results. */

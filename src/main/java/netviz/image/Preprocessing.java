@@ -234,11 +234,11 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
      */
     void checkResizedSize(int h, int w, int[] rs) {
         long pixels = (long) rs[0] * rs[1];
-        if (pixels > Images.MAX_PIXELS || rs[0] <= 0 || rs[1] <= 0) {
+        if (pixels > ImageFiles.MAX_PIXELS || rs[0] <= 0 || rs[1] <= 0) {
             throw new InputFormatException(String.format(java.util.Locale.ROOT,
                     "a %dx%d image resized so that its shorter side is %d pixels would be %dx%d = %,d pixels, more "
                             + "than the %,d netviz handles; crop the image to a less extreme aspect ratio first",
-                    w, h, size, rs[1], rs[0], pixels, Images.MAX_PIXELS));
+                    w, h, size, rs[1], rs[0], pixels, ImageFiles.MAX_PIXELS));
         }
     }
 
@@ -282,9 +282,9 @@ public record Preprocessing(String preset, int size, int crop, int channels, flo
         FloatImage resized = Resampling.resize(img, rs[0], rs[1], antialias);
         int outH = crop == 0 ? rs[0] : crop;
         int outW = crop == 0 ? rs[1] : crop;
-        if ((long) outH * outW * c > 3 * Images.MAX_PIXELS) {
+        if ((long) outH * outW * c > 3 * ImageFiles.MAX_PIXELS) {
             throw new InputFormatException(String.format(Locale.ROOT, "the preprocessed image would be %d x %d x %d "
-                    + "values, more than netviz handles (%,d pixels); use a smaller --crop", c, outH, outW, Images.MAX_PIXELS));
+                    + "values, more than netviz handles (%,d pixels); use a smaller --crop", c, outH, outW, ImageFiles.MAX_PIXELS));
         }
         int top = offset(rs[0], outH);
         int left = offset(rs[1], outW);

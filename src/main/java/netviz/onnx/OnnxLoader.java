@@ -30,8 +30,16 @@ public final class OnnxLoader {
     private OnnxLoader() {
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong FILES_LOADED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** How many model files this process has loaded so far (tests check that a report loads its model once). */
+    public static long filesLoaded() {
+        return FILES_LOADED.get();
+    }
+
     /** Loads a model file. */
     public static Graph load(Path file) {
+        FILES_LOADED.incrementAndGet();
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {

@@ -122,19 +122,26 @@ public final class Report {
             throw new InputFormatException("model file '" + o.model() + "' does not exist"
                     + (Files.isDirectory(o.model()) ? " (it is a folder)" : ""));
         }
-        Graph file = OnnxLoader.load(o.model());
-        String quantized = netviz.engine.ops.Quantized.warning(file);
-        if (quantized != null && log != null) {
-            log.println("netviz: " + quantized);
+        try (netviz.session.Session session = netviz.session.Session.builder(o.model()).data(o.data())
+                .alignDataset(false).warnings(w -> {
+                    if (log != null) {
+                        log.println("netviz: " + w);
+                    }
+                }).build()) {
+            return generate(o, log, sections, session, out, start);
         }
-        Graph graph = netviz.engine.ModelView.of(file, netviz.engine.ModelView.Options.defaults());
-        ModelConfig config = ModelConfig.of(graph);
-        Preprocessing pre = config.resolvePreprocessing(null, graph);
+    }
+
+    private static Result generate(Options o, PrintWriter log, List<ReportSection> sections,
+                                   netviz.session.Session session, Path out, long start) {
+        Graph graph = session.graph();
+        ModelConfig config = session.config();
+        Preprocessing pre = session.preprocessing();
         List<ImageInput> user = new ArrayList<>();
         for (Path p : o.images()) {
             user.add(ImageInput.load(p, pre));
         }
-        Dataset dataset = Datasets.open(o.data(), pre);
+        Dataset dataset = session.dataset();
         if (dataset.size() == 0) {
             throw new NetvizException("the dataset " + dataset.description() + " has no images");
         }
@@ -156,7 +163,7 @@ public final class Report {
             Files.createDirectories(tmp.resolve(ReportContext.EXAMPLES));
             List<ReportContext.Example> examples = writeExamples(tmp.resolve(ReportContext.EXAMPLES), dataset, labels,
                     o.examples(), o.images(), user);
-            ReportContext ctx = new ReportContext(o, graph, pre, dataset, labels, tmp, examples);
+            ReportContext ctx = new ReportContext(o, session, labels, tmp, examples);
             List<Timing> timings = new ArrayList<>();
             List<Failure> failures = new ArrayList<>();
             StringBuilder body = new StringBuilder();

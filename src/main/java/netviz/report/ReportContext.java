@@ -36,6 +36,7 @@ public final class ReportContext {
     }
 
     private final Report.Options options;
+    private final netviz.session.Session session;
     private final Graph graph;
     private final Preprocessing preprocessing;
     private final Dataset dataset;
@@ -46,16 +47,22 @@ public final class ReportContext {
     private StringBuilder html = new StringBuilder();
     private int figures;
 
-    ReportContext(Report.Options options, Graph graph, Preprocessing preprocessing, Dataset dataset,
-                  List<String> labels, Path dir, List<Example> examples) {
+    ReportContext(Report.Options options, netviz.session.Session session, List<String> labels, Path dir,
+                  List<Example> examples) {
         this.options = options;
-        this.graph = graph;
-        this.preprocessing = preprocessing;
-        this.dataset = dataset;
+        this.session = session;
+        this.graph = session.graph();
+        this.preprocessing = session.preprocessing();
+        this.dataset = session.dataset();
         this.labels = labels;
         this.dir = dir;
         this.shownDir = shownPath(options.out());
         this.examples = List.copyOf(examples);
+    }
+
+    /** The session on the report's model and dataset, shared by every section. */
+    public netviz.session.Session session() {
+        return session;
     }
 
     /** The model's graph. */

@@ -27,6 +27,7 @@ public final class Job {
     private volatile double progress;
     private volatile String message = "waiting for a worker";
     private volatile String error;
+    private volatile boolean cancelRequested;
     private volatile Map<String, Object> result;
     private volatile List<String> files = List.of();
 
@@ -79,6 +80,30 @@ public final class Job {
     void running() {
         status = Status.RUNNING;
         message = "computing " + kind;
+    }
+
+    /**
+     * The job's progress as the methods report it: the stage's words become the job's message, its
+     * count the fraction done; it is cancelled once the job is.
+     */
+    netviz.Progress reporter() {
+        return new netviz.Progress() {
+            @Override
+            public void update(String stage, long done, long total) {
+                message = stage;
+                Job.this.progress(done, total);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelRequested;
+            }
+        };
+    }
+
+    /** Asks the running computation to stop at its next check. */
+    void requestCancel() {
+        cancelRequested = true;
     }
 
     /** Progress from a method's callback: {@code done} of {@code total} units. */

@@ -21,7 +21,7 @@ import netviz.methods.attribution.GuidedBackprop;
 import netviz.methods.attribution.IntegratedGradients;
 import netviz.methods.attribution.NoiseTunnel;
 import netviz.methods.attribution.Occlusion;
-import netviz.methods.attribution.Progress;
+import netviz.Progress;
 import netviz.methods.attribution.Saliency;
 import netviz.methods.attribution.Target;
 import netviz.methods.evaluation.Classifier;
@@ -114,13 +114,10 @@ final class JobKinds {
                 }
             }
             try {
-                FeatureExtractor.Options o = new FeatureExtractor.Options(100, s.size(), netviz.data.Progress.NEVER,
+                FeatureExtractor.Options o = new FeatureExtractor.Options(100, s.size(),
+                        job == null ? netviz.Progress.NONE : job.reporter().within(0, 0.9),
                         s.options().cache().resolve("features"));
-                Features feats;
-                try (netviz.data.Batches.Listener.Registration r = job == null ? null
-                        : netviz.data.Batches.listen((done, total) -> job.progress(0.9 * done / Math.max(1, total)))) {
-                    feats = FeatureExtractor.extract(s.interpreter(), s.dataset(), tensor, o);
-                }
+                Features feats = FeatureExtractor.extract(s.interpreter(), s.dataset(), tensor, o);
                 mine.complete(new FeatureIndex(feats, new NearestNeighbors(feats.values(), feats.dim(),
                         NearestNeighbors.Metric.EUCLIDEAN)));
             } catch (RuntimeException | Error e) {
@@ -256,7 +253,7 @@ final class JobKinds {
     }
 
     private static Progress progress(Job job) {
-        return job::progress;
+        return job.reporter();
     }
 
     /** The occlusion fill: the dataset mean, which is 0 after a mean/std normalisation. */
@@ -732,7 +729,7 @@ final class JobKinds {
             netviz.methods.neurons.Goal unit = new netviz.methods.neurons.Goal(tensor, new int[] {c}, null, null);
             netviz.methods.neurons.ActivationMaximization.Result r = am.run(
                     new netviz.methods.neurons.Goal(objective, new int[] {c}, null, null), o,
-                    (t, v) -> job.progress(t, ITERATIONS));
+                    job.reporter());
             double[] start = objective.equals(tensor) ? r.start() : null;
             double[] end = objective.equals(tensor) ? r.end() : am.values(unit, r.input(), r.shape());
             long[] sh = r.shape();
@@ -788,10 +785,7 @@ final class JobKinds {
                     .Options.defaults().withFacets(k).withLimit(s.size());
             netviz.methods.neurons.MultifacetedVisualization.Result r = new netviz.methods.neurons.MultifacetedVisualization(
                     s.interpreter(), s.dataset()).run(new netviz.methods.neurons.MultifacetedVisualization.Request(tensor, c,
-                    null), o, (fraction, message) -> {
-                        job.progress(fraction);
-                        job.message(message);
-                    });
+                    null), o, job.reporter());
             int[] chw = r.imageShape();
             int per = chw[0] * chw[1] * chw[2];
             int examples = 8;
@@ -881,8 +875,7 @@ final class JobKinds {
             } else {
                 netviz.methods.features.Tsne.Options o = netviz.methods.features.Tsne.Options.defaults();
                 netviz.methods.features.Tsne.validate(o, n);
-                xy = netviz.methods.features.Tsne.run(f.values(), f.dim(), o, netviz.data.Progress.NEVER,
-                        (done, total) -> job.progress(0.9 + 0.1 * done / Math.max(1, total))).coordinates();
+                xy = netviz.methods.features.Tsne.run(f.values(), f.dim(), o, job.reporter().within(0.9, 1)).coordinates();
             }
             double[] unit = toUnitSquare(xy, n);
             List<Map<String, Object>> points = new ArrayList<>(n);

@@ -57,6 +57,7 @@ public final class ModelSession implements AutoCloseable {
     }
 
     private final ServerOptions options;
+    private final netviz.session.Session session;
     private final Path modelPath;
     private final Graph graph;
     private final Interpreter interpreter;
@@ -79,38 +80,27 @@ public final class ModelSession implements AutoCloseable {
     public ModelSession(ServerOptions options) {
         this.options = options;
         this.modelPath = options.model();
-        this.graph = netviz.engine.ModelView.of(OnnxLoader.load(modelPath), netviz.engine.ModelView.Options.defaults());
-        ModelConfig config = ModelConfig.of(graph);
-        this.preprocessing = config.resolvePreprocessing(null, graph);
-        Dataset d = Datasets.open(options.data(), preprocessing);
-        this.summary = ModelSummary.of(graph);
-        this.interpreter = Interpreter.of(graph);
+        this.session = netviz.session.Session.builder(modelPath).data(options.data()).build();
         try {
-            int classes;
-            try (NDManager scope = interpreter.newScope()) {
-                Batch first = d.get(0);
-                classes = new Classifier(interpreter).classCount(scope, first.toNDArray(scope));
-            }
-            this.labels = Labels.forModel(null, config, classes);
-            if (config.labels().isPresent() && d.labeled()) {
-                try {
-                    d = Datasets.alignTo(d, labels);
-                } catch (NetvizException e) {
-                    // the dataset's classes are not the model's: keep its own labels
-                }
-            }
-            this.dataset = d;
-            this.size = options.limit() > 0 ? Math.min(options.limit(), d.size()) : d.size();
+            this.graph = session.graph();
+            this.preprocessing = session.preprocessing();
+            this.summary = session.summary();
+            this.interpreter = session.interpreter();
+            this.labels = session.labels();
+            this.dataset = session.dataset();
+            this.size = options.limit() > 0 ? Math.min(options.limit(), dataset.size()) : dataset.size();
             checkCacheFolder(options.cache());
-            this.modelHash = sha256(Files.readAllBytes(modelPath));
+            this.modelHash = session.modelHash();
             this.uploads = new Uploads(options.cache().resolve("uploads"), options.maxUpload(), options.maxPixels());
-        } catch (IOException e) {
-            interpreter.close();
-            throw new NetvizException("cannot read model '" + modelPath + "': " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            interpreter.close();
+            session.close();
             throw e;
         }
+    }
+
+    /** The session (model, interpreter, preprocessing, labels, dataset) that every job of this server shares. */
+    public netviz.session.Session session() {
+        return session;
     }
 
     public ServerOptions options() {
@@ -314,9 +304,10 @@ public final class ModelSession implements AutoCloseable {
 
     @Override
     public void close() {
-        interpreter.close();
+        session.close();
     }
 
+    /** The SHA-256 of {@code bytes} as 64 hex digits. */
     static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

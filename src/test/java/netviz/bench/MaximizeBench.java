@@ -140,7 +140,7 @@ public final class MaximizeBench {
                 }
                 for (int k = 0; k < opts.length; k++) {
                     long[] first = new long[2];
-                    am.run(goal, opts[k], (step, v) -> {
+                    am.run(goal, opts[k], (stage, step, total) -> {
                         if (step == 1) {
                             first[0] = System.nanoTime();
                         }

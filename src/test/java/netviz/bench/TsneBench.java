@@ -7,7 +7,7 @@ import java.util.Random;
 
 import netviz.data.Dataset;
 import netviz.data.Datasets;
-import netviz.data.Progress;
+import netviz.Progress;
 import netviz.engine.Interpreter;
 import netviz.image.Preprocessing;
 import netviz.methods.features.FeatureExtractor;
@@ -51,7 +51,7 @@ public final class TsneBench {
         Features f;
         try (Interpreter ip = Interpreter.of(OnnxLoader.load(model))) {
             f = FeatureExtractor.extract(ip, data, null, FeatureExtractor.Options.defaults().withLimit(limit)
-                    .withProgress(Progress.NEVER));
+                    .withProgress(Progress.NONE));
         }
         f.writeNpy(out.resolve("features.npy"));
         System.out.printf(Locale.ROOT, "features=%s%nrows=%d%ndim=%d%ncores=%d%n", f.source(), f.count(), f.dim(),

@@ -202,36 +202,6 @@ class DatasetsTest {
     }
 
     @Test
-    void progressBarOnlyWhenAskedOrOnATerminal() {
-        Dataset d = Datasets.bundledTestSplit(Preprocessing.fashionMnist());
-        PrintStream saved = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true));
-        try {
-            int count = 0;
-            for (Batch b : d.batches(500, 0, 1000).withProgress(Progress.ALWAYS, "reading")) {
-                count += b.size();
-            }
-            assertEquals(1000, count);
-            String shown = captured.toString();
-            assertTrue(shown.contains("reading") && shown.contains("1000/1000"), shown);
-            captured.reset();
-            for (Batch b : d.batches(500, 0, 1000).withProgress(Progress.NEVER, "quiet")) {
-                assertEquals(500, b.size());
-            }
-            assertEquals("", captured.toString());
-            // surefire's forked JVM writes stderr to a pipe, not a terminal: AUTO stays quiet
-            assertFalse(Progress.stderrIsTerminal());
-            for (Batch b : d.batches(500, 0, 1000).withProgress(Progress.AUTO, "auto")) {
-                assertEquals(500, b.size());
-            }
-            assertEquals("", captured.toString());
-        } finally {
-            System.setErr(saved);
-        }
-    }
-
-    @Test
     void stoppingEarlyAndClosing() {
         Dataset d = Datasets.bundledTestSplit(Preprocessing.fashionMnist());
         try (Batches batches = d.batches(100)) {

@@ -234,7 +234,7 @@ class ApiTest {
         JsonNode j = s.get("/api/neighbors?image=dataset:5&k=4").json();
         assertEquals("dataset:5", j.get("image").asText());
         Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(50, LIMIT,
-                netviz.data.Progress.NEVER, null));
+                netviz.Progress.NONE, null));
         assertEquals(f.layer(), j.get("layer").asText());
         float[] q = f.row(5);
         Integer[] order = new Integer[f.count()];

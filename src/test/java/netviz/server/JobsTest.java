@@ -222,7 +222,7 @@ class JobsTest {
         netviz.methods.neurons.MultifacetedVisualization.Result want = new netviz.methods.neurons.MultifacetedVisualization(
                 ip, data).run(new netviz.methods.neurons.MultifacetedVisualization.Request("fc2", 3, null),
                 netviz.methods.neurons.MultifacetedVisualization.Options.defaults().withFacets(4).withLimit(LIMIT),
-                (fraction, message) -> { });
+                netviz.Progress.NONE);
         assertEquals(want.scanned(), r.get("scanned").asInt());
         assertEquals(want.indices().length, r.get("top").asInt());
         JsonNode facets = r.get("facets");
@@ -248,7 +248,7 @@ class JobsTest {
         JsonNode pts = j.get("result").get("points");
         assertEquals(120, pts.size());
         Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(60, 120,
-                netviz.data.Progress.NEVER, null));
+                netviz.Progress.NONE, null));
         double[] c = Pca.fit(f.values(), f.dim(), 2).transform(f.values());
         for (int i = 0; i < 120; i++) {
             JsonNode p = pts.get(i);

@@ -80,14 +80,14 @@ public final class GradCam implements Attribution {
      */
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "Grad-CAM");
+        int[] s = BatchArrays.nchw(inputs, "Grad-CAM");
         String l = layer(inputs);
         try (NDManager scope = interpreter.newScope()) {
             String in = interpreter.inputName();
             AtomicReference<Selection> used = new AtomicReference<>();
             Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
                     target.objective(interpreter.graph(), used::set, l), List.of(l));
-            Inputs.finiteScore(g.objective(), "Grad-CAM", used.get());
+            BatchArrays.finiteScore(g.objective(), "Grad-CAM", used.get());
             NDArray a = g.forward().get(l);
             long[] shape = a.getShape().getShape();
             NDArray dA = g.wrt(l);
@@ -100,14 +100,14 @@ public final class GradCam implements Attribution {
                 NDArray tokens = a.get(rows);
                 NDArray alpha = dA.get(rows).mean(new int[] {1}, true);
                 NDArray cam = tokens.mul(alpha).sum(new int[] {2}).maximum(0);
-                return new Attributions(Inputs.floats(cam), new long[] {s[0], grid[1], grid[2]}, used.get());
+                return new Attributions(BatchArrays.floats(cam), new long[] {s[0], grid[1], grid[2]}, used.get());
             }
             if (shape.length != 4) {
                 throw notSpatial(l, shape);
             }
             NDArray alpha = dA.mean(new int[] {3}, true).mean(new int[] {2}, true);
             NDArray cam = a.mul(alpha).sum(new int[] {1}).maximum(0);
-            return Inputs.finite(new Attributions(Inputs.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get()),
+            return BatchArrays.finite(new Attributions(BatchArrays.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get()),
                     "Grad-CAM", "the map at layer '" + l + "'");
         }
     }

@@ -29,12 +29,12 @@ public final class GradientSupport {
      *         scalar, or the whole image when the gradient is zero everywhere
      */
     public static int[][] boxes(Interpreter interpreter, NDArray inputs, Selection selection) {
-        int[] s = Inputs.nchw(inputs, "receptive field");
+        int[] s = BatchArrays.nchw(inputs, "receptive field");
         try (NDManager scope = interpreter.newScope()) {
             String in = interpreter.inputName();
             Gradients g = interpreter.backward(scope, Map.of(in, inputs), selection.objective(), List.of(in),
                     RELU_PASSES);
-            float[] v = Inputs.floats(g.wrt(in));
+            float[] v = BatchArrays.floats(g.wrt(in));
             int[][] out = new int[s[0]][];
             int hw = s[2] * s[3];
             for (int n = 0; n < s[0]; n++) {

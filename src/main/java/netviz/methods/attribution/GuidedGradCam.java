@@ -22,7 +22,7 @@ public final class GuidedGradCam implements Attribution {
     /** @return guided backprop × upsampled Grad-CAM, shape (N, C, H, W) */
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "guided Grad-CAM");
+        int[] s = BatchArrays.nchw(inputs, "guided Grad-CAM");
         Attributions cam = gradCam.attribute(inputs, target);
         // the same concrete target for both halves, even for "the predicted class"
         Attributions gb = guided.attribute(inputs, Target.of(cam.target()));
@@ -36,7 +36,7 @@ public final class GuidedGradCam implements Attribution {
                 }
             }
         }
-        return Inputs.finite(new Attributions(out, gb.shape(), cam.target()), name(), "the product of the two maps");
+        return BatchArrays.finite(new Attributions(out, gb.shape(), cam.target()), name(), "the product of the two maps");
     }
 
     @Override

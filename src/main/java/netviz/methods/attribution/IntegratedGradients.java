@@ -1,5 +1,6 @@
 package netviz.methods.attribution;
 
+import netviz.Progress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -23,6 +24,9 @@ import netviz.engine.Interpreter;
  * {@code batch} at a time. Result shape (N, C, H, W).
  */
 public final class IntegratedGradients implements Attribution {
+    /** The stage name under which this method reports its progress. */
+    static final String STAGE = "integrated gradients";
+
 
     /** Where in each of the {@code steps} intervals of [0, 1] the gradient is taken. */
     public enum Rule {
@@ -138,7 +142,7 @@ public final class IntegratedGradients implements Attribution {
     public IntegratedGradients(Interpreter interpreter, Options options, Progress progress) {
         this.interpreter = interpreter;
         this.options = options;
-        this.progress = progress;
+        this.progress = Progress.orNone(progress);
     }
 
     /** @return the integrated gradients, shape (N, C, H, W) */
@@ -149,13 +153,13 @@ public final class IntegratedGradients implements Attribution {
 
     /** The attributions with S(x) and S(x') for the completeness check. */
     public Result run(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "integrated gradients");
+        int[] s = BatchArrays.nchw(inputs, "integrated gradients");
         int n = s[0];
         int c = s[1];
         int per = c * s[2] * s[3];
         String in = interpreter.inputName();
         String t = target.tensor(interpreter.graph());
-        float[] x = Inputs.floats(inputs);
+        float[] x = BatchArrays.floats(inputs);
         float[] base = new float[n * per];
         for (int i = 0; i < n; i++) {
             float[] b = options.baseline().image(Arrays.copyOfRange(x, i * per, (i + 1) * per), c, s[2], s[3]);
@@ -168,18 +172,18 @@ public final class IntegratedGradients implements Attribution {
             NDArray v = interpreter.tensors(scope, Map.of(in, inputs), List.of(t)).get(t);
             sel = target.select(interpreter.graph(), v);
             score = Occlusion.read(v, sel, 0, n, false);
-            NDArray xb = Inputs.create(scope, base, new Shape(n, c, s[2], s[3]), inputs.getDataType());
+            NDArray xb = BatchArrays.create(scope, base, new Shape(n, c, s[2], s[3]), inputs.getDataType());
             NDArray vb = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
             baseScore = Occlusion.read(vb, sel, 0, n, false);
         }
-        Finite.checkPerImage(score, "integrated gradients of " + Inputs.describe(sel) + ": the class score of the input");
-        Finite.checkPerImage(baseScore, "integrated gradients of " + Inputs.describe(sel) + ": the class score of the baseline");
+        Finite.checkPerImage(score, "integrated gradients of " + BatchArrays.describe(sel) + ": the class score of the input");
+        Finite.checkPerImage(baseScore, "integrated gradients of " + BatchArrays.describe(sel) + ": the class score of the baseline");
         int m = options.steps();
         double[] alphas = options.alphas();
         double[] weights = options.weights();
         double[] avg = new double[n * per];
         long total = (long) n * m;
-        progress.update(0, total);
+        progress.update(STAGE, 0, total);
         for (long start = 0; start < total; start += options.batch()) {
             int b = (int) Math.min(options.batch(), total - start);
             float[] path = new float[b * per];
@@ -194,14 +198,14 @@ public final class IntegratedGradients implements Attribution {
                 }
             }
             try (NDManager scope = interpreter.newScope()) {
-                NDArray xb = Inputs.create(scope, path, new Shape(b, c, s[2], s[3]), inputs.getDataType());
+                NDArray xb = BatchArrays.create(scope, path, new Shape(b, c, s[2], s[3]), inputs.getDataType());
                 Gradients g = interpreter.gradient(scope, Map.of(in, xb), sel.rows(rows).objective(), List.of(in));
-                double[] grad = Inputs.doubles(g.wrt(in));
+                double[] grad = BatchArrays.doubles(g.wrt(in));
                 int bad = Finite.firstNonFinite(grad);
                 if (bad >= 0 || !Double.isFinite(g.objective())) {
                     int r = bad >= 0 ? bad / per : 0;
                     int step = (int) ((start + r) % m);
-                    throw Finite.result("integrated gradients of " + Inputs.describe(sel) + " became non-finite at step " + (step + 1)
+                    throw Finite.result("integrated gradients of " + BatchArrays.describe(sel) + " became non-finite at step " + (step + 1)
                             + " of " + m + " (alpha " + (float) alphas[step] + ", image " + rows[r] + "; "
                             + (bad >= 0 ? "gradient " + Finite.name(grad[bad]) : "score " + Finite.name(g.objective()))
                             + ")");
@@ -214,13 +218,14 @@ public final class IntegratedGradients implements Attribution {
                     }
                 }
             }
-            progress.update(start + b, total);
+            progress.checkCancelled();
+            progress.update(STAGE, start + b, total);
         }
         float[] ig = new float[n * per];
         for (int j = 0; j < ig.length; j++) {
             ig[j] = (float) ((x[j] - base[j]) * avg[j]);
         }
-        return new Result(Inputs.finite(new Attributions(ig, new long[] {n, c, s[2], s[3]}, sel),
+        return new Result(BatchArrays.finite(new Attributions(ig, new long[] {n, c, s[2], s[3]}, sel),
                 "integrated gradients", "the attributions"), score, baseScore);
     }
 

@@ -77,10 +77,10 @@ public final class NoiseTunnel implements Attribution {
      */
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "SmoothGrad");
+        int[] s = BatchArrays.nchw(inputs, "SmoothGrad");
         int n = s[0];
         int per = s[1] * s[2] * s[3];
-        float[] x = Inputs.floats(inputs);
+        float[] x = BatchArrays.floats(inputs);
         Selection sel;
         try (NDManager scope = interpreter.newScope()) {
             String t = target.tensor(interpreter.graph());
@@ -114,7 +114,7 @@ public final class NoiseTunnel implements Attribution {
                     }
                 }
                 Attributions a;
-                try (NDArray batch = Inputs.create(scope, noisy, new Shape(b, s[1], s[2], s[3]),
+                try (NDArray batch = BatchArrays.create(scope, noisy, new Shape(b, s[1], s[2], s[3]),
                         inputs.getDataType())) {
                     a = method.attribute(batch, Target.of(sel.rows(rows)));
                 }
@@ -135,7 +135,7 @@ public final class NoiseTunnel implements Attribution {
         for (int i = 0; i < sum.length; i++) {
             mean[i] = (float) (sum[i] / options.samples());
         }
-        return Inputs.finite(new Attributions(mean, shape, sel), name(), "the mean over the noisy copies");
+        return BatchArrays.finite(new Attributions(mean, shape, sel), name(), "the mean over the noisy copies");
     }
 
     /** A standard normal deviate (Box–Muller on the seeded generator). */

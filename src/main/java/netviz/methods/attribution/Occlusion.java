@@ -1,5 +1,6 @@
 package netviz.methods.attribution;
 
+import netviz.Progress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -24,6 +25,9 @@ import netviz.methods.Finite;
  * {@code batch} at a time; {@link Progress} hears of every batch.
  */
 public final class Occlusion implements Attribution {
+    /** The stage name under which this method reports its progress. */
+    static final String STAGE = "occlusion";
+
 
     /**
      * @param window side of the square mask in pixels
@@ -84,7 +88,7 @@ public final class Occlusion implements Attribution {
     public Occlusion(Interpreter interpreter, Options options, Progress progress) {
         this.interpreter = interpreter;
         this.options = options;
-        this.progress = progress;
+        this.progress = Progress.orNone(progress);
     }
 
     /** The same method reporting its progress to {@code p}. */
@@ -102,7 +106,7 @@ public final class Occlusion implements Attribution {
 
     /** The occlusion map and the intact image's probability. */
     public Result run(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "occlusion");
+        int[] s = BatchArrays.nchw(inputs, "occlusion");
         int n = s[0];
         int c = s[1];
         int per = c * s[2] * s[3];
@@ -111,7 +115,7 @@ public final class Occlusion implements Attribution {
         String t = target.tensor(interpreter.graph());
         // softmax of the logits; a --score probability output is already the probability
         boolean probability = t.equals(ScoreTensor.logits(interpreter.graph()));
-        float[] x = Inputs.floats(inputs);
+        float[] x = BatchArrays.floats(inputs);
         Selection sel;
         double[] clean;
         try (NDManager scope = interpreter.newScope()) {
@@ -119,7 +123,7 @@ public final class Occlusion implements Attribution {
             sel = target.select(interpreter.graph(), v);
             clean = read(v, sel, 0, n, probability);
         }
-        Finite.checkPerImage(clean, "occlusion of " + Inputs.describe(sel) + ": the " + (probability ? "probability" : "value")
+        Finite.checkPerImage(clean, "occlusion of " + BatchArrays.describe(sel) + ": the " + (probability ? "probability" : "value")
                 + " on the intact image");
         float[][] fills = new float[n][];
         for (int i = 0; i < n; i++) {
@@ -128,7 +132,7 @@ public final class Occlusion implements Attribution {
         int positions = grid.positions();
         long total = (long) n * positions;
         float[] out = new float[(int) total];
-        progress.update(0, total);
+        progress.update(STAGE, 0, total);
         for (long start = 0; start < total; start += options.batch()) {
             int b = (int) Math.min(options.batch(), total - start);
             float[] batch = new float[b * per];
@@ -140,19 +144,20 @@ public final class Occlusion implements Attribution {
                 grid.occlude(x, ex * per, fills[ex], c, p, batch, r * per);
             }
             try (NDManager scope = interpreter.newScope()) {
-                NDArray xb = Inputs.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());
+                NDArray xb = BatchArrays.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());
                 NDArray v = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
                 double[] got = read(v, sel.rows(rows), 0, b, probability);
                 for (int r = 0; r < b; r++) {
                     out[(int) (start + r)] = (float) got[r];
                 }
             }
-            progress.update(start + b, total);
+            progress.checkCancelled();
+            progress.update(STAGE, start + b, total);
         }
         int bad = Finite.firstNonFinite(out);
         if (bad >= 0) {
             int p = bad % positions;
-            throw Finite.result("occlusion of " + Inputs.describe(sel) + " became non-finite with the window at row "
+            throw Finite.result("occlusion of " + BatchArrays.describe(sel) + " became non-finite with the window at row "
                     + p / grid.cols() + ", column " + p % grid.cols() + " of image " + bad / positions + " ("
                     + (probability ? "probability " : "value ") + Finite.name(out[bad]) + ")");
         }
@@ -161,10 +166,10 @@ public final class Occlusion implements Attribution {
 
     /** Per row of {@code v}: the target's probability (class scores) or its raw value. */
     static double[] read(NDArray v, Selection sel, int from, int count, boolean probability) {
-        float[] all = Inputs.floats(v);
+        float[] all = BatchArrays.floats(v);
         long[] shape = v.getShape().getShape();
         int per = all.length / (int) shape[0];
-        double[] p = probability ? Inputs.softmax(all, (int) shape[0], per) : null;
+        double[] p = probability ? BatchArrays.softmax(all, (int) shape[0], per) : null;
         double[] out = new double[count];
         for (int r = 0; r < count; r++) {
             int[] co = sel.coords()[from + r];

@@ -1,5 +1,6 @@
 package netviz.methods.attribution;
 
+import netviz.Progress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -21,6 +22,9 @@ import netviz.methods.Finite;
  * {@link Occlusion}: row-major from the top-left, where the window fits.
  */
 public final class OcclusionFeatureMaps {
+    /** The stage name under which this method reports its progress. */
+    static final String STAGE = "occlusion of feature maps";
+
 
     /**
      * @param layer     the layer (tensor name, node name or node index) with (N, C, H, W) maps
@@ -50,11 +54,11 @@ public final class OcclusionFeatureMaps {
     public OcclusionFeatureMaps(Interpreter interpreter, Options options, Progress progress) {
         this.interpreter = interpreter;
         this.options = options;
-        this.progress = progress;
+        this.progress = Progress.orNone(progress);
     }
 
     public Result run(NDArray inputs) {
-        int[] s = Inputs.nchw(inputs, "occlusion");
+        int[] s = BatchArrays.nchw(inputs, "occlusion");
         int n = s[0];
         int c = s[1];
         int per = c * s[2] * s[3];
@@ -62,7 +66,7 @@ public final class OcclusionFeatureMaps {
         OcclusionGrid grid = new OcclusionGrid(o.window(), o.stride(), s[2], s[3]);
         String in = interpreter.inputName();
         String t = interpreter.graph().resolveTensor(options.layer());
-        float[] x = Inputs.floats(inputs);
+        float[] x = BatchArrays.floats(inputs);
         int maps;
         int[][] channels = new int[n][];
         double[][] totals = new double[n][];
@@ -99,7 +103,7 @@ public final class OcclusionFeatureMaps {
         int positions = grid.positions();
         long total = (long) n * positions;
         float[] out = new float[(int) (total * maps)];
-        progress.update(0, total);
+        progress.update(STAGE, 0, total);
         for (long start = 0; start < total; start += o.batch()) {
             int b = (int) Math.min(o.batch(), total - start);
             float[] batch = new float[b * per];
@@ -108,7 +112,7 @@ public final class OcclusionFeatureMaps {
                 grid.occlude(x, ex * per, fills[ex], c, (int) ((start + r) % positions), batch, r * per);
             }
             try (NDManager scope = interpreter.newScope()) {
-                NDArray xb = Inputs.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());
+                NDArray xb = BatchArrays.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());
                 NDArray v = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
                 int k = (int) v.getShape().get(1);
                 double[] sums = channelTotals(v);
@@ -120,16 +124,17 @@ public final class OcclusionFeatureMaps {
                     }
                 }
             }
-            progress.update(start + b, total);
+            progress.checkCancelled();
+            progress.update(STAGE, start + b, total);
         }
-        Attributions drops = Inputs.finite(new Attributions(out, new long[] {n, maps, grid.rows(), grid.cols()}, null),
+        Attributions drops = BatchArrays.finite(new Attributions(out, new long[] {n, maps, grid.rows(), grid.cols()}, null),
                 "occlusion of the feature maps of '" + options.layer() + "'", "the drops in activation");
         return new Result(t, channels, totals, drops);
     }
 
     /** Σ over H, W of each (example, channel) of a (N, C, H, W) array, row-major (N × C). */
     private static double[] channelTotals(NDArray v) {
-        float[] a = Inputs.floats(v);
+        float[] a = BatchArrays.floats(v);
         long[] shape = v.getShape().getShape();
         int nc = (int) (shape[0] * shape[1]);
         int hw = (int) (shape[2] * shape[3]);

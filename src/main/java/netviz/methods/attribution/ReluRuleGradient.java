@@ -34,14 +34,14 @@ abstract class ReluRuleGradient implements Attribution {
      */
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, name());
+        int[] s = BatchArrays.nchw(inputs, name());
         try (NDManager scope = interpreter.newScope()) {
             String in = interpreter.inputName();
             AtomicReference<Selection> used = new AtomicReference<>();
             Gradients g = interpreter.backward(scope, Map.of(in, inputs),
                     target.objective(interpreter.graph(), used::set), List.of(in), rules);
-            Inputs.finiteScore(g.objective(), name(), used.get());
-            return Inputs.finite(new Attributions(Inputs.floats(g.wrt(in)), new long[] {s[0], s[1], s[2], s[3]},
+            BatchArrays.finiteScore(g.objective(), name(), used.get());
+            return BatchArrays.finite(new Attributions(BatchArrays.floats(g.wrt(in)), new long[] {s[0], s[1], s[2], s[3]},
                     used.get()), name(), "the modified gradient");
         }
     }

@@ -30,23 +30,23 @@ public final class Saliency implements Attribution {
      */
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "saliency");
+        int[] s = BatchArrays.nchw(inputs, "saliency");
         try (NDManager scope = interpreter.newScope()) {
             AtomicReference<Selection> used = new AtomicReference<>();
             NDArray g = grad(scope, inputs, target, used);
-            float[] m = Inputs.floats(g.abs().max(new int[] {1}));
-            return Inputs.finite(new Attributions(m, new long[] {s[0], s[2], s[3]}, used.get()), "saliency",
+            float[] m = BatchArrays.floats(g.abs().max(new int[] {1}));
+            return BatchArrays.finite(new Attributions(m, new long[] {s[0], s[2], s[3]}, used.get()), "saliency",
                     "the gradient");
         }
     }
 
     /** The plain gradient ∂S/∂I, shape (N, C, H, W). */
     public Attributions gradient(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "saliency");
+        int[] s = BatchArrays.nchw(inputs, "saliency");
         try (NDManager scope = interpreter.newScope()) {
             AtomicReference<Selection> used = new AtomicReference<>();
             NDArray g = grad(scope, inputs, target, used);
-            return Inputs.finite(new Attributions(Inputs.floats(g), new long[] {s[0], s[1], s[2], s[3]}, used.get()),
+            return BatchArrays.finite(new Attributions(BatchArrays.floats(g), new long[] {s[0], s[1], s[2], s[3]}, used.get()),
                     "saliency", "the gradient");
         }
     }
@@ -55,7 +55,7 @@ public final class Saliency implements Attribution {
         String in = interpreter.inputName();
         Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
                 target.objective(interpreter.graph(), used::set), List.of(in));
-        Inputs.finiteScore(g.objective(), "saliency", used.get());
+        BatchArrays.finiteScore(g.objective(), "saliency", used.get());
         return g.wrt(in);
     }
 

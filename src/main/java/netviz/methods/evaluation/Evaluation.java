@@ -6,7 +6,7 @@ import netviz.ShapeMismatchException;
 import netviz.data.Batch;
 import netviz.data.Batches;
 import netviz.data.Dataset;
-import netviz.data.Progress;
+import netviz.Progress;
 import netviz.engine.Interpreter;
 
 /**
@@ -39,7 +39,7 @@ public final class Evaluation {
 
         /** Batches of 100, every example, a progress bar when stderr is a terminal. */
         public static Options defaults() {
-            return new Options(100, 0, Progress.AUTO);
+            return new Options(100, 0, Progress.NONE);
         }
 
         public Options withBatchSize(int b) {

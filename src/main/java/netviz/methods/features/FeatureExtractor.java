@@ -25,7 +25,7 @@ import netviz.methods.Finite;
 import netviz.data.Batch;
 import netviz.data.Batches;
 import netviz.data.Dataset;
-import netviz.data.Progress;
+import netviz.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
@@ -55,7 +55,7 @@ public final class FeatureExtractor {
      */
     public record Options(int batchSize, int limit, Progress progress, Path cacheDir) {
         public static Options defaults() {
-            return new Options(100, 0, Progress.AUTO, defaultCacheDir());
+            return new Options(100, 0, Progress.NONE, defaultCacheDir());
         }
 
         public Options withLimit(int l) {

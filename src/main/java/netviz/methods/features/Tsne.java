@@ -6,12 +6,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.OutOfRangeException;
 import netviz.methods.Finite;
-import netviz.data.Progress;
+import netviz.Progress;
 
 /**
  * t-distributed stochastic neighbour embedding (van der Maaten &amp; Hinton 2008, "Visualizing data
@@ -161,25 +158,15 @@ public final class Tsne {
 
     /** Embeds the rows of {@code x} (row-major, {@code d} columns). */
     public static Result run(float[] x, int d, Options o) {
-        return run(x, d, o, Progress.NEVER);
-    }
-
-    /** Embeds the rows of {@code x}, showing a progress bar over the iterations when asked. */
-    public static Result run(float[] x, int d, Options o, Progress progress) {
-        return run(x, d, o, progress, null);
-    }
-
-    /** Told after each gradient iteration (from the computing thread): iterations done and planned. */
-    @FunctionalInterface
-    public interface Listener {
-        void iteration(int done, int total);
+        return run(x, d, o, Progress.NONE);
     }
 
     /**
-     * Embeds the rows of {@code x}, showing a progress bar when asked and telling {@code listener}
-     * (may be null) after each iteration, e.g. to drive a web page's progress bar.
+     * Embeds the rows of {@code x}, reporting each gradient iteration to {@code progress} (stage
+     * "t-SNE") and stopping when it is cancelled.
      */
-    public static Result run(float[] x, int d, Options o, Progress progress, Listener listener) {
+    public static Result run(float[] x, int d, Options o, Progress reporter) {
+        Progress progress = Progress.orNone(reporter);
         int n = x.length / d;
         validate(o, n);
         Finite.check(x, new long[] {n, d}, "t-SNE: its input features");
@@ -198,8 +185,7 @@ public final class Tsne {
         List<double[]> history = new ArrayList<>();
         double kl = Double.NaN;
         int done = 0;
-        try (ProgressBar bar = progress.enabled() ? new ProgressBarBuilder().setTaskName("t-SNE")
-                .setInitialMax(o.iterations()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build() : null) {
+        {
             for (int it = 0; it < o.iterations(); it++) {
                 boolean early = it < o.earlyIterations();
                 if (it == o.earlyIterations()) {
@@ -230,12 +216,8 @@ public final class Tsne {
                     throw Finite.result("t-SNE became non-finite at iteration " + done + " of " + o.iterations()
                             + " (gradient norm " + Finite.name(Math.sqrt(norm)) + ")");
                 }
-                if (bar != null) {
-                    bar.step();
-                }
-                if (listener != null) {
-                    listener.iteration(done, o.iterations());
-                }
+                progress.update("t-SNE", done, o.iterations());
+                progress.checkCancelled();
                 if (!early && Math.sqrt(norm) < 1e-7) {
                     break;
                 }

@@ -1,5 +1,6 @@
 package netviz.methods.generative;
 
+import netviz.Progress;
 import netviz.methods.neurons.ActivationMaximization;
 import netviz.methods.neurons.Goal;
 import ai.djl.ndarray.NDArray;
@@ -55,12 +56,6 @@ public final class DeepGeneratorActivationMaximization {
         PERCENTILE,
         /** No clamping (for comparison; G then draws codes it never saw). */
         NONE
-    }
-
-    /** Reports progress after each step (1-based) with the batch objective. */
-    @FunctionalInterface
-    public interface Listener {
-        void step(int step, double objective);
     }
 
     /**
@@ -192,7 +187,8 @@ public final class DeepGeneratorActivationMaximization {
     }
 
     /** Runs DGN-AM for every example of {@code request}. */
-    public Result run(Goal request, Options o, Listener listener) {
+    public Result run(Goal request, Options o, Progress reporter) {
+        Progress progress = Progress.orNone(reporter);
         Goal goal = new Goal(classifier.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
                 request.xs());
         int n = goal.size();
@@ -253,9 +249,9 @@ public final class DeepGeneratorActivationMaximization {
             clamp(h, lo, hi, d);
             aTrace[t - 1] = g.values();
             pTrace[t - 1] = classScore ? softmax(g.goalTensor(), n, goal) : nans(n);
-            if (listener != null) {
-                listener.step(t, g.objective());
-            }
+            progress.update("DGN-AM" + Progress.DETAIL + "objective " + String.format(java.util.Locale.ROOT, "%.4g", g.objective()),
+                    t, o.iterations());
+            progress.checkCancelled();
         }
         float[] input = generate(h, n);
         double[] act;

@@ -1,5 +1,6 @@
 package netviz.methods.neurons;
 
+import netviz.Progress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -41,18 +42,15 @@ import netviz.engine.Values;
  * or N images of one unit with the {@link Goal#diversity} term added to the objective).
  */
 public final class ActivationMaximization {
+    /** The stage name under which the optimisation reports its progress. */
+    static final String STAGE = "activation maximization";
+
 
     /** How the image is parameterised. */
     public enum Param { PIXEL, FOURIER }
 
     /** How the image starts. */
     public enum Init { ZEROS, NOISE, IMAGE }
-
-    /** Reports progress after each step: step number (1-based) and the batch objective. */
-    @FunctionalInterface
-    public interface Listener {
-        void step(int step, double objective);
-    }
 
     /**
      * @param iterations  gradient steps (1 to 100000)
@@ -212,7 +210,8 @@ public final class ActivationMaximization {
     }
 
     /** Optimises one image per example of {@code goal}. */
-    public Result run(Goal request, Options o, Listener listener) {
+    public Result run(Goal request, Options o, Progress reporter) {
+        Progress progress = Progress.orNone(reporter);
         Goal goal = new Goal(interpreter.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
                 request.xs());
         int[] chw = inputShape();
@@ -311,9 +310,9 @@ public final class ActivationMaximization {
                     Regularizers.clip(x, n, c, h, w, Regularizers.contributions(x, g, n, c, hw), r.contributionPercentile());
                 }
                 clamp(x, n, c, hw, lo, hi);
-                if (listener != null) {
-                    listener.step(t, trace[t - 1]);
-                }
+                progress.update(STAGE + Progress.DETAIL + "objective " + String.format(java.util.Locale.ROOT, "%.4g", trace[t - 1]),
+                        t, o.iterations());
+                progress.checkCancelled();
             }
         } else {
             Adam adamRe = new Adam(re.length, o.step());
@@ -336,9 +335,9 @@ public final class ActivationMaximization {
                     adamRe.ascend(re, gRe, t);
                     adamIm.ascend(im, gIm, t);
                 }
-                if (listener != null) {
-                    listener.step(t, trace[t - 1]);
-                }
+                progress.update(STAGE + Progress.DETAIL + "objective " + String.format(java.util.Locale.ROOT, "%.4g", trace[t - 1]),
+                        t, o.iterations());
+                progress.checkCancelled();
             }
             x = fourierInput(fourier, re, im, shape);
         }

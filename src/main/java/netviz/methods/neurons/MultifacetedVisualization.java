@@ -1,5 +1,6 @@
 package netviz.methods.neurons;
 
+import netviz.Progress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -59,16 +60,6 @@ import netviz.methods.features.Tsne;
  * 28 × 28 garment class support.
  */
 public final class MultifacetedVisualization {
-
-    /** Reports how far a run got: a fraction in [0, 1] and what it is doing. */
-    @FunctionalInterface
-    public interface Listener {
-        /** Reports nothing. */
-        Listener NONE = (fraction, message) -> {
-        };
-
-        void progress(double fraction, String message);
-    }
 
     /**
      * The unit: {@code channel} of {@code layer} (a node name, tensor name or index), optionally one
@@ -279,8 +270,8 @@ public final class MultifacetedVisualization {
             .thenComparingInt(Top::index);
 
     /** Runs the four steps for one unit. */
-    public Result run(Request request, Options o, Listener listener) {
-        Listener progress = listener == null ? Listener.NONE : listener;
+    public Result run(Request request, Options o, Progress reporter) {
+        Progress progress = Progress.orNone(reporter);
         var graph = interpreter.graph();
         String tensor = request.isClassScore() ? ScoreTensor.find(graph) : graph.resolveTensor(request.layer());
         String featureLayer = o.featureLayer() == null ? FeatureExtractor.defaultLayer(graph)
@@ -301,7 +292,7 @@ public final class MultifacetedVisualization {
         int featureDim = -1;
         int scanned = 0;
         int positive = 0;
-        progress.progress(0, "scanning " + n + " images");
+        progress.update("scanning images", 0, n);
         try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
             for (Batch b : batches) {
                 int rows = b.size();
@@ -348,7 +339,8 @@ public final class MultifacetedVisualization {
                     }
                 }
                 scanned += b.size();
-                progress.progress(0.4 * scanned / n, "scanned " + scanned + " of " + n + " images");
+                progress.update("scanning images", scanned, n);
+                progress.checkCancelled();
             }
         }
         List<Top> top = new ArrayList<>(heap);
@@ -373,7 +365,7 @@ public final class MultifacetedVisualization {
         }
 
         // 2. PCA, then t-SNE to the plane
-        progress.progress(0.4, "t-SNE of " + m + " images");
+        
         float[] reduced = phi;
         int rdim = featureDim;
         if (o.pcaDim() > 0 && featureDim > o.pcaDim() && m > o.pcaDim()) {
@@ -389,11 +381,11 @@ public final class MultifacetedVisualization {
         if (3 * to.perplexity() >= m) {
             to = to.withPerplexity(Math.max(1, (m - 1) / 3.0 - 1e-6));
         }
-        Tsne.Result ts = Tsne.run(reduced, rdim, to);
+        Tsne.Result ts = Tsne.run(reduced, rdim, to, progress);
         double[] xy = ts.coordinates();
 
         // 3. k-means in the plane
-        progress.progress(0.75, "k-means, " + k + " facets");
+        progress.update("k-means" + Progress.DETAIL + k + " facets", 0, 1);
         KMeans.Result km = KMeans.fit(xy, 2, KMeans.Options.defaults(k).withRestarts(o.kmeansRestarts()).withSeed(o.seed()));
         Integer[] order = new Integer[k];
         for (int c = 0; c < k; c++) {
@@ -445,13 +437,11 @@ public final class MultifacetedVisualization {
             }
             closestPx[r] = am.pixels(data);
         }
-        progress.progress(0.8, "activation maximization from " + k + " mean images");
+        
         ActivationMaximization.Options ao = o.maximization()
                 .withInit(ActivationMaximization.Init.IMAGE, means).withSeed(o.seed());
         // one optimisation of every facet at once (a fixed-batch model runs it in passes of its size)
-        ActivationMaximization.Result res = am.run(goal(tensor, request, k), ao,
-                (t, v) -> progress.progress(0.8 + 0.2 * t / (double) ao.iterations(),
-                        "activation maximization, step " + t + " of " + ao.iterations()));
+        ActivationMaximization.Result res = am.run(goal(tensor, request, k), ao, progress);
         float[] input = res.input();
         float[] pixels = res.pixels();
         double[] start = res.start();
@@ -467,7 +457,7 @@ public final class MultifacetedVisualization {
                     Arrays.copyOfRange(input, r * per, (r + 1) * per), Arrays.copyOfRange(pixels, r * per, (r + 1) * per),
                     start[r], end[r], prob == null ? Double.NaN : prob[r]));
         }
-        progress.progress(1, "done");
+        
         return new Result(tensor, request.channel(), yx, request.isClassScore(), chw, dataset.description(), scanned,
                 indices, activations, labels, activations[m - 1], featureLayer, featureDim, xy, clusters,
                 ts.klDivergence(), km.inertia(), facets);

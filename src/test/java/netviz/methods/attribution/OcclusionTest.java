@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import netviz.OutOfRangeException;
+import netviz.Progress;
 import netviz.engine.Interpreter;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class OcclusionTest {
             NDArray x = AttributionModels.images(m, 22, 2, 2, DataType.FLOAT32);
             List<Integer> batches = new ArrayList<>();
             Occlusion occ = new Occlusion(it, new Occlusion.Options(3, 2, Baseline.constant(0.5, -0.25), 5),
-                    (done, total) -> batches.add((int) done));
+                    (stage, done, total) -> batches.add((int) done));
             Occlusion.Result res = occ.run(x, Target.classes(1, 2));
             Attributions a = res.map();
             // positions where a 3-wide window fits in 8 pixels with stride 2: 0, 2, 4 → 3 × 3

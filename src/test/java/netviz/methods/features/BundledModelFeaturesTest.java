@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import netviz.data.Dataset;
 import netviz.data.Datasets;
-import netviz.data.Progress;
+import netviz.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.Preprocessing;
@@ -35,7 +35,7 @@ class BundledModelFeaturesTest {
         Graph g = OnnxLoader.load(MODEL);
         assertEquals("relu3", FeatureExtractor.defaultLayer(g));
         Dataset data = Datasets.open(null, Preprocessing.fashionMnist());
-        FeatureExtractor.Options o = new FeatureExtractor.Options(200, 2000, Progress.NEVER, null);
+        FeatureExtractor.Options o = new FeatureExtractor.Options(200, 2000, Progress.NONE, null);
         Features f;
         try (Interpreter ip = Interpreter.of(g)) {
             f = FeatureExtractor.extract(ip, data, null, o);

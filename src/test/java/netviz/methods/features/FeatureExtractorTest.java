@@ -18,7 +18,7 @@ import netviz.NetvizException;
 import netviz.data.Batch;
 import netviz.data.Dataset;
 import netviz.data.Datasets;
-import netviz.data.Progress;
+import netviz.Progress;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.Preprocessing;
@@ -43,7 +43,7 @@ class FeatureExtractorTest {
     void featuresEqualAForwardPassAndTheSecondRunComesFromTheCache() throws Exception {
         Graph g = TinyCnn.build(2);
         Dataset data = Datasets.open(null, Preprocessing.fashionMnist());
-        FeatureExtractor.Options o = new FeatureExtractor.Options(64, 150, Progress.NEVER, dir.resolve("cache"));
+        FeatureExtractor.Options o = new FeatureExtractor.Options(64, 150, Progress.NONE, dir.resolve("cache"));
         try (Interpreter ip = Interpreter.of(g)) {
             Features f = FeatureExtractor.extract(ip, data, null, o);
             assertFalse(f.cached());
@@ -87,7 +87,7 @@ class FeatureExtractorTest {
         Dataset data = Datasets.open(null, Preprocessing.fashionMnist());
         try (Interpreter ip = Interpreter.of(b.build())) {
             NetvizException e = assertThrows(NetvizException.class,
-                    () -> FeatureExtractor.extract(ip, data, "shape_out", new FeatureExtractor.Options(10, 20, Progress.NEVER, null)));
+                    () -> FeatureExtractor.extract(ip, data, "shape_out", new FeatureExtractor.Options(10, 20, Progress.NONE, null)));
             assertTrue(e.getMessage().contains("no per-example features"), e.getMessage());
         }
     }
@@ -95,7 +95,7 @@ class FeatureExtractorTest {
     @Test
     void pixelsAreThePreprocessedImages() {
         Dataset data = Datasets.open(null, Preprocessing.fashionMnist());
-        Features p = FeatureExtractor.pixels(data, new FeatureExtractor.Options(32, 40, Progress.NEVER, null));
+        Features p = FeatureExtractor.pixels(data, new FeatureExtractor.Options(32, 40, Progress.NONE, null));
         assertEquals(784, p.dim());
         assertArrayEquals(data.get(39).images(), p.row(39));
     }

@@ -79,12 +79,12 @@ class TsneTest {
     }
 
     @Test
-    void listenerIsToldEveryIterationAndChangesNothing() {
+    void progressIsToldEveryIterationAndChangesNothing() {
         float[] x = blobs(3, 40, 5, 3, new int[120]);
         Tsne.Options o = Tsne.Options.defaults().withPerplexity(10).withIterations(120)
                 .withMethod(Tsne.Method.BARNES_HUT).withSeed(5);
         java.util.List<int[]> calls = new java.util.ArrayList<>();
-        Tsne.Result told = Tsne.run(x, 5, o, netviz.data.Progress.NEVER, (done, total) -> calls.add(new int[] {done, total}));
+        Tsne.Result told = Tsne.run(x, 5, o, (stage, done, total) -> calls.add(new int[] {(int) done, (int) total}));
         Tsne.Result quiet = Tsne.run(x, 5, o);
         assertArrayEquals(quiet.coordinates(), told.coordinates());
         assertEquals(told.iterations(), calls.size());

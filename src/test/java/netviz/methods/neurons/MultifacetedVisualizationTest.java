@@ -54,14 +54,26 @@ class MultifacetedVisualizationTest {
         data = Datasets.open(null, pre);
         try (Interpreter ip = Interpreter.of(graph)) {
             MultifacetedVisualization mfv = new MultifacetedVisualization(ip, data);
-            List<Double> reported = new ArrayList<>();
-            first = mfv.run(MultifacetedVisualization.Request.classScore(CLASS), options(), (f, m) -> reported.add(f));
-            second = mfv.run(MultifacetedVisualization.Request.classScore(CLASS), options(), null);
-            // progress rises from 0 to 1
-            assertEquals(0, reported.get(0));
-            assertEquals(1, reported.get(reported.size() - 1));
-            for (int i = 1; i < reported.size(); i++) {
-                assertTrue(reported.get(i) >= reported.get(i - 1), "progress went back at " + i);
+            List<String> stages = new ArrayList<>();
+            List<long[]> counts = new ArrayList<>();
+            first = mfv.run(MultifacetedVisualization.Request.classScore(CLASS), options(), (stage, done, total) -> {
+                String name = stage.split(netviz.Progress.DETAIL, 2)[0];
+                if (stages.isEmpty() || !stages.get(stages.size() - 1).equals(name)) {
+                    stages.add(name);
+                    counts.add(new long[] {-1, 0});
+                }
+                long[] last = counts.get(counts.size() - 1);
+                assertTrue(done >= last[0], "progress of '" + name + "' went back to " + done);
+                last[0] = done;
+                last[1] = total;
+            });
+            second = mfv.run(MultifacetedVisualization.Request.classScore(CLASS), options(), netviz.Progress.NONE);
+            // the four steps in order, each counted up to its end
+            assertEquals(List.of("scanning images", "t-SNE", "k-means", "activation maximization"), stages);
+            for (int i = 0; i < stages.size(); i++) {
+                if (!stages.get(i).equals("k-means") && !stages.get(i).equals("t-SNE")) {
+                    assertEquals(counts.get(i)[1], counts.get(i)[0], stages.get(i) + " ends at its total");
+                }
             }
         }
     }

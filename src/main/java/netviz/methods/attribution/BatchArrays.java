@@ -9,8 +9,8 @@ import netviz.methods.Finite;
 import netviz.ShapeMismatchException;
 
 /** Shape checks and copies between NDArrays and plain arrays, shared by the methods. */
-final class Inputs {
-    private Inputs() {
+final class BatchArrays {
+    private BatchArrays() {
     }
 
     /** Checks that {@code x} is a (N, C, H, W) batch; returns its shape as ints. */

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * computes NaN (the bundled classifier with {@code Sqrt(t - 1000)} spliced in) makes every method
  * stop with one line naming the method and the step, exit code 1, and write no picture.
  */
-class FiniteTest {
+class NonFiniteInputTest {
     @TempDir
     static Path dir;
     static Path nan;

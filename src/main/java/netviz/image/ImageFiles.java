@@ -19,13 +19,13 @@ import netviz.InputFormatException;
  * is not an image, is truncated (including the JPEG case that ImageIO only reports as a warning), or
  * announces more than {@link #MAX_PIXELS} pixels is an {@link InputFormatException} naming the file.
  */
-public final class Images {
+public final class ImageFiles {
     /** Largest image decoded (width x height): 64 megapixels. */
     public static final long MAX_PIXELS = 64L << 20;
     /** File name extensions treated as images when scanning folders. */
     public static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif");
 
-    private Images() {
+    private ImageFiles() {
     }
 
     /** Whether a file name ends with one of {@link #EXTENSIONS} (any case). */
