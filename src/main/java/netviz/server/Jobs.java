@@ -196,7 +196,7 @@ public final class Jobs implements AutoCloseable {
 
     private String id(String kind, Map<String, Object> canonical) {
         try {
-            String key = "netviz " + netviz.cli.Main.version() + "\n" + session.modelHash() + "\n" + session.dataIdentity()
+            String key = "netviz " + netviz.Version.current() + "\n" + session.modelHash() + "\n" + session.dataIdentity()
                     + "\n" + kind + "\n"
                     + NetvizServer.JSON.writeValueAsString(new java.util.TreeMap<>(canonical));
             return ModelSession.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
