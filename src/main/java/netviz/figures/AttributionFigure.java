@@ -273,12 +273,7 @@ public final class AttributionFigure {
      */
     public static FigureResult make(Session s, List<Picture> pictures, Options o, Progress p) {
         Drawing d = draw(s, pictures, o, p, false);
-        List<Figure> figures = new ArrayList<>();
-        if (d.rows().size() > 1) {
-            figures.add(AttributionPanels.sheet(d.rows()));
-        }
-        figures.addAll(d.rows());
-        return new FigureResult(figures, d.arrays(), d.summary());
+        return AttributionPanels.result(d.rows(), d.arrays(), d.summary());
     }
 
     /**

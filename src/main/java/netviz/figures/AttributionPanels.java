@@ -3,6 +3,7 @@ package netviz.figures;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import netviz.render.ColorBar;
 import netviz.render.Colormap;
 import netviz.render.Figure;
@@ -78,6 +79,16 @@ public final class AttributionPanels {
     /** The rows of several images one under the other: a contact sheet. */
     public static Figure sheet(List<Figure> rows) {
         return Layout.column(rows, Layout.GAP, Layout.Align.START);
+    }
+
+    /** A recipe's result: the rows, preceded by their contact sheet when there are several. */
+    static FigureResult result(List<Figure> rows, Map<String, RawArray> arrays, Map<String, Object> summary) {
+        List<Figure> figures = new ArrayList<>();
+        if (rows.size() > 1) {
+            figures.add(sheet(rows));
+        }
+        figures.addAll(rows);
+        return new FigureResult(figures, arrays, summary);
     }
 
     /** [0, max] of a non-negative map (a flat map shows as [0, 1]). */

@@ -157,12 +157,7 @@ public final class OcclusionFigure {
     /** Occlusion of every picture (one batch; they must share one shape); see the class comment. */
     public static FigureResult make(Session s, List<Picture> pictures, Options o, Progress p) {
         Drawing d = draw(s, pictures, o, p);
-        List<Figure> figures = new ArrayList<>();
-        if (d.rows().size() > 1) {
-            figures.add(AttributionPanels.sheet(d.rows()));
-        }
-        figures.addAll(d.rows());
-        return new FigureResult(figures, d.arrays(), d.summary());
+        return AttributionPanels.result(d.rows(), d.arrays(), d.summary());
     }
 
     /**
