@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import netviz.InputFormatException;
 import netviz.NetvizException;
+import netviz.Progress;
 import netviz.ShapeMismatchException;
 import netviz.engine.ModelView;
 import netviz.engine.Tensor;
@@ -69,7 +70,7 @@ abstract class AttributionCommand implements Runnable {
     }
 
     /** The command's recipe on one chunk of pictures. */
-    abstract FigureResult figure(Session s, List<Picture> pictures, netviz.Progress progress);
+    abstract FigureResult figure(Session s, List<Picture> pictures, Progress progress);
 
     /**
      * Images computed, drawn and written together: a folder or batch is processed in chunks of this

@@ -15,6 +15,7 @@ import netviz.NetvizException;
 import netviz.Progress;
 import netviz.figures.AttributionFigure.Method;
 import netviz.figures.AttributionFigure.Options;
+import netviz.methods.attribution.IntegratedGradients;
 import netviz.methods.attribution.NoiseTunnel;
 import netviz.methods.attribution.Saliency;
 import netviz.methods.attribution.Target;
@@ -124,7 +125,7 @@ class AttributionFigureTest {
                 Options.of(Method.GUIDED_BACKPROP).withNeuron("conv2", 1, new int[] {3, 4}).arguments());
         assertEquals(List.of("--steps", "8", "--baseline", "blur", "--riemann", "TRAPEZOID", "--batch", "4"),
                 Options.of(Method.INTEGRATED_GRADIENTS).withSteps(8).withBaseline("blur")
-                        .withRiemann(netviz.methods.attribution.IntegratedGradients.Rule.TRAPEZOID).withBatch(4)
+                        .withRiemann(IntegratedGradients.Rule.TRAPEZOID).withBatch(4)
                         .arguments());
         assertEquals(List.of("--layer", "conv1", "--guided"),
                 Options.of(Method.GRAD_CAM).withLayer("conv1").withGuided(true).arguments());
