@@ -30,11 +30,6 @@ final class DgnSection implements ReportSection {
     }
 
     @Override
-    public boolean available() {
-        return Sections.hasCommand("dgn");
-    }
-
-    @Override
     public void render(ReportContext ctx) {
         ctx.paragraph("Pixel-space activation maximisation tends to produce patterns that excite the network but look like"
                 + " nothing. DGN-AM (Nguyen et al. 2016) searches instead over the code h of a generator network G trained"

@@ -67,11 +67,6 @@ final class FacetsSection implements ReportSection {
     }
 
     @Override
-    public boolean available() {
-        return Sections.hasCommand("facets");
-    }
-
-    @Override
     public void render(ReportContext ctx) {
         ctx.paragraph("A class responds to several kinds of image, and plain activation maximisation blends them into one "
                 + "picture. Multifaceted feature visualization (Nguyen, Yosinski & Clune 2016) separates them: take the "
