@@ -143,43 +143,19 @@ public final class DgnFigure {
         public List<String> arguments() {
             Options d = defaults();
             List<String> a = new ArrayList<>();
-            if (targets != null) {
-                a.addAll(List.of("--target", String.join(",", targets)));
-            }
-            if (layer != null) {
-                a.addAll(List.of("--layer", layer));
-            }
-            if (channels != null) {
-                a.addAll(List.of("--channel", String.join(",", Arrays.stream(channels).mapToObj(Integer::toString)
-                        .toList())));
-            }
-            if (iterations != d.iterations) {
-                a.addAll(List.of("--iterations", Integer.toString(iterations)));
-            }
-            if (learningRate != d.learningRate) {
-                a.addAll(List.of("--lr", Double.toString(learningRate)));
-            }
-            if (l2 != d.l2) {
-                a.addAll(List.of("--l2", Double.toString(l2)));
-            }
-            if (start != d.start) {
-                a.addAll(List.of("--start", word(start)));
-            }
-            if (noise != d.noise) {
-                a.addAll(List.of("--noise", Double.toString(noise)));
-            }
-            if (clamp != d.clamp) {
-                a.addAll(List.of("--clamp", clamp.name().toLowerCase(Locale.ROOT)));
-            }
-            if (amIterations != d.amIterations) {
-                a.addAll(List.of("--am-iterations", Integer.toString(amIterations)));
-            }
-            if (seed != d.seed) {
-                a.addAll(List.of("--seed", Long.toString(seed)));
-            }
-            if (tile != d.tile) {
-                a.addAll(List.of("--tile", Integer.toString(tile)));
-            }
+            Flags.add(a, "--target", targets == null ? null : String.join(",", targets), null);
+            Flags.add(a, "--layer", layer, null);
+            Flags.add(a, "--channel", channels == null ? null
+                    : String.join(",", Arrays.stream(channels).mapToObj(Integer::toString).toList()), null);
+            Flags.add(a, "--iterations", iterations, d.iterations);
+            Flags.add(a, "--lr", learningRate, d.learningRate);
+            Flags.add(a, "--l2", l2, d.l2);
+            Flags.add(a, "--start", word(start), word(d.start));
+            Flags.add(a, "--noise", noise, d.noise);
+            Flags.add(a, "--clamp", clamp.name().toLowerCase(Locale.ROOT), d.clamp.name().toLowerCase(Locale.ROOT));
+            Flags.add(a, "--am-iterations", amIterations, d.amIterations);
+            Flags.add(a, "--seed", seed, d.seed);
+            Flags.add(a, "--tile", tile, d.tile);
             return a;
         }
 

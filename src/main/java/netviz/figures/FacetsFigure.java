@@ -1,7 +1,6 @@
 package netviz.figures;
 
 import java.awt.image.BufferedImage;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.Progress;
@@ -149,178 +149,181 @@ public final class FacetsFigure {
         public List<String> arguments() {
             Options d = defaults();
             List<String> a = new ArrayList<>();
-            if (target != null) {
-                a.addAll(List.of("--target", target));
-            }
-            if (layer != null) {
-                a.addAll(List.of("--layer", layer));
-            }
-            if (channel != null) {
-                a.addAll(List.of("--channel", Integer.toString(channel)));
-            }
-            if (position != null) {
-                a.addAll(List.of("--position", position[0] + "," + position[1]));
-            }
-            flag(a, "--facets", facets, d.facets);
-            flag(a, "--limit", limit, d.limit);
-            if (topShare != null) {
-                a.addAll(List.of("--top-share", number(topShare)));
-            }
-            flag(a, "--top", top, d.top);
-            flag(a, "--mean-of", meanOf, d.meanOf);
-            if (featureLayer != null) {
-                a.addAll(List.of("--feature-layer", featureLayer));
-            }
-            flag(a, "--iterations", iterations, d.iterations);
-            if (step != d.step) {
-                a.addAll(List.of("--step", number(step)));
-            }
-            if (decay != null) {
-                a.addAll(List.of("--decay", number(decay)));
-            }
-            if (blur != null) {
-                a.addAll(List.of("--blur", number(blur)));
-            }
-            if (blurEvery != null) {
-                a.addAll(List.of("--blur-every", Integer.toString(blurEvery)));
-            }
-            if (jitter != null) {
-                a.addAll(List.of("--jitter", Integer.toString(jitter)));
-            }
+            Flags.add(a, "--target", target, null);
+            Flags.add(a, "--layer", layer, null);
+            Flags.add(a, "--channel", channel, null);
+            Flags.add(a, "--position", position == null ? null : position[0] + "," + position[1], null);
+            Flags.add(a, "--facets", facets, d.facets);
+            Flags.add(a, "--limit", limit, d.limit);
+            Flags.add(a, "--top-share", topShare, null);
+            Flags.add(a, "--top", top, d.top);
+            Flags.add(a, "--mean-of", meanOf, d.meanOf);
+            Flags.add(a, "--feature-layer", featureLayer, null);
+            Flags.add(a, "--iterations", iterations, d.iterations);
+            Flags.add(a, "--step", step, d.step);
+            Flags.add(a, "--decay", decay, null);
+            Flags.add(a, "--blur", blur, null);
+            Flags.add(a, "--blur-every", blurEvery, null);
+            Flags.add(a, "--jitter", jitter, null);
             if (!centerBias) {
                 a.add("--no-center-bias");
             }
-            flag(a, "--tsne-iterations", tsneIterations, d.tsneIterations);
-            if (perplexity != d.perplexity) {
-                a.addAll(List.of("--perplexity", number(perplexity)));
-            }
-            flag(a, "--seed", seed, d.seed);
-            flag(a, "--examples", examples, d.examples);
-            flag(a, "--tile", tile, d.tile);
+            Flags.add(a, "--tsne-iterations", tsneIterations, d.tsneIterations);
+            Flags.add(a, "--perplexity", perplexity, d.perplexity);
+            Flags.add(a, "--seed", seed, d.seed);
+            Flags.add(a, "--examples", examples, d.examples);
+            Flags.add(a, "--tile", tile, d.tile);
             return a;
         }
 
-        private static void flag(List<String> a, String flag, long value, long defaultValue) {
-            if (value != defaultValue) {
-                a.addAll(List.of(flag, Long.toString(value)));
-            }
-        }
-
-        private static String number(double v) {
-            return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        private Options with(Consumer<Draft> change) {
+            Draft d = new Draft(this);
+            change.accept(d);
+            return d.options();
         }
 
         public Options withTarget(String v) {
-            return new Options(v, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.target = v);
         }
 
         public Options withLayer(String v) {
-            return new Options(target, v, channel, position, facets, topShare, top, meanOf, featureLayer, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.layer = v);
         }
 
         public Options withChannel(Integer v) {
-            return new Options(target, layer, v, position, facets, topShare, top, meanOf, featureLayer, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.channel = v);
         }
 
         public Options withPosition(int[] v) {
-            return new Options(target, layer, channel, v, facets, topShare, top, meanOf, featureLayer, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.position = v);
         }
 
         public Options withFacets(int v) {
-            return new Options(target, layer, channel, position, v, topShare, top, meanOf, featureLayer, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.facets = v);
         }
 
         public Options withTopShare(Double v) {
-            return new Options(target, layer, channel, position, facets, v, top, meanOf, featureLayer, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.topShare = v);
         }
 
         public Options withTop(int v) {
-            return new Options(target, layer, channel, position, facets, topShare, v, meanOf, featureLayer, limit,
-                    iterations, step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed,
-                    examples, tile);
+            return with(d -> d.top = v);
         }
 
         public Options withMeanOf(int v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, v, featureLayer, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.meanOf = v);
         }
 
         public Options withFeatureLayer(String v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, v, limit, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.featureLayer = v);
         }
 
         public Options withLimit(int v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, v, iterations,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.limit = v);
         }
 
         public Options withIterations(int v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit, v,
-                    step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.iterations = v);
         }
 
         public Options withStep(double v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, v, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples,
-                    tile);
+            return with(d -> d.step = v);
         }
 
         public Options withDecay(Double v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, v, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, examples,
-                    tile);
+            return with(d -> d.decay = v);
         }
 
         public Options withBlur(Double sigma, Integer every) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, decay, sigma, every, jitter, centerBias, tsneIterations, perplexity, seed, examples,
-                    tile);
+            return with(d -> {
+                d.blur = sigma;
+                d.blurEvery = every;
+            });
         }
 
         public Options withJitter(Integer v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, decay, blur, blurEvery, v, centerBias, tsneIterations, perplexity, seed, examples,
-                    tile);
+            return with(d -> d.jitter = v);
         }
 
         public Options withCenterBias(boolean v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, decay, blur, blurEvery, jitter, v, tsneIterations, perplexity, seed, examples, tile);
+            return with(d -> d.centerBias = v);
         }
 
         public Options withTsneIterations(int v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, decay, blur, blurEvery, jitter, centerBias, v, perplexity, seed, examples, tile);
+            return with(d -> d.tsneIterations = v);
         }
 
         public Options withPerplexity(double v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, v, seed, examples,
-                    tile);
+            return with(d -> d.perplexity = v);
         }
 
         public Options withSeed(long v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, v, examples,
-                    tile);
+            return with(d -> d.seed = v);
         }
 
         public Options withExamples(int v) {
-            return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
-                    iterations, step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed, v, tile);
+            return with(d -> d.examples = v);
         }
 
         public Options withTile(int v) {
+            return with(d -> d.tile = v);
+        }
+    }
+
+    /** A mutable copy of {@link Options} that one {@code withX} changes. */
+    private static final class Draft {
+        String target;
+        String layer;
+        Integer channel;
+        int[] position;
+        int facets;
+        Double topShare;
+        int top;
+        int meanOf;
+        String featureLayer;
+        int limit;
+        int iterations;
+        double step;
+        Double decay;
+        Double blur;
+        Integer blurEvery;
+        Integer jitter;
+        boolean centerBias;
+        int tsneIterations;
+        double perplexity;
+        long seed;
+        int examples;
+        int tile;
+
+        Draft(Options o) {
+            target = o.target;
+            layer = o.layer;
+            channel = o.channel;
+            position = o.position;
+            facets = o.facets;
+            topShare = o.topShare;
+            top = o.top;
+            meanOf = o.meanOf;
+            featureLayer = o.featureLayer;
+            limit = o.limit;
+            iterations = o.iterations;
+            step = o.step;
+            decay = o.decay;
+            blur = o.blur;
+            blurEvery = o.blurEvery;
+            jitter = o.jitter;
+            centerBias = o.centerBias;
+            tsneIterations = o.tsneIterations;
+            perplexity = o.perplexity;
+            seed = o.seed;
+            examples = o.examples;
+            tile = o.tile;
+        }
+
+        Options options() {
             return new Options(target, layer, channel, position, facets, topShare, top, meanOf, featureLayer, limit,
                     iterations, step, decay, blur, blurEvery, jitter, centerBias, tsneIterations, perplexity, seed,
-                    examples, v);
+                    examples, tile);
         }
     }
 
