@@ -89,7 +89,10 @@ public final class FacetsFigure {
             check("--mean-of", meanOf, 1, MAX_MEAN_OF);
         }
 
-        /** No unit yet (give one with {@link #withTarget} or {@link #withLayer} and {@link #withChannel}); every other setting the command's default. */
+        /**
+         * No unit yet (give one with {@link #withTarget}, or {@link #withLayer} and {@link #withChannel});
+         * every other setting the command's default.
+         */
         public static Options defaults() {
             return new Options(null, null, null, null, 4, null, 0, 15, null, 0, 50, 0.01, null, null, null, null, true,
                     1000, 30, 0, 8, 112);
