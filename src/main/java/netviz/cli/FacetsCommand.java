@@ -128,12 +128,13 @@ public final class FacetsCommand implements Runnable {
 
     @Override
     public void run() {
+        // the flags in the order the command has always checked them, so that the first bad one is named
         FacetsFigure.Options o = FacetsFigure.Options.defaults().withTarget(target).withLayer(layer).withChannel(channel)
                 .withPosition(position == null ? null : ReceptiveFieldCommand.parsePosition(position))
                 .withIterations(iterations).withTile(tile).withExamples(examples)
                 .withTopShare(spec.commandLine().getParseResult().hasMatchedOption("--top-share") ? topShare : null)
-                .withTop(top).withTsneIterations(tsneIterations).withPerplexity(perplexity).withFacets(facets).withMeanOf(meanOf)
-                .withFeatureLayer(featureLayer).withLimit(limit).withStep(step).withDecay(decay)
+                .withTop(top).withTsneIterations(tsneIterations).withPerplexity(perplexity).withFacets(facets)
+                .withMeanOf(meanOf).withFeatureLayer(featureLayer).withLimit(limit).withStep(step).withDecay(decay)
                 .withBlur(blur, blurEvery).withJitter(jitter).withCenterBias(centerBias).withSeed(seed).checkUnit();
         PrintWriter w = spec.commandLine().getOut();
         try (Session s = model.session().data(data).build()) {
