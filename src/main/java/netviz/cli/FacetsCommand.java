@@ -128,14 +128,14 @@ public final class FacetsCommand implements Runnable {
 
     @Override
     public void run() {
-        // the flags in the order the command has always checked them, so that the first bad one is named
+        // the unit first, then the other flags in the order the command has always checked them
         FacetsFigure.Options o = FacetsFigure.Options.defaults().withTarget(target).withLayer(layer).withChannel(channel)
-                .withPosition(position == null ? null : ReceptiveFieldCommand.parsePosition(position))
+                .withPosition(position == null ? null : ReceptiveFieldCommand.parsePosition(position)).checkUnit()
                 .withIterations(iterations).withTile(tile).withExamples(examples)
                 .withTopShare(spec.commandLine().getParseResult().hasMatchedOption("--top-share") ? topShare : null)
                 .withTop(top).withTsneIterations(tsneIterations).withPerplexity(perplexity).withFacets(facets)
                 .withMeanOf(meanOf).withFeatureLayer(featureLayer).withLimit(limit).withStep(step).withDecay(decay)
-                .withBlur(blur, blurEvery).withJitter(jitter).withCenterBias(centerBias).withSeed(seed).checkUnit();
+                .withBlur(blur, blurEvery).withJitter(jitter).withCenterBias(centerBias).withSeed(seed);
         PrintWriter w = spec.commandLine().getOut();
         try (Session s = model.session().data(data).build()) {
             Dataset dataset = FacetsFigure.defaultDataset(s);
