@@ -111,8 +111,8 @@ public final class DgnCommand implements Runnable {
                 r = DgnFigure.make(s, g, image == null ? null : s.picture(image), o, bar);
             }
             write(r, s.name(), w);
+            ModelOptions.printNotes(err, s, targets != null);
         }
-        model.printNotes(err, targets != null);
     }
 
     private void write(FigureResult r, String name, PrintWriter w) {

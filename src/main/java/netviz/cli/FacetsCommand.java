@@ -149,8 +149,8 @@ public final class FacetsCommand implements Runnable {
                 r = FacetsFigure.make(s, dataset, o, bar);
             }
             write(r, s.name(), w);
+            ModelOptions.printNotes(spec.commandLine().getErr(), s, target != null);
         }
-        model.printNotes(spec.commandLine().getErr(), target != null);
     }
 
     @SuppressWarnings("unchecked")

@@ -135,46 +135,30 @@ public final class ModelOptions {
     }
 
     /**
-     * What netviz decided about the model that the user should hear once: a channels-last input fed
-     * through a Transpose, and (when {@code scores}) which class score is explained.
+     * What netviz decided about the model that the user should hear once (see
+     * {@link netviz.session.ModelNotes}), for commands that have not built a session.
      */
     public java.util.List<String> notes(boolean scores) {
-        Graph g = graph();
-        java.util.List<String> notes = new java.util.ArrayList<>();
-        if (ModelView.isTransposed(g) && !ModelView.isTransposed(rawGraph())) {
-            notes.add("the model's input '" + g.inputs().get(0).name() + "' is channels-last "
-                    + rawGraph().inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
-                    + g.inputs().get(0).shapeString() + " (--layout nchw turns this off)");
+        try (netviz.session.Session s = netviz.session.Session.builder(path()).view(view()).build()) {
+            return netviz.session.ModelNotes.of(s, scores);
         }
-        if (scores) {
-            String n = netviz.methods.attribution.ScoreTensor.note(g);
-            if (n != null) {
-                notes.add(n);
-            }
-        }
-        return notes;
     }
 
     /** Prints {@link #notes} to {@code err}, one "netviz: note: …" line each. */
     public void printNotes(java.io.PrintWriter err, boolean scores) {
-        for (String n : notes(scores)) {
+        print(err, notes(scores));
+    }
+
+    /** Prints the notes on the command's session to {@code err}, one "netviz: note: …" line each. */
+    public static void printNotes(java.io.PrintWriter err, netviz.session.Session session, boolean scores) {
+        print(err, netviz.session.ModelNotes.of(session, scores));
+    }
+
+    private static void print(java.io.PrintWriter err, java.util.List<String> notes) {
+        for (String n : notes) {
             err.println("netviz: note: " + n);
         }
         err.flush();
-    }
-
-    /**
-     * A session on the model with the {@code --output}, {@code --score} and {@code --layout}
-     * choices, its warnings on the command's stderr; the command adds its preprocessing, labels and
-     * data, builds it and closes it.
-     */
-    public netviz.session.Session.Builder session() {
-        return netviz.session.Session.builder(path()).view(view()).warnings(w -> {
-            java.io.PrintWriter err = command != null ? command.commandLine().getErr()
-                    : new java.io.PrintWriter(System.err, true);
-            err.println("netviz: " + w);
-            err.flush();
-        });
     }
 
     /** A new interpreter on {@link #graph()} computing in float32; the caller closes it. */
