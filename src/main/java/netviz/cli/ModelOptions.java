@@ -161,6 +161,20 @@ public final class ModelOptions {
         err.flush();
     }
 
+    /**
+     * A session on the model with the {@code --output}, {@code --score} and {@code --layout}
+     * choices, its warnings on the command's stderr; the command adds its preprocessing, labels and
+     * data, builds it and closes it.
+     */
+    public netviz.session.Session.Builder session() {
+        return netviz.session.Session.builder(path()).view(view()).warnings(w -> {
+            java.io.PrintWriter err = command != null ? command.commandLine().getErr()
+                    : new java.io.PrintWriter(System.err, true);
+            err.println("netviz: " + w);
+            err.flush();
+        });
+    }
+
     /** A new interpreter on {@link #graph()} computing in float32; the caller closes it. */
     public Interpreter newInterpreter() {
         return Interpreter.of(graph());
