@@ -81,7 +81,7 @@ public final class EmbeddingFigure {
                           int iterations, double theta, long seed, Tsne.Init init, boolean pixels, boolean compare,
                           int grid) {
         public Options {
-            new FeatureExtractor.Options(batchSize, limit);
+            new FeatureExtractor.Options(batchSize, limit);   // checks --batch-size and --limit
             if (dim != 2 && dim != 3) {
                 throw new OutOfRangeException("--dim must be 2 or 3, got " + dim);
             }

@@ -2,6 +2,7 @@ package netviz.figures;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public final class NeighborsFigure {
     public record Options(String layer, int limit, int batchSize, int k, NearestNeighbors.Metric metric,
                           boolean pixelSpace, int tile) {
         public Options {
-            new FeatureExtractor.Options(batchSize, limit);
+            new FeatureExtractor.Options(batchSize, limit);   // checks --batch-size and --limit
             if (tile < 8) {
                 throw new OutOfRangeException("--tile must be at least 8 pixels, got " + tile);
             }
@@ -242,7 +243,7 @@ public final class NeighborsFigure {
                 Picture in = images.get(row);
                 queryLabel = -1;
                 queryName = in.id();
-                queryCell = new NeighborSheet.Cell(in.picture(), List.of("query", java.nio.file.Path.of(in.id()).getFileName()
+                queryCell = new NeighborSheet.Cell(in.picture(), List.of("query", Path.of(in.id()).getFileName()
                         .toString()), null);
             }
             List<NeighborSheet.Cell> cells = new ArrayList<>();
