@@ -99,13 +99,13 @@ public final class EmbedCommand implements Runnable {
             Features f = EmbeddingFigure.features(s, o, bars);
             w.printf(Locale.ROOT, "features  %s: %,d examples x %,d values%s%n", f.source(), f.count(), f.dim(),
                     f.cached() ? " (from the cache)" : "");
-            List<?> maps = (List<?>) r.summary().get("maps");
-            for (Object mp : maps) {
+            for (Object mp : (List<?>) r.summary().get("maps")) {
                 w.printf(Locale.ROOT, "%-6s    %s%n", ((Map<?, ?>) mp).get("name"), ((Map<?, ?>) mp).get("details"));
             }
-            w.printf(Locale.ROOT, "trustworthiness (k = %d):  %s%n", EmbeddingFigure.TRUST_K, line(maps, "trustworthiness"));
+            w.printf(Locale.ROOT, "trustworthiness (k = %d):  %s%n", EmbeddingFigure.TRUST_K,
+                    EmbeddingFigure.scores(r, "trustworthiness", "   "));
             if (f.labeled()) {
-                w.printf(Locale.ROOT, "10-NN class accuracy in the map:  %s%n", line(maps, "knnAccuracy"));
+                w.printf(Locale.ROOT, "10-NN class accuracy in the map:  %s%n", EmbeddingFigure.scores(r, "knnAccuracy", "   "));
             }
             if (r.summary().containsKey("verdict")) {
                 w.println(r.summary().get("verdict"));
@@ -133,19 +133,5 @@ public final class EmbedCommand implements Runnable {
             }
             w.flush();
         }
-    }
-
-    /** "t-SNE 0.912   PCA 0.874": each map's {@code key}. */
-    private static String line(List<?> maps, String key) {
-        StringBuilder b = new StringBuilder();
-        for (Object o : maps) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            if (b.length() > 0) {
-                b.append("   ");
-            }
-            Object v = m.get(key);
-            b.append(String.format(Locale.ROOT, "%s %.3f", m.get("name"), v == null ? Double.NaN : (Double) v));
-        }
-        return b.toString();
     }
 }

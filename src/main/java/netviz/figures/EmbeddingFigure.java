@@ -308,6 +308,22 @@ public final class EmbeddingFigure {
                 Map.of("coordinates", new RawArray(toFloats(coords), new long[] {f.count(), dim})), summary);
     }
 
+    /**
+     * Each map's score {@code key} ("trustworthiness" or "knnAccuracy") of a result of {@link #make}:
+     * "t-SNE 0.912" and "PCA 0.874" joined by {@code separator}; null when a map has no such score.
+     */
+    public static String scores(FigureResult r, String key, String separator) {
+        StringBuilder b = new StringBuilder();
+        for (Object o : (List<?>) r.summary().get("maps")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            if (!(m.get(key) instanceof Double v)) {
+                return null;
+            }
+            b.append(b.length() > 0 ? separator : "").append(String.format(Locale.ROOT, "%s %.3f", m.get("name"), v));
+        }
+        return b.toString();
+    }
+
     private static Map<String, Object> score(String name, double[] coords, int dim, Features f, String details) {
         float[] y = toFloats(coords);
         Map<String, Object> m = new LinkedHashMap<>();

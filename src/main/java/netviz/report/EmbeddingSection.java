@@ -3,7 +3,6 @@ package netviz.report;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import netviz.Progress;
 import netviz.figures.EmbeddingFigure;
 import netviz.figures.FigureResult;
@@ -54,9 +53,8 @@ final class EmbeddingSection implements ReportSection {
         Png.write(pca.figures().get(1), ctx.file(ReportContext.FIGURES + "/pca-scatter.png"));
         Png.write(tsne.figures().get(1), ctx.file(ReportContext.FIGURES + "/tsne-scatter.png"));
         Png.write(tsne.figures().get(0), ctx.file(ReportContext.FIGURES + "/tsne.png"));
-        List<?> maps = (List<?>) tsne.summary().get("maps");
-        String trust = line(maps, m -> m.get("trustworthiness"));
-        String knn = line(maps, m -> m.get("knnAccuracy"));
+        String trust = EmbeddingFigure.scores(tsne, "trustworthiness", ", ");
+        String knn = EmbeddingFigure.scores(tsne, "knnAccuracy", ", ");
         ctx.paragraph("Trustworthiness (k = " + EmbeddingFigure.TRUST_K + "): " + trust + "." + (knn != null
                 ? " Share of each point's 10 nearest neighbours in the map that are of its class: " + knn + "." : ""));
         String what = String.format(Locale.ROOT, "the first %,d images of %s", n, ctx.dataset().description());
@@ -75,18 +73,5 @@ final class EmbeddingSection implements ReportSection {
     private static NetvizCommand command(ReportContext ctx, EmbeddingFigure.Options o, String out) {
         NetvizCommand c = ctx.withData(ctx.command("embed")).arg(o.arguments().toArray(String[]::new));
         return ctx.withOut(c, out, out);
-    }
-
-    /** "t-SNE 0.912, PCA 0.874": each map's value, or null when a map has none. */
-    private static String line(List<?> maps, Function<Map<?, ?>, Object> value) {
-        StringBuilder b = new StringBuilder();
-        for (Object o : maps) {
-            Object v = value.apply((Map<?, ?>) o);
-            if (v == null) {
-                return null;
-            }
-            b.append(b.length() > 0 ? ", " : "").append(String.format(Locale.ROOT, "%s %.3f", ((Map<?, ?>) o).get("name"), v));
-        }
-        return b.toString();
     }
 }

@@ -3,6 +3,7 @@ package netviz.figures;
 import static netviz.figures.Surfaces.MODEL;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import netviz.NetvizException;
 import netviz.Progress;
 import netviz.engine.Interpreter;
 import netviz.methods.features.FeatureExtractor;
@@ -89,6 +91,24 @@ class EmbeddingFigureTest {
             assertEquals(List.of("--method", "pca", "--limit", "120", "--no-compare"), o.arguments());
             assertEquals(2, r.figures().size());
             assertArrayEquals(new long[] {120, 2}, r.arrays().get("coordinates").shape());
+        }
+    }
+
+    @Test
+    void badOptionsAreOneLineNamingTheFlag() {
+        EmbeddingFigure.Options d = EmbeddingFigure.Options.defaults();
+        assertEquals("--dim must be 2 or 3, got 4", assertThrows(NetvizException.class, () -> d.withDim(4)).getMessage());
+        assertTrue(assertThrows(NetvizException.class, () -> d.withGrid(1)).getMessage().startsWith("--grid"));
+        assertTrue(assertThrows(NetvizException.class, () -> d.withIterations(0)).getMessage().startsWith("--iterations"));
+        String m = assertThrows(NetvizException.class, () -> EmbeddingFigure.Method.parse("umap")).getMessage();
+        assertTrue(m.contains("umap") && m.contains("pca") && m.contains("tsne"), m);
+        assertEquals(List.of("--method", "tsne", "--perplexity", "12.5", "--seed", "3", "--init", "random", "--pixels"),
+                d.withPerplexity(12.5).withSeed(3).withInit(netviz.methods.features.Tsne.Init.RANDOM).withPixels(true)
+                        .arguments());
+        try (Session s = Session.builder(MODEL).build()) {
+            NetvizException few = assertThrows(NetvizException.class, () -> EmbeddingFigure.make(s,
+                    d.withMethod(EmbeddingFigure.Method.PCA).withCompare(false).withLimit(20), Progress.NONE));
+            assertTrue(few.getMessage().startsWith("embed needs more than 20 examples"), few.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package netviz.figures;
 
 import static netviz.figures.Surfaces.MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import netviz.NetvizException;
 import netviz.Progress;
 import netviz.engine.Interpreter;
 import netviz.methods.features.FeatureExtractor;
@@ -92,6 +94,27 @@ class NeighborsFigureTest {
             }
             assertEquals(same, space.get("same"));
             assertEquals(8, space.get("judged"));
+        }
+    }
+
+    @Test
+    void badOptionsAreOneLineNamingTheFlag() {
+        NeighborsFigure.Options d = NeighborsFigure.Options.defaults();
+        assertTrue(assertThrows(NetvizException.class, () -> d.withTile(4)).getMessage().startsWith("--tile must be at least 8"));
+        assertTrue(assertThrows(NetvizException.class, () -> d.withTile(5000)).getMessage().startsWith("--tile must be between"));
+        assertTrue(assertThrows(NetvizException.class, () -> d.withK(0)).getMessage().startsWith("--k must be between 1 and"));
+        assertTrue(assertThrows(NetvizException.class, () -> d.withBatchSize(0)).getMessage().startsWith("--batch-size"));
+        assertTrue(assertThrows(NetvizException.class, () -> d.withLimit(-1)).getMessage().startsWith("--limit"));
+        assertEquals(List.of("--limit", "50", "--k", "3", "--metric", "cosine", "--pixel-space", "--tile", "32"),
+                d.withLimit(50).withK(3).withMetric(netviz.methods.features.NearestNeighbors.Metric.COSINE)
+                        .withPixelSpace(true).withTile(32).arguments());
+        try (Session s = Session.builder(MODEL).build()) {
+            NetvizException e = assertThrows(NetvizException.class,
+                    () -> NeighborsFigure.make(s, List.of(), List.of(), d, Progress.NONE));
+            assertTrue(e.getMessage().contains("--index"), e.getMessage());
+            NetvizException k = assertThrows(NetvizException.class,
+                    () -> NeighborsFigure.make(s, List.of(0), List.of(), d.withLimit(5), Progress.NONE));
+            assertTrue(k.getMessage().startsWith("--k 8 is larger than the dataset allows"), k.getMessage());
         }
     }
 }
