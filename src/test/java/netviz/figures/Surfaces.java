@@ -23,7 +23,7 @@ import netviz.server.ServerOptions;
 
 /** The three surfaces driven in this process for the figure tests: the command line, the web app, pixel comparison. */
 final class Surfaces {
-    static final Path MODEL = Path.of("models/fashion-mnist-cnn.onnx");
+    static final Path MODEL = FigureTesting.MODEL;
     static final ObjectMapper JSON = new ObjectMapper();
 
     private Surfaces() {
