@@ -23,10 +23,13 @@ import netviz.engine.Values;
  * A^k of a convolutional layer weighted by the spatial mean of the score's gradient,
  * <pre>  α_k = 1/Z Σ_ij ∂S/∂A^k_ij,    L = ReLU(Σ_k α_k A^k)  </pre>
  * The raw map has the layer's resolution, shape (N, h, w); {@link #upsample} resizes it
- * bilinearly to the image for display. The default layer is the last convolutional feature map:
- * the last tensor before the classifier (in topological order, among those the score depends on)
- * with shape (N, C, h, w) and h·w &gt; 1. A layer without a spatial map is refused with a clear
- * error.
+ * bilinearly to the image for display. The default layer is the last convolutional feature map,
+ * as the authors choose it (relu5_3 of VGG-16): the output of the last convolution's nonlinearity
+ * (after its normalisation or residual add, before pooling) with shape (N, C, h, w) and
+ * h·w &gt; 1; see {@link #defaultLayer}. The score S is the class's logit (pre-softmax), as in the
+ * paper. A map that is zero everywhere (Σ_k α_k A^k ≤ 0 at every position) is a legitimate result:
+ * {@link netviz.render.MapContrast} tells a figure so. A layer without a spatial map is refused
+ * with a clear error.
  *
  * <p>Vision transformers: a token sequence (N, T, D) is a map too. Its first {@code k} tokens
  * (the class token, k = 1; none, k = 0; class and distillation tokens, k = 2; tried in that
@@ -143,8 +146,12 @@ public final class GradCam implements Attribution {
     }
 
     /**
-     * The last convolutional feature map before the classifier: among the tensors the score
-     * depends on, the last in topological order that has shape (N, C, h, w) with h·w &gt; 1.
+     * The last convolutional feature map before the classifier, as the paper takes it: the output
+     * of the last convolution's block (its normalisation and nonlinearity, a residual add; not the
+     * pooling after it) with shape (N, C, h, w) and h·w &gt; 1, when the last spatial map the score
+     * depends on is that output or a pooling of it. Otherwise (no such convolution, or other layers
+     * after it, as a transformer after a patch-embedding convolution) the default is the last tensor
+     * the score depends on (in topological order) with that shape.
      */
     public static String defaultLayer(Interpreter interpreter, NDArray inputs) {
         Graph graph = interpreter.graph();
@@ -166,15 +173,83 @@ public final class GradCam implements Attribution {
             if (tokens != null) {
                 return tokens;
             }
-            for (int i = candidates.size() - 1; i >= 0; i--) {
-                long[] shape = v.get(candidates.get(i)).getShape().getShape();
-                if (shape.length == 4 && shape[2] * shape[3] > 1) {
-                    return candidates.get(i);
+            String last = null;
+            for (int i = candidates.size() - 1; i >= 0 && last == null; i--) {
+                if (spatial(v.get(candidates.get(i)))) {
+                    last = candidates.get(i);
                 }
+            }
+            String block = lastConvBlock(graph, ancestors, v);
+            if (block != null && (last == null || pooledFrom(graph, last, block))) {
+                return block;
+            }
+            if (last != null) {
+                return last;
             }
         }
         throw new ShapeMismatchException("the model has no layer with a spatial map (N, C, H, W) before its score '"
                 + score + "'; Grad-CAM needs a convolutional layer");
+    }
+
+    /** Operators that keep a convolution's feature map a feature map of the same block: its normalisation and nonlinearity. */
+    private static final Set<String> BLOCK_OPS = Set.of("Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu", "Sigmoid",
+            "Tanh", "Clip", "HardSigmoid", "HardSwish", "Softplus", "Mish", "Gelu", "ThresholdedRelu", "BatchNormalization",
+            "InstanceNormalization", "Add", "Mul", "Identity", "Dropout");
+
+    private static boolean spatial(NDArray t) {
+        long[] shape = t.getShape().getShape();
+        return shape.length == 4 && shape[2] * shape[3] > 1;
+    }
+
+    /**
+     * The output of the last convolutional block that has a spatial map, as Selvaraju et al. choose
+     * the layer (relu5_3 of VGG-16, after the last convolution's nonlinearity and before its
+     * pooling): starting from the last Conv the score depends on, follow same-shaped normalisation,
+     * activation and residual-add nodes; the first convolution (from the end) whose block output has
+     * h·w &gt; 1 wins. Null when the model has no such convolution.
+     */
+    private static String lastConvBlock(Graph graph, Set<String> ancestors, Values v) {
+        List<Node> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node conv = nodes.get(i);
+            if (!conv.opType().equals("Conv") || conv.outputs().isEmpty() || !v.has(conv.outputs().get(0))) {
+                continue;
+            }
+            String t = conv.outputs().get(0);
+            Shape shape = v.get(t).getShape();
+            for (int j = i + 1; j < nodes.size(); j++) {
+                Node next = nodes.get(j);
+                if (BLOCK_OPS.contains(next.opType()) && next.inputs().contains(t) && !next.outputs().isEmpty()) {
+                    String o = next.outputs().get(0);
+                    if (v.has(o) && ancestors.contains(o) && v.get(o).getShape().equals(shape)) {
+                        t = o;
+                    }
+                }
+            }
+            if (spatial(v.get(t))) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Operators between a convolutional block and the classifier that do not make a new feature map. */
+    private static final Set<String> POOLING_OPS = Set.of("MaxPool", "AveragePool", "LpPool", "Identity", "Dropout");
+
+    /**
+     * Whether {@code map} is {@code block} or comes from it through pooling only (VGG's pool5 after
+     * relu5_3); false when other layers lie between (a transformer after a patch-embedding conv).
+     */
+    private static boolean pooledFrom(Graph graph, String map, String block) {
+        String t = map;
+        while (!t.equals(block)) {
+            Node p = graph.producer(t);
+            if (p == null || !POOLING_OPS.contains(p.opType()) || p.inputs().isEmpty()) {
+                return false;
+            }
+            t = p.input(0);
+        }
+        return true;
     }
 
     /**
