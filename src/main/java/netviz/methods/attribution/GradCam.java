@@ -83,35 +83,55 @@ public final class GradCam implements Attribution {
      */
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
-        int[] s = Inputs.nchw(inputs, "Grad-CAM");
-        String l = layer(inputs);
+        return weightedMap(interpreter, inputs, target, layer(inputs), "Grad-CAM", (a, g) -> g.mean(new int[] {2}, true));
+    }
+
+    /** Channel weights from a layer's maps and gradients, both (N, K, P) with the P = h·w positions flattened; returns (N, K, 1). */
+    @FunctionalInterface
+    interface ChannelWeights {
+        NDArray weights(NDArray maps, NDArray gradients);
+    }
+
+    /**
+     * The rectified weighted sum {@code ReLU(Σ_k w_k A^k)} at layer {@code l}, with weights from the
+     * maps and the gradients ∂S/∂A of the target's score (one backward pass), shape (N, h, w). A
+     * token sequence (N, T, D) is laid on its patch grid first (see the class comment).
+     */
+    static Attributions weightedMap(Interpreter interpreter, NDArray inputs, Target target, String l, String method,
+                                    ChannelWeights weights) {
+        int[] s = Inputs.nchw(inputs, method);
         try (NDManager scope = interpreter.newScope()) {
             String in = interpreter.inputName();
             AtomicReference<Selection> used = new AtomicReference<>();
             Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
                     target.objective(interpreter.graph(), used::set, l), List.of(l));
-            Inputs.finiteScore(g.objective(), "Grad-CAM", used.get());
+            Inputs.finiteScore(g.objective(), method, used.get());
             NDArray a = g.forward().get(l);
             long[] shape = a.getShape().getShape();
             NDArray dA = g.wrt(l);
+            long h;
+            long w;
             if (shape.length == 3) {
                 int[] grid = tokenGrid(shape, s[0], s[2], s[3]);
                 if (grid == null) {
-                    throw notSpatial(l, shape);
+                    throw notSpatial(method, l, shape);
                 }
                 String rows = ":, " + grid[0] + ":, :";
-                NDArray tokens = a.get(rows);
-                NDArray alpha = dA.get(rows).mean(new int[] {1}, true);
-                NDArray cam = tokens.mul(alpha).sum(new int[] {2}).maximum(0);
-                return new Attributions(Inputs.floats(cam), new long[] {s[0], grid[1], grid[2]}, used.get());
+                a = a.get(rows).transpose(0, 2, 1);
+                dA = dA.get(rows).transpose(0, 2, 1);
+                h = grid[1];
+                w = grid[2];
+            } else if (shape.length == 4) {
+                h = shape[2];
+                w = shape[3];
+                a = a.reshape(shape[0], shape[1], h * w);
+                dA = dA.reshape(shape[0], shape[1], h * w);
+            } else {
+                throw notSpatial(method, l, shape);
             }
-            if (shape.length != 4) {
-                throw notSpatial(l, shape);
-            }
-            NDArray alpha = dA.mean(new int[] {3}, true).mean(new int[] {2}, true);
-            NDArray cam = a.mul(alpha).sum(new int[] {1}).maximum(0);
-            return Inputs.finite(new Attributions(Inputs.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get()),
-                    "Grad-CAM", "the map at layer '" + l + "'");
+            NDArray cam = a.mul(weights.weights(a, dA)).sum(new int[] {1}).maximum(0);
+            return Inputs.finite(new Attributions(Inputs.floats(cam), new long[] {s[0], h, w}, used.get()),
+                    method, "the map at layer '" + l + "'");
         }
     }
 
@@ -139,8 +159,8 @@ public final class GradCam implements Attribution {
         return null;
     }
 
-    private ShapeMismatchException notSpatial(String l, long[] shape) {
-        return new ShapeMismatchException("Grad-CAM needs a layer with a spatial map (N, C, H, W), but '" + l
+    static ShapeMismatchException notSpatial(String method, String l, long[] shape) {
+        return new ShapeMismatchException(method + " needs a layer with a spatial map (N, C, H, W), but '" + l
                 + "' has shape " + Arrays.toString(shape) + (shape.length == 3 ? " (a token sequence (N, T, D) must "
                 + "fill the image's patch grid, after at most two class tokens)" : "") + "; choose a convolutional layer");
     }
