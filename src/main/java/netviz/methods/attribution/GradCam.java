@@ -52,10 +52,20 @@ public final class GradCam implements Attribution {
     /** Grad-CAM on {@code layer} (a tensor name, node name or node index; null for the default). */
     public GradCam(Interpreter interpreter, String layer) {
         this.interpreter = interpreter;
-        this.layer = layer == null ? null : interpreter.graph().resolveTensor(layer);
-        if (this.layer != null) {
-            requireBeforeScore(interpreter.graph(), this.layer, "Grad-CAM");
+        this.layer = checkedLayer(interpreter, layer, "Grad-CAM");
+    }
+
+    /**
+     * {@code layer} resolved to its tensor and checked to lie before the class score; null for
+     * null (the default layer, chosen per input).
+     */
+    static String checkedLayer(Interpreter interpreter, String layer, String method) {
+        if (layer == null) {
+            return null;
         }
+        String t = interpreter.graph().resolveTensor(layer);
+        requireBeforeScore(interpreter.graph(), t, method);
+        return t;
     }
 
     /**

@@ -29,10 +29,7 @@ public final class GradCamPlusPlus implements Attribution {
     /** Grad-CAM++ on {@code layer} (a tensor name, node name or node index; null for the default). */
     public GradCamPlusPlus(Interpreter interpreter, String layer) {
         this.interpreter = interpreter;
-        this.layer = layer == null ? null : interpreter.graph().resolveTensor(layer);
-        if (this.layer != null) {
-            GradCam.requireBeforeScore(interpreter.graph(), this.layer, "Grad-CAM++");
-        }
+        this.layer = GradCam.checkedLayer(interpreter, layer, "Grad-CAM++");
     }
 
     /** The layer used: the one given, or the default for this model and input. */

@@ -68,11 +68,8 @@ public final class ScoreCam implements Attribution {
     /** Score-CAM on {@code layer} (a tensor name, node name or node index; null for the default). */
     public ScoreCam(Interpreter interpreter, String layer, Options options) {
         this.interpreter = interpreter;
-        this.layer = layer == null ? null : interpreter.graph().resolveTensor(layer);
+        this.layer = GradCam.checkedLayer(interpreter, layer, "Score-CAM");
         this.options = options;
-        if (this.layer != null) {
-            GradCam.requireBeforeScore(interpreter.graph(), this.layer, "Score-CAM");
-        }
     }
 
     /** The layer used: the one given, or the default for this model and input. */

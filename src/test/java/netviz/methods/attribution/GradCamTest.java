@@ -167,12 +167,8 @@ class GradCamTest {
     void theDefaultLayerFollowsNormalisationAndTheResidualAdd() {
         Random r = new Random(7);
         GraphBuilder g = new GraphBuilder("res", 13);
-        String x = g.input("x", -1, 1, 4, 4);
-        String c1 = g.node("Conv", "conv1", List.of(x, g.initializer("w1", Tensor.ofFloats(new long[] {2, 1, 3, 3},
-                AttributionModels.random(r, 18, 0.5)))), Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1));
-        String r1 = g.node("Relu", "relu1", List.of(c1));
-        String c2 = g.node("Conv", "conv2", List.of(r1, g.initializer("w2", Tensor.ofFloats(new long[] {2, 2, 3, 3},
-                AttributionModels.random(r, 36, 0.5)))), Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1));
+        String r1 = g.node("Relu", "relu1", List.of(conv(g, r, "conv1", g.input("x", -1, 1, 4, 4), 2, 1, 3, 1)));
+        String c2 = conv(g, r, "conv2", r1, 2, 2, 3, 1);
         String bn = g.node("BatchNormalization", "bn", List.of(c2,
                 g.initializer("scale", Tensor.ofFloats(new long[] {2}, new float[] {1, 2})),
                 g.initializer("bias", Tensor.ofFloats(new long[] {2}, new float[] {0.1f, -0.1f})),
@@ -195,16 +191,20 @@ class GradCamTest {
     void aLastConvolutionWithoutSpatialExtentIsSkipped() {
         Random r = new Random(9);
         GraphBuilder g = new GraphBuilder("fcn", 13);
-        String x = g.input("x", -1, 1, 4, 4);
-        String c1 = g.node("Conv", "conv1", List.of(x, g.initializer("w1", Tensor.ofFloats(new long[] {2, 1, 3, 3},
-                AttributionModels.random(r, 18, 0.5)))), Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1));
-        String r1 = g.node("Relu", "relu1", List.of(c1));
-        String c2 = g.node("Conv", "conv2", List.of(r1, g.initializer("w2", Tensor.ofFloats(new long[] {3, 2, 4, 4},
-                AttributionModels.random(r, 96, 0.5)))), Attribute.ofInts("kernel_shape", 4, 4));
+        String r1 = g.node("Relu", "relu1", List.of(conv(g, r, "conv1", g.input("x", -1, 1, 4, 4), 2, 1, 3, 1)));
+        String c2 = conv(g, r, "conv2", r1, 3, 2, 4, 0);
         g.output(g.node("Flatten", "flatten", List.of(c2)));
         try (Interpreter it = Interpreter.of(g.build()); NDManager m = it.newScope()) {
             NDArray img = m.create(AttributionModels.random(new Random(10), 16, 1), new Shape(1, 1, 4, 4));
             assertEquals(r1, GradCam.defaultLayer(it, img));
         }
+    }
+
+    /** A Conv node named {@code name} with random weights (out × in × k × k), no bias, padding {@code pad}. */
+    static String conv(GraphBuilder g, Random r, String name, String input, int out, int in, int k, int pad) {
+        String w = g.initializer(name + "_w", Tensor.ofFloats(new long[] {out, in, k, k},
+                AttributionModels.random(r, out * in * k * k, 0.5)));
+        return g.node("Conv", name, List.of(input, w), Attribute.ofInts("kernel_shape", k, k),
+                Attribute.ofInts("pads", pad, pad, pad, pad));
     }
 }
