@@ -63,7 +63,7 @@ public final class PcaBench {
         int n = f.count();
         int d = f.dim();
         System.out.printf(Locale.ROOT, "features %d x %d in %.1f s%n", n, d, extract);
-        Pca.Options rand = Pca.Options.defaults().withMethod(Pca.Method.RANDOMIZED);
+        Pca.Options rand = Pca.Options.defaults().withMethod(Pca.Method.RANDOMIZED).withMultiply(Pca.Multiply.ENGINE);
         Pca.Options randJava = rand.withMultiply(Pca.Multiply.JAVA);
         Pca.Options exact = Pca.Options.defaults().withMethod(Pca.Method.COVARIANCE);
         List<String> rows = new ArrayList<>();
@@ -123,7 +123,7 @@ public final class PcaBench {
 
     private static String row(int n, int d, int m, String method, double s, Double ratio) {
         return String.format(Locale.ROOT, "| %,d × %,d | %d | %s | %.2f | %s |", n, d, m, method, s,
-                ratio == null ? "1" : String.format(Locale.ROOT, "**%.0f×**", ratio));
+                ratio == null ? "1" : String.format(Locale.ROOT, "**%.2f×**", ratio));
     }
 
     private static String agreement(Pca a, Pca b) {

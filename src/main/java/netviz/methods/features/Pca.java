@@ -65,11 +65,12 @@ public record Pca(int dim, float[] mean, double[] components, double[] explained
         }
 
         /**
-         * AUTO, oversampling 10, at most 40 iterations to a relative change of 1e-12, seed 0, the
-         * engine's multiply (PcaBench: several times faster than the Java loops).
+         * AUTO, oversampling 10, at most 40 iterations to a relative change of 1e-12, seed 0, Java
+         * loops (PcaBench on the shared 2-core machine: 14.9 s against 22.8 s with the engine's
+         * multiply at 10,000 × 3,136, which converts every row block to double on every pass).
          */
         public static Options defaults() {
-            return new Options(Method.AUTO, 10, 40, 1e-12, 0, Multiply.ENGINE);
+            return new Options(Method.AUTO, 10, 40, 1e-12, 0, Multiply.JAVA);
         }
 
         public Options withMethod(Method m) {
