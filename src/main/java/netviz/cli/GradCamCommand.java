@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
         description = {"Grad-CAM (Selvaraju et al. 2017): the feature maps A_k of a convolutional layer weighted by the "
                 + "spatial mean of dS/dA_k, summed and rectified; shown upsampled over the image. With --guided, also "
                 + "guided Grad-CAM (guided backpropagation times the upsampled map).",
-                "Default layer: the last convolutional feature map (last (N,C,h,w) tensor with h*w > 1 before the "
-                        + "classifier).",
+                "Default layer: the last convolutional feature map, as the authors choose it: the output of the last "
+                        + "convolution block (its normalisation and activation, before any pooling) with h*w > 1.",
                 "--raw writes the map at the layer's resolution after the ReLU, before upsampling: (h,w) "
                         + "((N,h,w) for a batch)."})
 public final class GradCamCommand extends AttributionCommand {

@@ -6,28 +6,51 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.function.IntFunction;
+import netviz.methods.features.GridAssignment;
 
 /**
  * The image map of a 2-D embedding (Karpathy's t-SNE visualisation of CNN codes, cs231n): the plane is
- * cut into a {@code grid × grid} lattice; every cell that some point falls into shows the thumbnail of
- * the point closest to the cell's centre, so thumbnails never overlap and dense regions are sampled
- * evenly. Each thumbnail gets a thin frame in its class colour.
+ * cut into a {@code grid × grid} lattice of non-overlapping thumbnails, each with a thin frame in its
+ * class colour. Two placements ({@link Placing}): {@link Placing#NEAREST_IN_CELL} shows, in every cell
+ * that some point falls into, the point closest to the cell's centre (dense regions are sampled
+ * evenly; most points are not drawn when several share a cell); {@link Placing#ASSIGNMENT} snaps
+ * every point to its own cell by an optimal assignment ({@link GridAssignment}), so each image is
+ * drawn exactly once (grid² ≥ N).
  */
 public final class ImageMap {
+    /** How points are given cells. */
+    public enum Placing {
+        /** Each cell shows the point nearest its centre among those falling in it; the others are not drawn. */
+        NEAREST_IN_CELL,
+        /** Every point gets its own cell, minimising the total squared distance (each image drawn once). */
+        ASSIGNMENT
+    }
+
     /**
-     * @param grid  cells per side
-     * @param cell  pixels per cell (thumbnails are scaled to {@code cell − 2})
-     * @param title title above the map
+     * @param grid    cells per side
+     * @param cell    pixels per cell (thumbnails are scaled to {@code cell − 2})
+     * @param title   title above the map
+     * @param placing how points are given cells
      */
-    public record Options(int grid, int cell, String title) {
+    public record Options(int grid, int cell, String title, Placing placing) {
         public Options {
-            if (grid < 1 || cell < 4) {
-                throw new IllegalArgumentException("bad image map options: grid " + grid + ", cell " + cell);
+            if (grid < 1 || cell < 4 || placing == null) {
+                throw new IllegalArgumentException("bad image map options: grid " + grid + ", cell " + cell
+                        + ", placing " + placing);
             }
+        }
+
+        /** Nearest-in-cell placement, as before assignments existed. */
+        public Options(int grid, int cell, String title) {
+            this(grid, cell, title, Placing.NEAREST_IN_CELL);
         }
 
         public static Options defaults(String title) {
             return new Options(40, 28, title);
+        }
+
+        public Options withPlacing(Placing p) {
+            return new Options(grid, cell, title, p);
         }
     }
 
@@ -39,6 +62,25 @@ public final class ImageMap {
     }
 
     private ImageMap() {
+    }
+
+    /**
+     * Every point in its own cell of a {@code grid × grid} lattice by {@link GridAssignment} (so
+     * {@code shown()} is N); an OutOfRangeException when grid² &lt; N.
+     */
+    public static Placement assigned(double[] xy, int grid) {
+        int[] cellOf = GridAssignment.assign(xy, grid, grid);
+        int[] cells = new int[grid * grid];
+        Arrays.fill(cells, -1);
+        for (int i = 0; i < cellOf.length; i++) {
+            cells[cellOf[i]] = i;
+        }
+        return new Placement(grid, cells);
+    }
+
+    /** The placement {@code placing} gives. */
+    public static Placement place(double[] xy, int grid, Placing placing) {
+        return placing == Placing.ASSIGNMENT ? assigned(xy, grid) : place(xy, grid);
     }
 
     /** Which point each grid cell shows: the one nearest the cell centre among those falling in it. */
@@ -74,7 +116,7 @@ public final class ImageMap {
      * points), {@code labels[i]} its class (−1: none) among {@code classes}.
      */
     public static Figure render(double[] xy, int[] labels, int classes, IntFunction<BufferedImage> thumbnail, Options o) {
-        Placement p = place(xy, o.grid());
+        Placement p = place(xy, o.grid(), o.placing());
         int side = o.grid() * o.cell();
         BufferedImage img = Canvas.blank(side, side);
         Graphics2D g = Canvas.graphics(img);

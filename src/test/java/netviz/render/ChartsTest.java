@@ -2,6 +2,7 @@ package netviz.render;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Rectangle;
@@ -47,6 +48,42 @@ class ChartsTest {
         BufferedImage back = Png.read(Png.write(f, RenderSamples.path("firing-rates.png")));
         Rectangle bin0 = f.regions().get(0).box();
         assertEquals(Canvas.ALERT.getRGB() & 0xffffff, back.getRGB(bin0.x + 1, bin0.y + bin0.height - 2) & 0xffffff);
+    }
+
+    /**
+     * Every filter fires on every image (image rate 1: one bar), but at different fractions of the
+     * positions: the positional histogram puts filters with rates 0.1·k + 0.025 into the 10 even bins, and
+     * its bars are drawn where those bins are.
+     */
+    @Test
+    void firingRateFigureDrawsTheSpreadOfThePositionalRate() {
+        double[] images = new double[30];
+        double[] positions = new double[30];
+        for (int i = 0; i < 30; i++) {
+            images[i] = 1;
+            positions[i] = 0.025 + 0.1 * (i % 10);
+        }
+        FiringRateFigure.LayerRates l = new FiringRateFigure.LayerRates("relu2", images, 0, positions);
+        Figure byImage = FiringRateFigure.render(List.of(l), "t", 20);
+        Figure byPosition = FiringRateFigure.render(List.of(l), "t", 20, FiringRateFigure.Measure.POSITIONS);
+        Png.write(byPosition, RenderSamples.path("firing-rates-positional.png"));
+        assertEquals(1, drawnBars(byImage), "image rates: one bar");
+        assertEquals(10, drawnBars(byPosition), "positional rates: one bar per 0.1 step");
+        BufferedImage img = byPosition.image();
+        for (int bin = 0; bin < 20; bin += 2) {
+            Rectangle b = byPosition.regions().get(bin).box();
+            assertEquals(Canvas.ACCENT.getRGB() & 0xffffff, img.getRGB(b.x + b.width / 2, b.y + b.height - 2) & 0xffffff,
+                    "bin " + bin + " holds 3 filters");
+        }
+        Rectangle empty = byPosition.regions().get(1).box();
+        assertTrue((img.getRGB(empty.x + empty.width / 2, empty.y - 3) & 0xffffff) != (Canvas.ACCENT.getRGB() & 0xffffff));
+        assertThrows(IllegalArgumentException.class, () -> FiringRateFigure.render(
+                List.of(new FiringRateFigure.LayerRates("x", images, 0)), "t", 20, FiringRateFigure.Measure.POSITIONS));
+    }
+
+    /** The number of bins whose bar has a non-zero count ("[a, b): n" regions with n > 0). */
+    private static long drawnBars(Figure f) {
+        return f.regions().stream().filter(r -> !r.label().endsWith(": 0")).count();
     }
 
     @Test

@@ -120,8 +120,8 @@ class JobsTest {
         JsonNode gb = s.run("guided-backprop", "{\"image\":\"dataset:1\"}").get("result");
         assertTrue(gb.get("rules").asText().startsWith("guided backprop: the guided ReLU rule"), gb.toString());
         JsonNode cam = s.run("grad-cam", "{\"image\":\"dataset:1\"}");
-        assertEquals("pool2", cam.get("params").get("layer").asText(), "default: the last spatial layer");
-        assertEquals("[7,7]", cam.get("result").get("mapSize").toString());
+        assertEquals("relu2", cam.get("params").get("layer").asText(), "default: the last convolution's activation map");
+        assertEquals("[14,14]", cam.get("result").get("mapSize").toString());
         JsonNode ig = s.run("integrated-gradients", "{\"image\":\"dataset:2\"}").get("result");
         assertTrue(Math.abs(ig.get("completenessGap").asDouble())
                 < 0.05 * Math.abs(ig.get("score").asDouble() - ig.get("baselineScore").asDouble()) + 0.05,

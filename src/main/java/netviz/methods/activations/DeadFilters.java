@@ -28,10 +28,15 @@ import netviz.engine.Values;
  *   <li>{@code mean(c) = (1/n) sum_i mean_p a_i(c, p)} (the mean over all images and positions);</li>
  *   <li>{@code max(c) = max_i max_p a_i(c, p)};</li>
  *   <li>{@code firing(c) = |{ i : max_p a_i(c, p) > tol }| / n}, the fraction of images on which
- *       the filter fires somewhere;</li>
- *   <li>dead: {@code firing(c) == 0}, the activation is at most {@code tol} everywhere on every
- *       image (a "dying ReLU" unit, whose gradient is zero and which can no longer learn;
- *       Maas et al. 2013, Lu et al., "Dying ReLU and initialization", 2019).</li>
+ *       the filter fires somewhere (a ReLU filter of a trained network fires somewhere on nearly
+ *       every image, so this rate alone is close to 1 for almost every filter);</li>
+ *   <li>{@code positional(c) = |{ (i, p) : a_i(c, p) > tol }| / (n · P)}, the fraction of all
+ *       positions of all images where it fires: how sparse the filter is, which spreads out where
+ *       the image rate does not;</li>
+ *   <li>dead: {@code firing(c) == 0} (equivalently {@code positional(c) == 0}), the activation is
+ *       at most {@code tol} everywhere on every image (a "dying ReLU" unit, whose gradient is zero
+ *       and which can no longer learn; Maas et al. 2013, Lu et al., "Dying ReLU and
+ *       initialization", 2019).</li>
  * </ul>
  * One pass over the data in batches, keeping only per-channel sums, so memory does not grow with
  * the dataset. With no layer named, every convolution is scanned at its activation: the output of
@@ -66,9 +71,15 @@ public final class DeadFilters {
         }
     }
 
-    /** Per-channel statistics of one layer over {@code images} images. */
+    /**
+     * Per-channel statistics of one layer over {@code images} images.
+     *
+     * @param firingRate     per channel, the fraction of images on which it is above the tolerance somewhere
+     * @param positionalRate per channel, the fraction of all positions of all images where it is above it
+     * @param positions      positions per image (h·w of a map; 1 for a (N, C) layer)
+     */
     public record LayerStats(String layer, String tensor, int channels, long images, double[] mean, double[] max,
-                             double[] firingRate) {
+                             double[] firingRate, double[] positionalRate, long positions) {
 
         /** Indices of the channels that fired on no image. */
         public int[] dead() {
@@ -212,6 +223,8 @@ public final class DeadFilters {
         private final Map<String, double[]> sumMean = new HashMap<>();
         private final Map<String, double[]> max = new HashMap<>();
         private final Map<String, long[]> fires = new HashMap<>();
+        private final Map<String, long[]> firingPositions = new HashMap<>();
+        private final Map<String, Long> positions = new HashMap<>();
         private long images;
 
         public Accumulator(Graph graph, List<String> layers, double tolerance) {
@@ -253,6 +266,8 @@ public final class DeadFilters {
                     NDArray flat = a.toType(DataType.FLOAT32, false).reshape(s[0], c, -1);
                     float[] perMax = flat.max(new int[] {2}).toFloatArray();
                     float[] perMean = flat.mean(new int[] {2}).toFloatArray();
+                    long[] above = flat.gt(tol).toType(DataType.INT64, false).sum(new int[] {0, 2}).toLongArray();
+                    long plane = flat.getShape().get(2);
                     int bad = Finite.firstNonFinite(perMean);
                     if (bad >= 0) {
                         throw Finite.result("the dead-filter scan of layer '" + e.getKey() + "' became non-finite at image "
@@ -262,9 +277,15 @@ public final class DeadFilters {
                     double[] sm = sumMean.computeIfAbsent(e.getKey(), k -> new double[c]);
                     double[] mx = max.computeIfAbsent(e.getKey(), k -> filled(c, Double.NEGATIVE_INFINITY));
                     long[] fi = fires.computeIfAbsent(e.getKey(), k -> new long[c]);
-                    if (sm.length != c) {
-                        throw new ShapeMismatchException("layer '" + e.getKey() + "' changed from " + sm.length
-                                + " to " + c + " channels between batches");
+                    long[] fp = firingPositions.computeIfAbsent(e.getKey(), k -> new long[c]);
+                    if (sm.length != c || positions.getOrDefault(e.getKey(), plane) != plane) {
+                        throw new ShapeMismatchException("layer '" + e.getKey() + "' changed from " + sm.length + " x "
+                                + positions.get(e.getKey()) + " to " + c + " x " + plane
+                                + " channels x positions between batches");
+                    }
+                    positions.put(e.getKey(), plane);
+                    for (int ch = 0; ch < c; ch++) {
+                        fp[ch] += above[ch];
                     }
                     for (int i = 0; i < n; i++) {
                         for (int ch = 0; ch < c; ch++) {
@@ -293,16 +314,21 @@ public final class DeadFilters {
                 int c = sm.length;
                 double[] mean = new double[c];
                 double[] rate = new double[c];
+                double[] positional = new double[c];
+                long plane = positions.get(e.getKey());
+                long[] fp = firingPositions.get(e.getKey());
                 for (int ch = 0; ch < c; ch++) {
                     mean[ch] = sm[ch] / images;
                     rate[ch] = (double) fi[ch] / images;
+                    positional[ch] = (double) fp[ch] / ((double) images * plane);
                 }
                 String name = e.getKey();
                 Node p = graph.producer(e.getValue());
                 if (name.equals(e.getValue()) && p != null && !p.name().isEmpty()) {
                     name = p.name();
                 }
-                out.add(new LayerStats(name, e.getValue(), c, images, mean, max.get(e.getKey()).clone(), rate));
+                out.add(new LayerStats(name, e.getValue(), c, images, mean, max.get(e.getKey()).clone(), rate,
+                        positional, plane));
             }
             return new Report(images, tol, out);
         }

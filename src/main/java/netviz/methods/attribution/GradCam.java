@@ -23,10 +23,13 @@ import netviz.engine.Values;
  * A^k of a convolutional layer weighted by the spatial mean of the score's gradient,
  * <pre>  α_k = 1/Z Σ_ij ∂S/∂A^k_ij,    L = ReLU(Σ_k α_k A^k)  </pre>
  * The raw map has the layer's resolution, shape (N, h, w); {@link #upsample} resizes it
- * bilinearly to the image for display. The default layer is the last convolutional feature map:
- * the last tensor before the classifier (in topological order, among those the score depends on)
- * with shape (N, C, h, w) and h·w &gt; 1. A layer without a spatial map is refused with a clear
- * error.
+ * bilinearly to the image for display. The default layer is the last convolutional feature map,
+ * as the authors choose it (relu5_3 of VGG-16): the output of the last convolution's nonlinearity
+ * (after its normalisation or residual add, before pooling) with shape (N, C, h, w) and
+ * h·w &gt; 1; see {@link #defaultLayer}. The score S is the class's logit (pre-softmax), as in the
+ * paper. A map that is zero everywhere (Σ_k α_k A^k ≤ 0 at every position) is a legitimate result:
+ * {@link netviz.render.MapContrast} tells a figure so. A layer without a spatial map is refused
+ * with a clear error.
  *
  * <p>Vision transformers: a token sequence (N, T, D) is a map too. Its first {@code k} tokens
  * (the class token, k = 1; none, k = 0; class and distillation tokens, k = 2; tried in that
@@ -49,10 +52,20 @@ public final class GradCam implements Attribution {
     /** Grad-CAM on {@code layer} (a tensor name, node name or node index; null for the default). */
     public GradCam(Interpreter interpreter, String layer) {
         this.interpreter = interpreter;
-        this.layer = layer == null ? null : interpreter.graph().resolveTensor(layer);
-        if (this.layer != null) {
-            requireBeforeScore(interpreter.graph(), this.layer, "Grad-CAM");
+        this.layer = checkedLayer(interpreter, layer, "Grad-CAM");
+    }
+
+    /**
+     * {@code layer} resolved to its tensor and checked to lie before the class score; null for
+     * null (the default layer, chosen per input).
+     */
+    static String checkedLayer(Interpreter interpreter, String layer, String method) {
+        if (layer == null) {
+            return null;
         }
+        String t = interpreter.graph().resolveTensor(layer);
+        requireBeforeScore(interpreter.graph(), t, method);
+        return t;
     }
 
     /**
@@ -80,35 +93,55 @@ public final class GradCam implements Attribution {
      */
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
-        int[] s = BatchArrays.nchw(inputs, "Grad-CAM");
-        String l = layer(inputs);
+        return weightedMap(interpreter, inputs, target, layer(inputs), "Grad-CAM", (a, g) -> g.mean(new int[] {2}, true));
+    }
+
+    /** Channel weights from a layer's maps and gradients, both (N, K, P) with the P = h·w positions flattened; returns (N, K, 1). */
+    @FunctionalInterface
+    interface ChannelWeights {
+        NDArray weights(NDArray maps, NDArray gradients);
+    }
+
+    /**
+     * The rectified weighted sum {@code ReLU(Σ_k w_k A^k)} at layer {@code l}, with weights from the
+     * maps and the gradients ∂S/∂A of the target's score (one backward pass), shape (N, h, w). A
+     * token sequence (N, T, D) is laid on its patch grid first (see the class comment).
+     */
+    static Attributions weightedMap(Interpreter interpreter, NDArray inputs, Target target, String l, String method,
+                                    ChannelWeights weights) {
+        int[] s = BatchArrays.nchw(inputs, method);
         try (NDManager scope = interpreter.newScope()) {
             String in = interpreter.inputName();
             AtomicReference<Selection> used = new AtomicReference<>();
             Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
                     target.objective(interpreter.graph(), used::set, l), List.of(l));
-            BatchArrays.finiteScore(g.objective(), "Grad-CAM", used.get());
+            BatchArrays.finiteScore(g.objective(), method, used.get());
             NDArray a = g.forward().get(l);
             long[] shape = a.getShape().getShape();
             NDArray dA = g.wrt(l);
+            long h;
+            long w;
             if (shape.length == 3) {
                 int[] grid = tokenGrid(shape, s[0], s[2], s[3]);
                 if (grid == null) {
-                    throw notSpatial(l, shape);
+                    throw notSpatial(method, l, shape);
                 }
                 String rows = ":, " + grid[0] + ":, :";
-                NDArray tokens = a.get(rows);
-                NDArray alpha = dA.get(rows).mean(new int[] {1}, true);
-                NDArray cam = tokens.mul(alpha).sum(new int[] {2}).maximum(0);
-                return new Attributions(BatchArrays.floats(cam), new long[] {s[0], grid[1], grid[2]}, used.get());
+                a = a.get(rows).transpose(0, 2, 1);
+                dA = dA.get(rows).transpose(0, 2, 1);
+                h = grid[1];
+                w = grid[2];
+            } else if (shape.length == 4) {
+                h = shape[2];
+                w = shape[3];
+                a = a.reshape(shape[0], shape[1], h * w);
+                dA = dA.reshape(shape[0], shape[1], h * w);
+            } else {
+                throw notSpatial(method, l, shape);
             }
-            if (shape.length != 4) {
-                throw notSpatial(l, shape);
-            }
-            NDArray alpha = dA.mean(new int[] {3}, true).mean(new int[] {2}, true);
-            NDArray cam = a.mul(alpha).sum(new int[] {1}).maximum(0);
-            return BatchArrays.finite(new Attributions(BatchArrays.floats(cam), new long[] {s[0], shape[2], shape[3]}, used.get()),
-                    "Grad-CAM", "the map at layer '" + l + "'");
+            NDArray cam = a.mul(weights.weights(a, dA)).sum(new int[] {1}).maximum(0);
+            return BatchArrays.finite(new Attributions(BatchArrays.floats(cam), new long[] {s[0], h, w}, used.get()),
+                    method, "the map at layer '" + l + "'");
         }
     }
 
@@ -136,15 +169,19 @@ public final class GradCam implements Attribution {
         return null;
     }
 
-    private ShapeMismatchException notSpatial(String l, long[] shape) {
-        return new ShapeMismatchException("Grad-CAM needs a layer with a spatial map (N, C, H, W), but '" + l
+    static ShapeMismatchException notSpatial(String method, String l, long[] shape) {
+        return new ShapeMismatchException(method + " needs a layer with a spatial map (N, C, H, W), but '" + l
                 + "' has shape " + Arrays.toString(shape) + (shape.length == 3 ? " (a token sequence (N, T, D) must "
                 + "fill the image's patch grid, after at most two class tokens)" : "") + "; choose a convolutional layer");
     }
 
     /**
-     * The last convolutional feature map before the classifier: among the tensors the score
-     * depends on, the last in topological order that has shape (N, C, h, w) with h·w &gt; 1.
+     * The last convolutional feature map before the classifier, as the paper takes it: the output
+     * of the last convolution's block (its normalisation and nonlinearity, a residual add; not the
+     * pooling after it) with shape (N, C, h, w) and h·w &gt; 1, when the last spatial map the score
+     * depends on is that output or a pooling of it. Otherwise (no such convolution, or other layers
+     * after it, as a transformer after a patch-embedding convolution) the default is the last tensor
+     * the score depends on (in topological order) with that shape.
      */
     public static String defaultLayer(Interpreter interpreter, NDArray inputs) {
         Graph graph = interpreter.graph();
@@ -166,15 +203,83 @@ public final class GradCam implements Attribution {
             if (tokens != null) {
                 return tokens;
             }
-            for (int i = candidates.size() - 1; i >= 0; i--) {
-                long[] shape = v.get(candidates.get(i)).getShape().getShape();
-                if (shape.length == 4 && shape[2] * shape[3] > 1) {
-                    return candidates.get(i);
+            String last = null;
+            for (int i = candidates.size() - 1; i >= 0 && last == null; i--) {
+                if (spatial(v.get(candidates.get(i)))) {
+                    last = candidates.get(i);
                 }
+            }
+            String block = lastConvBlock(graph, ancestors, v);
+            if (block != null && (last == null || pooledFrom(graph, last, block))) {
+                return block;
+            }
+            if (last != null) {
+                return last;
             }
         }
         throw new ShapeMismatchException("the model has no layer with a spatial map (N, C, H, W) before its score '"
                 + score + "'; Grad-CAM needs a convolutional layer");
+    }
+
+    /** Operators that keep a convolution's feature map a feature map of the same block: its normalisation and nonlinearity. */
+    private static final Set<String> BLOCK_OPS = Set.of("Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Celu", "Sigmoid",
+            "Tanh", "Clip", "HardSigmoid", "HardSwish", "Softplus", "Mish", "Gelu", "ThresholdedRelu", "BatchNormalization",
+            "InstanceNormalization", "Add", "Mul", "Identity", "Dropout");
+
+    private static boolean spatial(NDArray t) {
+        long[] shape = t.getShape().getShape();
+        return shape.length == 4 && shape[2] * shape[3] > 1;
+    }
+
+    /**
+     * The output of the last convolutional block that has a spatial map, as Selvaraju et al. choose
+     * the layer (relu5_3 of VGG-16, after the last convolution's nonlinearity and before its
+     * pooling): starting from the last Conv the score depends on, follow same-shaped normalisation,
+     * activation and residual-add nodes; the first convolution (from the end) whose block output has
+     * h·w &gt; 1 wins. Null when the model has no such convolution.
+     */
+    private static String lastConvBlock(Graph graph, Set<String> ancestors, Values v) {
+        List<Node> nodes = graph.nodes();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node conv = nodes.get(i);
+            if (!conv.opType().equals("Conv") || conv.outputs().isEmpty() || !v.has(conv.outputs().get(0))) {
+                continue;
+            }
+            String t = conv.outputs().get(0);
+            Shape shape = v.get(t).getShape();
+            for (int j = i + 1; j < nodes.size(); j++) {
+                Node next = nodes.get(j);
+                if (BLOCK_OPS.contains(next.opType()) && next.inputs().contains(t) && !next.outputs().isEmpty()) {
+                    String o = next.outputs().get(0);
+                    if (v.has(o) && ancestors.contains(o) && v.get(o).getShape().equals(shape)) {
+                        t = o;
+                    }
+                }
+            }
+            if (spatial(v.get(t))) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** Operators between a convolutional block and the classifier that do not make a new feature map. */
+    private static final Set<String> POOLING_OPS = Set.of("MaxPool", "AveragePool", "LpPool", "Identity", "Dropout");
+
+    /**
+     * Whether {@code map} is {@code block} or comes from it through pooling only (VGG's pool5 after
+     * relu5_3); false when other layers lie between (a transformer after a patch-embedding conv).
+     */
+    private static boolean pooledFrom(Graph graph, String map, String block) {
+        String t = map;
+        while (!t.equals(block)) {
+            Node p = graph.producer(t);
+            if (p == null || !POOLING_OPS.contains(p.opType()) || p.inputs().isEmpty()) {
+                return false;
+            }
+            t = p.input(0);
+        }
+        return true;
     }
 
     /**

@@ -141,4 +141,47 @@ class DeadFiltersTest {
             assertEquals("the dataset has no images; nothing to scan", empty.getMessage());
         }
     }
+
+    /**
+     * Three 1×1 filters on 4×4 images, after a ReLU: filter 0 is x itself, filter 1 has bias −1000
+     * (dead), filter 2 has bias −9 and fires only where x &gt; 9, planted at one pixel of one image.
+     * Both rates are counted exactly: by images (somewhere &gt; 0) and by positions of all images.
+     */
+    @Test
+    void imageAndPositionalRatesOfAPlantedDeadAndNearlyDeadFilter() {
+        GraphBuilder g = new GraphBuilder("planted", 13);
+        String x = g.input("x", -1, 1, 4, 4);
+        String c = g.node("Conv", "conv", List.of(x, g.initializer("w", Tensor.ofFloats(new long[] {3, 1, 1, 1}, 1, 1, 1)),
+                g.initializer("b", Tensor.ofFloats(new long[] {3}, 0, -1000, -9))), Attribute.ofInts("kernel_shape", 1, 1));
+        g.output(g.node("Relu", "relu", List.of(c)));
+        Random r = new Random(5);
+        List<float[]> data = new ArrayList<>();
+        int positive = 0;
+        int imagesWithPositive = 0;
+        for (int i = 0; i < 7; i++) {
+            float[] img = new float[16];
+            boolean any = false;
+            for (int p = 0; p < 16; p++) {
+                img[p] = i == 6 ? -1 : (float) (r.nextDouble() * 2 - 1);
+            }
+            if (i == 3) {
+                img[7] = 10;
+            }
+            for (float v : img) {
+                positive += v > 0 ? 1 : 0;
+                any |= v > 0;
+            }
+            imagesWithPositive += any ? 1 : 0;
+            data.add(img);
+        }
+        try (Interpreter it = Interpreter.of(g.build())) {
+            DeadFilters.LayerStats s = DeadFilters.scan(it, List.of("relu"), data.iterator(), new long[] {1, 4, 4},
+                    DeadFilters.Options.defaults().withBatchSize(3), null).layer("relu");
+            assertEquals(16, s.positions());
+            assertArrayEquals(new double[] {imagesWithPositive / 7.0, 0, 1 / 7.0}, s.firingRate(), 0);
+            assertArrayEquals(new double[] {positive / (7.0 * 16), 0, 1 / (7.0 * 16)}, s.positionalRate(), 0);
+            assertTrue(imagesWithPositive == 6 && positive < 6 * 16, "image 6 is all negative; the others are mixed");
+            assertArrayEquals(new int[] {1}, s.dead(), "the filter with bias -1000 is dead; the one firing once is not");
+        }
+    }
 }

@@ -91,4 +91,32 @@ public final class AttributionModels {
     static NDArray doubles(NDManager m, double[] v, Shape shape) {
         return m.create(v, shape);
     }
+
+    /** The 4×4 image of {@link #signSplit}: each 2×2 window has one largest positive and one largest negative value. */
+    public static final float[] SIGN_SPLIT_IMAGE = {
+        1, -2, -3, 2,
+        3, -1, 4, -1,
+        2, -4, -2, 1,
+        -1, 1, 5, -3};
+
+    /**
+     * A network whose Grad-CAM, Grad-CAM++ and Score-CAM maps are computed by hand: x (N,1,4,4) →
+     * conv (two 1×1 filters, weights +1 and −1, no bias) → relu, so A_1 = ReLU(x) and
+     * A_2 = ReLU(−x) → MaxPool 2×2 stride 2 → (N,2,2,2) → flatten (c, window) → fc with weights
+     * {@code fc} (classes × 8) and no bias. The score of class k is
+     * S_k = Σ_c Σ_window fc[k][c·4 + window] · max_window A_c.
+     */
+    public static Graph signSplit(float[] fc) {
+        GraphBuilder g = new GraphBuilder("sign-split", 13);
+        String x = g.input("x", -1, 1, 4, 4);
+        String w = g.initializer("w", Tensor.ofFloats(new long[] {2, 1, 1, 1}, new float[] {1, -1}));
+        String c = g.node("Conv", "conv", List.of(x, w), Attribute.ofInts("kernel_shape", 1, 1));
+        String a = g.node("Relu", "relu", List.of(c));
+        String p = g.node("MaxPool", "pool", List.of(a), Attribute.ofInts("kernel_shape", 2, 2),
+                Attribute.ofInts("strides", 2, 2));
+        String f = g.node("Flatten", "flatten", List.of(p));
+        String wf = g.initializer("wf", Tensor.ofFloats(new long[] {fc.length / 8, 8}, fc));
+        g.output(g.node("Gemm", "fc", List.of(f, wf), Attribute.ofInt("transB", 1)));
+        return g.build();
+    }
 }

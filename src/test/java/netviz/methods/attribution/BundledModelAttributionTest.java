@@ -53,6 +53,7 @@ class BundledModelAttributionTest {
                 }
             }
             String layer = GradCam.defaultLayer(it, x);
+            assertEquals("relu2", layer, "the last convolution's ReLU (14 x 14), not the pooled map after it");
             Attributions cam = new GradCam(it).attribute(x, Target.predicted());
             assertEquals(3, cam.shape().length, layer);
             assertTrue(cam.shape()[1] > 1 && cam.shape()[2] > 1, layer);

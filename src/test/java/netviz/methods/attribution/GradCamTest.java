@@ -17,6 +17,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Tensor;
 import netviz.onnx.GraphBuilder;
+import netviz.render.MapContrast;
 import org.junit.jupiter.api.Test;
 
 class GradCamTest {
@@ -128,5 +129,82 @@ class GradCamTest {
             assertEquals("Grad-CAM needs a layer with a spatial map (N, C, H, W), but 'flatten_out' has shape [1, 96];"
                     + " choose a convolutional layer", e.getMessage());
         }
+    }
+
+    /** Class 0 of {@link AttributionModels#signSplit}: α = (2.5, −3) / 16; class 1: α = (−4, 0) / 16. */
+    static final float[] SIGN_SPLIT_FC = {1, -1, 0.5f, 2, -1, -2, 0.5f, -0.5f, -1, -1, -1, -1, 0, 0, 0, 0};
+
+    /**
+     * By hand on {@link AttributionModels#signSplit}: the max-pool passes ∂S/∂P to the one largest
+     * position of each window, so α_1 = (1 − 1 + 0.5 + 2) / 16 = 2.5/16 and
+     * α_2 = (−1 − 2 + 0.5 − 0.5) / 16 = −3/16, and L = ReLU(2.5·ReLU(x) − 3·ReLU(−x)) / 16 =
+     * 2.5·x/16 where x &gt; 0, else 0. The default layer is the ReLU after the last convolution (the
+     * paper's relu5_3), not the pooled map after it. Class 1 has α = (−4/16, 0): its map is zero
+     * everywhere, which {@link MapContrast} reports as empty.
+     */
+    @Test
+    void theDefaultLayerIsTheLastConvolutionsReluAndTheMapIsTheHandComputedOne() {
+        try (Interpreter it = Interpreter.of(AttributionModels.signSplit(SIGN_SPLIT_FC)); NDManager m = it.newScope()) {
+            NDArray x = m.create(AttributionModels.SIGN_SPLIT_IMAGE, new Shape(1, 1, 4, 4));
+            assertEquals("relu_out", GradCam.defaultLayer(it, x));
+            Attributions cam = new GradCam(it).attribute(x, Target.classes(0));
+            assertArrayEquals(new long[] {1, 4, 4}, cam.shape());
+            for (int p = 0; p < 16; p++) {
+                float v = AttributionModels.SIGN_SPLIT_IMAGE[p];
+                assertEquals(v > 0 ? 2.5 * v / 16 : 0, cam.values()[p], 1e-6, "pixel " + p);
+            }
+            assertEquals(MapContrast.Kind.VARYING, MapContrast.of(cam.values()).kind());
+            Attributions empty = new GradCam(it).attribute(x, Target.classes(1));
+            assertEquals(MapContrast.Kind.EMPTY, MapContrast.of(empty.values()).kind());
+        }
+    }
+
+    /**
+     * A residual block: conv1 → relu1 → conv2 → BatchNormalization → Add(relu1) → relu2 → MaxPool →
+     * flatten → fc. The default layer is relu2 (the block's output), not the pooled map.
+     */
+    @Test
+    void theDefaultLayerFollowsNormalisationAndTheResidualAdd() {
+        Random r = new Random(7);
+        GraphBuilder g = new GraphBuilder("res", 13);
+        String r1 = g.node("Relu", "relu1", List.of(conv(g, r, "conv1", g.input("x", -1, 1, 4, 4), 2, 1, 3, 1)));
+        String c2 = conv(g, r, "conv2", r1, 2, 2, 3, 1);
+        String bn = g.node("BatchNormalization", "bn", List.of(c2,
+                g.initializer("scale", Tensor.ofFloats(new long[] {2}, new float[] {1, 2})),
+                g.initializer("bias", Tensor.ofFloats(new long[] {2}, new float[] {0.1f, -0.1f})),
+                g.initializer("mean", Tensor.ofFloats(new long[] {2}, new float[] {0, 0.5f})),
+                g.initializer("var", Tensor.ofFloats(new long[] {2}, new float[] {1, 4}))));
+        String add = g.node("Add", "add", List.of(bn, r1));
+        String r2 = g.node("Relu", "relu2", List.of(add));
+        String p = g.node("MaxPool", "pool", List.of(r2), Attribute.ofInts("kernel_shape", 2, 2), Attribute.ofInts("strides", 2, 2));
+        String f = g.node("Flatten", "flatten", List.of(p));
+        g.output(g.node("Gemm", "fc", List.of(f, g.initializer("wf", Tensor.ofFloats(new long[] {3, 8},
+                AttributionModels.random(r, 24, 0.5)))), Attribute.ofInt("transB", 1)));
+        try (Interpreter it = Interpreter.of(g.build()); NDManager m = it.newScope()) {
+            NDArray img = m.create(AttributionModels.random(new Random(8), 16, 1), new Shape(1, 1, 4, 4));
+            assertEquals(r2, GradCam.defaultLayer(it, img));
+        }
+    }
+
+    /** When the last convolution maps to 1×1 (a convolutional classifier), the block before it is the default. */
+    @Test
+    void aLastConvolutionWithoutSpatialExtentIsSkipped() {
+        Random r = new Random(9);
+        GraphBuilder g = new GraphBuilder("fcn", 13);
+        String r1 = g.node("Relu", "relu1", List.of(conv(g, r, "conv1", g.input("x", -1, 1, 4, 4), 2, 1, 3, 1)));
+        String c2 = conv(g, r, "conv2", r1, 3, 2, 4, 0);
+        g.output(g.node("Flatten", "flatten", List.of(c2)));
+        try (Interpreter it = Interpreter.of(g.build()); NDManager m = it.newScope()) {
+            NDArray img = m.create(AttributionModels.random(new Random(10), 16, 1), new Shape(1, 1, 4, 4));
+            assertEquals(r1, GradCam.defaultLayer(it, img));
+        }
+    }
+
+    /** A Conv node named {@code name} with random weights (out × in × k × k), no bias, padding {@code pad}. */
+    static String conv(GraphBuilder g, Random r, String name, String input, int out, int in, int k, int pad) {
+        String w = g.initializer(name + "_w", Tensor.ofFloats(new long[] {out, in, k, k},
+                AttributionModels.random(r, out * in * k * k, 0.5)));
+        return g.node("Conv", name, List.of(input, w), Attribute.ofInts("kernel_shape", k, k),
+                Attribute.ofInts("pads", pad, pad, pad, pad));
     }
 }
