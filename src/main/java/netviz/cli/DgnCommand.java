@@ -28,7 +28,7 @@ import netviz.methods.generative.DeepGeneratorActivationMaximization;
 import netviz.methods.generative.DeepGeneratorActivationMaximization.Clamp;
 import netviz.methods.generative.DeepGeneratorActivationMaximization.Start;
 import netviz.methods.generative.GeneratorModel;
-import netviz.methods.neurons.Goal;
+import netviz.methods.unit.Units;
 import netviz.methods.neurons.Regularizers;
 import netviz.onnx.OnnxLoader;
 import netviz.render.Figure;
@@ -185,7 +185,7 @@ public final class DgnCommand implements Runnable {
                 err.flush();
             }
             String scoreTensor = ScoreTensor.find(graph);
-            Goal goal;
+            Units goal;
             List<String> titles = new ArrayList<>();
             if (targets != null) {
                 long classes = outputs(ip, scoreTensor, inDims);
@@ -203,13 +203,13 @@ public final class DgnCommand implements Runnable {
                 for (int k : ks) {
                     titles.add(labels.name(k) + " (" + k + ")");
                 }
-                goal = new Goal(scoreTensor, ks.stream().mapToInt(Integer::intValue).toArray(), null, null);
+                goal = new Units(scoreTensor, ks.stream().mapToInt(Integer::intValue).toArray(), null, null);
             } else {
                 String t = graph.resolveTensor(layer);
                 for (int c : channels) {
                     titles.add(t + " : " + c);
                 }
-                goal = new Goal(t, channels, null, null);
+                goal = new Units(t, channels, null, null);
             }
             int n = goal.size();
             if (n > 64) {
@@ -358,7 +358,7 @@ public final class DgnCommand implements Runnable {
         }
     }
 
-    static double[] probabilities(Interpreter ip, float[] input, long[] shape, Goal goal) {
+    static double[] probabilities(Interpreter ip, float[] input, long[] shape, Units goal) {
         try (NDManager m = ip.newScope()) {
             float[] logits = ip.forward(m, Map.of(ip.inputName(), m.create(input, new Shape(shape))),
                     List.of(goal.tensor())).get(goal.tensor()).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)

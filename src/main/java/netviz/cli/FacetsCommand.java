@@ -204,17 +204,17 @@ public final class FacetsCommand implements Runnable {
             w.flush();
         }
         try (Interpreter ip = model.newInterpreter()) {
-            MultifacetedVisualization.Request request;
+            netviz.methods.unit.Unit request;
             String className = null;
             if (target != null) {
                 String scores = ScoreTensor.find(graph);
                 Labels labels = Labels.forModel(null, config, (int) outputs(ip, scores));
                 int k = ((Target.ClassScore) Target.parseClass(target, labels.names())).classes()[0];
-                request = MultifacetedVisualization.Request.classScore(k);
+                request = netviz.methods.unit.Unit.classScore(k);
                 className = labels.name(k);
             } else {
                 int[] yx = position == null ? null : ReceptiveFieldCommand.parsePosition(position);
-                request = new MultifacetedVisualization.Request(layer, channel, yx);
+                request = new netviz.methods.unit.Unit(layer, channel, yx);
             }
             Regularizers reg = MultifacetedVisualization.Options.defaultRegularizers();
             if (!centerBias) {

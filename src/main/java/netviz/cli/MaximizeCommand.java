@@ -21,7 +21,7 @@ import netviz.io.Npy;
 import netviz.methods.attribution.ScoreTensor;
 import netviz.methods.attribution.Target;
 import netviz.methods.neurons.ActivationMaximization;
-import netviz.methods.neurons.Goal;
+import netviz.methods.unit.Units;
 import netviz.methods.neurons.Regularizers;
 import netviz.methods.neurons.Transform;
 import netviz.render.Figure;
@@ -226,7 +226,7 @@ public final class MaximizeCommand implements Runnable {
         PrintWriter w = spec.commandLine().getOut();
         try (Interpreter ip = model.newInterpreter()) {
             Labels labels = null;
-            Goal goal;
+            Units goal;
             List<String> titles = new ArrayList<>();
             int copies = Math.max(1, diversity);
             if (targets != null) {
@@ -240,7 +240,7 @@ public final class MaximizeCommand implements Runnable {
                         titles.add(labels.name(k) + " (" + k + ")");
                     }
                 }
-                goal = new Goal(scoreTensor, ks.stream().mapToInt(Integer::intValue).toArray(), null, null);
+                goal = new Units(scoreTensor, ks.stream().mapToInt(Integer::intValue).toArray(), null, null);
             } else {
                 String t = graph.resolveTensor(layer);
                 int[] yx = position == null ? null : ReceptiveFieldCommand.parsePosition(position);
@@ -260,7 +260,7 @@ public final class MaximizeCommand implements Runnable {
                     Arrays.fill(ys, yx[0]);
                     Arrays.fill(xs, yx[1]);
                 }
-                goal = new Goal(t, c, ys, xs);
+                goal = new Units(t, c, ys, xs);
             }
             String divLayer = null;
             if (diversity > 1) {
@@ -349,7 +349,7 @@ public final class MaximizeCommand implements Runnable {
         return last;
     }
 
-    private static double[] probabilities(Interpreter ip, ActivationMaximization.Result r, Goal goal) {
+    private static double[] probabilities(Interpreter ip, ActivationMaximization.Result r, Units goal) {
         // the model's own class probabilities (whichever score was optimised: logits or, with
         // --score probability, the softmax output)
         try (NDManager m = ip.newScope()) {

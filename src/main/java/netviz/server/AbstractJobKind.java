@@ -186,7 +186,7 @@ abstract class AbstractJobKind implements JobKinds.Kind {
     }
 
     /** The unit's value on the starting image of a ZEROS initialisation: the mean image (zeros after normalisation). */
-    static double startValue(netviz.methods.neurons.ActivationMaximization am, netviz.methods.neurons.Goal unit,
+    static double startValue(netviz.methods.neurons.ActivationMaximization am, netviz.methods.unit.Units unit,
                                      long[] shape) {
         long n = 1;
         for (long d : shape) {

@@ -36,7 +36,7 @@ final class FacetsJob extends AbstractJobKind {
         netviz.methods.neurons.MultifacetedVisualization.Options o = netviz.methods.neurons.MultifacetedVisualization
                 .Options.defaults().withFacets(k).withLimit(s.size());
         netviz.methods.neurons.MultifacetedVisualization.Result r = new netviz.methods.neurons.MultifacetedVisualization(
-                s.interpreter(), s.dataset()).run(new netviz.methods.neurons.MultifacetedVisualization.Request(tensor, c,
+                s.interpreter(), s.dataset()).run(new netviz.methods.unit.Unit(tensor, c,
                 null), o, job.reporter());
         int[] chw = r.imageShape();
         int per = chw[0] * chw[1] * chw[2];

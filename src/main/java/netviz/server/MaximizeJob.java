@@ -47,9 +47,9 @@ final class MaximizeJob extends AbstractJobKind {
         // the same maximiser, and report the unit itself.
         netviz.engine.Node producer = s.graph().producer(tensor);
         String objective = producer != null && producer.opType().equals("Relu") ? producer.input(0) : tensor;
-        netviz.methods.neurons.Goal unit = new netviz.methods.neurons.Goal(tensor, new int[] {c}, null, null);
+        netviz.methods.unit.Units unit = new netviz.methods.unit.Units(tensor, new int[] {c}, null, null);
         netviz.methods.neurons.ActivationMaximization.Result r = am.run(
-                new netviz.methods.neurons.Goal(objective, new int[] {c}, null, null), o,
+                new netviz.methods.unit.Units(objective, new int[] {c}, null, null), o,
                 job.reporter());
         double[] start = objective.equals(tensor) ? r.start() : null;
         double[] end = objective.equals(tensor) ? r.end() : am.values(unit, r.input(), r.shape());

@@ -1,5 +1,6 @@
 package netviz.methods.neurons;
 
+import netviz.methods.unit.Unit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,7 +61,7 @@ class MultifacetedVisualizationFixedBatchTest {
                     .withTsne(Tsne.Options.defaults().withIterations(250))
                     .withMaximization(MultifacetedVisualization.Options.defaults().maximization().withIterations(5));
             int cls = 3;
-            MultifacetedVisualization.Result r = mfv.run(MultifacetedVisualization.Request.classScore(cls), o, null);
+            MultifacetedVisualization.Result r = mfv.run(Unit.classScore(cls), o, null);
             assertEquals(limit, r.scanned());
             assertEquals(2, r.facets().size());
             // brute force: the class logit of every image, three at a time (the last pass padded)
