@@ -45,7 +45,7 @@ final class NeuronSurfaces {
     /** The caption commands of the report's figures, in order, each as (figure file, argv without "netviz"). */
     static List<String[]> captions(Path indexHtml) throws Exception {
         String html = Files.readString(indexHtml);
-        Matcher m = Pattern.compile("<img src=\"([^\"]+)\"[^>]*>.*?Reproduce: <code>([^<]+)</code>", Pattern.DOTALL)
+        Matcher m = Pattern.compile("<img src=\"(figures/[^\"]+)\"[^>]*>.*?Reproduce: <code>([^<]+)</code>", Pattern.DOTALL)
                 .matcher(html);
         List<String[]> out = new ArrayList<>();
         while (m.find()) {
