@@ -308,13 +308,14 @@ public final class MaximizeFigure {
         Regularizers reg = o.regularizers();
         List<Transform> transforms = o.transforms();
         Interpreter ip = s.interpreter();
+        ActivationMaximization am = new ActivationMaximization(ip, pre.mean(), pre.std());
+        am.inputShape(); // a fixed-size image input, or one clear line
         boolean classes = o.targets() != null;
         List<String> titles = new ArrayList<>();
         int copies = Math.max(1, o.diversity());
         List<Unit> list = new ArrayList<>();
         if (classes) {
-            String scoreTensor = ScoreTensor.find(graph);
-            Labels labels = Labels.forModel(null, s.config(), (int) outputs(ip, scoreTensor));
+            Labels labels = Labels.forModel(null, s.config(), s.classCount());
             for (String t : o.targets()) {
                 int k = ((Target.ClassScore) Target.parseClass(t, labels.names())).classes()[0];
                 for (int i = 0; i < copies; i++) {
@@ -339,9 +340,8 @@ public final class MaximizeFigure {
         String divLayer = null;
         if (o.diversity() > 1) {
             divLayer = o.diversityLayer() != null ? o.diversityLayer()
-                    : !classes && rank(ip, units.tensor()) == 4 ? o.layer() : lastSpatial(ip);
+                    : !classes && s.shapeOf(units.tensor()).length == 4 ? o.layer() : lastSpatial(ip);
         }
-        ActivationMaximization am = new ActivationMaximization(ip, pre.mean(), pre.std());
         float[] initImage = null;
         if (o.init() == ActivationMaximization.Init.IMAGE) {
             initImage = ImageInput.stack(List.of(ImageInput.load(o.image(), pre))).data();
@@ -386,29 +386,6 @@ public final class MaximizeFigure {
         summary.put("end", end);
         summary.put("probability", prob);
         return new FigureResult(List.of(fig), Map.of("input", new RawArray(r.input(), sh)), summary);
-    }
-
-    private static long outputs(Interpreter ip, String tensor) {
-        try (NDManager m = ip.newScope()) {
-            long[] d = ip.graph().inputs().get(0).dims().clone();
-            d[0] = 1;
-            for (int i = 1; i < d.length; i++) {
-                if (d[i] <= 0) {
-                    throw new NetvizException("the model's input has no fixed size; activation maximization needs one");
-                }
-            }
-            return ip.forward(m, Map.of(ip.inputName(), m.zeros(new Shape(d))), List.of(tensor)).get(tensor)
-                    .getShape().get(1);
-        }
-    }
-
-    private static int rank(Interpreter ip, String tensor) {
-        try (NDManager m = ip.newScope()) {
-            long[] d = ip.graph().inputs().get(0).dims().clone();
-            d[0] = 1;
-            return ip.forward(m, Map.of(ip.inputName(), m.zeros(new Shape(d))), List.of(tensor)).get(tensor)
-                    .getShape().dimension();
-        }
     }
 
     private static String lastSpatial(Interpreter ip) {
