@@ -1,6 +1,5 @@
 package netviz.methods.generative;
 
-import netviz.methods.unit.Units;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
+import netviz.methods.unit.Units;
 import netviz.onnx.OnnxLoader;
 import org.junit.jupiter.api.Test;
 

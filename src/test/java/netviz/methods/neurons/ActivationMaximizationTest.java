@@ -1,6 +1,5 @@
 package netviz.methods.neurons;
 
-import netviz.methods.unit.Units;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +16,7 @@ import netviz.OutOfRangeException;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 import org.junit.jupiter.api.Test;
 
 class ActivationMaximizationTest {

@@ -1,6 +1,5 @@
 package netviz.methods.neurons;
 
-import netviz.methods.unit.Units;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -13,6 +12,7 @@ import netviz.engine.Interpreter;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
 import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 import netviz.onnx.OnnxLoader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

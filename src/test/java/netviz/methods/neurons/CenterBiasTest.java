@@ -1,6 +1,5 @@
 package netviz.methods.neurons;
 
-import netviz.methods.unit.Units;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import netviz.NetvizException;
 import netviz.engine.Interpreter;
+import netviz.methods.unit.Units;
 import org.junit.jupiter.api.Test;
 
 class CenterBiasTest {

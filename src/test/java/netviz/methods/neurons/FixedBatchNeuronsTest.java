@@ -1,6 +1,5 @@
 package netviz.methods.neurons;
 
-import netviz.methods.unit.Units;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.ValueInfo;
 import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,6 +1,5 @@
 package netviz.methods.neurons;
 
-import netviz.methods.unit.Unit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +21,7 @@ import netviz.engine.ValueInfo;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
 import netviz.methods.features.Tsne;
+import netviz.methods.unit.Unit;
 import netviz.onnx.GraphBuilder;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,5 @@
 package netviz.methods.neurons;
 
-import netviz.methods.unit.Units;
 import netviz.methods.unit.Unit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +26,7 @@ import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
 import netviz.methods.attribution.ScoreTensor;
 import netviz.methods.features.Tsne;
+import netviz.methods.unit.Units;
 import netviz.onnx.OnnxLoader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
