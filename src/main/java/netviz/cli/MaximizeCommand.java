@@ -139,10 +139,14 @@ public final class MaximizeCommand implements Runnable {
                 rotations, MaximizeFigure.init(init), image, diversity, diversityWeight, diversityLayer, seed, mean,
                 std, tile, preRelu);
         PrintWriter w = spec.commandLine().getOut();
-        FigureResult r;
         try (Session s = model.session().build(); TerminalProgress bar = new TerminalProgress(progress)) {
-            r = MaximizeFigure.make(s, o, bar);
+            FigureResult r = MaximizeFigure.make(s, o, bar);
+            write(r, w);
+            ModelOptions.printNotes(spec.commandLine().getErr(), s, targets != null);
         }
+    }
+
+    private void write(FigureResult r, PrintWriter w) {
         Path png = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-maximize.png");
         Png.write(r.figure(), png);
         if (raw != null) {
@@ -160,6 +164,5 @@ public final class MaximizeCommand implements Runnable {
         }
         w.println("image grid  \u2192  " + png + (raw != null ? "   model inputs  \u2192  " + raw : ""));
         w.flush();
-        model.printNotes(spec.commandLine().getErr(), targets != null);
     }
 }

@@ -139,11 +139,15 @@ public final class ModelOptions {
      * through a Transpose, and (when {@code scores}) which class score is explained.
      */
     public java.util.List<String> notes(boolean scores) {
-        Graph g = graph();
+        return notes(graph(), rawGraph(), scores);
+    }
+
+    /** {@link #notes} of the presented graph {@code g} of the file's graph {@code raw} (a session's). */
+    static java.util.List<String> notes(Graph g, Graph raw, boolean scores) {
         java.util.List<String> notes = new java.util.ArrayList<>();
-        if (ModelView.isTransposed(g) && !ModelView.isTransposed(rawGraph())) {
+        if (ModelView.isTransposed(g) && !ModelView.isTransposed(raw)) {
             notes.add("the model's input '" + g.inputs().get(0).name() + "' is channels-last "
-                    + rawGraph().inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
+                    + raw.inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
                     + g.inputs().get(0).shapeString() + " (--layout nchw turns this off)");
         }
         if (scores) {
@@ -158,6 +162,14 @@ public final class ModelOptions {
     /** Prints {@link #notes} to {@code err}, one "netviz: note: …" line each. */
     public void printNotes(java.io.PrintWriter err, boolean scores) {
         for (String n : notes(scores)) {
+            err.println("netviz: note: " + n);
+        }
+        err.flush();
+    }
+
+    /** {@link #printNotes} for the model as session {@code s} opened it (no second load). */
+    public static void printNotes(java.io.PrintWriter err, netviz.session.Session s, boolean scores) {
+        for (String n : notes(s.graph(), s.rawGraph(), scores)) {
             err.println("netviz: note: " + n);
         }
         err.flush();
