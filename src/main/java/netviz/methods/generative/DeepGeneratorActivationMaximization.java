@@ -2,6 +2,7 @@ package netviz.methods.generative;
 
 import netviz.Progress;
 import netviz.methods.neurons.ActivationMaximization;
+import netviz.methods.attribution.ScoreTensor;
 import netviz.methods.unit.Units;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -189,8 +190,7 @@ public final class DeepGeneratorActivationMaximization {
     /** Runs DGN-AM for every example of {@code request}. */
     public Result run(Units request, Options o, Progress reporter) {
         Progress progress = Progress.orNone(reporter);
-        Units goal = new Units(classifier.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
-                request.xs());
+        Units goal = request.on(ScoreTensor.tensorOf(classifier.graph(), request.tensor()));
         int n = goal.size();
         int d = model.codeSize();
         boolean classScore = checkGoal(goal);
