@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
-import netviz.methods.attribution.ScoreTensor;
 import netviz.methods.attribution.Target;
-import netviz.methods.neurons.ActivationMaximization;
-import netviz.session.Session;
 import org.junit.jupiter.api.Test;
 
 class UnitTest {
@@ -75,21 +71,5 @@ class UnitTest {
         assertEquals(Target.neuron("conv2", 1, 2, 3), Target.of(Unit.parse("conv2:1@2,3")));
         assertEquals("conv2 channel 1 at 2,3", Target.of(Unit.parse("conv2:1@2,3")).describe());
         assertEquals("conv2 channel 1 (at its maximum)", Target.neuron("conv2", 1).describe());
-    }
-
-    @Test
-    void classScoreUnitsAreTheScoreTensorsChannels() {
-        try (Session s = Session.open(Path.of("models/fashion-mnist-cnn.onnx"))) {
-            ActivationMaximization am = new ActivationMaximization(s.interpreter(), s.preprocessing().mean(),
-                    s.preprocessing().std());
-            ActivationMaximization.Options o = ActivationMaximization.Options.defaults().withIterations(3);
-            Units byUnit = Units.of(List.of(Unit.classScore(3), Unit.classScore(7)));
-            Units byTensor = new Units(ScoreTensor.find(s.graph()), new int[] {3, 7}, null, null);
-            ActivationMaximization.Result a = am.run(byUnit, o, null);
-            ActivationMaximization.Result b = am.run(byTensor, o, null);
-            assertArrayEquals(b.input(), a.input());
-            assertArrayEquals(b.end(), a.end());
-            assertArrayEquals(b.end(), am.values(byUnit, a.input(), a.shape()));
-        }
     }
 }
