@@ -1,6 +1,5 @@
 package netviz.figures;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +26,6 @@ import netviz.server.NetvizServer;
 
 /** The neuron figures' surfaces driven in this process: the command line, a web-app job, the report's captions. */
 final class NeuronSurfaces {
-    static final Path MODEL = Path.of("models/fashion-mnist-cnn.onnx");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private NeuronSurfaces() {
@@ -90,13 +88,5 @@ final class NeuronSurfaces {
 
     static BufferedImage png(Path p) throws Exception {
         return ImageIO.read(p.toFile());
-    }
-
-    /** Same size, same pixels. */
-    static void assertSamePixels(BufferedImage want, BufferedImage got, String what) {
-        assertEquals(want.getWidth(), got.getWidth(), what + ": width");
-        assertEquals(want.getHeight(), got.getHeight(), what + ": height");
-        assertArrayEquals(want.getRGB(0, 0, want.getWidth(), want.getHeight(), null, 0, want.getWidth()),
-                got.getRGB(0, 0, got.getWidth(), got.getHeight(), null, 0, got.getWidth()), what + ": pixels");
     }
 }
