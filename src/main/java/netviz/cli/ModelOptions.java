@@ -135,41 +135,27 @@ public final class ModelOptions {
     }
 
     /**
-     * What netviz decided about the model that the user should hear once: a channels-last input fed
-     * through a Transpose, and (when {@code scores}) which class score is explained.
+     * What netviz decided about the model that the user should hear once (see
+     * {@link netviz.session.ModelNotes}), for commands that have not built a session.
      */
     public java.util.List<String> notes(boolean scores) {
-        return notes(graph(), rawGraph(), scores);
-    }
-
-    /** {@link #notes} of the presented graph {@code g} of the file's graph {@code raw} (a session's). */
-    static java.util.List<String> notes(Graph g, Graph raw, boolean scores) {
-        java.util.List<String> notes = new java.util.ArrayList<>();
-        if (ModelView.isTransposed(g) && !ModelView.isTransposed(raw)) {
-            notes.add("the model's input '" + g.inputs().get(0).name() + "' is channels-last "
-                    + raw.inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
-                    + g.inputs().get(0).shapeString() + " (--layout nchw turns this off)");
+        try (netviz.session.Session s = netviz.session.Session.builder(path()).view(view()).build()) {
+            return netviz.session.ModelNotes.of(s, scores);
         }
-        if (scores) {
-            String n = netviz.methods.attribution.ScoreTensor.note(g);
-            if (n != null) {
-                notes.add(n);
-            }
-        }
-        return notes;
     }
 
     /** Prints {@link #notes} to {@code err}, one "netviz: note: …" line each. */
     public void printNotes(java.io.PrintWriter err, boolean scores) {
-        for (String n : notes(scores)) {
-            err.println("netviz: note: " + n);
-        }
-        err.flush();
+        print(err, notes(scores));
     }
 
-    /** {@link #printNotes} for the model as session {@code s} opened it (no second load). */
-    public static void printNotes(java.io.PrintWriter err, netviz.session.Session s, boolean scores) {
-        for (String n : notes(s.graph(), s.rawGraph(), scores)) {
+    /** Prints the notes on the command's session to {@code err}, one "netviz: note: …" line each. */
+    public static void printNotes(java.io.PrintWriter err, netviz.session.Session session, boolean scores) {
+        print(err, netviz.session.ModelNotes.of(session, scores));
+    }
+
+    private static void print(java.io.PrintWriter err, java.util.List<String> notes) {
+        for (String n : notes) {
             err.println("netviz: note: " + n);
         }
         err.flush();
