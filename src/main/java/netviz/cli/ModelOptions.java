@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 public final class ModelOptions {
     /** The bundled model, relative to the installation folder. */
-    public static final String BUNDLED_MODEL = "models/fashion-mnist-cnn.onnx";
+    public static final String BUNDLED_MODEL = netviz.session.Installation.MODEL;
 
     @Option(names = {"-m", "--model"}, paramLabel = "M.onnx",
             description = "ONNX model file (default: the bundled Fashion-MNIST classifier "
@@ -71,8 +71,7 @@ public final class ModelOptions {
      * working directory.
      */
     public static Path home() {
-        String h = System.getProperty(Main.HOME_PROPERTY);
-        return (h == null || h.isBlank() ? Path.of("") : Path.of(h)).toAbsolutePath().normalize();
+        return netviz.session.Installation.home();
     }
 
     /** True when the user named a model (rather than relying on the bundled one). */

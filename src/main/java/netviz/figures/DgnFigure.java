@@ -1,5 +1,6 @@
 package netviz.figures;
 
+import netviz.session.Installation;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -54,7 +55,7 @@ import netviz.session.Session;
  */
 public final class DgnFigure {
     /** The generator trained for the bundled classifier, relative to the installation folder. */
-    public static final String BUNDLED_GENERATOR = Bundled.GENERATOR;
+    public static final String BUNDLED_GENERATOR = Installation.GENERATOR;
     /** The most units synthesised at a time. */
     static final int MAX_UNITS = 64;
 
@@ -223,7 +224,7 @@ public final class DgnFigure {
      * so that {@link #generator} needs no file.
      */
     public static boolean hasBundledGenerator(Session s) {
-        return Bundled.isModel(s.modelPath()) && Files.isRegularFile(Bundled.home().resolve(BUNDLED_GENERATOR));
+        return Installation.isModel(s.modelPath()) && Files.isRegularFile(Installation.home().resolve(BUNDLED_GENERATOR));
     }
 
     /**
@@ -268,12 +269,12 @@ public final class DgnFigure {
     }
 
     private static Path bundledGenerator(Session s) {
-        if (!Bundled.isModel(s.modelPath())) {
+        if (!Installation.isModel(s.modelPath())) {
             throw new NetvizException("no --generator given and '" + s.modelPath().getFileName() + "' is not the bundled"
                     + " model; make a generator with 'netviz train-generator --model " + s.modelPath()
                     + " --out G.onnx' and pass --generator G.onnx");
         }
-        Path p = Bundled.home().resolve(BUNDLED_GENERATOR);
+        Path p = Installation.home().resolve(BUNDLED_GENERATOR);
         if (!Files.isRegularFile(p)) {
             throw new NetvizException("the bundled generator '" + p + "' is missing; remake it with netviz train-generator");
         }

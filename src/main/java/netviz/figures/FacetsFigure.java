@@ -1,5 +1,6 @@
 package netviz.figures;
 
+import netviz.session.Installation;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -338,7 +339,7 @@ public final class FacetsFigure {
      * {@code --data}, else the bundled test split).
      */
     public static Dataset defaultDataset(Session s) {
-        if (s.dataPath() == null && Bundled.isModel(s.modelPath()) && Files.isDirectory(Datasets.SYSTEM_FASHION_MNIST)) {
+        if (s.dataPath() == null && Installation.isModel(s.modelPath()) && Files.isDirectory(Datasets.SYSTEM_FASHION_MNIST)) {
             try {
                 return Datasets.fashionMnist(Datasets.SYSTEM_FASHION_MNIST, "train", s.preprocessing());
             } catch (NetvizException missing) {
