@@ -1,36 +1,15 @@
 package netviz.cli;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import netviz.NetvizException;
-import netviz.OutOfRangeException;
-import netviz.data.Labels;
-import netviz.engine.Graph;
-import netviz.engine.Interpreter;
-import netviz.image.ImageInput;
-import netviz.image.ModelConfig;
-import netviz.image.Preprocessing;
-import netviz.io.Npy;
-import netviz.methods.attribution.ScoreTensor;
-import netviz.methods.attribution.Target;
-import netviz.methods.neurons.ActivationMaximization;
-import netviz.methods.neurons.Goal;
-import netviz.methods.neurons.Regularizers;
-import netviz.methods.neurons.Transform;
-import netviz.render.Figure;
-import netviz.render.Images;
-import netviz.render.Layout;
+import java.util.Map;
+import netviz.figures.FigureResult;
+import netviz.figures.MaximizeFigure;
 import netviz.render.Png;
 import netviz.render.Ticks;
-import netviz.render.TileGrid;
-import netviz.render.ValueRange;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -142,6 +121,10 @@ public final class MaximizeCommand implements Runnable {
     @Option(names = "--tile", paramLabel = "PX", defaultValue = "128", description = "Size of each image in the grid (default: ${DEFAULT-VALUE}).")
     int tile;
 
+    @Option(names = "--pre-relu", description = "For a unit of a ReLU layer, optimise the ReLU's input (same maximiser; "
+            + "a unit that is off on the start image still moves) and report the unit itself.")
+    boolean preRelu;
+
     @Option(names = "--progress", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Show a progress bar with the objective on stderr when it is a terminal (default: on).")
     boolean progress;
@@ -149,217 +132,37 @@ public final class MaximizeCommand implements Runnable {
     @Override
     public void run() {
         Outputs.requirePng(out, "--out");
-        if (iterations < 1 || iterations > 100_000) {
-            throw new OutOfRangeException("--iterations must be between 1 and 100000, not " + iterations);
-        }
-        if (diversity < 0 || diversity == 1 || diversity > 64) {
-            throw new OutOfRangeException("--diversity must be 0 (off) or between 2 and 64 images, not " + diversity);
-        }
-        if (tile < 8 || tile > 1024) {
-            throw new OutOfRangeException("--tile must be between 8 and 1024 pixels, not " + tile);
-        }
-        if ((targets != null) == (layer != null)) {
-            throw new NetvizException("give either --target CLASS[,CLASS...] or --layer L --channel C");
-        }
-        if (layer != null && channels == null) {
-            throw new NetvizException("--layer needs --channel C");
-        }
-        if (layer == null && (channels != null || position != null)) {
-            throw new NetvizException("--channel and --position need --layer");
-        }
-        ActivationMaximization.Param kind = switch (param.toLowerCase(Locale.ROOT)) {
-            case "pixel", "pixels" -> ActivationMaximization.Param.PIXEL;
-            case "fft", "fourier" -> ActivationMaximization.Param.FOURIER;
-            default -> throw new netviz.UnknownNameException("parameterisation", param, List.of("pixel", "fft"));
-        };
-        ActivationMaximization.Init start = switch (init.toLowerCase(Locale.ROOT)) {
-            case "zeros", "zero" -> ActivationMaximization.Init.ZEROS;
-            case "noise" -> ActivationMaximization.Init.NOISE;
-            case "image" -> ActivationMaximization.Init.IMAGE;
-            default -> throw new netviz.UnknownNameException("initialisation", init, List.of("zeros", "noise", "image"));
-        };
-        if ((start == ActivationMaximization.Init.IMAGE) != (image != null)) {
-            throw new NetvizException("--init image and --image FILE go together");
-        }
-        Regularizers reg = Regularizers.preset(kind == ActivationMaximization.Param.FOURIER && preset.equals("yosinski")
-                && !spec.commandLine().getParseResult().hasMatchedOption("--preset") ? "none" : preset);
-        if (decay != null) {
-            reg = reg.withDecay(decay);
-        }
-        if (blur != null || blurEvery != null) {
-            reg = reg.withBlur(blur != null ? blur : reg.blurSigma(), blurEvery != null ? blurEvery
-                    : reg.blurEvery() > 0 ? reg.blurEvery() : 1);
-        }
-        if (normPercentile != null) {
-            reg = reg.withNormPercentile(normPercentile);
-        }
-        if (contributionPercentile != null) {
-            reg = reg.withContributionPercentile(contributionPercentile);
-        }
-        if (jitter != null) {
-            reg = reg.withJitter(jitter);
-        }
-
-        Graph graph = model.graph();
-        ModelConfig config = ModelConfig.of(graph);
-        Preprocessing pre = config.resolvePreprocessing(null, graph);
-        if (mean != null) {
-            pre = pre.withMean(mean);
-        }
-        if (std != null) {
-            pre = pre.withStd(std);
-        }
-        List<Transform> transforms = new ArrayList<>();
-        if (scales != null) {
-            for (double s : scales) {
-                if (!(s >= 0.25 && s <= 4)) {
-                    throw new OutOfRangeException("--scale factors must be between 0.25 and 4, not " + s);
-                }
-            }
-            transforms.add(Transform.scale(scales));
-        }
-        if (rotations != null) {
-            transforms.add(Transform.rotate(rotations));
-        }
-
-        String scoreTensor = ScoreTensor.find(graph);
+        MaximizeFigure.Options o = new MaximizeFigure.Options(targets, layer, channels,
+                position == null ? null : ReceptiveFieldCommand.parsePosition(position), iterations, step,
+                spec.commandLine().getParseResult().hasMatchedOption("--preset") ? preset : null, decay, blur,
+                blurEvery, normPercentile, contributionPercentile, jitter, MaximizeFigure.param(param), scales,
+                rotations, MaximizeFigure.init(init), image, diversity, diversityWeight, diversityLayer, seed, mean,
+                std, tile, preRelu);
         PrintWriter w = spec.commandLine().getOut();
-        try (Interpreter ip = model.newInterpreter()) {
-            Labels labels = null;
-            Goal goal;
-            List<String> titles = new ArrayList<>();
-            int copies = Math.max(1, diversity);
-            if (targets != null) {
-                long classes = outputs(ip, scoreTensor);
-                labels = Labels.forModel(null, config, (int) classes);
-                List<Integer> ks = new ArrayList<>();
-                for (String t : targets) {
-                    int k = ((Target.ClassScore) Target.parseClass(t, labels.names())).classes()[0];
-                    for (int i = 0; i < copies; i++) {
-                        ks.add(k);
-                        titles.add(labels.name(k) + " (" + k + ")");
-                    }
-                }
-                goal = new Goal(scoreTensor, ks.stream().mapToInt(Integer::intValue).toArray(), null, null);
-            } else {
-                String t = graph.resolveTensor(layer);
-                int[] yx = position == null ? null : ReceptiveFieldCommand.parsePosition(position);
-                List<Integer> cs = new ArrayList<>();
-                for (int c : channels) {
-                    for (int i = 0; i < copies; i++) {
-                        cs.add(c);
-                        titles.add(t + " : " + c + (yx == null ? "" : " @" + yx[0] + "," + yx[1]));
-                    }
-                }
-                int[] c = cs.stream().mapToInt(Integer::intValue).toArray();
-                int[] ys = null;
-                int[] xs = null;
-                if (yx != null) {
-                    ys = new int[c.length];
-                    xs = new int[c.length];
-                    Arrays.fill(ys, yx[0]);
-                    Arrays.fill(xs, yx[1]);
-                }
-                goal = new Goal(t, c, ys, xs);
-            }
-            String divLayer = null;
-            if (diversity > 1) {
-                divLayer = diversityLayer != null ? diversityLayer : layer != null && rank(ip, graph.resolveTensor(layer)) == 4
-                        ? layer : lastSpatial(ip, graph);
-            }
-            ActivationMaximization am = new ActivationMaximization(ip, pre.mean(), pre.std());
-            float[] initImage = null;
-            if (start == ActivationMaximization.Init.IMAGE) {
-                initImage = ImageInput.stack(List.of(ImageInput.load(image, pre))).data();
-            }
-            double eta = step != null ? step : 0.05;
-            ActivationMaximization.Options o = new ActivationMaximization.Options(iterations, eta, reg, kind, transforms,
-                    start, initImage, 0.1, diversity > 1 ? diversityWeight : 0, divLayer, seed);
-            ActivationMaximization.Result r;
-            try (TerminalProgress bar = new TerminalProgress(progress)) {
-                r = am.run(goal, o, bar);
-            }
-            double[] prob = targets != null ? probabilities(ip, r, goal) : null;
-            int n = goal.size();
-            long[] s = r.shape();
-            int per = (int) (s[1] * s[2] * s[3]);
-            List<TileGrid.Tile> tiles = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                float[] px = Arrays.copyOfRange(r.pixels(), i * per, (i + 1) * per);
-                String value = (targets != null ? "logit " : "value ") + Ticks.format(r.end()[i], 3)
-                        + (prob != null ? ", p " + String.format(Locale.ROOT, "%.3f", prob[i]) : "");
-                tiles.add(TileGrid.Tile.of(Images.fromPlanes(px, (int) s[1], (int) s[2], (int) s[3], new ValueRange(0, 1)),
-                        i, titles.get(i), value));
-            }
-            Figure grid = TileGrid.render(tiles, TileGrid.Options.defaults().withTileSize(tile)
-                    .withColumns(Math.min(n, diversity > 1 ? diversity : 8)));
-            String title = model.displayName() + ": activation maximization, " + iterations + " steps, "
-                    + (kind == ActivationMaximization.Param.FOURIER ? "Fourier parameterisation" : "pixels")
-                    + ", " + reg.describe() + (transforms.isEmpty() ? "" : ", " + Transform.compose(transforms).describe())
-                    + (diversity > 1 ? ", diversity " + diversity : "");
-            Figure fig = Layout.pad(Layout.titled(title, grid), 8);
-            Path png = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-maximize.png");
-            Png.write(fig, png);
-            if (raw != null) {
-                Npy.write(raw, r.input(), r.shape());
-            }
-            for (int i = 0; i < n; i++) {
-                w.println(String.format(Locale.ROOT, "%-28s %s -> %s%s", titles.get(i), Ticks.format(r.start()[i], 4),
-                        Ticks.format(r.end()[i], 4), prob != null ? String.format(Locale.ROOT, "   p = %.4f", prob[i]) : ""));
-            }
-            w.println("image grid  \u2192  " + png + (raw != null ? "   model inputs  \u2192  " + raw : ""));
-            w.flush();
-        }
-        model.printNotes(spec.commandLine().getErr(), targets != null);
-    }
-
-    private static long outputs(Interpreter ip, String tensor) {
-        try (NDManager m = ip.newScope()) {
-            long[] d = ip.graph().inputs().get(0).dims().clone();
-            d[0] = 1;
-            for (int i = 1; i < d.length; i++) {
-                if (d[i] <= 0) {
-                    throw new NetvizException("the model's input has no fixed size; activation maximization needs one");
-                }
-            }
-            return ip.forward(m, java.util.Map.of(ip.inputName(), m.zeros(new Shape(d))), List.of(tensor)).get(tensor)
-                    .getShape().get(1);
+        try (Session s = model.session().build(); TerminalProgress bar = new TerminalProgress(progress)) {
+            FigureResult r = MaximizeFigure.make(s, o, bar);
+            write(r, w);
+            ModelOptions.printNotes(spec.commandLine().getErr(), s, targets != null);
         }
     }
 
-    private static int rank(Interpreter ip, String tensor) {
-        try (NDManager m = ip.newScope()) {
-            long[] d = ip.graph().inputs().get(0).dims().clone();
-            d[0] = 1;
-            return ip.forward(m, java.util.Map.of(ip.inputName(), m.zeros(new Shape(d))), List.of(tensor)).get(tensor)
-                    .getShape().dimension();
+    private void write(FigureResult r, PrintWriter w) {
+        Path png = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-maximize.png");
+        Png.write(r.figure(), png);
+        if (raw != null) {
+            r.arrays().get("input").writeNpy(raw);
         }
-    }
-
-    private static String lastSpatial(Interpreter ip, Graph graph) {
-        String last = null;
-        for (netviz.methods.neurons.ReceptiveField.Field f : netviz.methods.neurons.ReceptiveField.analyze(ip).fields()) {
-            if (f.spatial() && !f.tensor().equals(ip.inputName())) {
-                last = f.tensor();
-            }
+        Map<String, Object> sum = r.summary();
+        @SuppressWarnings("unchecked")
+        List<String> titles = (List<String>) sum.get("titles");
+        double[] start = (double[]) sum.get("start");
+        double[] end = (double[]) sum.get("end");
+        double[] prob = (double[]) sum.get("probability");
+        for (int i = 0; i < titles.size(); i++) {
+            w.println(String.format(Locale.ROOT, "%-28s %s -> %s%s", titles.get(i), Ticks.format(start[i], 4),
+                    Ticks.format(end[i], 4), prob != null ? String.format(Locale.ROOT, "   p = %.4f", prob[i]) : ""));
         }
-        if (last == null) {
-            throw new NetvizException("the model has no (N, C, H, W) layer for the diversity term; give --diversity-layer");
-        }
-        return last;
-    }
-
-    private static double[] probabilities(Interpreter ip, ActivationMaximization.Result r, Goal goal) {
-        // the model's own class probabilities (whichever score was optimised: logits or, with
-        // --score probability, the softmax output)
-        try (NDManager m = ip.newScope()) {
-            double[][] p = new netviz.methods.evaluation.Classifier(ip).predict(m, m.create(r.input(), new Shape(r.shape())))
-                    .probabilities();
-            double[] out = new double[p.length];
-            for (int i = 0; i < p.length; i++) {
-                out[i] = p[i][goal.channels()[i]];
-            }
-            return out;
-        }
+        w.println("image grid  \u2192  " + png + (raw != null ? "   model inputs  \u2192  " + raw : ""));
+        w.flush();
     }
 }

@@ -9,6 +9,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
 import netviz.methods.neurons.ReceptiveField;
+import netviz.methods.unit.Unit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,12 +131,8 @@ public final class ReceptiveFieldCommand implements Runnable {
         }
     }
 
-    /** "y,x" → {y, x}; one clear error otherwise. */
+    /** "y,x" → {y, x}; one clear error naming --position otherwise. */
     static int[] parsePosition(String s) {
-        String[] p = s.trim().split("\\s*,\\s*");
-        if (p.length != 2 || !p[0].matches("-?\\d{1,6}") || !p[1].matches("-?\\d{1,6}")) {
-            throw new NetvizException("--position must be two integers y,x (e.g. 3,4), not '" + s + "'");
-        }
-        return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1])};
+        return Unit.parsePosition(s, "--position");
     }
 }

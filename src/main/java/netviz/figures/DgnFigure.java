@@ -29,7 +29,7 @@ import netviz.methods.generative.DeepGeneratorActivationMaximization.Clamp;
 import netviz.methods.generative.DeepGeneratorActivationMaximization.Start;
 import netviz.methods.generative.GeneratorModel;
 import netviz.methods.neurons.ActivationMaximization;
-import netviz.methods.neurons.Goal;
+import netviz.methods.unit.Units;
 import netviz.methods.neurons.Regularizers;
 import netviz.onnx.OnnxLoader;
 import netviz.render.Figure;
@@ -295,7 +295,7 @@ public final class DgnFigure {
     public static FigureResult make(Session s, Generator g, Picture startImage, Options o, Progress progress) {
         o.checkUnits().checkStart(startImage != null);
         List<String> titles = new ArrayList<>();
-        Goal goal = goal(s, o, titles);
+        Units goal = goal(s, o, titles);
         boolean classes = o.targets() != null;
         int n = goal.size();
         if (n > MAX_UNITS) {
@@ -357,13 +357,13 @@ public final class DgnFigure {
     }
 
     /** The goal of {@code o}'s units (classes or channels of a layer), adding each unit's title to {@code titles}. */
-    private static Goal goal(Session s, Options o, List<String> titles) {
+    private static Units goal(Session s, Options o, List<String> titles) {
         if (o.targets() == null) {
             String t = s.graph().resolveTensor(o.layer());
             for (int c : o.channels()) {
                 titles.add(t + " : " + c);
             }
-            return new Goal(t, o.channels(), null, null);
+            return new Units(t, o.channels(), null, null);
         }
         Labels labels = s.labels();
         List<Integer> ks = new ArrayList<>();
@@ -379,7 +379,7 @@ public final class DgnFigure {
         for (int k : ks) {
             titles.add(labels.name(k) + " (" + k + ")");
         }
-        return new Goal(s.scoreTensor(), ks.stream().mapToInt(Integer::intValue).toArray(), null, null);
+        return new Units(s.scoreTensor(), ks.stream().mapToInt(Integer::intValue).toArray(), null, null);
     }
 
     private static Figure sheet(DeepGeneratorActivationMaximization.Result r, ActivationMaximization.Result am,

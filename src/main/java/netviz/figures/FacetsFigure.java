@@ -21,6 +21,7 @@ import netviz.methods.neurons.ActivationMaximization;
 import netviz.methods.neurons.CenterBias;
 import netviz.methods.neurons.MultifacetedVisualization;
 import netviz.methods.neurons.Regularizers;
+import netviz.methods.unit.Unit;
 import netviz.render.FacetSheet;
 import netviz.render.Figure;
 import netviz.render.Images;
@@ -364,14 +365,14 @@ public final class FacetsFigure {
      */
     public static FigureResult make(Session s, Dataset data, Options o, Progress progress) {
         o.checkUnit();
-        MultifacetedVisualization.Request request;
+        Unit request;
         String className = null;
         if (o.target() != null) {
             int k = ((Target.ClassScore) Target.parseClass(o.target(), s.labels().names())).classes()[0];
-            request = MultifacetedVisualization.Request.classScore(k);
+            request = Unit.classScore(k);
             className = s.labels().name(k);
         } else {
-            request = new MultifacetedVisualization.Request(o.layer(), o.channel(), o.position());
+            request = new Unit(o.layer(), o.channel(), o.position());
         }
         MultifacetedVisualization.Result r = new MultifacetedVisualization(s.interpreter(), data)
                 .run(request, o.method(), progress);

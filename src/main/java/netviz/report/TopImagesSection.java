@@ -2,12 +2,16 @@ package netviz.report;
 
 import java.util.List;
 import java.util.Locale;
+import netviz.Progress;
+import netviz.figures.FigureResult;
+import netviz.figures.TopImagesFigure;
 import netviz.methods.activations.DeadFilters;
 import netviz.methods.neurons.TopImages;
+import netviz.render.Png;
 
 /**
  * The dataset images that excite a few channels of the last convolution most, with the
- * receptive field of the peak ({@link TopImages}, drawn by {@code netviz top-images}; Girshick
+ * receptive field of the peak ({@link TopImages}, drawn by {@link TopImagesFigure}; Girshick
  * et al. 2014, Zeiler &amp; Fergus 2014).
  */
 final class TopImagesSection implements ReportSection {
@@ -44,14 +48,17 @@ final class TopImagesSection implements ReportSection {
                 + "peak position, the part of the image that unit can see (Girshick et al. 2014).");
         int n = Math.min(ctx.options().limit() > 0 ? Math.min(SCANNED, ctx.options().limit()) : SCANNED,
                 ctx.dataset().size());
-        StringBuilder ch = new StringBuilder();
+        int[] channels = new int[CHANNELS];
         for (int c = 0; c < CHANNELS; c++) {
-            ch.append(c == 0 ? "" : ",").append(c);
+            channels[c] = c;
         }
-        NetvizCommand c = ctx.withData(ctx.command("top-images")).arg("--layer", layer, "--channel", ch.toString(),
-                "--limit", Integer.toString(n));
-        ctx.withOut(c, "top.png", "top.png").hidden("--no-progress");
-        ctx.run(c);
+        TopImagesFigure.Options o = TopImagesFigure.Options.of(layer).withChannels(channels).withLimit(n);
+        FigureResult r = TopImagesFigure.make(ctx.session(), o, Progress.NONE);
+        for (int k = 0; k < CHANNELS; k++) {
+            Png.write(r.figures().get(k), ctx.file(ReportContext.FIGURES + "/top-c" + k + ".png"));
+        }
+        NetvizCommand c = ctx.withData(ctx.command("top-images")).arg(o.arguments().toArray(String[]::new));
+        ctx.withOut(c, "top.png", "top.png");
         for (int k = 0; k < CHANNELS; k++) {
             ctx.figure("top-c" + k + ".png", String.format(Locale.ROOT, "Channel %d of %s: the 9 images among the first "
                     + "%,d of %s on which it fires most, each with the receptive-field box of its peak, and the crops "

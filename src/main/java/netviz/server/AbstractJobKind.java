@@ -119,16 +119,6 @@ abstract class AbstractJobKind implements JobKinds.Kind {
         return p.integer("channel", 0, 0, c - 1);
     }
 
-    /** The unit's value on the starting image of a ZEROS initialisation: the mean image (zeros after normalisation). */
-    static double startValue(netviz.methods.neurons.ActivationMaximization am, netviz.methods.neurons.Goal unit,
-                                     long[] shape) {
-        long n = 1;
-        for (long d : shape) {
-            n *= d;
-        }
-        return am.values(unit, new float[(int) n], shape)[0];
-    }
-
     /**
      * Scales 2-D points into [0, 1]² with one factor for both axes (distances keep their proportions),
      * centring the shorter axis.

@@ -20,7 +20,7 @@ import netviz.engine.Objective;
 import netviz.engine.Tensor;
 import netviz.methods.attribution.ScoreTensor;
 import netviz.methods.neurons.ActivationMaximization;
-import netviz.methods.neurons.Goal;
+import netviz.methods.unit.Units;
 import netviz.methods.neurons.Regularizers;
 import netviz.onnx.GraphBuilder;
 import netviz.onnx.OnnxLoader;
@@ -116,7 +116,7 @@ public final class MaximizeBench {
         try (Interpreter it = Interpreter.of(g)) {
             String in = it.inputName();
             ActivationMaximization am = new ActivationMaximization(it, mean, std);
-            Goal goal = new Goal(logits, new int[] {1}, null, null);
+            Units goal = new Units(logits, new int[] {1}, null, null);
             ActivationMaximization.Options base = ActivationMaximization.Options.defaults().withIterations(iters)
                     .withInit(ActivationMaximization.Init.NOISE, null);
             ActivationMaximization.Options[] opts = {base, base.withRegularizers(Regularizers.yosinski().withJitter(2)),

@@ -21,7 +21,7 @@ import netviz.engine.Tensor;
 import netviz.methods.attribution.Saliency;
 import netviz.methods.attribution.Target;
 import netviz.methods.neurons.ActivationMaximization;
-import netviz.methods.neurons.Goal;
+import netviz.methods.unit.Units;
 import netviz.onnx.GraphBuilder;
 import netviz.render.Colormap;
 import netviz.render.Images;
@@ -92,7 +92,7 @@ class FiniteTest {
         try (Interpreter ip = Interpreter.of(graph)) {
             ActivationMaximization am = new ActivationMaximization(ip, new float[] {0f}, new float[] {0.25f});
             NonFiniteResultException e = assertThrows(NonFiniteResultException.class,
-                    () -> am.run(Goal.repeat(f, 0, null, 1), ActivationMaximization.Options.defaults().withIterations(50),
+                    () -> am.run(Units.repeat(f, 0, null, 1), ActivationMaximization.Options.defaults().withIterations(50),
                             null));
             Matcher m = Pattern.compile("^activation maximization of '" + f + "' unit 0 became non-finite at step (\\d+)"
                     + " of 50 \\(objective (-?[0-9.E-]+|NaN|-?Infinity)").matcher(e.getMessage());

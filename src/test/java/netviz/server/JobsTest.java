@@ -222,7 +222,7 @@ class JobsTest {
         JsonNode r = j.get("result");
         assertEquals(4, j.get("params").get("facets").asInt(), "default: 4 facets");
         netviz.methods.neurons.MultifacetedVisualization.Result want = new netviz.methods.neurons.MultifacetedVisualization(
-                ip, data).run(new netviz.methods.neurons.MultifacetedVisualization.Request("fc2", 3, null),
+                ip, data).run(new netviz.methods.unit.Unit("fc2", 3, null),
                 netviz.methods.neurons.MultifacetedVisualization.Options.defaults().withFacets(4).withLimit(LIMIT),
                 netviz.Progress.NONE);
         assertEquals(want.scanned(), r.get("scanned").asInt());

@@ -27,6 +27,14 @@ public final class ScoreTensor {
         return ModelView.explainsProbability(graph) ? graph.outputs().get(0).name() : logits(graph);
     }
 
+    /**
+     * The tensor of a unit's layer: the class scores ({@link #find}) for a null layer (a
+     * {@link netviz.methods.unit.Unit#classScore class score}), else the layer resolved in {@code graph}.
+     */
+    public static String tensorOf(Graph graph, String layer) {
+        return layer == null ? find(graph) : graph.resolveTensor(layer);
+    }
+
     /** The tensor that feeds a final Softmax/LogSoftmax of the first output, or the first output itself. */
     public static String logits(Graph graph) {
         String out = graph.outputs().get(0).name();

@@ -14,12 +14,14 @@ import netviz.UnknownNameException;
 import netviz.engine.Graph;
 import netviz.engine.Objective;
 import netviz.engine.Values;
+import netviz.methods.unit.Unit;
 
 /**
  * What an attribution explains: a class score S_k (the unnormalised score, see
- * {@link ScoreTensor}), by default the predicted class, or any neuron of any layer (a channel at a
- * position, by default the position of that channel's maximum for the image). A target is
- * resolved into a concrete {@link Selection} from the forward values of the tensor it reads.
+ * {@link ScoreTensor}), by default the predicted class, or any neuron of any layer (a
+ * {@link Unit}: a channel at a position, by default the position of that channel's maximum for the
+ * image). A target is resolved into a concrete {@link Selection} from the forward values of the
+ * tensor it reads.
  */
 public sealed interface Target {
 
@@ -43,12 +45,20 @@ public sealed interface Target {
 
     /** Channel {@code c} of {@code layer} at the position of its maximum (per example). */
     static Target neuron(String layer, int c) {
-        return new Neuron(layer, c, null);
+        return new Neuron(Unit.channel(layer, c));
     }
 
     /** Channel {@code c} of {@code layer} at ({@code y}, {@code x}). */
     static Target neuron(String layer, int c, int y, int x) {
-        return new Neuron(layer, c, new int[] {y, x});
+        return new Neuron(Unit.neuron(layer, c, y, x));
+    }
+
+    /**
+     * The unit {@code u}: a class score is that class for every example, a channel without a position
+     * the neuron at its maximum, a neuron itself.
+     */
+    static Target of(Unit u) {
+        return u.isClassScore() ? classes(u.channel()) : new Neuron(u);
     }
 
     /** A fixed selection (already resolved). */
@@ -195,27 +205,29 @@ public sealed interface Target {
     }
 
     /**
-     * A neuron: channel {@code channel} of {@code layer} at {@code position} (y, x), or at the
-     * position of the channel's maximum for each example when {@code position} is null. For a
-     * (N, C) layer the position is empty.
+     * A neuron: {@link Unit#channel} of {@link Unit#layer} at {@link Unit#position} (y, x), or at the
+     * position of the channel's maximum for each example when the unit has no position. For a
+     * (N, C) layer the unit has no position.
      */
-    record Neuron(String layer, int channel, int[] position) implements Target {
+    record Neuron(Unit unit) implements Target {
         public Neuron {
-            if (channel < 0) {
-                throw new OutOfRangeException("channel " + channel + " is negative; channels are numbered from 0");
+            if (unit.isClassScore()) {
+                throw new IllegalArgumentException("a class score is a Target.classes, not a neuron");
             }
-            position = position == null ? null : position.clone();
         }
 
         @Override
         public String tensor(Graph graph) {
-            return graph.resolveTensor(layer);
+            return graph.resolveTensor(unit.layer());
         }
 
         @Override
         public Selection select(Graph graph, NDArray value) {
             long[] shape = value.getShape().getShape();
             String t = tensor(graph);
+            String layer = unit.layer();
+            int channel = unit.channel();
+            int[] position = unit.position();
             if (shape.length < 2) {
                 throw new ShapeMismatchException("layer '" + layer + "' has shape " + Arrays.toString(shape)
                         + ", which has no channel axis");
@@ -227,7 +239,7 @@ public sealed interface Target {
             int n = (int) shape[0];
             int[][] coords = new int[n][];
             if (shape.length == 2) {
-                if (position != null && position.length > 0) {
+                if (position != null) {
                     throw new ShapeMismatchException("layer '" + layer + "' has shape " + Arrays.toString(shape)
                             + ": its units have no position; drop the position");
                 }
@@ -243,8 +255,7 @@ public sealed interface Target {
             int h = (int) shape[2];
             int w = (int) shape[3];
             if (position != null) {
-                if (position.length != 2 || position[0] < 0 || position[0] >= h || position[1] < 0
-                        || position[1] >= w) {
+                if (position[0] < 0 || position[0] >= h || position[1] < 0 || position[1] >= w) {
                     throw new OutOfRangeException("position " + Arrays.toString(position) + " is out of range: layer '"
                             + layer + "' has " + h + "x" + w + " positions (y 0 to " + (h - 1) + ", x 0 to "
                             + (w - 1) + ")");
@@ -271,20 +282,9 @@ public sealed interface Target {
 
         @Override
         public String describe() {
-            return layer + " channel " + channel
-                    + (position == null ? " (at its maximum)" : position.length == 0 ? ""
-                    : " at " + position[0] + "," + position[1]);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Neuron nn && nn.layer.equals(layer) && nn.channel == channel
-                    && Arrays.equals(nn.position, position);
-        }
-
-        @Override
-        public int hashCode() {
-            return layer.hashCode() * 31 + channel * 7 + Arrays.hashCode(position);
+            int[] position = unit.position();
+            return unit.layer() + " channel " + unit.channel()
+                    + (position == null ? " (at its maximum)" : " at " + position[0] + "," + position[1]);
         }
 
         @Override

@@ -2,7 +2,8 @@ package netviz.methods.generative;
 
 import netviz.Progress;
 import netviz.methods.neurons.ActivationMaximization;
-import netviz.methods.neurons.Goal;
+import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -187,10 +188,9 @@ public final class DeepGeneratorActivationMaximization {
     }
 
     /** Runs DGN-AM for every example of {@code request}. */
-    public Result run(Goal request, Options o, Progress reporter) {
+    public Result run(Units request, Options o, Progress reporter) {
         Progress progress = Progress.orNone(reporter);
-        Goal goal = new Goal(classifier.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
-                request.xs());
+        Units goal = request.on(ScoreTensor.tensorOf(classifier.graph(), request.tensor()));
         int n = goal.size();
         int d = model.codeSize();
         boolean classScore = checkGoal(goal);
@@ -277,7 +277,7 @@ public final class DeepGeneratorActivationMaximization {
      * Stops the run at step {@code t} when the unit values, the generated images or the code
      * gradient are not finite, naming the first example and what went bad.
      */
-    private static void finiteStep(Goal goal, boolean classScore, int t, int steps, CodeGradient g, int n, int d) {
+    private static void finiteStep(Units goal, boolean classScore, int t, int steps, CodeGradient g, int n, int d) {
         int example = -1;
         String what = null;
         for (int i = 0; i < n && example < 0; i++) {
@@ -307,7 +307,7 @@ public final class DeepGeneratorActivationMaximization {
     }
 
     /** "class 3", or "'relu3' unit 5" for a goal that is not a class score. */
-    private static String unitName(Goal goal, int example, boolean classScore) {
+    private static String unitName(Units goal, int example, boolean classScore) {
         int c = goal.channels()[example];
         return classScore ? "class " + c : "'" + goal.tensor() + "' unit " + c;
     }
@@ -383,7 +383,7 @@ public final class DeepGeneratorActivationMaximization {
      * The goal's batch objective at codes h (N·D values) and its gradient ∂/∂h, through the
      * generator and the classifier (no penalty, no clamping).
      */
-    public CodeGradient gradient(Goal goal, float[] codes, int n) {
+    public CodeGradient gradient(Units goal, float[] codes, int n) {
         int d = model.codeSize();
         if (codes.length != n * d) {
             throw new ShapeMismatchException(codes.length + " code values for " + n + " codes of " + d);
@@ -427,7 +427,7 @@ public final class DeepGeneratorActivationMaximization {
      * position is out of range) and tells whether the goal is a class score (a (N, K) tensor as wide
      * as the classifier's output, without a position).
      */
-    private boolean checkGoal(Goal goal) {
+    private boolean checkGoal(Units goal) {
         try (NDManager scope = classifier.newScope()) {
             long[] s = shape(1);
             NDArray x = scope.zeros(new Shape(s)).toType(classifier.options().precision(), false);
@@ -441,7 +441,7 @@ public final class DeepGeneratorActivationMaximization {
     }
 
     /** Softmax of the goal tensor (the logits, or the probabilities themselves when it is the output). */
-    private double[] probabilities(float[] input, int n, Goal goal) {
+    private double[] probabilities(float[] input, int n, Units goal) {
         try (NDManager scope = classifier.newScope()) {
             NDArray x = scope.create(input, new Shape(shape(n))).toType(classifier.options().precision(), false);
             Values v = classifier.forward(scope, Map.of(classifier.inputName(), x), List.of(goal.tensor()));
@@ -460,7 +460,7 @@ public final class DeepGeneratorActivationMaximization {
     }
 
     /** Each example's target probability from the goal tensor's values (softmax unless they already sum to 1). */
-    private static double[] softmax(float[] t, int n, Goal goal) {
+    private static double[] softmax(float[] t, int n, Units goal) {
         int k = t.length / n;
         double[] p = Classifier.softmaxAt(t, goal.channels());
         for (int i = 0; i < n; i++) {

@@ -18,7 +18,10 @@ import netviz.engine.Gradients;
 import netviz.engine.Interpreter;
 import netviz.engine.Objective;
 import netviz.engine.ValueInfo;
+import netviz.engine.OwnedArrays;
 import netviz.engine.Values;
+import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 
 /**
  * Activation maximization: the image that a unit responds to most (Erhan, Bengio, Courville and
@@ -27,7 +30,7 @@ import netviz.engine.Values;
  * Networks Through Deep Visualization", 2015):
  * <pre>  I* = argmax_I  f(I) − λ/2 ‖I‖²  </pre>
  * found by gradient ascent on the image, f a class score (the logit, not the probability:
- * Simonyan et al. section 2) or a channel or neuron of any layer ({@link Goal}).
+ * Simonyan et al. section 2) or a channel or neuron of any layer ({@link Units}).
  *
  * <p>Two parameterisations. {@link Param#PIXEL}: the optimiser holds the model input I itself
  * (normalised; I = 0 is the preprocessing's mean colour), each step moves it by η ∇f / mean|∇f|
@@ -39,7 +42,7 @@ import netviz.engine.Values;
  * (Kingma and Ba 2015, lr 0.05 as in Lucid), valid by construction. In both, a composable random
  * {@link Transform} (jitter, scale, rotate) is applied before every forward pass and the
  * gradient flows back through it. Several images are optimised as one batch (one target each,
- * or N images of one unit with the {@link Goal#diversity} term added to the objective).
+ * or N images of one unit with the {@link #diversity} term added to the objective).
  */
 public final class ActivationMaximization {
     /** The stage name under which the optimisation reports its progress. */
@@ -210,10 +213,9 @@ public final class ActivationMaximization {
     }
 
     /** Optimises one image per example of {@code goal}. */
-    public Result run(Goal request, Options o, Progress reporter) {
+    public Result run(Units request, Options o, Progress reporter) {
         Progress progress = Progress.orNone(reporter);
-        Goal goal = new Goal(interpreter.graph().resolveTensor(request.tensor()), request.channels(), request.ys(),
-                request.xs());
+        Units goal = request.on(ScoreTensor.tensorOf(interpreter.graph(), request.tensor()));
         int[] chw = inputShape();
         int n = goal.size();
         int c = chw[0];
@@ -226,7 +228,7 @@ public final class ActivationMaximization {
             if (o.diversityLayer() == null) {
                 throw new NetvizException("the diversity term needs a layer with spatial axes");
             }
-            objective = objective.plus(Goal.diversity(interpreter.graph().resolveTensor(o.diversityLayer()), o.diversity()));
+            objective = objective.plus(diversity(interpreter.graph().resolveTensor(o.diversityLayer()), o.diversity()));
         }
         List<Transform> ts = new ArrayList<>();
         if (o.regularizers().jitter() > 0) {
@@ -350,7 +352,7 @@ public final class ActivationMaximization {
     }
 
     /** Stops the run at step {@code t} when its objective or gradient is not finite. */
-    private static void finiteStep(Goal goal, int t, int steps, double objective, float[] gradient) {
+    private static void finiteStep(Units goal, int t, int steps, double objective, float[] gradient) {
         int bad = Finite.firstNonFinite(gradient);
         if (bad >= 0 || !Double.isFinite(objective)) {
             throw Finite.result("activation maximization of " + goal.describe() + " became non-finite at step " + t
@@ -403,13 +405,37 @@ public final class ActivationMaximization {
     }
 
     /** Each example's unit value on images {@code x}. */
-    public double[] values(Goal goal, float[] x, long[] shape) {
+    public double[] values(Units units, float[] x, long[] shape) {
+        Units goal = units.on(ScoreTensor.tensorOf(interpreter.graph(), units.tensor()));
         try (NDManager scope = interpreter.newScope()) {
             Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), scope.create(x, new Shape(shape))),
                     List.of(goal.tensor()));
             goal.check(v.get(goal.tensor()).getShape().getShape());
             return goal.values(v);
         }
+    }
+
+    /**
+     * The diversity term of Olah et al. 2017 (Lucid's {@code objectives.diversity}): minus the
+     * mean over examples of the summed cosine similarity between example i's and every other
+     * example's Gram matrix of {@code tensor} (a (N, C, H, W) layer), times {@code weight}. Added
+     * to a batch objective it pushes the images of one unit apart in style.
+     */
+    public static Objective diversity(String tensor, double weight) {
+        return Objective.of("diversity(" + tensor + ")", java.util.Set.of(tensor), v -> {
+            NDArray a = v.get(tensor);
+            long n = a.getShape().get(0);
+            long c = a.getShape().get(1);
+            NDArray f = a.reshape(n, c, -1);
+            NDArray gram = f.matMul(f.transpose(0, 2, 1)).reshape(n, -1);
+            NDArray norm = gram.norm(new int[] {1}, true).add(1e-8);
+            NDArray unit = gram.div(norm);
+            NDArray sim = unit.matMul(unit.transpose());
+            NDArray offDiagonal = sim.sum().sub((double) n);
+            // scalars libtorch owns: autograd saves the divisor and the factor (see OwnedArrays)
+            NDArray mean = offDiagonal.div(OwnedArrays.scalar(offDiagonal, n));
+            return mean.mul(OwnedArrays.scalar(mean, -weight));
+        });
     }
 
     static float[] floats(NDArray a) {

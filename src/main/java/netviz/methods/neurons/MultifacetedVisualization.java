@@ -27,6 +27,8 @@ import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.KMeans;
 import netviz.methods.features.Pca;
 import netviz.methods.features.Tsne;
+import netviz.methods.unit.Unit;
+import netviz.methods.unit.Units;
 
 /**
  * Multifaceted feature visualization (Nguyen, Yosinski and Clune, "Multifaceted Feature
@@ -48,7 +50,7 @@ import netviz.methods.features.Tsne;
  *     embedding (m = 15 in the paper) and start activation maximization from that mean image,
  *     with the usual regularisers and the centre bias ({@link CenterBias}).</li>
  * </ol>
- * The unit's activation is measured as activation maximization measures it ({@link Goal}): a
+ * The unit's activation is measured as activation maximization measures it ({@link Units}): a
  * class score (the logit) or an element of a (N, K) layer, the mean of a channel of a (N, C, H, W)
  * layer, or one neuron at a position.
  *
@@ -60,35 +62,6 @@ import netviz.methods.features.Tsne;
  * 28 × 28 garment class support.
  */
 public final class MultifacetedVisualization {
-
-    /**
-     * The unit: {@code channel} of {@code layer} (a node name, tensor name or index), optionally one
-     * neuron at {@code position} (y, x). A null layer means the class scores (the unnormalised score
-     * tensor, {@link ScoreTensor}), {@code channel} then being the class.
-     */
-    public record Request(String layer, int channel, int[] position) {
-        public Request {
-            position = position == null ? null : position.clone();
-            if (position != null && position.length != 2) {
-                throw new IllegalArgumentException("a position is (y, x)");
-            }
-        }
-
-        /** The score of class {@code k}. */
-        public static Request classScore(int k) {
-            return new Request(null, k, null);
-        }
-
-        /** Channel {@code c} of {@code layer} (its mean over positions for a (N, C, H, W) layer). */
-        public static Request channel(String layer, int c) {
-            return new Request(layer, c, null);
-        }
-
-        /** Whether this asks for a class score. */
-        public boolean isClassScore() {
-            return layer == null;
-        }
-    }
 
     /**
      * @param topShare       share of the scanned images kept as the unit's top images, (0, 1]
@@ -270,7 +243,7 @@ public final class MultifacetedVisualization {
             .thenComparingInt(Top::index);
 
     /** Runs the four steps for one unit. */
-    public Result run(Request request, Options o, Progress reporter) {
+    public Result run(Unit request, Options o, Progress reporter) {
         Progress progress = Progress.orNone(reporter);
         var graph = interpreter.graph();
         String tensor = request.isClassScore() ? ScoreTensor.find(graph) : graph.resolveTensor(request.layer());
@@ -296,8 +269,7 @@ public final class MultifacetedVisualization {
         try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
             for (Batch b : batches) {
                 int rows = b.size();
-                Goal goal = new Goal(tensor, fill(rows, request.channel()), yx == null ? null : fill(rows, yx[0]),
-                        yx == null ? null : fill(rows, yx[1]));
+                Units goal = Units.repeat(tensor, request.channel(), yx, rows);
                 double[] act;
                 float[] feats;
                 try (NDManager scope = interpreter.newScope()) {
@@ -463,9 +435,8 @@ public final class MultifacetedVisualization {
                 ts.klDivergence(), km.inertia(), facets);
     }
 
-    private static Goal goal(String tensor, Request request, int n) {
-        int[] yx = request.position();
-        return Goal.repeat(tensor, request.channel(), yx, n);
+    private static Units goal(String tensor, Unit request, int n) {
+        return Units.repeat(tensor, request.channel(), request.position(), n);
     }
 
     private static int[] fill(int n, int v) {

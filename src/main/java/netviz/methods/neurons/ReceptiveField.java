@@ -12,14 +12,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import netviz.NetvizException;
-import netviz.OutOfRangeException;
 import netviz.engine.Graph;
-import netviz.engine.Gradients;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
 import netviz.engine.Objective;
 import netviz.engine.ValueInfo;
 import netviz.engine.Values;
+import netviz.methods.attribution.GradientSupport;
+import netviz.methods.unit.Unit;
 
 /**
  * The receptive field of a unit: the input pixels that can influence it. Computed analytically
@@ -181,23 +181,11 @@ public final class ReceptiveField {
         if (f.whole || !f.spatial()) {
             return new Box(0, 0, height - 1, width - 1, true);
         }
-        checkPosition(f, y, x);
+        Unit.checkPosition(f.tensor, f.shape, y, x);
         int y0 = f.start[0] + y * f.jump[0];
         int x0 = f.start[1] + x * f.jump[1];
         return new Box(Math.max(0, y0), Math.max(0, x0), Math.min(height - 1, y0 + f.size[0] - 1),
                 Math.min(width - 1, x0 + f.size[1] - 1), true);
-    }
-
-    static void checkPosition(Field f, int y, int x) {
-        if (!f.spatial()) {
-            throw new OutOfRangeException("layer '" + f.tensor + "' has no spatial axes (shape "
-                    + Arrays.toString(f.shape) + "); a position cannot be given");
-        }
-        if (y < 0 || y >= f.shape[2] || x < 0 || x >= f.shape[3]) {
-            throw new OutOfRangeException("position " + y + "," + x + " is outside layer '" + f.tensor + "' of size "
-                    + f.shape[2] + "x" + f.shape[3] + " (rows 0.." + (f.shape[2] - 1) + ", columns 0.."
-                    + (f.shape[3] - 1) + ")");
-        }
     }
 
     /**
@@ -228,64 +216,45 @@ public final class ReceptiveField {
             }
         }
         // one batch of every sample (the interpreter runs a fixed-batch model in passes of its size)
-        int batch = samples;
-        dims[0] = batch;
+        dims[0] = samples;
         int h = (int) dims[2];
         int w = (int) dims[3];
-        int c = (int) dims[1];
         Random r = new Random(seed);
-        float[] support = new float[h * w];
-        for (int done = 0; done < samples; done += batch) {
-            float[] noise = new float[batch * c * h * w];
-            for (int i = 0; i < noise.length; i++) {
-                noise[i] = (float) r.nextGaussian();
-            }
-            try (NDManager scope = interpreter.newScope()) {
-                NDArray xs = scope.create(noise, new Shape(dims));
-                Values v = interpreter.forward(scope, Map.of(in.name(), xs), List.of(t));
-                long[] s = v.get(t).getShape().getShape();
-                Objective obj;
-                if (s.length == 4) {
-                    checkChannel(t, s, channel);
-                    checkPosition(new Field(t, s, false, null, null, null, null), y, x);
-                    obj = Objective.neuron(t, channel, y, x);
-                } else {
-                    checkChannel(t, s, channel);
-                    obj = Objective.logit(t, channel);
-                }
-                Gradients gr = interpreter.gradient(scope, Map.of(in.name(), xs), obj, List.of(in.name()));
-                float[] gv = gr.wrt(in.name()).abs().sum(new int[] {0, 1}).toType(DataType.FLOAT32, false)
-                        .toFloatArray();
-                for (int i = 0; i < gv.length; i++) {
-                    support[i] += gv[i];
-                }
-            }
+        float[] noise = new float[(int) (samples * dims[1] * h * w)];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) r.nextGaussian();
         }
+        int[][] boxes;
+        try (NDManager scope = interpreter.newScope()) {
+            NDArray xs = scope.create(noise, new Shape(dims));
+            long[] s = interpreter.forward(scope, Map.of(in.name(), xs), List.of(t)).get(t).getShape().getShape();
+            Unit.checkChannel(t, s, channel);
+            Objective obj;
+            if (s.length == 4) {
+                Unit.checkPosition(t, s, y, x);
+                obj = Objective.neuron(t, channel, y, x);
+            } else {
+                obj = Objective.logit(t, channel);
+            }
+            boxes = GradientSupport.support(interpreter, xs, obj, null);
+        }
+        // the union over the samples
         int y0 = h;
         int x0 = w;
         int y1 = -1;
         int x1 = -1;
-        for (int i = 0; i < h; i++) {
-            for (int j = 0; j < w; j++) {
-                if (support[i * w + j] != 0f) {
-                    y0 = Math.min(y0, i);
-                    y1 = Math.max(y1, i);
-                    x0 = Math.min(x0, j);
-                    x1 = Math.max(x1, j);
-                }
+        for (int[] b : boxes) {
+            if (b != null) {
+                y0 = Math.min(y0, b[0]);
+                x0 = Math.min(x0, b[1]);
+                y1 = Math.max(y1, b[2]);
+                x1 = Math.max(x1, b[3]);
             }
         }
         if (y1 < 0) {
             return new Box(0, 0, h - 1, w - 1, false);
         }
         return new Box(y0, x0, y1, x1, false);
-    }
-
-    static void checkChannel(String t, long[] s, int channel) {
-        if (s.length < 2 || channel < 0 || channel >= s[1]) {
-            throw new OutOfRangeException("channel " + channel + " is out of range for layer '" + t + "' with "
-                    + (s.length < 2 ? 0 : s[1]) + " channels (0.." + (s.length < 2 ? -1 : s[1] - 1) + ")");
-        }
     }
 
     // ------------------------------------------------------------------ propagation

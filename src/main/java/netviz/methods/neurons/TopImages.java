@@ -13,7 +13,9 @@ import java.util.PriorityQueue;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.engine.Interpreter;
+import netviz.methods.Finite;
 import netviz.engine.Values;
+import netviz.methods.unit.Unit;
 
 /**
  * The dataset images that excite a unit most (Zeiler and Fergus 2014, section 4; Girshick,
@@ -109,7 +111,7 @@ public final class TopImages {
             if (layerShape == null) {
                 layerShape = s.clone();
                 for (int c : channels) {
-                    ReceptiveField.checkChannel(tensor, s, c);
+                    Unit.checkChannel(tensor, s, c);
                 }
                 for (int i = 0; i < channels().length; i++) {
                     heaps.add(new PriorityQueue<>(k + 1, BEST_FIRST.reversed()));
@@ -128,9 +130,9 @@ public final class TopImages {
                     int ch = tracked[t];
                     int p = (int) arg[i * c + ch];
                     if (!Float.isFinite(max[i * c + ch])) {
-                        throw netviz.methods.Finite.result("the top images of '" + tensor + "' channel " + ch
+                        throw Finite.result("the top images of '" + tensor + "' channel " + ch
                                 + " became non-finite at image " + indices[i] + " (activation "
-                                + netviz.methods.Finite.name(max[i * c + ch]) + ")");
+                                + Finite.name(max[i * c + ch]) + ")");
                     }
                     offer(heaps.get(t), new Hit(max[i * c + ch], indices[i], p / w, p % w));
                 }

@@ -1,6 +1,5 @@
 package netviz.methods.generative;
 
-import netviz.methods.neurons.Goal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +13,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
+import netviz.methods.unit.Units;
 import netviz.onnx.OnnxLoader;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +37,7 @@ public class DeepGeneratorActivationMaximizationTest {
         try (Interpreter ci = Interpreter.of(c, f64); Interpreter gi = Interpreter.of(g, f64)) {
             DeepGeneratorActivationMaximization dgn = new DeepGeneratorActivationMaximization(ci, gi, gm, pre.mean(),
                     pre.std());
-            Goal goal = new Goal("fc2", new int[] {3}, null, null);
+            Units goal = new Units("fc2", new int[] {3}, null, null);
             float[] h = gm.mean().clone();
             DeepGeneratorActivationMaximization.CodeGradient grad = dgn.gradient(goal, h, 1);
             int[] dims = new int[12];
@@ -66,7 +66,7 @@ public class DeepGeneratorActivationMaximizationTest {
     }
 
     /** The logit of G(h) by plain forward passes (float64), independent of the gradient code. */
-    static double objective(Interpreter ci, Interpreter gi, Goal goal, double[] hd) {
+    static double objective(Interpreter ci, Interpreter gi, Units goal, double[] hd) {
         try (NDManager m = gi.newScope()) {
             var x = gi.forward(m, m.create(hd, new Shape(1, hd.length))).get(gi.outputName());
             var logits = ci.forward(m, Map.of(ci.inputName(), x), List.of("fc2")).get("fc2").toDoubleArray();
@@ -92,7 +92,7 @@ public class DeepGeneratorActivationMaximizationTest {
             DeepGeneratorActivationMaximization dgn = new DeepGeneratorActivationMaximization(ci, gi, gm, pre.mean(),
                     pre.std());
             int[] classes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-            DeepGeneratorActivationMaximization.Result r = dgn.run(new Goal("fc2", classes, null, null),
+            DeepGeneratorActivationMaximization.Result r = dgn.run(new Units("fc2", classes, null, null),
                     DeepGeneratorActivationMaximization.Options.defaults(), null);
             float[] probs;
             try (NDManager m = ci.newScope()) {

@@ -16,6 +16,7 @@ import netviz.OutOfRangeException;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 import org.junit.jupiter.api.Test;
 
 class ActivationMaximizationTest {
@@ -31,7 +32,7 @@ class ActivationMaximizationTest {
         try (Interpreter ip = Interpreter.of(model())) {
             ActivationMaximization am = new ActivationMaximization(ip, MEAN, STD);
             for (int ch : new int[] {1, 4}) {
-                ActivationMaximization.Result r = am.run(Goal.repeat("conv2", ch, null, 1),
+                ActivationMaximization.Result r = am.run(Units.repeat("conv2", ch, null, 1),
                         ActivationMaximization.Options.defaults().withIterations(60)
                                 .withInit(ActivationMaximization.Init.NOISE, null), null);
                 double start = r.start()[0];
@@ -50,7 +51,7 @@ class ActivationMaximizationTest {
         int[] targets = {0, 3, 7, 9};
         try (Interpreter ip = Interpreter.of(g)) {
             ActivationMaximization am = new ActivationMaximization(ip, MEAN, STD);
-            ActivationMaximization.Result r = am.run(new Goal(logits, targets, null, null),
+            ActivationMaximization.Result r = am.run(new Units(logits, targets, null, null),
                     ActivationMaximization.Options.defaults().withIterations(100)
                             .withRegularizers(Regularizers.simonyan()), null);
             try (NDManager m = ip.newScope()) {
@@ -72,8 +73,8 @@ class ActivationMaximizationTest {
         try (Interpreter ip = Interpreter.of(model())) {
             ActivationMaximization am = new ActivationMaximization(ip, MEAN, STD);
             ActivationMaximization.Options o = ActivationMaximization.Options.defaults().withIterations(40);
-            float[] plain = am.run(Goal.repeat("conv2", 2, null, 1), o, null).input();
-            float[] decayed = am.run(Goal.repeat("conv2", 2, null, 1),
+            float[] plain = am.run(Units.repeat("conv2", 2, null, 1), o, null).input();
+            float[] decayed = am.run(Units.repeat("conv2", 2, null, 1),
                     o.withRegularizers(Regularizers.none().withDecay(0.1)), null).input();
             assertTrue(norm(decayed) < 0.8 * norm(plain), norm(decayed) + " vs " + norm(plain));
             float[] x = NeuronModels.random(new Random(1), 100, 1);
@@ -103,8 +104,8 @@ class ActivationMaximizationTest {
             ActivationMaximization am = new ActivationMaximization(ip, MEAN, STD);
             ActivationMaximization.Options o = ActivationMaximization.Options.defaults().withIterations(40)
                     .withInit(ActivationMaximization.Init.NOISE, null);
-            float[] plain = am.run(Goal.repeat("conv2", 5, null, 1), o, null).input();
-            float[] blurred = am.run(Goal.repeat("conv2", 5, null, 1),
+            float[] plain = am.run(Units.repeat("conv2", 5, null, 1), o, null).input();
+            float[] blurred = am.run(Units.repeat("conv2", 5, null, 1),
                     o.withRegularizers(Regularizers.none().withBlur(1.0, 4)), null).input();
             assertTrue(highFrequency(blurred, 1, 16, 16) / energy(blurred) < highFrequency(plain, 1, 16, 16) / energy(plain));
         }
@@ -130,7 +131,7 @@ class ActivationMaximizationTest {
             ActivationMaximization am = new ActivationMaximization(ip, MEAN, STD);
             for (Regularizers reg : new Regularizers[] {Regularizers.none().withNormPercentile(50),
                 Regularizers.none().withContributionPercentile(90)}) {
-                ActivationMaximization.Result r = am.run(Goal.repeat("conv2", 3, null, 1),
+                ActivationMaximization.Result r = am.run(Units.repeat("conv2", 3, null, 1),
                         ActivationMaximization.Options.defaults().withIterations(20).withRegularizers(reg)
                                 .withInit(ActivationMaximization.Init.NOISE, null), null);
                 int zero = 0;
@@ -147,7 +148,7 @@ class ActivationMaximizationTest {
     void fourierParameterisationWithTransformsRaisesTheObjective() {
         try (Interpreter ip = Interpreter.of(model())) {
             ActivationMaximization am = new ActivationMaximization(ip, MEAN, STD);
-            ActivationMaximization.Result r = am.run(Goal.repeat("conv2", 1, new int[] {4, 4}, 1),
+            ActivationMaximization.Result r = am.run(Units.repeat("conv2", 1, new int[] {4, 4}, 1),
                     ActivationMaximization.Options.defaults().withIterations(60).withStep(0.05)
                             .withParam(ActivationMaximization.Param.FOURIER)
                             .withRegularizers(Regularizers.none().withJitter(1))
@@ -166,8 +167,8 @@ class ActivationMaximizationTest {
             ActivationMaximization am = new ActivationMaximization(ip, MEAN, STD);
             ActivationMaximization.Options o = ActivationMaximization.Options.defaults().withIterations(50)
                     .withInit(ActivationMaximization.Init.NOISE, null);
-            ActivationMaximization.Result same = am.run(Goal.repeat("conv2", 6, null, 3), o, null);
-            ActivationMaximization.Result diverse = am.run(Goal.repeat("conv2", 6, null, 3), o.withDiversity(10, "relu2"),
+            ActivationMaximization.Result same = am.run(Units.repeat("conv2", 6, null, 3), o, null);
+            ActivationMaximization.Result diverse = am.run(Units.repeat("conv2", 6, null, 3), o.withDiversity(10, "relu2"),
                     null);
             // the Gram matrices of relu2 are less alike: the diversity term (minus summed cosine similarity) is higher
             double dSame = dissimilarity(ip, same);
@@ -224,7 +225,7 @@ class ActivationMaximizationTest {
         try (NDManager m = ip.newScope()) {
             netviz.engine.Values v = ip.forward(m, Map.of("input", m.create(r.input(), new Shape(r.shape()))),
                     List.of("relu2_out"));
-            return Goal.diversity("relu2_out", 1).evaluate(v).toType(DataType.FLOAT64, false).getDouble();
+            return ActivationMaximization.diversity("relu2_out", 1).evaluate(v).toType(DataType.FLOAT64, false).getDouble();
         }
     }
 

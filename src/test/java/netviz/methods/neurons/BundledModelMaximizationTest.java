@@ -12,6 +12,7 @@ import netviz.engine.Interpreter;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
 import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 import netviz.onnx.OnnxLoader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class BundledModelMaximizationTest {
         int[] targets = {0, 5, 9};
         try (Interpreter ip = Interpreter.of(g)) {
             ActivationMaximization am = new ActivationMaximization(ip, pre.mean(), pre.std());
-            ActivationMaximization.Result r = am.run(new Goal(ScoreTensor.find(g), targets, null, null),
+            ActivationMaximization.Result r = am.run(new Units(ScoreTensor.find(g), targets, null, null),
                     ActivationMaximization.Options.defaults().withIterations(60).withRegularizers(Regularizers.yosinski()),
                     null);
             try (NDManager m = ip.newScope()) {
@@ -38,7 +39,7 @@ class BundledModelMaximizationTest {
                     assertTrue(r.end()[i] > 5 + 10 * Math.abs(r.start()[i]), r.start()[i] + " -> " + r.end()[i]);
                 }
             }
-            ActivationMaximization.Result c = am.run(Goal.repeat("relu2", 5, null, 1),
+            ActivationMaximization.Result c = am.run(Units.repeat("relu2", 5, null, 1),
                     ActivationMaximization.Options.defaults().withIterations(60).withInit(ActivationMaximization.Init.NOISE,
                             null), null);
             assertTrue(c.end()[0] > 10 * Math.max(0.05, Math.abs(c.start()[0])), c.start()[0] + " -> " + c.end()[0]);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import netviz.NetvizException;
 import netviz.engine.Interpreter;
+import netviz.methods.unit.Units;
 import org.junit.jupiter.api.Test;
 
 class CenterBiasTest {
@@ -71,7 +72,7 @@ class CenterBiasTest {
             int w = chw[2];
             Regularizers cb = Regularizers.none().withCenterBias(new CenterBias(0.5, 1));
             // one step: only the starting window (half the side) may change
-            ActivationMaximization.Result one = am.run(Goal.repeat("conv2", 1, null, 1),
+            ActivationMaximization.Result one = am.run(Units.repeat("conv2", 1, null, 1),
                     ActivationMaximization.Options.defaults().withIterations(1).withRegularizers(cb), null);
             float[] m = new CenterBias(0.5, 1).mask(1, 1, h, w);
             int moved = 0;
@@ -95,9 +96,9 @@ class CenterBiasTest {
             double eta = ActivationMaximization.Options.defaults().step();
             assertEquals(eta, change / window, 1e-6 * eta, "mean |change| over the " + window + " window pixels");
             // for a 30-step run the centre moves more in total than the border
-            ActivationMaximization.Result run = am.run(Goal.repeat("conv2", 1, null, 1),
+            ActivationMaximization.Result run = am.run(Units.repeat("conv2", 1, null, 1),
                     ActivationMaximization.Options.defaults().withIterations(30).withRegularizers(cb), null);
-            ActivationMaximization.Result plain = am.run(Goal.repeat("conv2", 1, null, 1),
+            ActivationMaximization.Result plain = am.run(Units.repeat("conv2", 1, null, 1),
                     ActivationMaximization.Options.defaults().withIterations(30), null);
             double centre = 0;
             double border = 0;
@@ -127,8 +128,8 @@ class CenterBiasTest {
                     ActivationMaximizationTest.STD);
             ActivationMaximization.Options o = ActivationMaximization.Options.defaults().withIterations(10)
                     .withRegularizers(Regularizers.yosinski());
-            float[] a = am.run(Goal.repeat("conv2", 2, null, 1), o, null).input();
-            float[] b = am.run(Goal.repeat("conv2", 2, null, 1),
+            float[] a = am.run(Units.repeat("conv2", 2, null, 1), o, null).input();
+            float[] b = am.run(Units.repeat("conv2", 2, null, 1),
                     o.withRegularizers(Regularizers.yosinski().withCenterBias(CenterBias.NONE)), null).input();
             assertArrayEquals(a, b);
         }

@@ -9,6 +9,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.ValueInfo;
 import netviz.methods.attribution.ScoreTensor;
+import netviz.methods.unit.Units;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,13 +37,13 @@ class FixedBatchNeuronsTest {
         ActivationMaximization.Result expect;
         try (Interpreter ip = Interpreter.of(free)) {
             expect = new ActivationMaximization(ip, ActivationMaximizationTest.MEAN, ActivationMaximizationTest.STD)
-                    .run(new Goal(logits, new int[] {0, 3, 7}, null, null), o, null);
+                    .run(new Units(logits, new int[] {0, 3, 7}, null, null), o, null);
         }
         for (long b : new long[] {1, 2}) {
             try (Interpreter ip = Interpreter.of(withBatch(free, b))) {
                 assertEquals((int) b, ip.fixedBatch());
                 ActivationMaximization.Result r = new ActivationMaximization(ip, ActivationMaximizationTest.MEAN,
-                        ActivationMaximizationTest.STD).run(new Goal(logits, new int[] {0, 3, 7}, null, null), o, null);
+                        ActivationMaximizationTest.STD).run(new Units(logits, new int[] {0, 3, 7}, null, null), o, null);
                 assertArrayEquals(expect.shape(), r.shape());
                 assertArrayEquals(expect.input(), r.input(), 1e-3f, "batch " + b);
                 assertArrayEquals(expect.end(), r.end(), 1e-3 * (1 + Math.abs(expect.end()[0])), "batch " + b);
@@ -51,7 +52,7 @@ class FixedBatchNeuronsTest {
         // the diversity term matters: without it the images differ
         try (Interpreter ip = Interpreter.of(free)) {
             float[] plain = new ActivationMaximization(ip, ActivationMaximizationTest.MEAN, ActivationMaximizationTest.STD)
-                    .run(new Goal(logits, new int[] {0, 3, 7}, null, null), o.withDiversity(0, "conv2"), null).input();
+                    .run(new Units(logits, new int[] {0, 3, 7}, null, null), o.withDiversity(0, "conv2"), null).input();
             double diff = 0;
             for (int i = 0; i < plain.length; i++) {
                 diff += Math.abs(plain[i] - expect.input()[i]);

@@ -21,6 +21,7 @@ import netviz.engine.ValueInfo;
 import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
 import netviz.methods.features.Tsne;
+import netviz.methods.unit.Unit;
 import netviz.onnx.GraphBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +61,7 @@ class MultifacetedVisualizationFixedBatchTest {
                     .withTsne(Tsne.Options.defaults().withIterations(250))
                     .withMaximization(MultifacetedVisualization.Options.defaults().maximization().withIterations(5));
             int cls = 3;
-            MultifacetedVisualization.Result r = mfv.run(MultifacetedVisualization.Request.classScore(cls), o, null);
+            MultifacetedVisualization.Result r = mfv.run(Unit.classScore(cls), o, null);
             assertEquals(limit, r.scanned());
             assertEquals(2, r.facets().size());
             // brute force: the class logit of every image, three at a time (the last pass padded)

@@ -1,5 +1,6 @@
 package netviz.methods.neurons;
 
+import netviz.methods.unit.Unit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +26,7 @@ import netviz.image.ModelConfig;
 import netviz.image.Preprocessing;
 import netviz.methods.attribution.ScoreTensor;
 import netviz.methods.features.Tsne;
+import netviz.methods.unit.Units;
 import netviz.onnx.OnnxLoader;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +58,7 @@ class MultifacetedVisualizationTest {
             MultifacetedVisualization mfv = new MultifacetedVisualization(ip, data);
             List<String> stages = new ArrayList<>();
             List<long[]> counts = new ArrayList<>();
-            first = mfv.run(MultifacetedVisualization.Request.classScore(CLASS), options(), (stage, done, total) -> {
+            first = mfv.run(Unit.classScore(CLASS), options(), (stage, done, total) -> {
                 String name = stage.split(netviz.Progress.DETAIL, 2)[0];
                 if (stages.isEmpty() || !stages.get(stages.size() - 1).equals(name)) {
                     stages.add(name);
@@ -67,7 +69,7 @@ class MultifacetedVisualizationTest {
                 last[0] = done;
                 last[1] = total;
             });
-            second = mfv.run(MultifacetedVisualization.Request.classScore(CLASS), options(), netviz.Progress.NONE);
+            second = mfv.run(Unit.classScore(CLASS), options(), netviz.Progress.NONE);
             // the four steps in order, each counted up to its end
             assertEquals(List.of("scanning images", "t-SNE", "k-means", "activation maximization"), stages);
             for (int i = 0; i < stages.size(); i++) {
@@ -186,7 +188,7 @@ class MultifacetedVisualizationTest {
             ActivationMaximization am = new ActivationMaximization(ip, data.preprocessing().mean(), data.preprocessing().std());
             ActivationMaximization.Options o = options().maximization()
                     .withInit(ActivationMaximization.Init.IMAGE, f0.meanInput());
-            Goal g = Goal.repeat(ScoreTensor.find(graph), CLASS, null, 1);
+            Units g = Units.repeat(ScoreTensor.find(graph), CLASS, null, 1);
             float[] a = am.run(g, o.withSeed(0), null).pixels();
             float[] b = am.run(g, o.withSeed(1), null).pixels();
             assertArrayEquals(f0.pixels(), a, 1e-6f, "the facet is this run");
@@ -222,7 +224,7 @@ class MultifacetedVisualizationTest {
             MultifacetedVisualization mfv = new MultifacetedVisualization(ip, data);
             MultifacetedVisualization.NotEnoughImagesException e = assertThrows(
                     MultifacetedVisualization.NotEnoughImagesException.class,
-                    () -> mfv.run(MultifacetedVisualization.Request.classScore(CLASS),
+                    () -> mfv.run(Unit.classScore(CLASS),
                             options().withLimit(300).withTopCount(12).withFacets(4), null));
             // the message counts the activating images (brute force) apart from those the top count kept
             float[] logits = allLogits(ip);
@@ -237,7 +239,7 @@ class MultifacetedVisualizationTest {
             assertTrue(msg.contains("--top 12 keeps 12 of them: ask for --top 20 or more, or --facets 2 or fewer"), msg);
             // capped by the top share: 5% of 300 keeps 15; 20 need a share of 0.067
             String share = assertThrows(MultifacetedVisualization.NotEnoughImagesException.class,
-                    () -> mfv.run(MultifacetedVisualization.Request.classScore(CLASS),
+                    () -> mfv.run(Unit.classScore(CLASS),
                             options().withLimit(300).withTopShare(0.05).withFacets(4), null)).getMessage();
             assertTrue(share.contains("only " + positive + " of the 300 images scanned activate it"), share);
             assertTrue(share.contains("the top 5% (15 of 300) keeps 15 of them: ask for --top-share 0.067 or more,"
@@ -245,14 +247,14 @@ class MultifacetedVisualizationTest {
             // more facets than the activating images can fill, whatever the share
             int k = positive / 5 + 1;
             String all = assertThrows(MultifacetedVisualization.NotEnoughImagesException.class,
-                    () -> mfv.run(MultifacetedVisualization.Request.classScore(CLASS),
+                    () -> mfv.run(Unit.classScore(CLASS),
                             options().withLimit(300).withTopShare(1.0).withFacets(k), null)).getMessage();
             assertTrue(all.contains("only " + positive + " of the 300 images scanned activate it (value > 0): ask for"
                     + " --facets " + (positive / 5) + " or fewer, or scan more images"), all);
             assertThrows(netviz.UnknownNameException.class, () -> mfv.run(
-                    MultifacetedVisualization.Request.channel("no-such-layer", 0), options().withLimit(100), null));
+                    Unit.channel("no-such-layer", 0), options().withLimit(100), null));
             assertThrows(netviz.OutOfRangeException.class, () -> mfv.run(
-                    MultifacetedVisualization.Request.classScore(10), options().withLimit(100), null));
+                    Unit.classScore(10), options().withLimit(100), null));
         }
     }
 

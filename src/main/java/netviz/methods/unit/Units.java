@@ -1,24 +1,31 @@
-package netviz.methods.neurons;
+package netviz.methods.unit;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import netviz.engine.Objective;
 import netviz.engine.OwnedArrays;
 import netviz.engine.Values;
 
 /**
- * What each image of a batch should excite: unit (channel c_n, optionally at position
- * (y_n, x_n)) of one tensor, one unit per example. For a (N, C, H, W) tensor without a
- * position the value is the channel's mean (Olah et al. 2017, "channel" objective); with a
- * position it is that neuron; for a (N, K) tensor (class scores, fully connected layers) it is
- * element c_n. {@link #objective()} sums the per-example values, so one backward pass gives every
- * example the gradient of its own unit.
+ * What each image of a batch should excite: one {@link Unit} per example, all of one tensor —
+ * channel c_n, optionally at position (y_n, x_n). For a (N, C, H, W) tensor without a position the
+ * value is the channel's mean (Olah et al. 2017, "channel" objective); with a position it is that
+ * neuron; for a (N, K) tensor (class scores, fully connected layers) it is element c_n.
+ * {@link #objective()} sums the per-example values, so one backward pass gives every example the
+ * gradient of its own unit. A null {@code tensor} means the class scores (resolved by the method
+ * that runs, see {@link netviz.methods.attribution.ScoreTensor#tensorOf}).
+ *
+ * @param tensor   the tensor (a layer name is resolved by the method), or null for the class scores
+ * @param channels per example, the channel (the class for class scores)
+ * @param ys       per example, the row of the neuron, or null for whole channels
+ * @param xs       per example, the column, null exactly when {@code ys} is
  */
-public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
+public record Units(String tensor, int[] channels, int[] ys, int[] xs) {
 
-    public Goal {
+    public Units {
         channels = channels.clone();
         ys = ys == null ? null : ys.clone();
         xs = xs == null ? null : xs.clone();
@@ -27,8 +34,8 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
         }
     }
 
-    /** The same unit for {@code n} examples. */
-    public static Goal repeat(String tensor, int channel, int[] yx, int n) {
+    /** The same channel (and position {@code yx}, or null) of {@code tensor} for {@code n} examples. */
+    public static Units repeat(String tensor, int channel, int[] yx, int n) {
         int[] c = new int[n];
         Arrays.fill(c, channel);
         int[] y = null;
@@ -39,12 +46,55 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
             Arrays.fill(y, yx[0]);
             Arrays.fill(x, yx[1]);
         }
-        return new Goal(tensor, c, y, x);
+        return new Units(tensor, c, y, x);
+    }
+
+    /** {@code unit} for {@code n} examples. */
+    public static Units repeat(Unit unit, int n) {
+        return repeat(unit.layer(), unit.channel(), unit.position(), n);
+    }
+
+    /**
+     * One example per unit of {@code units}, which must all be of one layer and either all have a
+     * position or none.
+     */
+    public static Units of(List<Unit> units) {
+        if (units.isEmpty()) {
+            throw new IllegalArgumentException("no unit given");
+        }
+        Unit first = units.get(0);
+        int n = units.size();
+        int[] c = new int[n];
+        int[] y = first.position() == null ? null : new int[n];
+        int[] x = first.position() == null ? null : new int[n];
+        for (int i = 0; i < n; i++) {
+            Unit u = units.get(i);
+            if (!java.util.Objects.equals(u.layer(), first.layer()) || (u.position() == null) != (y == null)) {
+                throw new IllegalArgumentException("units of one batch share one layer and all have a position or none: "
+                        + first + " and " + u);
+            }
+            c[i] = u.channel();
+            if (y != null) {
+                y[i] = u.position()[0];
+                x[i] = u.position()[1];
+            }
+        }
+        return new Units(first.layer(), c, y, x);
+    }
+
+    /** The same units read from {@code resolved} (the tensor name the method resolved). */
+    public Units on(String resolved) {
+        return new Units(resolved, channels, ys, xs);
     }
 
     /** Number of examples. */
     public int size() {
         return channels.length;
+    }
+
+    /** The unit of example {@code i}. */
+    public Unit unit(int i) {
+        return new Unit(tensor, channels[i], ys == null ? null : new int[] {ys[i], xs[i]});
     }
 
     /**
@@ -53,9 +103,9 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
      */
     public void check(long[] s) {
         for (int i = 0; i < channels.length; i++) {
-            ReceptiveField.checkChannel(tensor, s, channels[i]);
+            Unit.checkChannel(tensor, s, channels[i]);
             if (ys != null) {
-                ReceptiveField.checkPosition(new ReceptiveField.Field(tensor, s, false, null, null, null, null), ys[i], xs[i]);
+                Unit.checkPosition(tensor, s, ys[i], xs[i]);
             }
         }
     }
@@ -111,26 +161,14 @@ public record Goal(String tensor, int[] channels, int[] ys, int[] xs) {
         return OwnedArrays.copyOf(t.getManager().create(m, t.getShape())).toType(t.getDataType(), false);
     }
 
-    /**
-     * The diversity term of Olah et al. 2017 (Lucid's {@code objectives.diversity}): minus the
-     * mean over examples of the summed cosine similarity between example i's and every other
-     * example's Gram matrix of {@code tensor} (a (N, C, H, W) layer), times {@code weight}. Added
-     * to a batch objective it pushes the images of one unit apart in style.
-     */
-    public static Objective diversity(String tensor, double weight) {
-        return Objective.of("diversity(" + tensor + ")", Set.of(tensor), v -> {
-            NDArray a = v.get(tensor);
-            long n = a.getShape().get(0);
-            long c = a.getShape().get(1);
-            NDArray f = a.reshape(n, c, -1);
-            NDArray gram = f.matMul(f.transpose(0, 2, 1)).reshape(n, -1);
-            NDArray norm = gram.norm(new int[] {1}, true).add(1e-8);
-            NDArray unit = gram.div(norm);
-            NDArray sim = unit.matMul(unit.transpose());
-            NDArray offDiagonal = sim.sum().sub((double) n);
-            // scalars libtorch owns: autograd saves the divisor and the factor (see OwnedArrays)
-            NDArray mean = offDiagonal.div(OwnedArrays.scalar(offDiagonal, n));
-            return mean.mul(OwnedArrays.scalar(mean, -weight));
-        });
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Units u && java.util.Objects.equals(u.tensor, tensor) && Arrays.equals(u.channels, channels)
+                && Arrays.equals(u.ys, ys) && Arrays.equals(u.xs, xs);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hashCode(tensor) * 31 + Arrays.hashCode(channels) * 7 + Arrays.hashCode(ys);
     }
 }
