@@ -1,11 +1,8 @@
 package netviz.server;
 
 import java.awt.image.BufferedImage;
-import netviz.engine.Node;
-import netviz.methods.params.Filters;
 import netviz.render.ColorBar;
 import netviz.render.Colormap;
-import netviz.render.FilterFigure;
 import netviz.render.Figure;
 import netviz.render.Images;
 import netviz.render.Layout;
@@ -20,16 +17,6 @@ final class Renders {
     static final int SIZE = 224;
 
     private Renders() {
-    }
-
-    /** {@code netviz filters --layer L}: every filter of a convolution as a tile, each scaled to its own range. */
-    static Figure filters(ModelSession s, Node conv) {
-        Filters.FilterBank bank = Filters.of(s.graph(), conv.name().isEmpty() ? conv.outputs().get(0) : conv.name());
-        String title = s.name() + " \u00b7 " + bank.layer() + ": " + bank.filters() + " filters of "
-                + bank.channels() + " x " + bank.height() + " x " + bank.width()
-                + (bank.group() > 1 ? " (group " + bank.group() + ")" : "");
-        FilterFigure.Options o = FilterFigure.Options.defaults().withTileSize(48).withTitle(title);
-        return FilterFigure.render(bank.weights(), bank.filters(), bank.channels(), bank.height(), bank.width(), o);
     }
 
     /** Display size (height, width) for an h × w input. */
