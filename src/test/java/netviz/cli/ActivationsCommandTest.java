@@ -59,7 +59,7 @@ class ActivationsCommandTest {
                 "--out", png.toString(), "--raw", raw.toString(), "--json");
         assertEquals(0, r.code(), r.toString());
         JsonNode j = OutputOptions.mapper().readTree(r.out());
-        List<String> defaults = ActivationsCommand.defaultLayers(OnnxLoader.load(model));
+        List<String> defaults = netviz.figures.ActivationsFigure.defaultLayers(OnnxLoader.load(model));
         assertEquals(4, defaults.size(), "five convolutions: four are shown by default");
         assertEquals(4, j.get("layers").size());
         try (Interpreter ip = Interpreter.of(OnnxLoader.load(model)); NDManager m = ip.newScope()) {
