@@ -214,16 +214,28 @@ public final class ActivationsFigure {
             Node p = graph.producer(t);
             names.add(p != null && !p.name().isEmpty() && graph.resolveTensor(p.name()).equals(t) ? p.name() : t);
         }
-        if (names.size() <= 4) {
-            return names;
-        }
         List<String> pick = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String n = names.get((int) Math.round(i * (names.size() - 1) / 3.0));
-            if (!pick.contains(n)) {
-                pick.add(n);
-            }
+        for (int i : spread(names.size(), 4)) {
+            pick.add(names.get(i));
         }
         return pick;
+    }
+
+    /** {@code k} indices spread evenly over {@code 0 .. n-1}, first and last included (all of them when n ≤ k). */
+    public static List<Integer> spread(int n, int k) {
+        List<Integer> out = new ArrayList<>();
+        if (n <= k) {
+            for (int i = 0; i < n; i++) {
+                out.add(i);
+            }
+            return out;
+        }
+        for (int i = 0; i < k; i++) {
+            int j = (int) Math.round(i * (n - 1) / (double) (k - 1));
+            if (!out.contains(j)) {
+                out.add(j);
+            }
+        }
+        return out;
     }
 }

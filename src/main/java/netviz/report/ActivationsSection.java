@@ -37,7 +37,7 @@ final class ActivationsSection implements ReportSection {
         }
         List<String> all = DeadFilters.convActivations(ctx.graph());
         List<String> layers = new ArrayList<>();
-        for (int i : spread(all.size(), LAYERS)) {
+        for (int i : ActivationsFigure.spread(all.size(), LAYERS)) {
             layers.add(all.get(i));
         }
         ctx.paragraph("What each convolution computes for one image: its first 16 feature maps after the "
@@ -58,23 +58,5 @@ final class ActivationsSection implements ReportSection {
                     + (e.label() != null ? " (" + e.label() + ")" : "") + ": the input, then the first 16 maps of each "
                     + "layer, labelled with their channel.", c);
         }
-    }
-
-    /** {@code k} indices spread evenly over {@code 0 .. n-1} (all of them when n ≤ k). */
-    static List<Integer> spread(int n, int k) {
-        List<Integer> out = new ArrayList<>();
-        if (n <= k) {
-            for (int i = 0; i < n; i++) {
-                out.add(i);
-            }
-            return out;
-        }
-        for (int i = 0; i < k; i++) {
-            int j = (int) Math.round(i * (n - 1) / (double) (k - 1));
-            if (!out.contains(j)) {
-                out.add(j);
-            }
-        }
-        return out;
     }
 }

@@ -3,6 +3,7 @@ package netviz.report;
 import java.util.List;
 import netviz.Progress;
 import netviz.engine.Node;
+import netviz.figures.ActivationsFigure;
 import netviz.figures.FiltersFigure;
 import netviz.methods.params.Filters;
 import netviz.render.Png;
@@ -36,7 +37,7 @@ final class ParametersSection implements ReportSection {
         ctx.paragraph("A convolution's weights are small images: each filter is slid over its input and responds "
                 + "where the input looks like it. First-layer filters see pixels and usually become edge, colour and "
                 + "blob detectors; deeper filters combine feature maps and are harder to read (Zeiler & Fergus 2014).");
-        for (int i : ActivationsSection.spread(convs.size(), MAX_LAYERS)) {
+        for (int i : ActivationsFigure.spread(convs.size(), MAX_LAYERS)) {
             Node conv = convs.get(i);
             Filters.FilterBank bank = Filters.of(ctx.graph(), conv.name().isEmpty() ? Integer.toString(
                     ctx.graph().nodes().indexOf(conv)) : conv.name());

@@ -111,6 +111,14 @@ public class ActivationsFigureTest {
     }
 
     @Test
+    void spreadPicksFirstLastAndEvenlyBetween() {
+        assertEquals(List.of(0, 3, 6, 9), ActivationsFigure.spread(10, 4));
+        assertEquals(List.of(0, 1, 3, 4), ActivationsFigure.spread(5, 4));
+        assertEquals(List.of(0, 1, 2), ActivationsFigure.spread(3, 4));
+        assertEquals(List.of(), ActivationsFigure.spread(0, 4));
+    }
+
+    @Test
     void badOptionsNameTheirFlag() {
         ActivationsFigure.Options d = ActivationsFigure.Options.defaults();
         assertEquals("unknown --scale 'pixel'; use layer or map",
