@@ -2,42 +2,44 @@ package netviz.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import netviz.InputFormatException;
 import netviz.NetvizException;
-import netviz.engine.Graph;
-import netviz.image.ImageInput;
-import netviz.image.ModelConfig;
-import netviz.data.Labels;
-import netviz.engine.Interpreter;
+import netviz.Progress;
+import netviz.ShapeMismatchException;
+import netviz.engine.ModelView;
 import netviz.engine.Tensor;
+import netviz.figures.AttributionPanels;
+import netviz.figures.FigureResult;
+import netviz.figures.RawArray;
 import netviz.io.Npy;
-import netviz.methods.attribution.Attributions;
 import netviz.methods.attribution.ScoreTensor;
-import netviz.methods.attribution.Selection;
-import netviz.methods.attribution.Target;
 import netviz.render.Figure;
-import netviz.render.Layout;
+import netviz.session.Picture;
+import netviz.session.Session;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The flow every attribution command shares: load the model and the input, resolve the target,
- * compute (in the subclass), then write the picture ({@code --out}: one row of panels per image;
- * for a batch, one file per image beside a contact sheet), the raw result ({@code --raw}, without
- * the batch axis for a single image) and a summary (text, or JSON with {@code --json}).
+ * The command-line adapter every attribution command shares: load the model and the input, run the
+ * command's recipe ({@code netviz.figures}) chunk by chunk, then write the picture ({@code --out}:
+ * one row of panels per image; for a batch, one file per image beside a contact sheet), the raw
+ * result ({@code --raw}, without the batch axis for a single image) and a summary (text, or JSON
+ * with {@code --json}).
  */
 abstract class AttributionCommand implements Runnable {
     @Spec
@@ -55,48 +57,6 @@ abstract class AttributionCommand implements Runnable {
     @Mixin
     OutputOptions output;
 
-    /** What a subclass computed for the batch. */
-    record Outcome(Attributions raw, List<Figure> figures, List<Map<String, Object>> details) {
-    }
-
-    /** The model input as the command sees it: values (N, C, H, W) and the class names. */
-    record Context(Interpreter interpreter, Graph graph, NDArray inputs, float[] values, int n, int c, int h, int w,
-                   List<String> labels, Target target, List<ImageInput> images) {
-        float[] image(int i) {
-            int per = c * h * w;
-            return Arrays.copyOfRange(values, i * per, (i + 1) * per);
-        }
-
-        /**
-         * Example i as a picture at display size: with {@code --image}, what the model sees
-         * un-normalised (true colours); with {@code --input}, the tensor min–max scaled.
-         */
-        BufferedImage picture(int i) {
-            if (images == null) {
-                return Panels.input(image(i), c, h, w);
-            }
-            int[] s = Panels.size(h, w);
-            return netviz.render.Images.resize(netviz.render.Images.toRgb(images.get(i).inputImage()), s[1], s[0], false);
-        }
-
-        /** "7 Sneaker" or "7". */
-        String className(int k) {
-            return k + (labels != null && k < labels.size() ? " " + labels.get(k) : "");
-        }
-
-        /** What example i was explained for, in words. */
-        String describe(Selection s, int i) {
-            if (s == null) {
-                return "";
-            }
-            int[] co = s.coords()[i];
-            if (s.tensor().equals(ScoreTensor.find(graph))) {
-                return "class " + className(co[0]);
-            }
-            return s.tensor() + " channel " + co[0] + (co.length == 3 ? " at " + co[1] + "," + co[2] : "");
-        }
-    }
-
     /** The method's name for titles and default file names, e.g. "saliency". */
     abstract String method();
 
@@ -104,19 +64,20 @@ abstract class AttributionCommand implements Runnable {
     void check() {
     }
 
-    /** The target when the command does not use --target alone (e.g. a neuron); null = the class target. */
-    Target ownTarget(Graph graph) {
-        return null;
+    /** Whether the command explains a class score (then the note on which score is explained is printed). */
+    boolean explainsClass() {
+        return true;
     }
 
-    abstract Outcome compute(Context ctx);
+    /** The command's recipe on one chunk of pictures. */
+    abstract FigureResult figure(Session s, List<Picture> pictures, Progress progress);
 
     /**
      * Images computed, drawn and written together: a folder or batch is processed in chunks of this
      * many, so memory does not grow with the number of images; each chunk is one page of the
      * contact sheet.
      */
-    static final int CHUNK = 25;
+    static final int CHUNK = AttributionPanels.PAGE;
 
     @Override
     public void run() {
@@ -124,57 +85,45 @@ abstract class AttributionCommand implements Runnable {
         Outputs.requireExtension(attribution.raw, "--raw", ".npy", "NumPy .npy arrays");
         check();
         input.require();
-        Graph graph = model.graph();
-        Labels named = labels(graph);
-        List<String> labels = named == null ? null : named.names();
-        Target own = ownTarget(graph);
-        List<Path> files = input.isImage() ? imageFiles() : null;
-        netviz.image.Preprocessing pre = files != null ? input.preprocessing(graph) : null;
         Writer writer = null;
-        try (Interpreter it = model.newInterpreter(); NDManager whole = it.newScope()) {
-            NDArray all = files == null ? input.array(whole, graph) : null;
-            long[] s0 = all == null ? null : all.getShape().getShape();
-            if (s0 != null && s0.length != 4) {
-                throw new netviz.ShapeMismatchException(method() + " needs images (N, C, H, W); the input has shape "
-                        + Arrays.toString(s0));
+        try (Session s = model.session().preprocessing(input::preprocessing).labels(attribution.labels).build();
+             TerminalProgress bar = new TerminalProgress(true)) {
+            List<Path> files = input.isImage() ? imageFiles() : null;
+            float[] all = null;
+            long[] s0 = null;
+            if (files == null) {
+                try (NDManager whole = s.interpreter().newScope()) {
+                    NDArray x = input.array(whole, s.graph());
+                    s0 = x.getShape().getShape();
+                    if (s0.length != 4) {
+                        throw new ShapeMismatchException(method() + " needs images (N, C, H, W); the input has shape "
+                                + Arrays.toString(s0));
+                    }
+                    all = x.toFloatArray();
+                }
             }
             int total = files != null ? files.size() : (int) s0[0];
-            Target target = null;
             for (int from = 0; from < total; from += CHUNK) {
                 int to = Math.min(total, from + CHUNK);
-                try (NDManager scope = it.newScope()) {
-                    List<ImageInput> images = null;
-                    NDArray x;
+                List<Picture> chunk = new ArrayList<>();
+                for (int i = from; i < to; i++) {
                     if (files != null) {
-                        images = new ArrayList<>();
-                        for (Path f : files.subList(from, to)) {
-                            images.add(ImageInput.load(f, pre));
-                        }
-                        x = stack(scope, images);
+                        chunk.add(s.picture(files.get(i)));
                     } else {
-                        x = total <= CHUNK ? all : all.get(from + ":" + to);
-                    }
-                    long[] s = x.getShape().getShape();
-                    if (target == null) {
-                        if (named != null) {
-                            String score = ScoreTensor.find(graph);
-                            named.checkSize((int) it.tensors(scope, Map.of(it.inputName(), x.get("0:1")),
-                                    List.of(score)).get(score).getShape().size());
-                        }
-                        target = own != null ? own : attribution.target == null ? Target.predicted()
-                                : Target.parseClass(attribution.target, labels);
-                    }
-                    Context ctx = new Context(it, graph, x, x.toFloatArray(), (int) s[0], (int) s[1], (int) s[2],
-                            (int) s[3], labels, target, images);
-                    Outcome outcome = compute(ctx);
-                    if (writer == null) {
-                        writer = new Writer(total, files, outcome.raw().exampleShape());
-                    }
-                    writer.chunk(ctx, outcome, from);
-                    if (x != all) {
-                        x.close();
+                        int per = (int) (s0[1] * s0[2] * s0[3]);
+                        chunk.add(new Picture("image " + i, Arrays.copyOfRange(all, i * per, (i + 1) * per),
+                                new long[] {1, s0[1], s0[2], s0[3]}, null, -1));
                     }
                 }
+                FigureResult r = figure(s, chunk, bar);
+                if (from == 0) {
+                    printRules(r);
+                }
+                if (writer == null) {
+                    RawArray raw = r.arrays().values().iterator().next();
+                    writer = new Writer(total, files, Arrays.copyOfRange(raw.shape(), 1, raw.shape().length));
+                }
+                writer.chunk(chunk, files != null, r, from);
                 if (to < total) {
                     // The chunk's garbage is dead now; without a collection here the JVM's heap sizing
                     // lets the heap (and the process) grow with the number of chunks.
@@ -185,12 +134,37 @@ abstract class AttributionCommand implements Runnable {
                 throw new InputFormatException("the input holds no images (a batch of 0); give at least one");
             }
             writer.finish();
+            printNotes(s, explainsClass());
         } finally {
             if (writer != null) {
                 writer.close();
             }
         }
-        model.printNotes(spec.commandLine().getErr(), own == null);
+    }
+
+    /** A guided backward pass through activations other than ReLU says which rules it used. */
+    private void printRules(FigureResult r) {
+        if (Boolean.FALSE.equals(r.summary().get("relu_only"))) {
+            spec.commandLine().getErr().println("netviz: " + r.summary().get("rules"));
+        }
+    }
+
+    /**
+     * What netviz decided about the model that the user should hear once: a channels-last input fed
+     * through a Transpose, and (when {@code scores}) which class score is explained.
+     */
+    private void printNotes(Session s, boolean scores) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (ModelView.isTransposed(s.graph()) && !ModelView.isTransposed(s.rawGraph())) {
+            err.println("netviz: note: the model's input '" + s.graph().inputs().get(0).name() + "' is channels-last "
+                    + s.rawGraph().inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
+                    + s.graph().inputs().get(0).shapeString() + " (--layout nchw turns this off)");
+        }
+        String n = scores ? ScoreTensor.note(s.graph()) : null;
+        if (n != null) {
+            err.println("netviz: note: " + n);
+        }
+        err.flush();
     }
 
     /** The --image file, or every image of the --image folder (sorted by name). */
@@ -198,7 +172,7 @@ abstract class AttributionCommand implements Runnable {
         Path p = input.path();
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(p)) {
-            try (java.util.stream.Stream<Path> list = Files.list(p)) {
+            try (Stream<Path> list = Files.list(p)) {
                 list.filter(f -> Files.isRegularFile(f)
                         && f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(png|jpe?g|bmp|gif)"))
                         .sorted().forEach(files::add);
@@ -214,22 +188,6 @@ abstract class AttributionCommand implements Runnable {
         return files;
     }
 
-    private static NDArray stack(NDManager scope, List<ImageInput> images) {
-        long[] one = images.get(0).shape();
-        int per = (int) (one[1] * one[2] * one[3]);
-        float[] all = new float[images.size() * per];
-        for (int i = 0; i < images.size(); i++) {
-            long[] si = images.get(i).shape();
-            if (si[1] != one[1] || si[2] != one[2] || si[3] != one[3]) {
-                throw new netviz.ShapeMismatchException("image '" + images.get(i).id() + "' preprocesses to "
-                        + Arrays.toString(si) + " but '" + images.get(0).id() + "' to " + Arrays.toString(one)
-                        + "; give --crop PX so that every image has the same size");
-            }
-            System.arraycopy(images.get(i).data(), 0, all, i * per, per);
-        }
-        return scope.create(all, new ai.djl.ndarray.types.Shape(images.size(), one[1], one[2], one[3]));
-    }
-
     /**
      * Writes the results chunk by chunk: one PNG per image and one contact-sheet page per chunk as
      * they come, the raw array streamed into a pending .npy, the summary lines at the end.
@@ -242,7 +200,7 @@ abstract class AttributionCommand implements Runnable {
         final boolean fromImages;
         final Path out;
         final String stem;
-        final java.util.Set<String> used = new java.util.HashSet<>();
+        final Set<String> used = new HashSet<>();
         final List<Path> written = new ArrayList<>();
         final List<Map<String, Object>> details = new ArrayList<>();
         final List<String> ids = new ArrayList<>();
@@ -268,37 +226,44 @@ abstract class AttributionCommand implements Runnable {
             }
         }
 
-        void chunk(Context ctx, Outcome o, int from) {
-            if (rawShape != null && !Arrays.equals(o.raw().exampleShape(),
+        @SuppressWarnings("unchecked")
+        void chunk(List<Picture> chunk, boolean images, FigureResult r, int from) {
+            RawArray result = r.arrays().values().iterator().next();
+            long[] exampleShape = Arrays.copyOfRange(result.shape(), 1, result.shape().length);
+            if (rawShape != null && !Arrays.equals(exampleShape,
                     Arrays.copyOfRange(rawShape, total == 1 ? 0 : 1, rawShape.length))) {
-                throw new netviz.ShapeMismatchException("image " + ids.size() + " gives a result of shape "
-                        + Arrays.toString(o.raw().exampleShape()) + " but the first gave "
+                throw new ShapeMismatchException("image " + ids.size() + " gives a result of shape "
+                        + Arrays.toString(exampleShape) + " but the first gave "
                         + Arrays.toString(rawShape) + "; give --crop PX so that every image has the same size");
             }
-            for (int i = 0; i < ctx.n(); i++) {
-                ids.add(ctx.images() != null ? ctx.images().get(i).id() : "image " + (from + i));
-                details.add(o.details().get(i));
+            List<Map<String, Object>> summary = (List<Map<String, Object>>) r.summary().get("images");
+            for (int i = 0; i < chunk.size(); i++) {
+                ids.add(chunk.get(i).id());
+                details.add(summary.get(i));
             }
+            // the recipe puts the contact sheet first when it drew several rows
+            List<Figure> rows = r.figures().size() > chunk.size() ? r.figures().subList(1, r.figures().size())
+                    : r.figures();
             if (total == 1) {
-                png(out, o.figures().get(0));
+                png(out, rows.get(0));
             } else {
-                for (int i = 0; i < ctx.n(); i++) {
+                for (int i = 0; i < chunk.size(); i++) {
                     String suffix = Integer.toString(from + i);
-                    if (ctx.images() != null) {
-                        String f = Path.of(ctx.images().get(i).id()).getFileName().toString();
+                    if (images) {
+                        String f = Path.of(chunk.get(i).id()).getFileName().toString();
                         suffix = Outputs.fileSafe(f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f);
                         if (!used.add(suffix)) {
                             suffix = suffix + "-" + (from + i);
                         }
                     }
-                    png(out.resolveSibling(stem + "-" + suffix + ".png"), o.figures().get(i));
+                    png(out.resolveSibling(stem + "-" + suffix + ".png"), rows.get(i));
                 }
                 int page = from / CHUNK + 1;
                 png(page == 1 ? out : out.resolveSibling(stem + "-page-" + page + ".png"),
-                        Layout.column(o.figures(), Layout.GAP, Layout.Align.START));
+                        r.figures().size() > chunk.size() ? r.figures().get(0) : AttributionPanels.sheet(rows));
             }
             if (raw != null) {
-                float[] v = o.raw().values();
+                float[] v = result.values();
                 raw.write(s -> Npy.writeFloats(s, v));
             }
         }
@@ -375,34 +340,5 @@ abstract class AttributionCommand implements Runnable {
             return Arrays.toString(a);
         }
         return String.valueOf(v);
-    }
-
-    /**
-     * Class names: {@code --labels}, else the model's metadata ({@code netviz.labels}), else
-     * ImageNet's for a model declaring 1000 outputs, else none (classes are shown by index).
-     */
-    Labels labels(Graph graph) {
-        int outputs = 0;
-        if (!graph.outputs().isEmpty() && graph.outputs().get(0).hasShape()) {
-            long[] d = graph.outputs().get(0).dims();
-            if (d.length == 2 && d[1] > 0) {
-                outputs = (int) d[1];
-            }
-        }
-        ModelConfig config = ModelConfig.of(graph);
-        if (attribution.labels == null && config.labels().isEmpty() && outputs != 1000) {
-            return null;
-        }
-        return Labels.forModel(attribution.labels, config, outputs);
-    }
-
-    /** Per-image details: the target in words and its index. */
-    static Map<String, Object> detail(Context ctx, Selection s, int i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("target", ctx.describe(s, i));
-        if (s != null) {
-            m.put("index", s.coords()[i].length == 1 ? (Object) s.coords()[i][0] : s.coords()[i]);
-        }
-        return m;
     }
 }

@@ -1,15 +1,12 @@
 package netviz.cli;
 
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import netviz.methods.attribution.Attributions;
-import netviz.methods.attribution.GradCam;
-import netviz.methods.attribution.GuidedGradCam;
-import netviz.methods.attribution.Target;
-import netviz.render.Colormap;
-import netviz.render.Figure;
+import netviz.Progress;
+import netviz.figures.AttributionFigure;
+import netviz.figures.AttributionFigure.Method;
+import netviz.figures.FigureResult;
+import netviz.session.Picture;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,43 +35,18 @@ public final class GradCamCommand extends AttributionCommand {
     }
 
     @Override
-    Outcome compute(Context ctx) {
-        GradCam cam = new GradCam(ctx.interpreter(), layer);
-        String used = cam.layer(ctx.inputs());
-        Attributions a = cam.attribute(ctx.inputs(), ctx.target());
-        Attributions up = GradCam.upsample(a, ctx.h(), ctx.w());
-        if (guided) {
-            netviz.methods.attribution.GuidedBackprop rules = new netviz.methods.attribution.GuidedBackprop(ctx.interpreter());
-            if (!rules.isReluOnly()) {
-                spec.commandLine().getErr().println("netviz: " + rules.ruleSummary());
-            }
-        }
-        Attributions ggc = guided ? new GuidedGradCam(ctx.interpreter(), used).attribute(ctx.inputs(),
-                Target.of(a.target())) : null;
-        int h = (int) a.shape()[1];
-        int w = (int) a.shape()[2];
-        int[] display = Panels.size(ctx.h(), ctx.w());
-        List<Figure> figures = new ArrayList<>();
-        List<Map<String, Object>> details = new ArrayList<>();
-        for (int i = 0; i < ctx.n(); i++) {
-            float[] map = a.example(i);
-            BufferedImage picture = ctx.picture(i);
-            List<Figure> panels = new ArrayList<>(List.of(Figure.of(picture),
-                    Panels.heat(map, h, w, display, Panels.zeroToMax(map), Colormap.MAGMA, ""),
-                    Panels.overlay(picture, up.example(i), ctx.h(), ctx.w(), Panels.zeroToMax(up.example(i)),
-                            Colormap.MAGMA)));
-            List<String> captions = new ArrayList<>(List.of("input", "Grad-CAM at " + used + " (" + h + "x" + w + ")",
-                    "upsampled over the input"));
-            if (ggc != null) {
-                panels.add(Panels.signed(ggc.example(i), ctx.c(), ctx.h(), ctx.w(), display));
-                captions.add("guided Grad-CAM");
-            }
-            figures.add(Panels.row("Grad-CAM — " + ctx.describe(a.target(), i), panels, captions));
-            Map<String, Object> d = detail(ctx, a.target(), i);
-            d.put("layer", used);
-            d.put("map", h + "x" + w);
-            details.add(d);
-        }
-        return new Outcome(a, figures, details);
+    void check() {
+        options();
+    }
+
+    /** The recipe's options: the layer and whether guided Grad-CAM is drawn too. */
+    AttributionFigure.Options options() {
+        return AttributionFigure.Options.of(Method.GRAD_CAM).withTarget(attribution.target).withLayer(layer)
+                .withGuided(guided);
+    }
+
+    @Override
+    FigureResult figure(Session s, List<Picture> pictures, Progress progress) {
+        return AttributionFigure.make(s, pictures, options(), progress);
     }
 }

@@ -1,21 +1,12 @@
 package netviz.cli;
 
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import netviz.NetvizException;
-import netviz.OutOfRangeException;
-import netviz.engine.Graph;
-import netviz.methods.attribution.Attribution;
-import netviz.methods.attribution.Attributions;
-import netviz.methods.attribution.Deconvnet;
-import netviz.methods.attribution.GradientSupport;
-import netviz.methods.attribution.GuidedBackprop;
-import netviz.methods.attribution.NoiseTunnel;
-import netviz.methods.attribution.Target;
-import netviz.render.Figure;
-import netviz.render.Images;
+import netviz.Progress;
+import netviz.figures.AttributionFigure;
+import netviz.figures.AttributionFigure.Method;
+import netviz.figures.FigureResult;
+import netviz.session.Picture;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,72 +51,22 @@ public final class GuidedBackpropCommand extends AttributionCommand {
 
     @Override
     void check() {
-        smooth.options();
-        if ((layer == null) != (channel == null)) {
-            throw new NetvizException("a neuron needs both --layer L and --channel C");
-        }
-        if (position != null && layer == null) {
-            throw new NetvizException("--position needs --layer and --channel");
-        }
-        if (position != null && position.length != 2) {
-            throw new OutOfRangeException("--position takes y,x (two numbers), not " + position.length + " numbers");
-        }
-        if (layer != null && attribution.target != null) {
-            throw new NetvizException("give either --target (a class) or --layer/--channel (a neuron), not both");
-        }
+        options();
     }
 
     @Override
-    Target ownTarget(Graph graph) {
-        if (layer == null) {
-            return null;
-        }
-        graph.resolveTensor(layer);
-        return position == null ? Target.neuron(layer, channel) : Target.neuron(layer, channel, position[0], position[1]);
+    boolean explainsClass() {
+        return layer == null;
+    }
+
+    /** The recipe's options: the rule, the class or neuron target, SmoothGrad's noise. */
+    AttributionFigure.Options options() {
+        return AttributionFigure.Options.of(rule == Rule.deconvnet ? Method.DECONVNET : Method.GUIDED_BACKPROP)
+                .withSmooth(smooth.options()).withTarget(attribution.target).withNeuron(layer, channel, position);
     }
 
     @Override
-    Outcome compute(Context ctx) {
-        Attribution method;
-        if (rule == Rule.deconvnet) {
-            method = new Deconvnet(ctx.interpreter());
-        } else {
-            GuidedBackprop guided = new GuidedBackprop(ctx.interpreter());
-            if (!guided.isReluOnly()) {
-                spec.commandLine().getErr().println("netviz: " + guided.ruleSummary());
-            }
-            method = guided;
-        }
-        NoiseTunnel.Options o = smooth.options();
-        if (o != null) {
-            method = new NoiseTunnel(ctx.interpreter(), method, o);
-        }
-        Attributions a = method.attribute(ctx.inputs(), ctx.target());
-        int[][] boxes = layer == null ? null : GradientSupport.boxes(ctx.interpreter(), ctx.inputs(), a.target());
-        List<Figure> figures = new ArrayList<>();
-        List<Map<String, Object>> details = new ArrayList<>();
-        int[] display = Panels.size(ctx.h(), ctx.w());
-        for (int i = 0; i < ctx.n(); i++) {
-            BufferedImage picture = ctx.picture(i);
-            List<Figure> panels = new ArrayList<>(List.of(Figure.of(picture),
-                    Panels.signed(a.example(i), ctx.c(), ctx.h(), ctx.w(), display)));
-            List<String> captions = new ArrayList<>(List.of("input", (o != null ? "SmoothGrad " : "") + method()));
-            Map<String, Object> d = detail(ctx, a.target(), i);
-            if (boxes != null) {
-                int[] b = boxes[i];
-                BufferedImage full = ctx.picture(i);
-                int f = display[0] / ctx.h();
-                BufferedImage crop = full.getSubimage(b[1] * f, b[0] * f, (b[3] - b[1] + 1) * f, (b[2] - b[0] + 1) * f);
-                int side = Math.max(crop.getWidth(), crop.getHeight());
-                int scale = Math.max(1, display[0] / side);
-                panels.add(Figure.of(Images.resize(crop, crop.getWidth() * scale, crop.getHeight() * scale, false)));
-                captions.add("region it sees: y " + b[0] + "–" + b[2] + ", x " + b[1] + "–" + b[3]);
-                d.put("region", b);
-            }
-            figures.add(Panels.row(method().substring(0, 1).toUpperCase() + method().substring(1) + " — "
-                    + ctx.describe(a.target(), i), panels, captions));
-            details.add(d);
-        }
-        return new Outcome(a, figures, details);
+    FigureResult figure(Session s, List<Picture> pictures, Progress progress) {
+        return AttributionFigure.make(s, pictures, options(), progress);
     }
 }

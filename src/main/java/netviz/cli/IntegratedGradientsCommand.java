@@ -1,14 +1,13 @@
 package netviz.cli;
 
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import netviz.methods.attribution.Attributions;
+import netviz.Progress;
+import netviz.figures.AttributionFigure;
+import netviz.figures.AttributionFigure.Method;
+import netviz.figures.FigureResult;
 import netviz.methods.attribution.IntegratedGradients;
-import netviz.render.Colormap;
-import netviz.render.Figure;
-import netviz.render.ValueRange;
+import netviz.session.Picture;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,52 +48,17 @@ public final class IntegratedGradientsCommand extends AttributionCommand {
     void check() {
         Limits.check("--steps", steps, 1, Limits.MAX_STEPS);
         Limits.check("--batch", batch, 1, Limits.MAX_BATCH);
-        new IntegratedGradients.Options(steps, null, rule, batch);
+        options();
+    }
+
+    /** The recipe's options: steps, baseline, Riemann rule and batch. */
+    AttributionFigure.Options options() {
+        return AttributionFigure.Options.of(Method.INTEGRATED_GRADIENTS).withTarget(attribution.target)
+                .withSteps(steps).withBaseline(baseline).withRiemann(rule).withBatch(batch);
     }
 
     @Override
-    Outcome compute(Context ctx) {
-        IntegratedGradients.Options o = new IntegratedGradients.Options(steps,
-                FillOptions.resolve("--baseline", baseline, ctx.graph(), input, ctx.c()), rule, batch);
-        IntegratedGradients.Result r;
-        try (TerminalProgress bar = new TerminalProgress(true)) {
-            r = new IntegratedGradients(ctx.interpreter(), o, bar).run(ctx.inputs(), ctx.target());
-        }
-        Attributions a = r.attributions();
-        List<Figure> figures = new ArrayList<>();
-        List<Map<String, Object>> details = new ArrayList<>();
-        int[] display = Panels.size(ctx.h(), ctx.w());
-        int hw = ctx.h() * ctx.w();
-        for (int i = 0; i < ctx.n(); i++) {
-            float[] e = a.example(i);
-            float[] sum = new float[hw];
-            float[] pos = new float[hw];
-            for (int c = 0; c < ctx.c(); c++) {
-                for (int p = 0; p < hw; p++) {
-                    sum[p] += e[c * hw + p];
-                }
-            }
-            for (int p = 0; p < hw; p++) {
-                pos[p] = Math.max(0, sum[p]);
-            }
-            ValueRange sym = ValueRange.symmetric(sum);
-            if (sym.width() == 0) {
-                sym = new ValueRange(-1, 1);
-            }
-            BufferedImage picture = ctx.picture(i);
-            figures.add(Panels.row("Integrated gradients — " + ctx.describe(a.target(), i),
-                    List.of(Figure.of(picture), Panels.heat(sum, ctx.h(), ctx.w(), display, sym, Colormap.DIVERGING, ""),
-                            Panels.overlay(picture, pos, ctx.h(), ctx.w(), Panels.zeroToMax(pos), Colormap.MAGMA)),
-                    List.of("input", "attribution (sum over channels)", "positive part over the input")));
-            Map<String, Object> d = detail(ctx, a.target(), i);
-            d.put("score", r.score()[i]);
-            d.put("baseline_score", r.baselineScore()[i]);
-            d.put("sum_of_attributions", a.sum(i));
-            d.put("completeness_gap", r.gap(i));
-            d.put("relative_gap", r.relativeGap(i));
-            details.add(d);
-        }
-        return new Outcome(a, figures, details);
+    FigureResult figure(Session s, List<Picture> pictures, Progress progress) {
+        return AttributionFigure.make(s, pictures, options(), progress);
     }
-
 }

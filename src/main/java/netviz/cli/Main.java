@@ -2,9 +2,7 @@ package netviz.cli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.InputStream;
 import java.util.List;
-import java.util.Properties;
 import netviz.NetvizException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -274,28 +272,8 @@ public final class Main implements Runnable {
         }
     }
 
-    /**
-     * The project version: from the jar manifest, else the {@code netviz.version} system property
-     * (set by the launcher from pom.xml), else the Maven metadata in the jar, else "dev".
-     */
+    /** The project version ({@link netviz.Version#current()}). */
     public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        if (v != null) {
-            return v;
-        }
-        v = System.getProperty("netviz.version");
-        if (v != null && !v.isBlank()) {
-            return v;
-        }
-        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/netviz/netviz/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("version", "dev");
-            }
-        } catch (java.io.IOException e) {
-            return "dev";
-        }
-        return "dev";
+        return netviz.Version.current();
     }
 }

@@ -1,16 +1,13 @@
 package netviz.cli;
 
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import netviz.methods.attribution.Attribution;
-import netviz.methods.attribution.Attributions;
+import netviz.Progress;
+import netviz.figures.AttributionFigure;
+import netviz.figures.AttributionFigure.Method;
+import netviz.figures.FigureResult;
 import netviz.methods.attribution.NoiseTunnel;
-import netviz.methods.attribution.Saliency;
-import netviz.render.Colormap;
-import netviz.render.Figure;
-import netviz.render.ValueRange;
+import netviz.session.Picture;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -35,33 +32,18 @@ public final class SaliencyCommand extends AttributionCommand {
 
     @Override
     void check() {
-        smooth.options();
+        options();
+    }
+
+    /** The recipe's options: SMOOTHGRAD with --smooth, else SALIENCY. */
+    AttributionFigure.Options options() {
+        NoiseTunnel.Options o = smooth.options();
+        return AttributionFigure.Options.of(o != null ? Method.SMOOTHGRAD : Method.SALIENCY).withSmooth(o)
+                .withTarget(attribution.target);
     }
 
     @Override
-    Outcome compute(Context ctx) {
-        Attribution method = new Saliency(ctx.interpreter());
-        NoiseTunnel.Options o = smooth.options();
-        if (o != null) {
-            method = new NoiseTunnel(ctx.interpreter(), method, o);
-        }
-        Attributions a = method.attribute(ctx.inputs(), ctx.target());
-        List<Figure> figures = new ArrayList<>();
-        List<Map<String, Object>> details = new ArrayList<>();
-        int[] display = Panels.size(ctx.h(), ctx.w());
-        for (int i = 0; i < ctx.n(); i++) {
-            float[] m = a.example(i);
-            ValueRange range = Panels.zeroToMax(m);
-            BufferedImage picture = ctx.picture(i);
-            String what = ctx.describe(a.target(), i);
-            figures.add(Panels.row((o != null ? "SmoothGrad saliency" : "Saliency") + " — " + what,
-                    List.of(Figure.of(picture), Panels.heat(m, ctx.h(), ctx.w(), display, range, Colormap.MAGMA, ""),
-                            Panels.overlay(picture, m, ctx.h(), ctx.w(), range, Colormap.MAGMA)),
-                    List.of("input", "max_c |dS/dI|", "over the input")));
-            Map<String, Object> d = detail(ctx, a.target(), i);
-            d.put("max", (double) range.hi());
-            details.add(d);
-        }
-        return new Outcome(a, figures, details);
+    FigureResult figure(Session s, List<Picture> pictures, Progress progress) {
+        return AttributionFigure.make(s, pictures, options(), progress);
     }
 }

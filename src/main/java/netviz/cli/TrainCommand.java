@@ -66,9 +66,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + " is not replaced");
         }
         Path target = out != null ? out : ModelOptions.home().resolve(ModelOptions.BUNDLED_MODEL);
-        FashionMnistTrainer.Options o = new FashionMnistTrainer.Options(epochs, batchSize, learningRate, seed, data, limit,
-                0, target, progress);
-        FashionMnistTrainer.Result r = new FashionMnistTrainer().train(o);
+        FashionMnistTrainer.Result r;
+        try (TerminalProgress bar = new TerminalProgress(progress)) {
+            r = new FashionMnistTrainer().train(new FashionMnistTrainer.Options(epochs, batchSize, learningRate, seed,
+                    data, limit, 0, target, bar));
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "trained on %d images of %s: %d epochs, batch %d, lr %s (cosine decay), seed %d,"
                 + " %.0f s (%.0f s CPU)%n",

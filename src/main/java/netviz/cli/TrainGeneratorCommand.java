@@ -99,9 +99,12 @@ public final class TrainGeneratorCommand implements Callable<Integer> {
             }
             target = ModelOptions.home().resolve(BUNDLED_GENERATOR);
         }
-        GeneratorTrainer.Options o = new GeneratorTrainer.Options(classifier, layer, featureLayer, epochs, batchSize,
-                learningRate, imageWeight, codeWeight, featureWeight, seed, data, limit, testLimit, target, progress);
-        GeneratorTrainer.Result r = new GeneratorTrainer().train(o);
+        GeneratorTrainer.Result r;
+        try (TerminalProgress bar = new TerminalProgress(progress)) {
+            r = new GeneratorTrainer().train(new GeneratorTrainer.Options(classifier, layer, featureLayer, epochs,
+                    batchSize, learningRate, imageWeight, codeWeight, featureWeight, seed, data, limit, testLimit, target,
+                    bar));
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "generator for %s, code layer %s (%d values), feature layer %s: %d training images,"
                         + " %d epochs, batch %d, seed %d, %.0f s (%.0f s CPU)%n", classifier.getFileName(), r.codeLayer(),

@@ -200,6 +200,10 @@ public final class Labels {
      */
     public int indexOf(String nameOrIndex) {
         String q = nameOrIndex.strip();
+        if (q.matches("-\\d+") && names.stream().noneMatch(n -> n.equals(q))) {
+            throw new netviz.OutOfRangeException("class " + q + " is negative; classes are numbered 0 to "
+                    + (names.size() - 1) + " (or give a class name)");
+        }
         if (q.matches("\\d+")) {
             int i;
             try {

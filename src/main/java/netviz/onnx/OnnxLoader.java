@@ -30,16 +30,22 @@ public final class OnnxLoader {
     private OnnxLoader() {
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong FILES_LOADED = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.atomic.AtomicLong> LOADS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** How many model files this process has loaded so far (tests check that a report loads its model once). */
-    public static long filesLoaded() {
-        return FILES_LOADED.get();
+    /**
+     * How many times this process has loaded the model file {@code file} so far (tests check that a
+     * report or a server loads its model once).
+     */
+    public static long timesLoaded(Path file) {
+        java.util.concurrent.atomic.AtomicLong n = LOADS.get(file.toAbsolutePath().normalize());
+        return n == null ? 0 : n.get();
     }
 
     /** Loads a model file. */
     public static Graph load(Path file) {
-        FILES_LOADED.incrementAndGet();
+        LOADS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new java.util.concurrent.atomic.AtomicLong())
+                .incrementAndGet();
         byte[] bytes;
         try {
             if (Files.isDirectory(file)) {

@@ -1,27 +1,46 @@
 package netviz.report;
 
+import java.util.ArrayList;
 import java.util.List;
+import netviz.NetvizException;
+import netviz.Progress;
+import netviz.figures.AttributionFigure;
+import netviz.figures.AttributionFigure.Method;
+import netviz.figures.AttributionPanels;
+import netviz.figures.FigureResult;
+import netviz.figures.OcclusionFigure;
+import netviz.methods.attribution.NoiseTunnel;
+import netviz.methods.params.Filters;
+import netviz.render.Png;
+import netviz.session.Picture;
+import netviz.session.Session;
 
 /**
- * One attribution method run on every example image at once by its {@code netviz} command (a
- * folder of images gives one row of panels per image): which pixels the prediction depends on.
- * The methods are those of {@code netviz.methods.attribution}; each factory names the paper.
+ * One attribution method run on every example image at once through its recipe
+ * ({@link AttributionFigure}, {@link OcclusionFigure}; one row of panels per image): which pixels the
+ * prediction depends on. The caption's command ({@code netviz <command>} with the recipe options'
+ * arguments) writes the same picture. Each factory names the paper.
  */
 final class AttributionSection implements ReportSection {
     private final String id;
     private final String title;
     private final String intro;
-    private final String command;
-    private final List<String> args;
+    private final AttributionFigure.Options attribution;
+    private final OcclusionFigure.Options occlusion;
     private final String shows;
 
-    private AttributionSection(String id, String title, String intro, String command, List<String> args, String shows) {
+    private AttributionSection(String id, String title, String intro, AttributionFigure.Options attribution,
+                               OcclusionFigure.Options occlusion, String shows) {
         this.id = id;
         this.title = title;
         this.intro = intro;
-        this.command = command;
-        this.args = args;
+        this.attribution = attribution;
+        this.occlusion = occlusion;
         this.shows = shows;
+    }
+
+    private AttributionSection(String id, String title, String intro, AttributionFigure.Options o, String shows) {
+        this(id, title, intro, o, null, shows);
     }
 
     /** Occlusion sensitivity (Zeiler &amp; Fergus 2014). */
@@ -30,7 +49,7 @@ final class AttributionSection implements ReportSection {
                 "Zeiler & Fergus (2014): slide a grey square over the image and record the probability of the "
                         + "predicted class at each position. Where covering the image makes the probability drop, the "
                         + "model was looking. It needs no gradients, only forward passes.",
-                "occlusion", List.of(),
+                null, OcclusionFigure.Options.defaults(),
                 "the input, the probability of the predicted class with the window at each position (window 1/7 of "
                         + "the image side, stride half the window, filled with the dataset's mean pixel), and the drop "
                         + "of probability laid over the input");
@@ -42,7 +61,7 @@ final class AttributionSection implements ReportSection {
                 "Simonyan, Vedaldi & Zisserman (2014): the gradient of the class score with respect to the pixels, "
                         + "M = max over channels of |dS/dI|. Bright pixels are those whose small change moves the "
                         + "score most.",
-                "saliency", List.of(), "the input, the saliency map |dS/dI| of the predicted class and the map over "
+                AttributionFigure.Options.of(Method.SALIENCY), "the input, the saliency map |dS/dI| of the predicted class and the map over "
                         + "the input");
     }
 
@@ -52,7 +71,7 @@ final class AttributionSection implements ReportSection {
                 "Springenberg et al. (2015): the gradient again, but each ReLU passes it back only where its input "
                         + "was positive and the incoming gradient is positive. The result is much sharper than plain "
                         + "saliency and shows the edges the class score builds on.",
-                "guided-backprop", List.of(), "the input and the guided-backpropagation gradient of the predicted "
+                AttributionFigure.Options.of(Method.GUIDED_BACKPROP), "the input and the guided-backpropagation gradient of the predicted "
                         + "class (grey is zero, light positive, dark negative)");
     }
 
@@ -62,7 +81,7 @@ final class AttributionSection implements ReportSection {
                 "Smilkov et al. (2017): average the saliency map over 50 copies of the image with Gaussian noise "
                         + "(standard deviation 15% of the input's range). Noise in the gradient averages out; what "
                         + "stays is what the class really depends on.",
-                "saliency", List.of("--smooth", "50"), "the input, the SmoothGrad saliency (50 noisy copies, noise "
+                AttributionFigure.Options.of(Method.SMOOTHGRAD).withSmooth(NoiseTunnel.Options.defaults()), "the input, the SmoothGrad saliency (50 noisy copies, noise "
                         + "0.15, seed 0) and the map over the input");
     }
 
@@ -72,7 +91,7 @@ final class AttributionSection implements ReportSection {
                 "Sundararajan, Taly & Yan (2017): integrate the gradient along the straight path from a baseline "
                         + "(here a black image) to the image and multiply by the difference. The attributions add "
                         + "up to the change of the class score (completeness), so they can be compared in size.",
-                "integrated-gradients", List.of(), "the input, the attributions of the predicted class (summed over "
+                AttributionFigure.Options.of(Method.INTEGRATED_GRADIENTS), "the input, the attributions of the predicted class (summed over "
                         + "channels, 50 Riemann midpoints from a zero baseline) and their positive part over the "
                         + "input");
     }
@@ -84,7 +103,7 @@ final class AttributionSection implements ReportSection {
                         + "the class score, sum and rectify. The coarse map says where the class evidence is; "
                         + "multiplied with guided backpropagation (guided Grad-CAM) it becomes sharp and "
                         + "class-specific.",
-                "grad-cam", List.of("--guided"), "the input, the Grad-CAM map of the predicted class at the last "
+                AttributionFigure.Options.of(Method.GRAD_CAM).withGuided(true), "the input, the Grad-CAM map of the predicted class at the last "
                         + "convolutional feature map, the map upsampled over the input, and guided Grad-CAM");
     }
 
@@ -105,15 +124,36 @@ final class AttributionSection implements ReportSection {
             ctx.paragraph("No example images (--examples 0 and no --images), so nothing to explain.");
             return;
         }
-        if (command.equals("grad-cam") && netviz.methods.params.Filters.convolutions(ctx.graph()).isEmpty()) {
+        if (command().equals("grad-cam") && Filters.convolutions(ctx.graph()).isEmpty()) {
             ctx.paragraph("The model has no convolution, so it has no feature map for Grad-CAM to weight.");
             return;
         }
         String file = id + ".png";
-        NetvizCommand c = ctx.withExamples(ctx.command(command)).arg(args.toArray(String[]::new));
+        NetvizCommand c = ctx.withExamples(ctx.command(command())).arg(arguments().toArray(String[]::new));
         ctx.withOut(c, file, file);
-        ctx.run(c);
+        Session s = ctx.session();
+        List<Picture> pictures = new ArrayList<>();
+        // the first page of the contact sheet, which is what the command writes at --out
+        for (ReportContext.Example e : ctx.examples().subList(0, Math.min(AttributionPanels.PAGE, ctx.examples().size()))) {
+            pictures.add(s.picture(ctx.file(ReportContext.EXAMPLES + "/" + e.file())));
+        }
+        FigureResult r;
+        try {
+            r = attribution != null ? AttributionFigure.make(s, pictures, attribution, Progress.NONE)
+                    : OcclusionFigure.make(s, pictures, occlusion, Progress.NONE);
+        } catch (NetvizException e) {
+            throw new NetvizException("the report's step '" + c.display() + "' failed: " + e.getMessage(), e);
+        }
+        Png.write(r.figure(), ctx.file(ReportContext.FIGURES + "/" + file));
         ctx.figure(file, "One row per example image (" + ctx.examples().size() + ", in file-name order): " + shows
                 + ". The title of each row names the class explained.", c);
+    }
+
+    private String command() {
+        return attribution != null ? attribution.command() : occlusion.command();
+    }
+
+    private List<String> arguments() {
+        return attribution != null ? attribution.arguments() : occlusion.arguments();
     }
 }

@@ -422,13 +422,13 @@ public final class Report {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"generator\" content=\"").append(GENERATOR).append(' ')
-                .append(Html.escape(netviz.cli.Main.version())).append("\">\n")
+                .append(Html.escape(netviz.Version.current())).append("\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<title>netviz report: ").append(Html.escape(graphName(graph, o))).append("</title>\n")
                 .append("<link rel=\"stylesheet\" href=\"style.css\">\n</head>\n<body>\n<header>\n<h1>What ")
                 .append(Html.escape(graphName(graph, o))).append(" has learned</h1>\n<p class=\"meta\">Model <code>")
                 .append(Html.escape(model)).append("</code> · data ").append(Html.escape(dataset.description()))
-                .append(" · made by netviz ").append(Html.escape(netviz.cli.Main.version())).append(" on ")
+                .append(" · made by netviz ").append(Html.escape(netviz.Version.current())).append(" on ")
                 .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
                 .append(String.format(Locale.ROOT, " in %.0f s", seconds)).append("</p>\n");
         b.append("<p>Every figure below was written by the <code>netviz</code> command in its caption; run it from the "

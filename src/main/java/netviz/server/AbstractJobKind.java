@@ -1,18 +1,12 @@
 package netviz.server;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import netviz.methods.attribution.Attribution;
-import netviz.methods.attribution.Attributions;
-import netviz.methods.attribution.Baseline;
-import netviz.methods.attribution.Occlusion;
 import netviz.Progress;
-import netviz.methods.attribution.Target;
 import netviz.methods.evaluation.Classifier;
 
 /**
@@ -59,11 +53,6 @@ abstract class AbstractJobKind implements JobKinds.Kind {
         return m;
     }
 
-    static Target targetOf(Map<String, Object> params) {
-        Object t = params.get("target");
-        return t == null ? Target.predicted() : Target.classes(((Number) t).intValue());
-    }
-
     /** Result fields naming the explained class and its probability. */
     Map<String, Object> classFields(ModelSession.Picture pic, int k) {
         double p;
@@ -77,68 +66,13 @@ abstract class AbstractJobKind implements JobKinds.Kind {
         return m;
     }
 
-    /** Counts the wrapped method's calls so that a noise tunnel reports progress. */
-    static Attribution counting(Attribution inner, int calls, Job job) {
-        int[] done = {0};
-        return new Attribution() {
-            @Override
-            public Attributions attribute(NDArray inputs, Target target) {
-                Attributions a = inner.attribute(inputs, target);
-                job.progress(++done[0], calls);
-                return a;
-            }
-
-            @Override
-            public String name() {
-                return inner.name();
-            }
-        };
-    }
-
     static Progress progress(Job job) {
         return job.reporter();
     }
 
-    /** The occlusion fill: the dataset mean, which is 0 after a mean/std normalisation. */
-    Baseline fill() {
-        float[] mean = s.preprocessing().mean();
-        boolean normalised = mean != null && mean.length > 0;
-        return normalised ? Baseline.zero() : Baseline.mean();
-    }
-
-    // ---- attribution ----------------------------------------------------------------------
-
-    static float[] maxAbsOverChannels(float[] chw, int c, int hw) {
-        float[] out = new float[hw];
-        for (int ch = 0; ch < c; ch++) {
-            for (int q = 0; q < hw; q++) {
-                out[q] = Math.max(out[q], Math.abs(chw[ch * hw + q]));
-            }
-        }
-        return out;
-    }
-
-    // ---- occlusion ------------------------------------------------------------------------
-
-    /** Each pixel's mean occluded probability over the windows covering it (the CLI's per-pixel map). */
-    static float[] perPixel(float[] grid, int rows, int cols, Occlusion.Options o, int h, int w, float uncovered) {
-        double[] sum = new double[h * w];
-        int[] count = new int[h * w];
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                for (int y = r * o.stride(); y < Math.min(h, r * o.stride() + o.window()); y++) {
-                    for (int x = c * o.stride(); x < Math.min(w, c * o.stride() + o.window()); x++) {
-                        sum[y * w + x] += grid[r * cols + c];
-                        count[y * w + x]++;
-                    }
-                }
-            }
-        }
-        float[] out = new float[h * w];
-        for (int q = 0; q < out.length; q++) {
-            out[q] = count[q] == 0 ? uncovered : (float) (sum[q] / count[q]);
-        }
-        return out;
+    /** A served picture as the recipes take it. */
+    static netviz.session.Picture picture(ModelSession.Picture p) {
+        return new netviz.session.Picture(p.ref(), p.input(), p.shape(), p.picture(), p.label());
     }
 
     // ---- layers and neurons ----------------------------------------------------------------

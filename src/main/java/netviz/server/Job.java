@@ -7,12 +7,12 @@ import java.util.Map;
 
 /**
  * One background computation: its kind, its canonical parameters, where it stands
- * ({@code queued → running → done | failed}), its progress in [0, 1], and when done its result
+ * ({@code queued → running → done | failed | cancelled}), its progress in [0, 1], and when done its result
  * (JSON fields plus the names of its PNG files, which live in {@link #dir()}).
  */
 public final class Job {
     /** Where a job stands. */
-    public enum Status { QUEUED, RUNNING, DONE, FAILED;
+    public enum Status { QUEUED, RUNNING, DONE, FAILED, CANCELLED;
 
         public String json() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -28,6 +28,8 @@ public final class Job {
     private volatile String message = "waiting for a worker";
     private volatile String error;
     private volatile boolean cancelRequested;
+    private volatile long startedNanos;
+    private volatile long finishedNanos;
     private volatile Map<String, Object> result;
     private volatile List<String> files = List.of();
 
@@ -78,6 +80,7 @@ public final class Job {
     }
 
     void running() {
+        startedNanos = System.nanoTime();
         status = Status.RUNNING;
         message = "computing " + kind;
     }
@@ -126,16 +129,49 @@ public final class Job {
         result = r;
         progress = 1;
         message = "done";
+        finished();
         status = Status.DONE;
     }
 
     void failed(String e) {
         error = e;
         message = "failed";
+        finished();
         status = Status.FAILED;
     }
 
-    /** {@code {id, kind, params, status, progress, message, error, result}}. */
+    /** The job stopped because it was cancelled (before it started, or at a check while running). */
+    void cancelled() {
+        message = "cancelled";
+        finished();
+        status = Status.CANCELLED;
+    }
+
+    /** Whether someone asked this job to stop. */
+    boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    private void finished() {
+        if (startedNanos != 0) {
+            finishedNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Seconds the job has been computing: since it left the queue, up to now or to its end; null when
+     * it never ran in this server (queued, or a result loaded from the cache).
+     */
+    public Double elapsedSeconds() {
+        long start = startedNanos;
+        if (start == 0) {
+            return null;
+        }
+        long end = finishedNanos != 0 ? finishedNanos : System.nanoTime();
+        return (end - start) / 1e9;
+    }
+
+    /** {@code {id, kind, params, status, progress, message, elapsed, error, result}}. */
     public Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
@@ -144,6 +180,7 @@ public final class Job {
         m.put("status", status.json());
         m.put("progress", progress);
         m.put("message", message);
+        m.put("elapsed", elapsedSeconds());
         m.put("error", error);
         m.put("result", result);
         return m;

@@ -27,12 +27,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background jobs: {@code POST /api/jobs}, {@code GET /api/jobs/{id}}, {@code GET
- * /api/jobs/{id}/files/{name}}.
+ * The background jobs: {@code POST /api/jobs}, {@code GET /api/jobs/{id}}, {@code DELETE /api/jobs/{id}}
+ * (cancel), {@code GET /api/jobs/{id}/files/{name}}.
  *
  * <p>Jobs run on a fixed pool of {@link ServerOptions#workers()} threads with a bounded queue of
  * {@link ServerOptions#queue()} waiting jobs; a job posted while the queue is full is refused with 503.
- * A failing job becomes {@code failed} with its error in one line; the server carries on.
+ * A failing job becomes {@code failed} with its error in one line; the server carries on. A queued job
+ * that is cancelled leaves the queue; a running one stops at its method's next progress check (every
+ * batch, iteration or window) and becomes {@code cancelled}; posting it again computes it afresh.
  *
  * <p>Results are cached by (netviz version, model file, dataset, kind, canonical parameters): the job id is the
  * SHA-256 of those (first 32 hex digits), so posting the same job again returns the same job — done at
@@ -54,6 +56,8 @@ public final class Jobs implements AutoCloseable {
     private final Path dir;
     private final ThreadPoolExecutor pool;
     private final Map<String, Job> jobs = new LinkedHashMap<>(64, 0.75f, true);
+    /** The queued task of each job not yet started, so that a cancelled one can leave the queue. */
+    private final Map<String, Runnable> waiting = new java.util.concurrent.ConcurrentHashMap<>();
     private final JobKinds kinds;
     private final AtomicInteger computed = new AtomicInteger();
 
@@ -123,6 +127,31 @@ public final class Jobs implements AutoCloseable {
         ctx.result(Files.readAllBytes(p));
     }
 
+    void cancel(Context ctx) {
+        NetvizServer.json(ctx, 200, cancel(ctx.pathParam("id")).json());
+    }
+
+    /**
+     * Cancels a queued or running job; 409 for a job that has already finished (done, failed or
+     * cancelled), 404 for an unknown one.
+     */
+    public Job cancel(String id) {
+        Job job = find(id);
+        synchronized (jobs) {
+            Job.Status st = job.status();
+            if (st != Job.Status.QUEUED && st != Job.Status.RUNNING) {
+                throw new ApiException(409, "job " + id + " is " + st.json() + "; only a queued or running job can be "
+                        + "cancelled");
+            }
+            job.requestCancel();
+            Runnable task = waiting.remove(id);
+            if (task != null && pool.remove(task)) {
+                job.cancelled();
+            }
+        }
+        return job;
+    }
+
     void neighbors(Context ctx) {
         NetvizServer.json(ctx, 200, kinds.neighbors(ctx.queryParam("image"),
                 NetvizServer.intParam(ctx, "k", 8, 1, 100), ctx.queryParam("layer")));
@@ -142,7 +171,7 @@ public final class Jobs implements AutoCloseable {
         String id = id(kind, canonical);
         synchronized (jobs) {
             Job old = jobs.get(id);
-            if (old != null && old.status() != Job.Status.FAILED) {
+            if (old != null && old.status() != Job.Status.FAILED && old.status() != Job.Status.CANCELLED) {
                 return old;
             }
             Job cached = load(id);
@@ -151,9 +180,15 @@ public final class Jobs implements AutoCloseable {
                 return cached;
             }
             Job job = new Job(id, kind, canonical, dir.resolve(id));
+            Runnable task = () -> {
+                waiting.remove(id);
+                run(job, k);
+            };
+            waiting.put(id, task);
             try {
-                pool.execute(() -> run(job, k));
+                pool.execute(task);
             } catch (RejectedExecutionException e) {
+                waiting.remove(id);
                 throw new ApiException(503, "the server is busy: " + pool.getQueue().size() + " jobs are waiting for "
                         + pool.getMaximumPoolSize() + " workers; try again when some have finished");
             }
@@ -187,7 +222,8 @@ public final class Jobs implements AutoCloseable {
         if (jobs.size() > MEMORY) {
             for (Iterator<Job> it = jobs.values().iterator(); it.hasNext() && jobs.size() > MEMORY; ) {
                 Job j = it.next();
-                if (j.status() == Job.Status.DONE || j.status() == Job.Status.FAILED) {
+                if (j.status() == Job.Status.DONE || j.status() == Job.Status.FAILED
+                        || j.status() == Job.Status.CANCELLED) {
                     it.remove();
                 }
             }
@@ -196,7 +232,7 @@ public final class Jobs implements AutoCloseable {
 
     private String id(String kind, Map<String, Object> canonical) {
         try {
-            String key = "netviz " + netviz.cli.Main.version() + "\n" + session.modelHash() + "\n" + session.dataIdentity()
+            String key = "netviz " + netviz.Version.current() + "\n" + session.modelHash() + "\n" + session.dataIdentity()
                     + "\n" + kind + "\n"
                     + NetvizServer.JSON.writeValueAsString(new java.util.TreeMap<>(canonical));
             return ModelSession.sha256(key.getBytes(StandardCharsets.UTF_8)).substring(0, 32);
@@ -206,6 +242,10 @@ public final class Jobs implements AutoCloseable {
     }
 
     private void run(Job job, JobKinds.Kind kind) {
+        if (job.cancelRequested()) {
+            job.cancelled();
+            return;
+        }
         computed.incrementAndGet();
         job.running();
         try {
@@ -228,6 +268,8 @@ public final class Jobs implements AutoCloseable {
             saved.put("result", result);
             write(job.dir().resolve("result.json"), NetvizServer.JSON.writeValueAsBytes(saved));
             job.done(result, names);
+        } catch (netviz.CancelledException e) {
+            job.cancelled();
         } catch (NetvizException | ApiException e) {
             job.failed(Util.oneLine(e));
         } catch (OutOfMemoryError e) {

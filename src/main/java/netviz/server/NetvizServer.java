@@ -139,6 +139,7 @@ public final class NetvizServer implements AutoCloseable {
         r.get("/api/layers/{layer}/filters.png", this::filters);
         r.post("/api/jobs", ctx -> jobs.post(ctx));
         r.get("/api/jobs/{id}", ctx -> jobs.get(ctx));
+        r.delete("/api/jobs/{id}", ctx -> jobs.cancel(ctx));
         r.get("/api/jobs/{id}/files/{name}", ctx -> jobs.file(ctx));
         r.get("/api/neighbors", ctx -> jobs.neighbors(ctx));
 

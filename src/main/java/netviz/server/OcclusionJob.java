@@ -1,15 +1,13 @@
 package netviz.server;
 
 import netviz.server.JobKinds.Output;
-import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import netviz.methods.attribution.Attributions;
-import netviz.methods.attribution.Occlusion;
-import netviz.render.Colormap;
-import netviz.render.ValueRange;
+import netviz.figures.AttributionFigure;
+import netviz.figures.FigureResult;
+import netviz.figures.OcclusionFigure;
 
 /** occlusion: {image, target?, patch?, stride?} (Zeiler &amp; Fergus 2014). */
 final class OcclusionJob extends AbstractJobKind {
@@ -35,39 +33,23 @@ final class OcclusionJob extends AbstractJobKind {
     @Override
     public Output run(Map<String, Object> params, Job job) {
         ModelSession.Picture pic = s.resolve((String) params.get("image"));
-        int h = pic.height();
-        int w = pic.width();
-        Occlusion.Options o = new Occlusion.Options(((Number) params.get("patch")).intValue(),
-                ((Number) params.get("stride")).intValue(), fill(), 32);
-        Occlusion.Result r;
-        try (NDManager scope = s.interpreter().newScope()) {
-            r = new Occlusion(s.interpreter(), o, progress(job)).run(pic.toNDArray(scope), targetOf(params));
-        }
-        Attributions a = r.map();
-        int rows = (int) a.shape()[1];
-        int cols = (int) a.shape()[2];
-        float[] grid = a.example(0);
-        double p0 = r.unoccluded()[0];
-        float[] pixels = perPixel(grid, rows, cols, o, h, w, (float) p0);
-        float[] drop = new float[pixels.length];
-        double lo = 1;
-        for (int q = 0; q < pixels.length; q++) {
-            drop[q] = (float) Math.max(0, p0 - pixels[q]);
-        }
-        for (float g : grid) {
-            lo = Math.min(lo, g);
-        }
-        ValueRange pr = ValueRange.of(Math.min(lo, p0), Math.max(p0, lo + 1e-6), "the occlusion map");
+        Object target = params.get("target");
+        OcclusionFigure.Options o = OcclusionFigure.Options.defaults()
+                .withTarget(target == null ? null : target.toString())
+                .withWindow(((Number) params.get("patch")).intValue())
+                .withStride(((Number) params.get("stride")).intValue());
+        FigureResult r = OcclusionFigure.panels(s.session(), picture(pic), o, progress(job));
         Map<String, BufferedImage> files = new LinkedHashMap<>();
-        files.put("heatmap.png", Renders.heat(pixels, h, w, pr, Colormap.VIRIDIS, ""));
-        files.put("overlay.png", Renders.overlay(pic.picture(), drop, h, w, Renders.zeroToMax(drop), Colormap.MAGMA));
-        int k = a.target().coords()[0][0];
+        files.put("heatmap.png", r.figures().get(0).image());
+        files.put("overlay.png", r.figures().get(1).image());
+        Map<String, Object> image = AttributionFigure.image(r, 0);
+        int k = AttributionFigure.targetIndex(r, 0);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("target", k);
         fields.put("className", s.className(k));
-        fields.put("probability", p0);
-        fields.put("lowestProbability", lo);
-        fields.put("grid", new int[] {rows, cols});
+        fields.put("probability", image.get("probability"));
+        fields.put("lowestProbability", image.get("lowest_occluded_probability"));
+        fields.put("grid", new int[] {(Integer) r.summary().get("rows"), (Integer) r.summary().get("cols")});
         return new Output(fields, files);
     }
 }

@@ -59,7 +59,7 @@ final class Params {
     String required(String name, String what) {
         String s = string(name);
         if (s == null) {
-            throw ApiException.badRequest("a " + kind + " job needs " + name + " (" + what + ")");
+            throw ApiException.badRequest("the " + kind + " job needs " + name + " (" + what + ")");
         }
         return s;
     }

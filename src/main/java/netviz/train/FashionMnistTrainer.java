@@ -1,5 +1,6 @@
 package netviz.train;
 
+import netviz.Progress;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -24,9 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.NetvizException;
 import netviz.engine.Engines;
 import netviz.engine.Graph;
@@ -80,10 +78,10 @@ public final class FashionMnistTrainer {
      * @param limit train on the first {@code limit} training images only (0 = all), for short runs
      * @param testLimit score the first {@code testLimit} test images only (0 = all)
      * @param output where the ONNX model is written (null = not written)
-     * @param progress show a progress bar per epoch on the terminal
+     * @param progress told of every batch, one stage per epoch ("epoch 3/8"), with the running loss and accuracy
      */
     public record Options(int epochs, int batchSize, float learningRate, int seed, Path dataDir, int limit,
-                          int testLimit, Path output, boolean progress) {
+                          int testLimit, Path output, Progress progress) {
         public Options {
             if (epochs < 1) {
                 throw new NetvizException("epochs must be at least 1, got " + epochs);
@@ -104,7 +102,7 @@ public final class FashionMnistTrainer {
 
         /** 8 epochs, batch 128, Adam with learning rate 1e-3, seed 42, all data, the bundled model path. */
         public static Options defaults() {
-            return new Options(8, 128, 1e-3f, 42, DEFAULT_DATA, 0, 0, DEFAULT_OUTPUT, true);
+            return new Options(8, 128, 1e-3f, 42, DEFAULT_DATA, 0, 0, DEFAULT_OUTPUT, Progress.NONE);
         }
 
         public Options withEpochs(int v) {
@@ -139,7 +137,7 @@ public final class FashionMnistTrainer {
             return new Options(epochs, batchSize, learningRate, seed, dataDir, limit, testLimit, v, progress);
         }
 
-        public Options withProgress(boolean v) {
+        public Options withProgress(Progress v) {
             return new Options(epochs, batchSize, learningRate, seed, dataDir, limit, testLimit, output, v);
         }
     }
@@ -252,62 +250,53 @@ public final class FashionMnistTrainer {
         float[] buf = new float[o.batchSize() * FashionMnistSplit.PIXELS];
         double lossSum = 0;
         long correct = 0;
-        ProgressBar bar = o.progress() ? new ProgressBarBuilder().setTaskName(String.format("epoch %d/%d", e, o.epochs()))
-                .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                .setMaxRenderedLength(110).build() : null;
-        try {
-            for (int b = 0; b < batches; b++) {
-                int from = b * o.batchSize();
-                int size = Math.min(o.batchSize(), n - from);
-                train.normalised(order, from, size, mean, std, buf);
-                long[] labels = new long[size];
+        Progress bar = Progress.orNone(o.progress());
+        String stage = String.format("epoch %d/%d", e, o.epochs());
+        for (int b = 0; b < batches; b++) {
+            int from = b * o.batchSize();
+            int size = Math.min(o.batchSize(), n - from);
+            train.normalised(order, from, size, mean, std, buf);
+            long[] labels = new long[size];
+            for (int k = 0; k < size; k++) {
+                labels[k] = train.label(order[from + k]);
+            }
+            try (NDManager sub = trainer.getManager().newSubManager()) {
+                NDArray x = sub.create(java.nio.FloatBuffer.wrap(buf, 0, size * FashionMnistSplit.PIXELS),
+                        new Shape(size, 1, FashionMnistSplit.SIDE, FashionMnistSplit.SIDE));
+                NDArray y = sub.create(labels);
+                float batchLoss;
+                long[] predicted;
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                    NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
+                    gc.backward(loss);
+                    batchLoss = loss.getFloat();
+                    predicted = logits.argMax(1).toLongArray();
+                }
+                if (!Float.isFinite(batchLoss)) {
+                    throw netviz.methods.Finite.result("training became non-finite at epoch " + e + ", batch "
+                            + (b + 1) + " of " + batches + " (loss " + netviz.methods.Finite.name(batchLoss)
+                            + "); nothing was written");
+                }
+                trainer.step();
+                lossSum += batchLoss * size;
                 for (int k = 0; k < size; k++) {
-                    labels[k] = train.label(order[from + k]);
-                }
-                try (NDManager sub = trainer.getManager().newSubManager()) {
-                    NDArray x = sub.create(java.nio.FloatBuffer.wrap(buf, 0, size * FashionMnistSplit.PIXELS),
-                            new Shape(size, 1, FashionMnistSplit.SIDE, FashionMnistSplit.SIDE));
-                    NDArray y = sub.create(labels);
-                    float batchLoss;
-                    long[] predicted;
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                        NDArray loss = trainer.getLoss().evaluate(new NDList(y), new NDList(logits));
-                        gc.backward(loss);
-                        batchLoss = loss.getFloat();
-                        predicted = logits.argMax(1).toLongArray();
-                    }
-                    if (!Float.isFinite(batchLoss)) {
-                        throw netviz.methods.Finite.result("training became non-finite at epoch " + e + ", batch "
-                                + (b + 1) + " of " + batches + " (loss " + netviz.methods.Finite.name(batchLoss)
-                                + "); nothing was written");
-                    }
-                    trainer.step();
-                    lossSum += batchLoss * size;
-                    for (int k = 0; k < size; k++) {
-                        if (predicted[k] == labels[k]) {
-                            correct++;
-                        }
+                    if (predicted[k] == labels[k]) {
+                        correct++;
                     }
                 }
-                if (bar != null) {
-                    int seen = from + size;
-                    bar.step();
-                    bar.setExtraMessage(String.format("loss %.4f acc %.4f", lossSum / seen, (double) correct / seen));
-                }
             }
-            double testAccuracy = accuracy(trainer, test, mean, std);
-            double loss = lossSum / n;
-            double trainAccuracy = (double) correct / n;
-            if (bar != null) {
-                bar.setExtraMessage(String.format("loss %.4f acc %.4f test %.4f", loss, trainAccuracy, testAccuracy));
-            }
-            return new Epoch(e, loss, trainAccuracy, testAccuracy, (System.nanoTime() - t0) / 1e9);
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
+            int seen = from + size;
+            bar.update(stage + Progress.DETAIL + String.format("loss %.4f acc %.4f", lossSum / seen,
+                    (double) correct / seen), b + 1, batches);
+            bar.checkCancelled();
         }
+        double testAccuracy = accuracy(trainer, test, mean, std);
+        double loss = lossSum / n;
+        double trainAccuracy = (double) correct / n;
+        bar.update(stage + Progress.DETAIL + String.format("loss %.4f acc %.4f test %.4f", loss, trainAccuracy,
+                testAccuracy), batches, batches);
+        return new Epoch(e, loss, trainAccuracy, testAccuracy, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Fraction of {@code split} the network classifies right (inference mode: no dropout). */

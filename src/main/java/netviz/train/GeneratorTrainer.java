@@ -1,5 +1,6 @@
 package netviz.train;
 
+import netviz.Progress;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -26,9 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import netviz.NetvizException;
 import netviz.ShapeMismatchException;
 import netviz.engine.Engines;
@@ -98,11 +96,11 @@ public final class GeneratorTrainer {
      * @param limit first training images only (0 = all)
      * @param testLimit first test images only (0 = all)
      * @param output where G is written (null: not written)
-     * @param progress progress bar on the terminal
+     * @param progress told of every batch: the codes pass, then one stage per epoch with the running losses
      */
     public record Options(Path classifier, String layer, String featureLayer, int epochs, int batchSize,
                           float learningRate, float imageWeight, float codeWeight, float featureWeight, int seed,
-                          Path dataDir, int limit, int testLimit, Path output, boolean progress) {
+                          Path dataDir, int limit, int testLimit, Path output, Progress progress) {
         public Options {
             if (classifier == null) {
                 throw new NetvizException("no classifier model given");
@@ -131,7 +129,7 @@ public final class GeneratorTrainer {
         /** The bundled classifier, default layers, 2 epochs, batch 64, lr 1e-3, λ = (1, 0.1, 0.1), seed 42. */
         public static Options defaults(Path classifier) {
             return new Options(classifier, null, null, 2, 64, 1e-3f, 1f, 0.1f, 0.1f, 42,
-                    FashionMnistTrainer.DEFAULT_DATA, 0, 0, DEFAULT_OUTPUT, true);
+                    FashionMnistTrainer.DEFAULT_DATA, 0, 0, DEFAULT_OUTPUT, Progress.NONE);
         }
 
         public Options withLayer(String v) {
@@ -189,7 +187,7 @@ public final class GeneratorTrainer {
                     featureWeight, seed, dataDir, limit, testLimit, v, progress);
         }
 
-        public Options withProgress(boolean v) {
+        public Options withProgress(Progress v) {
             return new Options(classifier, layer, featureLayer, epochs, batchSize, learningRate, imageWeight, codeWeight,
                     featureWeight, seed, dataDir, limit, testLimit, output, v);
         }
@@ -373,31 +371,25 @@ public final class GeneratorTrainer {
 
     /** Every training image's code, row after row. */
     static float[] codes(Interpreter net, FashionMnistSplit split, String codeLayer, int codeSize, float mean,
-                         float std, boolean progress) {
+                         float std, Progress progress) {
         int n = split.count();
         float[] out = new float[n * codeSize];
         float[] buf = new float[EVAL_BATCH * FashionMnistSplit.PIXELS];
         int[] id = identity(n);
-        ProgressBar bar = progress ? bar("codes", (n + EVAL_BATCH - 1) / EVAL_BATCH) : null;
-        try {
-            for (int from = 0; from < n; from += EVAL_BATCH) {
-                int size = Math.min(EVAL_BATCH, n - from);
-                split.normalised(id, from, size, mean, std, buf);
-                try (NDManager scope = net.newScope()) {
-                    NDArray x = scope.create(FloatBuffer.wrap(buf, 0, size * FashionMnistSplit.PIXELS),
-                            new Shape(size, 1, FashionMnistSplit.SIDE, FashionMnistSplit.SIDE));
-                    float[] h = net.tensors(scope, Map.of(net.inputName(), x), List.of(codeLayer)).get(codeLayer)
-                            .toFloatArray();
-                    System.arraycopy(h, 0, out, from * codeSize, size * codeSize);
-                }
-                if (bar != null) {
-                    bar.step();
-                }
+        Progress bar = Progress.orNone(progress);
+        int batches = (n + EVAL_BATCH - 1) / EVAL_BATCH;
+        for (int from = 0; from < n; from += EVAL_BATCH) {
+            int size = Math.min(EVAL_BATCH, n - from);
+            split.normalised(id, from, size, mean, std, buf);
+            try (NDManager scope = net.newScope()) {
+                NDArray x = scope.create(FloatBuffer.wrap(buf, 0, size * FashionMnistSplit.PIXELS),
+                        new Shape(size, 1, FashionMnistSplit.SIDE, FashionMnistSplit.SIDE));
+                float[] h = net.tensors(scope, Map.of(net.inputName(), x), List.of(codeLayer)).get(codeLayer)
+                        .toFloatArray();
+                System.arraycopy(h, 0, out, from * codeSize, size * codeSize);
             }
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
+            bar.update("codes", from / EVAL_BATCH + 1, batches);
+            bar.checkCancelled();
         }
         return out;
     }
@@ -436,46 +428,37 @@ public final class GeneratorTrainer {
         float[] hBuf = new float[o.batchSize() * codeSize];
         double[] sums = new double[4];
         int seen = 0;
-        ProgressBar bar = o.progress() ? bar(String.format("epoch %d/%d", e, o.epochs()), batches) : null;
-        try {
-            for (int b = 0; b < batches; b++) {
-                int from = b * o.batchSize();
-                int size = Math.min(o.batchSize(), n - from);
-                train.normalised(order, from, size, mean, std, buf);
-                for (int k = 0; k < size; k++) {
-                    System.arraycopy(codes, order[from + k] * codeSize, hBuf, k * codeSize, codeSize);
-                }
-                double[] parts = step(trainer, net, buf, hBuf, size, codeSize, o, codeLayer, featureLayer, scales, mean,
-                        std);
-                if (netviz.methods.Finite.firstNonFinite(parts) >= 0) {
-                    throw netviz.methods.Finite.result("generator training became non-finite at epoch " + e + ", batch "
-                            + (b + 1) + " of " + batches + " (loss " + netviz.methods.Finite.name(parts[0]) + ", image "
-                            + netviz.methods.Finite.name(parts[1]) + ", code " + netviz.methods.Finite.name(parts[2])
-                            + ", feature " + netviz.methods.Finite.name(parts[3]) + "); nothing was written");
-                }
-                for (int k = 0; k < 4; k++) {
-                    sums[k] += parts[k] * size;
-                }
-                seen += size;
-                stepLoss.accept(parts[0]);
-                if (bar != null) {
-                    bar.step();
-                    bar.setExtraMessage(String.format("loss %.4f img %.4f code %.3f feat %.3f", sums[0] / seen,
-                            sums[1] / seen, sums[2] / seen, sums[3] / seen));
-                }
+        Progress bar = Progress.orNone(o.progress());
+        String stage = String.format("epoch %d/%d", e, o.epochs());
+        for (int b = 0; b < batches; b++) {
+            int from = b * o.batchSize();
+            int size = Math.min(o.batchSize(), n - from);
+            train.normalised(order, from, size, mean, std, buf);
+            for (int k = 0; k < size; k++) {
+                System.arraycopy(codes, order[from + k] * codeSize, hBuf, k * codeSize, codeSize);
             }
-            double testMse = testMse(trainer, net, test, codeLayer, codeSize, mean, std);
-            if (bar != null) {
-                bar.setExtraMessage(String.format("loss %.4f img %.4f code %.3f feat %.3f test mse %.4f", sums[0] / n,
-                        sums[1] / n, sums[2] / n, sums[3] / n, testMse));
+            double[] parts = step(trainer, net, buf, hBuf, size, codeSize, o, codeLayer, featureLayer, scales, mean,
+                    std);
+            if (netviz.methods.Finite.firstNonFinite(parts) >= 0) {
+                throw netviz.methods.Finite.result("generator training became non-finite at epoch " + e + ", batch "
+                        + (b + 1) + " of " + batches + " (loss " + netviz.methods.Finite.name(parts[0]) + ", image "
+                        + netviz.methods.Finite.name(parts[1]) + ", code " + netviz.methods.Finite.name(parts[2])
+                        + ", feature " + netviz.methods.Finite.name(parts[3]) + "); nothing was written");
             }
-            return new Epoch(e, sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, testMse,
-                    (System.nanoTime() - t0) / 1e9);
-        } finally {
-            if (bar != null) {
-                bar.close();
+            for (int k = 0; k < 4; k++) {
+                sums[k] += parts[k] * size;
             }
+            seen += size;
+            stepLoss.accept(parts[0]);
+            bar.update(stage + Progress.DETAIL + String.format("loss %.4f img %.4f code %.3f feat %.3f",
+                    sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen), b + 1, batches);
+            bar.checkCancelled();
         }
+        double testMse = testMse(trainer, net, test, codeLayer, codeSize, mean, std);
+        bar.update(stage + Progress.DETAIL + String.format("loss %.4f img %.4f code %.3f feat %.3f test mse %.4f",
+                sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, testMse), batches, batches);
+        return new Epoch(e, sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, testMse,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** One Adam step on a batch; returns {total, image, code, feature} losses (unweighted parts). */
@@ -594,11 +577,6 @@ public final class GeneratorTrainer {
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
-    }
-
-    private static ProgressBar bar(String task, int max) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500).setMaxRenderedLength(120).build();
     }
 
     private static int[] identity(int n) {

@@ -77,4 +77,15 @@ class LabelsTest {
         assertEquals(1000, Labels.forModel(null, ModelConfig.empty(), 1000).size());
         assertEquals(List.of("0", "1", "2"), Labels.forModel(null, ModelConfig.empty(), 3).names());
     }
+
+    @Test
+    void aNegativeClassIsOutOfRangeNotAnUnknownName() {
+        Labels l = Labels.fashionMnist();
+        netviz.OutOfRangeException e = org.junit.jupiter.api.Assertions.assertThrows(netviz.OutOfRangeException.class,
+                () -> l.indexOf("-1"));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "class -1 is negative; classes are numbered 0 to 9 (or give a class name)", e.getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals(8, l.indexOf("8"));
+        org.junit.jupiter.api.Assertions.assertEquals(8, l.indexOf("bag"));
+    }
 }

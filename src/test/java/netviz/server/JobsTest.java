@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import netviz.data.Batch;
+import netviz.figures.AttributionPanels;
 import netviz.data.Batches;
 import netviz.data.Dataset;
 import netviz.engine.Interpreter;
@@ -93,7 +94,8 @@ class JobsTest {
             a = new Saliency(ip).attribute(data.get(3).toNDArray(scope), Target.predicted());
         }
         float[] m = a.example(0);
-        BufferedImage want = Renders.heat(m, 28, 28, Renders.zeroToMax(m), Colormap.MAGMA, "");
+        BufferedImage want = AttributionPanels.heat(m, 28, 28, AttributionPanels.size(28, 28), AttributionPanels.zeroToMax(m),
+                Colormap.MAGMA, "").image();
         assertEquals(want.getWidth(), map.getWidth());
         for (int y = 0; y < want.getHeight(); y += 3) {
             for (int x = 0; x < want.getWidth(); x += 3) {

@@ -48,7 +48,7 @@ public class FashionMnistTrainerTest {
     @BeforeAll
     static void trainShort() {
         FashionMnistTrainer.Options o = FashionMnistTrainer.Options.defaults().withEpochs(1).withLimit(3000)
-                .withTestLimit(2000).withOutput(dir.resolve("short.onnx")).withProgress(false);
+                .withTestLimit(2000).withOutput(dir.resolve("short.onnx")).withProgress(netviz.Progress.NONE);
         result = new FashionMnistTrainer().train(o);
         loaded = OnnxLoader.load(dir.resolve("short.onnx"));
         FashionMnistSplit test = FashionMnistSplit.test(DATA);
@@ -212,7 +212,7 @@ public class FashionMnistTrainerTest {
     void missingDataIsOneClearLine() {
         NetvizException e = assertThrows(NetvizException.class, () -> new FashionMnistTrainer().train(
                 FashionMnistTrainer.Options.defaults().withDataDir(dir.resolve("absent")).withOutput(dir.resolve("x.onnx"))
-                        .withProgress(false)));
+                        .withProgress(netviz.Progress.NONE)));
         assertTrue(e.getMessage().startsWith("Fashion-MNIST data directory '"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("x.onnx")), "nothing written");
     }

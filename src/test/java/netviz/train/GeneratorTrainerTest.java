@@ -45,7 +45,7 @@ public class GeneratorTrainerTest {
     static void trainTiny() {
         GeneratorTrainer.Options o = GeneratorTrainer.Options.defaults(MODEL).withLimit(TRAIN).withTestLimit(TEST)
                 .withBatchSize(32).withEpochs(2).withLearningRate(3e-3f).withOutput(dir.resolve("g.onnx"))
-                .withProgress(false);
+                .withProgress(netviz.Progress.NONE);
         result = new GeneratorTrainer().train(o);
         exported = OnnxLoader.load(dir.resolve("g.onnx"));
     }
@@ -72,7 +72,7 @@ public class GeneratorTrainerTest {
     void codeLossAloneTrainsTheGenerator() {
         GeneratorTrainer.Options o = GeneratorTrainer.Options.defaults(MODEL).withLimit(TRAIN).withTestLimit(TEST)
                 .withBatchSize(32).withEpochs(2).withLearningRate(3e-3f).withWeights(0f, 1f, 0f).withOutput(null)
-                .withProgress(false);
+                .withProgress(netviz.Progress.NONE);
         GeneratorTrainer.Result r = new GeneratorTrainer().train(o);
         double[] s = r.steps();
         double first = (s[0] + s[1] + s[2]) / 3;

@@ -89,19 +89,41 @@ const NV = (() => {
 
   // ---------------------------------------------------------------- jobs
 
-  /** A progress bar with a status line; update(job) follows a job's status. */
+  /**
+   * A progress bar with a status line and a Cancel button; update(job) follows a job's status. The
+   * time shown is the job's own (since it left the queue), as the server measures it.
+   */
   class ProgressView {
     constructor(label) {
       this.label = label;
       this.bar = h('progress', { max: '1' });
       this.text = h('span', { class: 'job-status' }, 'starting…');
-      this.el = h('div', { class: 'job', 'data-status': 'starting' }, this.bar, this.text);
-      this.started = performance.now();
+      this.cancel = h('button', { type: 'button', class: 'job-cancel', hidden: '' }, 'Cancel');
+      this.cancel.addEventListener('click', () => this.requestCancel());
+      this.el = h('div', { class: 'job', 'data-status': 'starting' }, this.bar, this.text, this.cancel);
+      this.jobId = null;
+    }
+    async requestCancel() {
+      if (!this.jobId) return;
+      this.cancel.disabled = true;
+      this.text.textContent = 'cancelling…';
+      try {
+        await api('/api/jobs/' + encodeURIComponent(this.jobId), { method: 'DELETE' });
+      } catch (e) {
+        // 409: it finished meanwhile; the next poll shows how
+        console.warn(e && e.message ? e.message : e);
+      }
     }
     update(job) {
       this.el.dataset.status = job.status;
-      if (job.id) this.el.dataset.job = job.id;
-      const secs = ((performance.now() - this.started) / 1000).toFixed(1);
+      if (job.id) {
+        this.el.dataset.job = job.id;
+        this.jobId = job.id;
+      }
+      const active = job.status === 'queued' || job.status === 'running';
+      this.cancel.hidden = !active;
+      if (!active) this.cancel.disabled = false;
+      const secs = typeof job.elapsed === 'number' ? job.elapsed.toFixed(1) : null;
       if (job.status === 'queued') {
         this.bar.removeAttribute('value');
         this.text.textContent = 'queued (waiting for a free worker)…';
@@ -109,27 +131,40 @@ const NV = (() => {
         if (typeof job.progress === 'number') this.bar.value = Math.max(0, Math.min(1, job.progress));
         const pct = typeof job.progress === 'number' ? Math.round(job.progress * 100) + ' %' : '';
         const msg = job.message && !/^(running|queued)\.?$/i.test(job.message) ? job.message : '';
-        this.text.textContent = [this.label, pct, msg].filter(Boolean).join(' — ') + ` (${secs} s)`;
+        this.text.textContent = [this.label, pct, msg].filter(Boolean).join(' — ') + (secs ? ` (${secs} s)` : '');
       } else if (job.status === 'done') {
         this.bar.value = 1;
-        this.text.textContent = (this.cached ? 'done (computed before; from the cache)' : `done in ${secs} s`)
+        this.text.textContent = (this.cached || !secs ? 'done (computed before; from the cache)' : `done in ${secs} s`)
           + (job.message && !/^done\.?$/i.test(job.message) ? ' — ' + job.message : '');
       } else if (job.status === 'failed') {
         this.bar.value = 0;
         this.text.textContent = 'failed';
+      } else if (job.status === 'cancelled') {
+        this.bar.value = 0;
+        this.text.textContent = 'cancelled' + (secs ? ` after ${secs} s` : '');
       }
     }
     fail() {
       this.el.dataset.status = 'failed';
       this.bar.value = 0;
+      this.cancel.hidden = true;
       this.text.textContent = 'failed';
+    }
+  }
+
+  /** A job stopped by its Cancel button (not an error to show in red). */
+  class JobCancelled extends Error {
+    constructor() {
+      super('The job was cancelled.');
+      this.name = 'JobCancelled';
     }
   }
 
   /**
    * Starts a job and polls GET /api/jobs/{id} until it is done; resolves with the finished job,
-   * rejects with an ApiError carrying the job's error when it failed. A job posted again with the
-   * same parameters comes back finished at once (the server caches results).
+   * rejects with an ApiError carrying the job's error when it failed, or a JobCancelled when it was
+   * cancelled. A job posted again with the same parameters comes back finished at once (the server
+   * caches results).
    */
   async function runJob(kind, params, view) {
     const started = await postJson('/api/jobs', { kind, params });
@@ -144,6 +179,7 @@ const NV = (() => {
       if (view) view.update(job);
       if (job.status === 'done') return job;
       if (job.status === 'failed') throw new ApiError(job.error || 'The job failed without a message.', 500);
+      if (job.status === 'cancelled') throw new JobCancelled();
       await sleep(delay);
       delay = Math.min(800, delay * 1.5);
     }
@@ -179,8 +215,12 @@ const NV = (() => {
         const job = await runJob(k, p, view);
         render(job, resultHost);
       } catch (e) {
-        view.fail();
-        showError(resultHost, e);
+        if (e instanceof JobCancelled) {
+          resultHost.replaceChildren(h('p', { class: 'muted small' }, 'Cancelled. Run it again to start afresh.'));
+        } else {
+          view.fail();
+          showError(resultHost, e);
+        }
       } finally {
         running = false;
         if (button) button.disabled = false;
@@ -336,7 +376,7 @@ const NV = (() => {
 
   return {
     h, append, fill, $, sleep, api, postJson, ApiError, errorBox, showError,
-    ProgressView, runJob, fileUrl, jobButton,
+    ProgressView, JobCancelled, runJob, fileUrl, jobButton,
     model, imageUrl, splitRef, fmtInt, fmtShort, fmtNum, fmtPct, fmtShape,
     logitsLayer, spatialLayers, channelLayers, className, inputSize,
     query, setQuery, option, figure,

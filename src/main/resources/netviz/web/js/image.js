@@ -30,7 +30,13 @@ document.addEventListener('DOMContentLoaded', async () => {
   const classes = m.classes || [];
 
   // ------------------------------------------------------------ state
-  let current = NV.query('image') || 'dataset:0';
+  const asked = NV.query('image');
+  const validRef = ref => /^dataset:\d{1,9}$/.test(ref) || /^upload:[0-9a-f]{64}$/.test(ref);
+  let current = asked && validRef(asked) ? asked : 'dataset:0';
+  const badRef = asked && !validRef(asked)
+    ? new Error(`The address names image '${asked.length > 60 ? asked.slice(0, 60) + '…' : asked}', which is not an image `
+      + 'reference: give image=dataset:N (a dataset image) or image=upload:<id> (an uploaded one). Showing dataset:0 instead.')
+    : null;
   let activeMethod = METHODS.some(x => x.kind === NV.query('method')) ? NV.query('method') : 'saliency';
   let datasetSize = null;
   let pageOffset = 0;
@@ -248,8 +254,12 @@ document.addEventListener('DOMContentLoaded', async () => {
         NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { height: '240px', width: 'auto' } }))));
       showInComparison(kind, job);
     } catch (e) {
-      view.fail();
-      if (panel.generation === generation) NV.showError(panel.result, e);
+      if (e instanceof NV.JobCancelled) {
+        if (panel.generation === generation) panel.result.replaceChildren(h('p', { class: 'muted small' }, 'Cancelled. Run it again to start afresh.'));
+      } else {
+        view.fail();
+        if (panel.generation === generation) NV.showError(panel.result, e);
+      }
     } finally {
       panel.running = false;
       if (activeMethod === kind) runButton.disabled = false;
@@ -285,4 +295,10 @@ document.addEventListener('DOMContentLoaded', async () => {
   activate(activeMethod);
   await loadPage(NV.splitRef(current)[0] === 'dataset' ? Math.floor(Number(NV.splitRef(current)[1]) / PAGE) * PAGE || 0 : 0);
   select(current);
+  if (badRef) {
+    // after select(), whose prediction would replace it
+    const note = NV.errorBox(badRef);
+    note.id = 'bad-ref';
+    document.getElementById('selected').before(note);
+  }
 });

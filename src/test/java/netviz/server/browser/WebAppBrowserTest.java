@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,7 +19,6 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,13 +33,8 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -62,75 +55,37 @@ import netviz.server.ServerOptions;
 class WebAppBrowserTest {
     static final Path MODEL = Path.of("models/fashion-mnist-cnn.onnx");
     static final Path TEST_IMAGES = Path.of("data/fashion-mnist/t10k-images-idx3-ubyte.gz");
-    static final Path CHROMIUM = Path.of(System.getProperty("netviz.chromium", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getProperty("netviz.chromedriver", "/usr/bin/chromedriver"));
     static final int IMAGES = 300;
     static final Duration JOB_WAIT = Duration.ofSeconds(60);
 
     @TempDir
     static Path tmp;
     static NetvizServer server;
-    static ChromeDriverService service;
+    static Chromium chromium;
     static WebDriver driver;
     static String base;
 
     @BeforeAll
     static void start() throws IOException {
-        List<String> missing = new ArrayList<>();
-        if (!Files.isExecutable(CHROMIUM)) {
-            missing.add(CHROMIUM + " (Debian package chromium)");
-        }
-        if (!Files.isExecutable(CHROMEDRIVER)) {
-            missing.add(CHROMEDRIVER + " (Debian package chromium-driver)");
-        }
-        if (!missing.isEmpty()) {
-            String msg = "the browser tests of netviz serve need " + String.join(" and ", missing)
-                    + ": install them with `apt-get install chromium chromium-driver` (.ci/run does)";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                fail(msg);
-            }
-            System.err.println("WebAppBrowserTest skipped: " + msg + " (with CI=true this fails)");
-            Assumptions.abort(msg + "; skipped because CI is not set");
-        }
+        Chromium.requireInstalled("WebAppBrowserTest");
         assertTrue(Files.isRegularFile(MODEL), "the bundled model " + MODEL + " is missing");
 
         server = NetvizServer.start(ServerOptions.of(MODEL, null, tmp.resolve("cache")).withPort(0).withLimit(IMAGES));
         base = server.uri().toString();
 
-        // Never let Selenium Manager resolve a driver: the driver binary is given here.
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
-        service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,1000", "--no-first-run", "--no-default-browser-check",
-                "--disable-extensions", "--disable-background-networking", "--disable-sync",
-                "--user-data-dir=" + tmp.resolve("chromium-profile"));
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+        chromium = Chromium.start(tmp.resolve("chromium-profile"));
+        driver = chromium.driver;
     }
 
     @AfterAll
     static void stop() {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (chromium != null) {
+                chromium.close();
             }
         } finally {
-            try {
-                if (service != null) {
-                    service.stop();
-                }
-            } finally {
-                if (server != null) {
-                    server.close();
-                }
+            if (server != null) {
+                server.close();
             }
         }
     }
@@ -427,13 +382,7 @@ class WebAppBrowserTest {
 
     /** Fails on errors in the browser console: script errors and failed requests (tests drain deliberate ones). */
     static void assertNoConsoleErrors() {
-        List<String> errors = new ArrayList<>();
-        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-            if (e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
-                errors.add(e.getMessage());
-            }
-        }
-        assertTrue(errors.isEmpty(), "errors in the browser console: " + errors);
+        chromium.assertNoConsoleErrors();
     }
 
     /** Test image {@code index} of the bundled split as a 28×28 grey PNG, as a user would upload it. */
