@@ -12,10 +12,12 @@ import java.util.List;
 import netviz.cli.Main;
 import netviz.render.Png;
 
-/** What the figure tests share: running {@code netviz} in-process and comparing pictures pixel by pixel. */
+/**
+ * Beside {@link FigureTesting}: {@code netviz} in this process with any arguments, a report caption's
+ * command run again, and a pixel comparison that says where two pictures differ in size.
+ */
 final class FigureSurfaces {
-    /** The bundled demo model. */
-    static final Path MODEL = Path.of("models/fashion-mnist-cnn.onnx");
+    static final Path MODEL = FigureTesting.MODEL;
 
     private FigureSurfaces() {
     }
@@ -42,7 +44,6 @@ final class FigureSurfaces {
     static void assertSamePixels(BufferedImage want, BufferedImage got, String what) {
         assertEquals(want.getWidth(), got.getWidth(), what + ": width");
         assertEquals(want.getHeight(), got.getHeight(), what + ": height");
-        assertArrayEquals(want.getRGB(0, 0, want.getWidth(), want.getHeight(), null, 0, want.getWidth()),
-                got.getRGB(0, 0, got.getWidth(), got.getHeight(), null, 0, got.getWidth()), what);
+        assertArrayEquals(FigureTesting.pixels(want), FigureTesting.pixels(got), what);
     }
 }
