@@ -1,9 +1,9 @@
 package netviz.figures;
 
-import static netviz.figures.FigureSurfaces.MODEL;
-import static netviz.figures.FigureSurfaces.assertSamePixels;
-import static netviz.figures.FigureSurfaces.cli;
-import static netviz.figures.FigureSurfaces.rerun;
+import static netviz.figures.ReportFigures.rerun;
+import static netviz.figures.Surfaces.MODEL;
+import static netviz.figures.Surfaces.assertSamePixels;
+import static netviz.figures.Surfaces.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,8 +19,7 @@ import netviz.Progress;
 import netviz.io.Npy;
 import netviz.methods.activations.ActivationMaps;
 import netviz.render.Png;
-import netviz.report.ReportSectionFixture;
-import netviz.server.ServerFixture;
+import netviz.server.NetvizServer;
 import netviz.session.Picture;
 import netviz.session.Session;
 import org.junit.jupiter.api.Test;
@@ -47,18 +46,19 @@ public class ActivationsFigureTest {
         Path png = dir.resolve("cli.png");
         cli("activations", "--model", MODEL.toString(), "--input", npy.toString(), "--layer", tensor,
                 "--count", "64", "--out", png.toString());
-        try (ServerFixture server = new ServerFixture(dir.resolve("cache"), 20)) {
-            BufferedImage web = server.jobPng("activations", "{\"image\":\"dataset:6\",\"layer\":\"relu1\"}", "maps.png");
+        try (NetvizServer server = Surfaces.server(dir.resolve("cache"), 20)) {
+            BufferedImage web = Surfaces.file(server,
+                    Surfaces.job(server, "activations", "{\"image\":\"dataset:6\",\"layer\":\"relu1\"}"), "maps.png");
             assertSamePixels(Png.read(png), web, "web app");
         }
     }
 
     @Test
     void theReportDrawsWhatItsCaptionCommandDraws() throws Exception {
-        List<ReportSectionFixture.ShownFigure> shown = ReportSectionFixture.figures(MODEL, dir.resolve("r"), 20,
+        List<ReportFigures.Shown> shown = ReportFigures.of(dir.resolve("r"), 20,
                 "activations");
         assertEquals(3, shown.size());
-        for (ReportSectionFixture.ShownFigure f : shown) {
+        for (ReportFigures.Shown f : shown) {
             assertTrue(f.command().contains("--layer"), f.command()::toString);
             assertSamePixels(Png.read(f.png()), rerun(f.command(), dir.resolve("again.png")), "caption " + f.command());
         }

@@ -1,9 +1,9 @@
 package netviz.figures;
 
-import static netviz.figures.FigureSurfaces.MODEL;
-import static netviz.figures.FigureSurfaces.assertSamePixels;
-import static netviz.figures.FigureSurfaces.cli;
-import static netviz.figures.FigureSurfaces.rerun;
+import static netviz.figures.ReportFigures.rerun;
+import static netviz.figures.Surfaces.MODEL;
+import static netviz.figures.Surfaces.assertSamePixels;
+import static netviz.figures.Surfaces.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,8 +17,7 @@ import java.util.Map;
 import netviz.NetvizException;
 import netviz.Progress;
 import netviz.render.Png;
-import netviz.report.ReportSectionFixture;
-import netviz.server.ServerFixture;
+import netviz.server.NetvizServer;
 import netviz.session.Picture;
 import netviz.session.Session;
 import org.junit.jupiter.api.Test;
@@ -40,12 +39,14 @@ public class DeadFiltersFigureTest {
         Path png = dir.resolve("cli.png");
         cli("dead-filters", "--model", MODEL.toString(), "--layer", "relu2", "--limit", Integer.toString(IMAGES),
                 "--no-progress", "--out", png.toString());
-        try (ServerFixture server = new ServerFixture(dir.resolve("cache"), IMAGES)) {
-            assertSamePixels(Png.read(png), server.jobPng("layer-stats", "{\"layer\":\"relu2\"}", "firing.png"), "web app");
+        try (NetvizServer server = Surfaces.server(dir.resolve("cache"), IMAGES)) {
+            assertSamePixels(Png.read(png),
+                    Surfaces.file(server, Surfaces.job(server, "layer-stats", "{\"layer\":\"relu2\"}"), "firing.png"),
+                    "web app");
         }
-        List<ReportSectionFixture.ShownFigure> shown = ReportSectionFixture.figures(MODEL, dir.resolve("r"), IMAGES,
+        List<ReportFigures.Shown> shown = ReportFigures.of(dir.resolve("r"), IMAGES,
                 "dead-filters");
-        ReportSectionFixture.ShownFigure f = shown.get(0);
+        ReportFigures.Shown f = shown.get(0);
         assertTrue(String.join(" ", f.command()).contains("--limit " + IMAGES), f.command()::toString);
         assertSamePixels(Png.read(f.png()), rerun(f.command(), dir.resolve("again.png")), "report");
     }

@@ -1,9 +1,9 @@
 package netviz.figures;
 
-import static netviz.figures.FigureSurfaces.MODEL;
-import static netviz.figures.FigureSurfaces.assertSamePixels;
-import static netviz.figures.FigureSurfaces.cli;
-import static netviz.figures.FigureSurfaces.rerun;
+import static netviz.figures.ReportFigures.rerun;
+import static netviz.figures.Surfaces.MODEL;
+import static netviz.figures.Surfaces.assertSamePixels;
+import static netviz.figures.Surfaces.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +14,6 @@ import java.util.List;
 import netviz.Progress;
 import netviz.methods.evaluation.Classifier;
 import netviz.render.Png;
-import netviz.report.ReportSectionFixture;
 import netviz.session.Picture;
 import netviz.session.Session;
 import org.junit.jupiter.api.Test;
@@ -36,9 +35,9 @@ public class EvaluationFigureTest {
         Path png = dir.resolve("cli.png");
         cli("evaluate", "--model", MODEL.toString(), "--limit", Integer.toString(IMAGES), "--no-progress",
                 "--out", png.toString());
-        List<ReportSectionFixture.ShownFigure> shown = ReportSectionFixture.figures(MODEL, dir.resolve("r"), IMAGES,
+        List<ReportFigures.Shown> shown = ReportFigures.of(dir.resolve("r"), IMAGES,
                 "evaluation");
-        ReportSectionFixture.ShownFigure f = shown.get(0);
+        ReportFigures.Shown f = shown.get(0);
         assertTrue(String.join(" ", f.command()).contains("--limit " + IMAGES), f.command()::toString);
         assertSamePixels(Png.read(png), Png.read(f.png()), "report");
         assertSamePixels(Png.read(f.png()), rerun(f.command(), dir.resolve("again.png")), "caption");

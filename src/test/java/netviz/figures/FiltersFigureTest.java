@@ -1,26 +1,27 @@
 package netviz.figures;
 
-import static netviz.figures.FigureSurfaces.MODEL;
-import static netviz.figures.FigureSurfaces.assertSamePixels;
-import static netviz.figures.FigureSurfaces.cli;
-import static netviz.figures.FigureSurfaces.rerun;
+import static netviz.figures.ReportFigures.rerun;
+import static netviz.figures.Surfaces.MODEL;
+import static netviz.figures.Surfaces.assertSamePixels;
+import static netviz.figures.Surfaces.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import netviz.NetvizException;
 import netviz.Progress;
 import netviz.render.FilterFigure;
 import netviz.render.Png;
-import netviz.report.ReportSectionFixture;
-import netviz.server.ServerFixture;
+import netviz.server.NetvizServer;
 import netviz.session.Session;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,15 +45,16 @@ public class FiltersFigureTest {
                     Progress.NONE).figure().image();
             assertSamePixels(want, recipe, "recipe");
         }
-        try (ServerFixture server = new ServerFixture(dir.resolve("cache"), 20)) {
-            assertSamePixels(want, server.png("/api/layers/conv1/filters.png"), "web app");
+        try (NetvizServer server = Surfaces.server(dir.resolve("cache"), 20)) {
+            byte[] body = Surfaces.get(server, "/api/layers/conv1/filters.png").body();
+            assertSamePixels(want, ImageIO.read(new ByteArrayInputStream(body)), "web app");
         }
-        List<ReportSectionFixture.ShownFigure> shown = ReportSectionFixture.figures(MODEL, dir.resolve("r"), 20,
+        List<ReportFigures.Shown> shown = ReportFigures.of(dir.resolve("r"), 20,
                 "parameters");
-        ReportSectionFixture.ShownFigure first = shown.get(0);
+        ReportFigures.Shown first = shown.get(0);
         assertTrue(String.join(" ", first.command()).contains("--layer conv1"), first.command()::toString);
         assertSamePixels(want, Png.read(first.png()), "report");
-        for (ReportSectionFixture.ShownFigure f : shown) {
+        for (ReportFigures.Shown f : shown) {
             assertSamePixels(Png.read(f.png()), rerun(f.command(), dir.resolve("again.png")), "caption " + f.command());
         }
     }
