@@ -8,12 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import netviz.NetvizException;
 import netviz.data.Labels;
-import netviz.engine.Graph;
-import netviz.engine.Interpreter;
-import netviz.image.ModelConfig;
 import netviz.methods.evaluation.Classifier;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,13 +52,13 @@ public final class ClassifyCommand implements Runnable {
     @Override
     public void run() {
         Limits.check("--top", top, 1, Limits.MAX_LIST);
-        Graph graph = model.graph();
         input.require();
         Classifier.Prediction p;
-        try (Interpreter ip = model.newInterpreter(); NDManager scope = ip.newScope()) {
-            p = new Classifier(ip).predict(scope, input.array(scope, graph));
+        Labels labels;
+        try (Session s = model.session().labels(labelsFile).build(); NDManager scope = s.interpreter().newScope()) {
+            p = new Classifier(s.interpreter()).predict(scope, input.array(scope, s.graph()));
+            labels = s.labels();
         }
-        Labels labels = Labels.forModel(labelsFile, ModelConfig.of(graph), p.classes());
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < p.size(); i++) {
             List<Ranked> ranked = new ArrayList<>();

@@ -4,24 +4,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import netviz.NetvizException;
-import netviz.data.Batch;
-import netviz.data.Batches;
-import netviz.data.Dataset;
-import netviz.data.Datasets;
-import netviz.engine.Graph;
-import netviz.engine.Interpreter;
-import netviz.engine.Node;
-import netviz.image.Preprocessing;
-import netviz.methods.activations.DeadFilters;
-import netviz.render.Figure;
-import netviz.render.FiringRateFigure;
+import java.util.Map;
+import netviz.figures.DeadFiltersFigure;
+import netviz.figures.FigureResult;
 import netviz.render.Png;
 import netviz.render.Ticks;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,74 +89,53 @@ public final class DeadFiltersCommand implements Runnable {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void run() {
         Outputs.requirePng(out, "--out");
-        if (batchSize < 1) {
-            throw new NetvizException("--batch-size must be at least 1, not " + batchSize);
-        }
+        DeadFiltersFigure.Options o = DeadFiltersFigure.Options.defaults().withBatchSize(batchSize);
         Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
-        if (limit < 0) {
-            throw new NetvizException("--limit must be 0 (all) or positive, not " + limit);
+        o = o.withLimit(limit).withTolerance(tolerance).withAll(all).withLayers(layers);
+        FigureResult r;
+        try (Session s = model.session().preprocessing(preprocessing::resolve).data(data).build();
+             TerminalProgress bar = new TerminalProgress(progress)) {
+            r = DeadFiltersFigure.make(s, o, bar);
         }
-        if (!(tolerance >= 0)) {
-            throw new NetvizException("--tolerance must be 0 or more, not " + tolerance);
-        }
-        if (all && !layers.isEmpty()) {
-            throw new NetvizException("give either --layer or --all, not both");
-        }
-        Graph graph = model.graph();
-        List<String> scan = !layers.isEmpty() ? layers : all ? everyActivation(graph) : DeadFilters.convActivations(graph);
-        Preprocessing pre = preprocessing.resolve(graph);
-        Dataset dataset = Datasets.open(data, pre);
-        int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
-        if (n == 0) {
-            throw new NetvizException("the dataset " + dataset.description() + " has no images; nothing to scan");
-        }
-        DeadFilters.Report report;
-        try (Interpreter ip = model.newInterpreter(); TerminalProgress bar = new TerminalProgress(progress);
-             Batches batches = dataset.batches(batchSize, 0, n).withProgress(bar, "dead-filters")) {
-            DeadFilters.Accumulator acc = new DeadFilters.Accumulator(graph, scan, tolerance);
-            for (Batch b : batches) {
-                acc.add(ip, b.images(), b.shape());
-            }
-            report = acc.finish();
-        }
-
-        List<FiringRateFigure.LayerRates> rates = new ArrayList<>();
-        for (DeadFilters.LayerStats s : report.layers()) {
-            rates.add(new FiringRateFigure.LayerRates(s.layer(), s.firingRate(), s.deadCount()));
-        }
-        String title = model.displayName() + ": firing rates over " + String.format(Locale.ROOT, "%,d", report.images())
-                + " images" + (tolerance > 0 ? " (fires: activation > " + Ticks.format(tolerance, 3) + ")" : "");
-        Figure fig = FiringRateFigure.render(rates, title, 20);
         Path png = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-dead-filters.png");
-        Png.write(fig, png);
+        Png.write(r.figure(), png);
 
+        Map<String, Object> sum = r.summary();
+        List<Map<String, Object>> layerStats = (List<Map<String, Object>>) sum.get("layers");
+        long images = (Long) sum.get("images");
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             List<LayerResult> ls = new ArrayList<>();
-            for (DeadFilters.LayerStats s : report.layers()) {
+            for (Map<String, Object> l : layerStats) {
+                double[] mean = (double[]) l.get("mean");
+                double[] max = (double[]) l.get("max");
+                double[] rate = (double[]) l.get("firingRate");
+                int[] dead = (int[]) l.get("deadFilters");
                 List<FilterResult> fs = new ArrayList<>();
-                for (int c = 0; c < s.channels(); c++) {
-                    fs.add(new FilterResult(c, s.mean()[c], s.max()[c], s.firingRate()[c], s.isDead(c)));
+                for (int c = 0; c < mean.length; c++) {
+                    fs.add(new FilterResult(c, mean[c], max[c], rate[c], Arrays.binarySearch(dead, c) >= 0));
                 }
-                ls.add(new LayerResult(s.layer(), s.tensor(), s.channels(), s.deadCount(), s.dead(), fs));
+                ls.add(new LayerResult((String) l.get("layer"), (String) l.get("tensor"), (Integer) l.get("filters"),
+                        (Integer) l.get("dead"), dead, fs));
             }
-            OutputOptions.printJson(w, new Result(model.path().toString(), dataset.description(), report.images(),
+            OutputOptions.printJson(w, new Result(model.path().toString(), (String) sum.get("data"), images,
                     tolerance, png.toString(), ls));
             return;
         }
-        w.println(model.displayName() + " on " + dataset.description() + ": " + String.format(Locale.ROOT, "%,d",
-                report.images()) + " images, a filter fires when its activation > " + Ticks.format(tolerance, 3));
-        w.print(table(report));
+        w.println(model.displayName() + " on " + sum.get("data") + ": " + String.format(Locale.ROOT, "%,d",
+                images) + " images, a filter fires when its activation > " + Ticks.format(tolerance, 3));
+        w.print(table(layerStats));
         boolean any = false;
-        for (DeadFilters.LayerStats s : report.layers()) {
-            if (s.deadCount() > 0) {
+        for (Map<String, Object> l : layerStats) {
+            if ((Integer) l.get("dead") > 0) {
                 if (!any) {
                     w.println("dead filters:");
                     any = true;
                 }
-                w.println("  " + s.layer() + ": " + list(s.dead()));
+                w.println("  " + l.get("layer") + ": " + list((int[]) l.get("deadFilters")));
             }
         }
         if (!any) {
@@ -177,16 +146,18 @@ public final class DeadFiltersCommand implements Runnable {
     }
 
     /** The per-layer table: layer, tensor, filters, dead, dead %, firing rate min / median / max, mean activation. */
-    static String table(DeadFilters.Report r) {
+    static String table(List<Map<String, Object>> layers) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"layer", "tensor", "filters", "dead", "dead %", "firing rate min / median / max",
             "mean act."});
-        for (DeadFilters.LayerStats s : r.layers()) {
-            double[] sorted = s.firingRate().clone();
+        for (Map<String, Object> l : layers) {
+            double[] sorted = ((double[]) l.get("firingRate")).clone();
             Arrays.sort(sorted);
-            double meanAct = Arrays.stream(s.mean()).average().orElse(0);
-            rows.add(new String[] {s.layer(), s.tensor(), Integer.toString(s.channels()), Integer.toString(s.deadCount()),
-                String.format(Locale.ROOT, "%.1f%%", 100.0 * s.deadCount() / s.channels()),
+            double meanAct = Arrays.stream((double[]) l.get("mean")).average().orElse(0);
+            int filters = (Integer) l.get("filters");
+            int dead = (Integer) l.get("dead");
+            rows.add(new String[] {(String) l.get("layer"), (String) l.get("tensor"), Integer.toString(filters),
+                Integer.toString(dead), String.format(Locale.ROOT, "%.1f%%", 100.0 * dead / filters),
                 f(sorted[0]) + " / " + f(sorted[sorted.length / 2]) + " / " + f(sorted[sorted.length - 1]),
                 Ticks.format(meanAct, 3)});
         }
@@ -219,24 +190,5 @@ public final class DeadFiltersCommand implements Runnable {
             return Arrays.toString(idx).replaceAll("[\\[\\]]", "");
         }
         return Arrays.toString(Arrays.copyOf(idx, 40)).replaceAll("[\\[\\]]", "") + ", \u2026 (" + idx.length + " in all)";
-    }
-
-    /** Every convolution's activation and every other activation node's output, in graph order. */
-    static List<String> everyActivation(Graph graph) {
-        Set<String> s = new LinkedHashSet<>(DeadFilters.convActivations(graph));
-        for (Node n : graph.nodes()) {
-            if (DeadFilters.isActivation(n.opType())) {
-                s.add(n.outputs().get(0));
-            }
-        }
-        List<String> ordered = new ArrayList<>();
-        for (Node n : graph.nodes()) {
-            for (String o : n.outputs()) {
-                if (s.contains(o)) {
-                    ordered.add(o);
-                }
-            }
-        }
-        return ordered;
     }
 }

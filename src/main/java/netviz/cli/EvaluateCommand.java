@@ -7,21 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import javax.imageio.ImageIO;
-import netviz.NetvizException;
-import netviz.UnknownNameException;
-import netviz.data.Dataset;
-import netviz.data.Datasets;
-import netviz.data.ImageFolderDataset;
-import netviz.data.Labels;
-import netviz.engine.Graph;
-import netviz.engine.Interpreter;
-import netviz.image.ModelConfig;
-import netviz.image.Preprocessing;
-import netviz.methods.evaluation.ConfusionMatrix;
-import netviz.methods.evaluation.Evaluation;
+import netviz.figures.EvaluationFigure;
+import netviz.figures.FigureResult;
 import netviz.render.ConfusionMatrixImage;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,9 +26,6 @@ import picocli.CommandLine.Spec;
                         + "sub-folder per class, or a .npy batch (labels in <name>-labels.npy); "
                         + "default: the bundled Fashion-MNIST test split."})
 public final class EvaluateCommand implements Runnable {
-    /** Above this many classes the matrix is not printed as text, and the picture shows only the classes that occur. */
-    static final int MAX_SHOWN_CLASSES = 30;
-
     @Spec
     CommandSpec spec;
 
@@ -77,139 +64,64 @@ public final class EvaluateCommand implements Runnable {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void run() {
         Outputs.requirePng(out, "--out");
-        if (batchSize < 1) {
-            throw new NetvizException("--batch-size must be at least 1, got " + batchSize);
-        }
+        EvaluationFigure.Options o = EvaluationFigure.Options.defaults().withBatchSize(batchSize);
         Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
-        if (limit < 0) {
-            throw new NetvizException("--limit must be 0 (all) or positive, got " + limit);
+        o = o.withLimit(limit);
+        FigureResult r;
+        try (Session s = model.session().preprocessing(preprocessing::resolve).labels(labelsFile).data(data).build();
+             TerminalProgress bar = new TerminalProgress(progress)) {
+            r = EvaluationFigure.make(s, o, bar);
         }
-        Graph graph = model.graph();
-        Preprocessing pre = preprocessing.resolve(graph);
-        Dataset dataset = Datasets.open(data, pre);
-        if (!dataset.labeled()) {
-            throw new NetvizException("dataset " + dataset.description() + " has no labels; evaluate needs labelled data");
+        Map<String, Object> sum = r.summary();
+        Path png = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-confusion.png");
+        var image = r.figure().image();
+        Outputs.write(png, os -> ImageIO.write(image, "png", os));
+
+        List<ClassScore> perClass = new ArrayList<>();
+        for (Map<String, Object> k : (List<Map<String, Object>>) sum.get("perClass")) {
+            perClass.add(new ClassScore((Integer) k.get("index"), (String) k.get("name"), (Double) k.get("precision"),
+                    (Double) k.get("recall"), (Long) k.get("support")));
         }
         PrintWriter w = spec.commandLine().getOut();
-        try (Interpreter ip = model.newInterpreter(); TerminalProgress bar = new TerminalProgress(progress)) {
-            int classes = outputCount(ip, dataset);
-            Labels labels = Labels.forModel(labelsFile, ModelConfig.of(graph), classes);
-            int[] classMap = classMap(labels, dataset, classes);
-            Evaluation.Result r = Evaluation.run(ip, dataset, classes, classMap,
-                    new Evaluation.Options(batchSize, limit, bar));
-            ConfusionMatrix cm = r.matrix();
-
-            List<Integer> shown = shownClasses(cm);
-            long[][] counts = cm.counts();
-            long[][] sub = new long[shown.size()][shown.size()];
-            List<String> shownNames = new ArrayList<>();
-            for (int i = 0; i < shown.size(); i++) {
-                shownNames.add(labels.name(shown.get(i)));
-                for (int j = 0; j < shown.size(); j++) {
-                    sub[i][j] = counts[shown.get(i)][shown.get(j)];
-                }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("model", model.path().toString());
+            for (String k : List.of("data", "preprocessing", "examples", "correct", "accuracy", "seconds", "classes",
+                    "confusion")) {
+                doc.put(k, sum.get(k));
             }
-            Path png = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-confusion.png");
-            String title = model.displayName() + " on " + shortName(dataset) + ": accuracy "
-                    + ConfusionMatrixImage.percent(cm.accuracy()) + " (" + String.format(Locale.ROOT, "%,d", cm.total())
-                    + " images)";
-            var image = ConfusionMatrixImage.render(sub, shownNames, title);
-            Outputs.write(png, o -> ImageIO.write(image, "png", o));
-
-            List<ClassScore> perClass = new ArrayList<>();
-            double[] precision = cm.precision();
-            double[] recall = cm.recall();
-            long[] support = cm.support();
-            for (int c : shown) {
-                perClass.add(new ClassScore(c, labels.name(c), nullIfNaN(precision[c]), nullIfNaN(recall[c]), support[c]));
-            }
-            if (json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("model", model.path().toString());
-                doc.put("data", dataset.description());
-                doc.put("preprocessing", pre.describe());
-                doc.put("examples", cm.total());
-                doc.put("correct", cm.correct());
-                doc.put("accuracy", nullIfNaN(cm.accuracy()));
-                doc.put("seconds", r.seconds());
-                doc.put("classes", labels.names());
-                doc.put("confusion", counts);
-                doc.put("perClass", perClass);
-                doc.put("png", png.toString());
-                OutputOptions.printJson(w, doc);
-                return;
-            }
-            w.println("model     " + model.path());
-            w.println("data      " + dataset.description());
-            w.println("input     " + pre.describe());
-            w.printf(Locale.ROOT, "accuracy  %s  (%,d of %,d correct)  in %.1f s, %.0f images/s%n",
-                    ConfusionMatrixImage.percent(cm.accuracy()), cm.correct(), cm.total(), r.seconds(),
-                    cm.total() / Math.max(1e-9, r.seconds()));
+            doc.put("perClass", perClass);
+            doc.put("png", png.toString());
+            OutputOptions.printJson(w, doc);
+            return;
+        }
+        long total = (Long) sum.get("examples");
+        double seconds = (Double) sum.get("seconds");
+        Double accuracy = (Double) sum.get("accuracy");
+        List<String> shownNames = (List<String>) sum.get("shownNames");
+        w.println("model     " + model.path());
+        w.println("data      " + sum.get("data"));
+        w.println("input     " + sum.get("preprocessing"));
+        w.printf(Locale.ROOT, "accuracy  %s  (%,d of %,d correct)  in %.1f s, %.0f images/s%n",
+                ConfusionMatrixImage.percent(accuracy == null ? Double.NaN : accuracy), (Long) sum.get("correct"),
+                total, seconds, total / Math.max(1e-9, seconds));
+        w.println();
+        if (shownNames.size() <= EvaluationFigure.MAX_SHOWN_CLASSES) {
+            printMatrix(w, (long[][]) sum.get("shownConfusion"), shownNames);
             w.println();
-            if (shown.size() <= MAX_SHOWN_CLASSES) {
-                printMatrix(w, sub, shownNames);
-                w.println();
-            }
-            int nw = Math.max(5, shownNames.stream().mapToInt(String::length).max().orElse(5));
-            w.println(InfoCommand.pad("class", nw) + "  precision  recall  support");
-            for (ClassScore s : perClass) {
-                w.printf(Locale.ROOT, "%s  %9s  %6s  %7d%n", InfoCommand.pad(s.name(), nw), pct(s.precision()), pct(s.recall()),
-                        s.support());
-            }
-            w.println();
-            w.println("wrote " + png);
-            w.flush();
         }
-    }
-
-    /** The number of model outputs, from one forward pass on the first example. */
-    private static int outputCount(Interpreter ip, Dataset data) {
-        if (data.size() == 0) {
-            throw new NetvizException("dataset " + data.description() + " is empty");
+        int nw = Math.max(5, shownNames.stream().mapToInt(String::length).max().orElse(5));
+        w.println(InfoCommand.pad("class", nw) + "  precision  recall  support");
+        for (ClassScore c : perClass) {
+            w.printf(Locale.ROOT, "%s  %9s  %6s  %7d%n", InfoCommand.pad(c.name(), nw), pct(c.precision()), pct(c.recall()),
+                    c.support());
         }
-        try (var scope = ip.newScope()) {
-            return new netviz.methods.evaluation.Classifier(ip).predict(scope, data.get(0).toNDArray(scope)).classes();
-        }
-    }
-
-    /** Dataset label → model class: by name, or by position when the names are the model's in another spelling. */
-    private static int[] classMap(Labels labels, Dataset data, int classes) {
-        List<String> names = data.classNames();
-        try {
-            return labels.mapNames(names);
-        } catch (UnknownNameException e) {
-            if (!(data instanceof ImageFolderDataset) && names.size() <= classes) {
-                return null;   // IDX / npy labels are class indices already
-            }
-            throw new NetvizException("the classes of dataset " + data.description() + " do not match the model's ("
-                    + labels.source() + "): " + e.getMessage(), e);
-        }
-    }
-
-    /** Every class when there are few; otherwise those that occur as truth or prediction. */
-    private static List<Integer> shownClasses(ConfusionMatrix cm) {
-        int k = cm.classes();
-        List<Integer> all = new ArrayList<>();
-        if (k <= MAX_SHOWN_CLASSES) {
-            for (int i = 0; i < k; i++) {
-                all.add(i);
-            }
-            return all;
-        }
-        TreeSet<Integer> s = new TreeSet<>();
-        long[][] c = cm.counts();
-        for (int t = 0; t < k; t++) {
-            for (int p = 0; p < k; p++) {
-                if (c[t][p] > 0) {
-                    s.add(t);
-                    s.add(p);
-                }
-            }
-        }
-        all.addAll(s);
-        return all;
+        w.println();
+        w.println("wrote " + png);
+        w.flush();
     }
 
     private static void printMatrix(PrintWriter w, long[][] m, List<String> names) {
@@ -233,16 +145,6 @@ public final class EvaluateCommand implements Runnable {
             }
             w.println(b.append("   ").append(i));
         }
-    }
-
-    private static String shortName(Dataset d) {
-        String s = d.description();
-        int comma = s.indexOf(',');
-        return comma > 0 ? s.substring(0, comma) : s;
-    }
-
-    private static Double nullIfNaN(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 
     private static String pct(Double v) {

@@ -2,18 +2,16 @@ package netviz.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import netviz.NetvizException;
-import netviz.engine.Graph;
-import netviz.io.Npy;
-import netviz.methods.params.Filters;
-import netviz.render.Colormap;
-import netviz.render.Figure;
+import java.util.Map;
+import netviz.Progress;
+import netviz.figures.FigureResult;
+import netviz.figures.FiltersFigure;
 import netviz.render.FilterFigure;
-import netviz.render.Normalization;
 import netviz.render.Png;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,93 +75,46 @@ public final class FiltersCommand implements Runnable {
                     + "or (channels, kh, kw) with --filter.")
     Path raw;
 
-    /** What was drawn, for --json. */
-    public record Result(String layer, String weights, long[] shape, int group, Integer filter, String scale,
-                         String png, String raw, List<FilterStats> filters) {
-    }
-
-    /** Per-filter statistics of the weights. */
-    public record FilterStats(int index, double min, double max, double mean, double l2) {
-    }
-
     @Override
+    @SuppressWarnings("unchecked")
     public void run() {
         Outputs.requirePng(output.out(), "--out");
-        if (tileSize < 1 || tileSize > 1024) {
-            throw new NetvizException("--tile-size must be between 1 and 1024 pixels, not " + tileSize);
+        FiltersFigure.Options o = FiltersFigure.Options.defaults().withLayer(layer)
+                .withFilter(filter).withChannel(channel).withScale(scale)
+                .withColormap(colormap).withNormalize(normalize).withTileSize(tileSize);
+        FigureResult r;
+        try (Session s = model.session().build()) {
+            r = FiltersFigure.make(s, o, Progress.NONE);
         }
-        Graph graph = model.graph();
-        Filters.FilterBank bank = Filters.of(graph, layer);
-        if (filter != null) {
-            bank.checkFilter(filter);
-        }
-        bank.checkChannel(channel);
-        Colormap map = colormap == null ? null : Colormap.byName(colormap);
-        Normalization norm = normalize == null ? null : Normalization.parse(normalize);
-        String title = model.displayName() + " \u00b7 " + bank.layer() + ": " + bank.filters() + " filters of "
-                + bank.channels() + " x " + bank.height() + " x " + bank.width()
-                + (bank.group() > 1 ? " (group " + bank.group() + ")" : "");
-        FilterFigure.Options o = FilterFigure.Options.defaults().withScale(scale).withColormap(map)
-                .withNormalization(norm).withFilter(filter == null ? -1 : filter).withChannel(channel)
-                .withTileSize(tileSize).withTitle(title);
-        Figure fig = FilterFigure.render(bank.weights(), bank.filters(), bank.channels(), bank.height(), bank.width(), o);
-        Path png = output.outOr(Path.of("netviz-out", Outputs.fileSafe(model.displayName() + "-filters-" + bank.layer()) + ".png"));
-        Png.write(fig, png);
+        Map<String, Object> sum = r.summary();
+        String name = (String) sum.get("layer");
+        Path png = output.outOr(Path.of("netviz-out", Outputs.fileSafe(model.displayName() + "-filters-" + name) + ".png"));
+        Png.write(r.figure(), png);
         if (raw != null) {
-            if (filter != null) {
-                Npy.write(raw, bank.filter(filter), bank.channels(), bank.height(), bank.width());
-            } else {
-                Npy.write(raw, bank.weights(), bank.shape());
-            }
+            r.arrays().get("weights").writeNpy(raw);
         }
-        List<FilterStats> stats = stats(bank);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
-            OutputOptions.printJson(out, new Result(bank.layer(), bank.weightName(), bank.shape(), bank.group(), filter,
-                    scale.name().toLowerCase(java.util.Locale.ROOT), png.toString(), raw == null ? null : raw.toString(),
-                    stats));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            for (String k : List.of("layer", "weights", "shape", "group", "filter", "scale")) {
+                doc.put(k, sum.get(k));
+            }
+            doc.put("png", png.toString());
+            doc.put("raw", raw == null ? null : raw.toString());
+            doc.put("filters", sum.get("filters"));
+            OutputOptions.printJson(out, doc);
             return;
         }
-        out.println(bank.layer() + ": " + bank.filters() + " filters, weights '" + bank.weightName() + "' "
-                + Arrays.toString(bank.shape()) + (filter != null ? ", filter " + filter : "") + "  \u2192  " + png);
+        out.println(name + ": " + ((List<?>) sum.get("filters")).size() + " filters, weights '" + sum.get("weights")
+                + "' " + Arrays.toString((long[]) sum.get("shape")) + (filter != null ? ", filter " + filter : "")
+                + "  \u2192  " + png);
         if (raw != null) {
             out.println("weights  \u2192  " + raw);
         }
-        List<Integer> blank = nearlyBlank(stats);
+        List<Integer> blank = (List<Integer>) sum.get("nearlyBlank");
         if (!blank.isEmpty()) {
             out.println("nearly blank filters (L2 norm under 1% of the median): " + blank);
         }
         out.flush();
-    }
-
-    static List<FilterStats> stats(Filters.FilterBank bank) {
-        List<FilterStats> s = new ArrayList<>();
-        for (int k = 0; k < bank.filters(); k++) {
-            float[] f = bank.filter(k);
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            double sum = 0;
-            double sq = 0;
-            for (float v : f) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-                sum += v;
-                sq += (double) v * v;
-            }
-            s.add(new FilterStats(k, min, max, sum / f.length, Math.sqrt(sq)));
-        }
-        return s;
-    }
-
-    static List<Integer> nearlyBlank(List<FilterStats> stats) {
-        double[] norms = stats.stream().mapToDouble(FilterStats::l2).sorted().toArray();
-        double median = norms[norms.length / 2];
-        List<Integer> out = new ArrayList<>();
-        for (FilterStats f : stats) {
-            if (f.l2() < 0.01 * median) {
-                out.add(f.index());
-            }
-        }
-        return out;
     }
 }

@@ -2,12 +2,15 @@ package netviz.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import netviz.Progress;
+import netviz.figures.ActivationsFigure;
 import netviz.methods.activations.ActivationMaps;
 import netviz.methods.activations.DeadFilters;
+import netviz.render.Png;
 
 /**
  * Activation maps of early and late layers for a few example images ({@link ActivationMaps},
- * drawn by {@code netviz activations}): the classic comparison in which early layers still look
+ * drawn by {@link ActivationsFigure}): the classic comparison in which early layers still look
  * like the image and later layers are coarser and more abstract.
  */
 final class ActivationsSection implements ReportSection {
@@ -34,7 +37,7 @@ final class ActivationsSection implements ReportSection {
         }
         List<String> all = DeadFilters.convActivations(ctx.graph());
         List<String> layers = new ArrayList<>();
-        for (int i : spread(all.size(), LAYERS)) {
+        for (int i : ActivationsFigure.spread(all.size(), LAYERS)) {
             layers.add(all.get(i));
         }
         ctx.paragraph("What each convolution computes for one image: its first 16 feature maps after the "
@@ -44,31 +47,16 @@ final class ActivationsSection implements ReportSection {
         for (int i = 0; i < Math.min(IMAGES, ex.size()); i++) {
             ReportContext.Example e = ex.get(i);
             String file = "activations-" + Report.slug(e.file().replaceAll("\\.[^.]*$", "")) + ".png";
-            NetvizCommand c = ctx.withReportPath(ctx.command("activations"), "--image",
-                    ReportContext.EXAMPLES + "/" + e.file()).arg("--layer", String.join(",", layers));
+            String image = ReportContext.EXAMPLES + "/" + e.file();
+            ActivationsFigure.Options o = ActivationsFigure.Options.defaults().withLayers(layers);
+            Png.write(ActivationsFigure.make(ctx.session(), ctx.session().picture(ctx.file(image)), o, Progress.NONE)
+                    .figure(), ctx.file(ReportContext.FIGURES + "/" + file));
+            NetvizCommand c = ctx.withReportPath(ctx.command("activations"), "--image", image)
+                    .arg(o.arguments().toArray(String[]::new));
             ctx.withOut(c, file, file);
-            ctx.run(c);
             ctx.figure(file, "Activations of " + String.join(", ", layers) + " for " + e.file()
                     + (e.label() != null ? " (" + e.label() + ")" : "") + ": the input, then the first 16 maps of each "
                     + "layer, labelled with their channel.", c);
         }
-    }
-
-    /** {@code k} indices spread evenly over {@code 0 .. n-1} (all of them when n ≤ k). */
-    static List<Integer> spread(int n, int k) {
-        List<Integer> out = new ArrayList<>();
-        if (n <= k) {
-            for (int i = 0; i < n; i++) {
-                out.add(i);
-            }
-            return out;
-        }
-        for (int i = 0; i < k; i++) {
-            int j = (int) Math.round(i * (n - 1) / (double) (k - 1));
-            if (!out.contains(j)) {
-                out.add(j);
-            }
-        }
-        return out;
     }
 }

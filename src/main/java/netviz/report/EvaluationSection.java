@@ -1,11 +1,15 @@
 package netviz.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import netviz.Progress;
+import netviz.figures.EvaluationFigure;
+import netviz.figures.FigureResult;
+import netviz.render.Png;
 
-/** Accuracy and confusion matrix on the dataset ({@code netviz evaluate}, {@link netviz.methods.evaluation.Evaluation}). */
+/** Accuracy and confusion matrix on the dataset ({@link netviz.methods.evaluation.Evaluation}, drawn by {@link EvaluationFigure}). */
 final class EvaluationSection implements ReportSection {
     @Override
     public String id() {
@@ -18,6 +22,7 @@ final class EvaluationSection implements ReportSection {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void render(ReportContext ctx) {
         if (!ctx.dataset().labeled()) {
             ctx.paragraph("The dataset " + ctx.dataset().description() + " has no labels, so the model cannot be "
@@ -25,29 +30,30 @@ final class EvaluationSection implements ReportSection {
             return;
         }
         int n = ctx.datasetImages();
-        NetvizCommand c = ctx.withData(ctx.command("evaluate"));
-        if (n < ctx.dataset().size()) {
-            c.arg("--limit", Integer.toString(n));
-        }
-        ctx.withOut(c, "confusion.png", "confusion.png").hidden("--json", "--no-progress");
-        JsonNode r = ctx.runJson(c);
+        EvaluationFigure.Options o = EvaluationFigure.Options.defaults().withLimit(n < ctx.dataset().size() ? n : 0);
+        FigureResult result = EvaluationFigure.make(ctx.session(), o, Progress.NONE);
+        Png.write(result.figure(), ctx.file(ReportContext.FIGURES + "/confusion.png"));
+        NetvizCommand c = ctx.withData(ctx.command("evaluate")).arg(o.arguments().toArray(String[]::new));
+        ctx.withOut(c, "confusion.png", "confusion.png");
+        Map<String, Object> r = result.summary();
+        Double accuracy = (Double) r.get("accuracy");
         ctx.rawHtml(String.format(Locale.ROOT, "<p class=\"numbers\">Accuracy <b>%.2f%%</b>: %,d of %,d images "
-                        + "classified correctly.</p>", 100 * r.path("accuracy").asDouble(), r.path("correct").asLong(),
-                r.path("examples").asLong()));
+                        + "classified correctly.</p>", 100 * (accuracy == null ? 0 : accuracy), (Long) r.get("correct"),
+                (Long) r.get("examples")));
         ctx.figure("confusion.png", String.format(Locale.ROOT, "Confusion matrix on %s%s: row = true class, column = "
                         + "predicted class; the diagonal holds the correct predictions.", ctx.dataset().description(),
                 n < ctx.dataset().size() ? String.format(Locale.ROOT, " (the first %,d images)", n) : ""), c);
         List<List<String>> rows = new ArrayList<>();
-        for (JsonNode k : r.path("perClass")) {
-            rows.add(List.of(k.path("name").asText(), pct(k.path("precision")), pct(k.path("recall")),
-                    Long.toString(k.path("support").asLong())));
+        for (Map<String, Object> k : (List<Map<String, Object>>) r.get("perClass")) {
+            rows.add(List.of((String) k.get("name"), pct((Double) k.get("precision")), pct((Double) k.get("recall")),
+                    Long.toString((Long) k.get("support"))));
         }
         ctx.table(List.of("class", "precision", "recall", "images"), rows,
                 "Per class: precision (of the images predicted as the class, the share that are) and recall (of the "
                         + "images of the class, the share found).", c);
     }
 
-    private static String pct(JsonNode v) {
-        return v.isNull() || v.isMissingNode() ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v.asDouble());
+    private static String pct(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * v);
     }
 }

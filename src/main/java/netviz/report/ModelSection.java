@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import netviz.engine.ModelSummary;
+import netviz.session.Session;
 
 /** The model, layer by layer ({@link ModelSummary}): operators, measured output shapes, parameters, multiply-adds. */
 final class ModelSection implements ReportSection {
@@ -20,7 +21,8 @@ final class ModelSection implements ReportSection {
 
     @Override
     public void render(ReportContext ctx) {
-        ModelSummary.Summary s = ModelSummary.of(ctx.graph());
+        Session session = ctx.session();
+        ModelSummary.Summary s = session.summary();
         StringBuilder io = new StringBuilder();
         for (ModelSummary.Port p : s.inputs()) {
             io.append("input ").append(p.name()).append(' ').append(p.shape()).append("; ");
@@ -30,8 +32,8 @@ final class ModelSection implements ReportSection {
         }
         ctx.paragraph(String.format(Locale.ROOT, "%d nodes, %,d parameters, %,d multiply-adds per image. %s"
                         + "Class names: %s. Preprocessing: %s.", s.layers().size(), s.parameters(), s.multiplyAdds(),
-                io, ctx.labels() == null ? "none recorded" : String.join(", ", ctx.labels()),
-                ctx.preprocessing().describe()));
+                io, session.hasClassNames() ? String.join(", ", session.labels().names()) : "none recorded",
+                session.preprocessing().describe()));
         List<List<String>> rows = new ArrayList<>();
         for (ModelSummary.Layer l : s.layers()) {
             List<String> shapes = new ArrayList<>();

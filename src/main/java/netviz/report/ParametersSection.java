@@ -1,13 +1,17 @@
 package netviz.report;
 
 import java.util.List;
+import netviz.Progress;
 import netviz.engine.Node;
+import netviz.figures.ActivationsFigure;
+import netviz.figures.FiltersFigure;
 import netviz.methods.params.Filters;
+import netviz.render.Png;
 
 /**
- * The learned filters of the convolutions ({@link Filters}, drawn by {@code netviz filters}): the
+ * The learned filters of the convolutions ({@link Filters}, drawn by {@link FiltersFigure}): the
  * first layer's filters act on pixels and can be read directly; deeper filters act on feature
- * maps, so one input channel of each is shown.
+ * maps, so one input channel of each is shown. Drawn by {@link FiltersFigure}.
  */
 final class ParametersSection implements ReportSection {
     /** At most this many convolutions are drawn (spread from first to last). */
@@ -33,14 +37,16 @@ final class ParametersSection implements ReportSection {
         ctx.paragraph("A convolution's weights are small images: each filter is slid over its input and responds "
                 + "where the input looks like it. First-layer filters see pixels and usually become edge, colour and "
                 + "blob detectors; deeper filters combine feature maps and are harder to read (Zeiler & Fergus 2014).");
-        for (int i : ActivationsSection.spread(convs.size(), MAX_LAYERS)) {
+        for (int i : ActivationsFigure.spread(convs.size(), MAX_LAYERS)) {
             Node conv = convs.get(i);
             Filters.FilterBank bank = Filters.of(ctx.graph(), conv.name().isEmpty() ? Integer.toString(
                     ctx.graph().nodes().indexOf(conv)) : conv.name());
             String layer = bank.layer();
             String file = "filters-" + Report.slug(layer) + ".png";
-            NetvizCommand c = ctx.withOut(ctx.command("filters").arg("--layer", layer), file, file);
-            ctx.run(c);
+            FiltersFigure.Options o = FiltersFigure.Options.defaults().withLayer(layer);
+            Png.write(FiltersFigure.make(ctx.session(), o, Progress.NONE).figure(),
+                    ctx.file(ReportContext.FIGURES + "/" + file));
+            NetvizCommand c = ctx.withOut(ctx.command("filters").arg(o.arguments().toArray(String[]::new)), file, file);
             String what = bank.channels() <= 4
                     ? "each tile is one filter" + (bank.channels() == 3 ? " in colour (its RGB weights)" : "")
                     : "each tile is input channel 0 of one filter (" + bank.channels() + " input channels each; "

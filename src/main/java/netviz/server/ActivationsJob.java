@@ -1,16 +1,19 @@
 package netviz.server;
 
-import netviz.server.JobKinds.Output;
-import ai.djl.ndarray.NDManager;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import netviz.figures.ActivationsFigure;
+import netviz.figures.FigureResult;
+import netviz.server.JobKinds.Output;
 
-/** activations: {image, layer} — the layer's feature maps for one image (up to 64 channels). */
+/** activations: {image, layer} — the layer's feature maps for one image (up to 64 channels), drawn by {@link ActivationsFigure}. */
 final class ActivationsJob extends AbstractJobKind {
+    /** Maps drawn: the first 64 channels. */
+    static final int MAPS = 64;
+
     ActivationsJob(JobKinds kinds) {
         super(kinds);
     }
@@ -29,35 +32,28 @@ final class ActivationsJob extends AbstractJobKind {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Output run(Map<String, Object> params, Job job) {
         ModelSession.Picture pic = s.resolve((String) params.get("image"));
         String tensor = (String) params.get("layer");
-        List<netviz.methods.activations.ActivationMaps.LayerMaps> maps;
-        try (NDManager scope = s.interpreter().newScope()) {
-            maps = netviz.methods.activations.ActivationMaps.compute(s.interpreter(), pic.toNDArray(scope),
-                    List.of(tensor), new netviz.methods.activations.ActivationMaps.Options(64,
-                            netviz.methods.activations.ActivationMaps.Order.INDEX, 0));
-        }
-        netviz.methods.activations.ActivationMaps.LayerMaps m = maps.get(0);
-        netviz.render.ActivationFigure.LayerMaps panel = new netviz.render.ActivationFigure.LayerMaps(
-                netviz.methods.activations.ActivationMaps.describe(m,
-                        netviz.methods.activations.ActivationMaps.Order.INDEX),
-                m.height(), m.width(), m.maps(), m.channels(), null);
-        BufferedImage fig = netviz.render.ActivationFigure.render(pic.picture(), List.of(panel),
-                netviz.render.ActivationFigure.Options.defaults()).image();
+        FigureResult r = ActivationsFigure.make(s.session(), pic.input(), pic.shape(),
+                ActivationsFigure.Options.defaults().withLayers(List.of(tensor)).withCount(MAPS), job.reporter());
+        Map<String, Object> m = ((List<Map<String, Object>>) r.summary().get("layers")).get(0);
+        float[] mean = (float[]) m.get("mean");
+        float[] max = (float[]) m.get("max");
         List<Map<String, Object>> stats = new ArrayList<>();
-        for (int c = 0; c < m.channelCount(); c++) {
+        for (int c = 0; c < mean.length; c++) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("channel", c);
-            e.put("mean", (double) m.mean()[c]);
-            e.put("max", (double) m.max()[c]);
+            e.put("mean", (double) mean[c]);
+            e.put("max", (double) max[c]);
             stats.add(e);
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("layer", layerName(tensor));
-        fields.put("channels", m.channelCount());
-        fields.put("shown", list(m.channels()));
+        fields.put("channels", mean.length);
+        fields.put("shown", list((int[]) m.get("channels")));
         fields.put("maps", stats);
-        return new Output(fields, Map.of("maps.png", fig));
+        return new Output(fields, Map.of("maps.png", r.figure().image()));
     }
 }

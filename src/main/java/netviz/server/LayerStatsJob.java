@@ -1,15 +1,19 @@
 package netviz.server;
 
-import netviz.server.JobKinds.Output;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import netviz.figures.DeadFiltersFigure;
+import netviz.figures.FigureResult;
+import netviz.server.JobKinds.Output;
 
-/** layer-stats: {layer} — dead filters and per-channel statistics over the served dataset (DeadFilters). */
+/** layer-stats: {layer} — dead filters and per-channel statistics over the served dataset (drawn by {@link DeadFiltersFigure}). */
 final class LayerStatsJob extends AbstractJobKind {
+    /** Images per forward pass. */
+    static final int BATCH = 100;
+
     LayerStatsJob(JobKinds kinds) {
         super(kinds);
     }
@@ -27,38 +31,29 @@ final class LayerStatsJob extends AbstractJobKind {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public Output run(Map<String, Object> params, Job job) {
-        String tensor = (String) params.get("layer");
-        netviz.methods.activations.DeadFilters.Accumulator acc =
-                new netviz.methods.activations.DeadFilters.Accumulator(s.graph(), List.of(tensor), 0);
-        int n = s.size();
-        job.message("scanning " + n + " images");
-        try (netviz.data.Batches batches = s.dataset().batches(100, 0, n)) {
-            for (netviz.data.Batch b : batches) {
-                acc.add(s.interpreter(), b.images(), b.shape());
-                job.progress(b.index(b.size() - 1) + 1, n);
-            }
-        }
-        netviz.methods.activations.DeadFilters.LayerStats st = acc.finish().layers().get(0);
-        String name = layerName(tensor);
-        String title = s.name() + ": firing rates of " + name + " over " + String.format(java.util.Locale.ROOT,
-                "%,d", st.images()) + " images";
-        BufferedImage fig = netviz.render.FiringRateFigure.render(List.of(new netviz.render.FiringRateFigure
-                .LayerRates(name, st.firingRate(), st.deadCount())), title, 20).image();
+        String name = layerName((String) params.get("layer"));
+        FigureResult r = DeadFiltersFigure.make(s.session(), DeadFiltersFigure.Options.defaults()
+                .withLayers(List.of(name)).withBatchSize(BATCH).withLimit(s.size()), job.reporter());
+        Map<String, Object> st = ((List<Map<String, Object>>) r.summary().get("layers")).get(0);
+        double[] mean = (double[]) st.get("mean");
+        double[] max = (double[]) st.get("max");
+        double[] rate = (double[]) st.get("firingRate");
         List<Map<String, Object>> channels = new ArrayList<>();
-        for (int c = 0; c < st.channels(); c++) {
+        for (int c = 0; c < mean.length; c++) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("channel", c);
-            e.put("mean", st.mean()[c]);
-            e.put("max", st.max()[c]);
-            e.put("firingRate", st.firingRate()[c]);
+            e.put("mean", mean[c]);
+            e.put("max", max[c]);
+            e.put("firingRate", rate[c]);
             channels.add(e);
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("layer", name);
-        fields.put("images", st.images());
-        fields.put("dead", list(st.dead()));
+        fields.put("images", r.summary().get("images"));
+        fields.put("dead", list((int[]) st.get("deadFilters")));
         fields.put("channels", channels);
-        return new Output(fields, Map.of("firing.png", fig));
+        return new Output(fields, Map.of("firing.png", r.figure().image()));
     }
 }

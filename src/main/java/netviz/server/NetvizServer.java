@@ -18,9 +18,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import netviz.NetvizException;
+import netviz.Progress;
 import netviz.UnknownNameException;
 import netviz.engine.ModelSummary;
 import netviz.engine.Node;
+import netviz.figures.FiltersFigure;
 import netviz.methods.evaluation.Classifier;
 import netviz.render.Images;
 import org.slf4j.Logger;
@@ -289,7 +291,9 @@ public final class NetvizServer implements AutoCloseable {
                     + " node and has no filters to draw; convolutions: " + String.join(", ",
                     netviz.methods.params.Filters.convolutions(session.graph()).stream().map(Node::label).toList()));
         }
-        png(ctx, Renders.filters(session, n).image());
+        String layer = n.name().isEmpty() ? n.outputs().get(0) : n.name();
+        png(ctx, FiltersFigure.make(session.session(), FiltersFigure.Options.defaults().withLayer(layer), Progress.NONE)
+                .figure().image());
     }
 
     // ---- helpers ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Tensor;
 import netviz.engine.Values;
+import netviz.figures.ActivationsFigure;
 import netviz.io.Npy;
 import netviz.methods.activations.DeadFilters;
 import netviz.onnx.OnnxLoader;
@@ -59,7 +60,7 @@ class ActivationsCommandTest {
                 "--out", png.toString(), "--raw", raw.toString(), "--json");
         assertEquals(0, r.code(), r.toString());
         JsonNode j = OutputOptions.mapper().readTree(r.out());
-        List<String> defaults = ActivationsCommand.defaultLayers(OnnxLoader.load(model));
+        List<String> defaults = ActivationsFigure.defaultLayers(OnnxLoader.load(model));
         assertEquals(4, defaults.size(), "five convolutions: four are shown by default");
         assertEquals(4, j.get("layers").size());
         try (Interpreter ip = Interpreter.of(OnnxLoader.load(model)); NDManager m = ip.newScope()) {

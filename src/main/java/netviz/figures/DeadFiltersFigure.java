@@ -1,0 +1,172 @@
+package netviz.figures;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import netviz.NetvizException;
+import netviz.Progress;
+import netviz.data.Batch;
+import netviz.data.Batches;
+import netviz.data.Dataset;
+import netviz.engine.Graph;
+import netviz.engine.Node;
+import netviz.methods.activations.DeadFilters;
+import netviz.render.Figure;
+import netviz.render.FiringRateFigure;
+import netviz.render.Ticks;
+import netviz.session.Session;
+
+/**
+ * Filters that never fire over a dataset ({@link DeadFilters}): one batched pass; per layer, each
+ * filter's mean and largest activation and its firing rate, the share of images on which its largest
+ * activation exceeds the tolerance; a filter that fires on no image is dead (Lu et al. 2019, "Dying
+ * ReLU and Initialization"). Drawn as one histogram of firing rates per layer.
+ */
+public final class DeadFiltersFigure {
+    /** Bins of each firing-rate histogram. */
+    static final int BINS = 20;
+
+    private DeadFiltersFigure() {
+    }
+
+    /**
+     * The layers scanned (empty: every convolution's activation; {@code all}: also every other
+     * activation node), the tolerance, images per forward pass, and how many images (0: all); the
+     * defaults are {@code netviz dead-filters}'.
+     */
+    public record Options(List<String> layers, boolean all, double tolerance, int batchSize, int limit) {
+        public Options {
+            layers = List.copyOf(layers);
+            if (batchSize < 1) {
+                throw new NetvizException("--batch-size must be at least 1, not " + batchSize);
+            }
+            if (limit < 0) {
+                throw new NetvizException("--limit must be 0 (all) or positive, not " + limit);
+            }
+            if (!(tolerance >= 0)) {
+                throw new NetvizException("--tolerance must be 0 or more, not " + tolerance);
+            }
+            if (all && !layers.isEmpty()) {
+                throw new NetvizException("give either --layer or --all, not both");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(List.of(), false, 0, 64, 0);
+        }
+
+        public Options withLayers(List<String> l) {
+            return new Options(l, all, tolerance, batchSize, limit);
+        }
+
+        public Options withAll(boolean a) {
+            return new Options(layers, a, tolerance, batchSize, limit);
+        }
+
+        public Options withTolerance(double t) {
+            return new Options(layers, all, t, batchSize, limit);
+        }
+
+        public Options withBatchSize(int b) {
+            return new Options(layers, all, tolerance, b, limit);
+        }
+
+        public Options withLimit(int n) {
+            return new Options(layers, all, tolerance, batchSize, n);
+        }
+
+        /**
+         * The {@code netviz dead-filters} flags that draw this figure (those that differ from the
+         * defaults; the batch size, which changes no number, is left out).
+         */
+        public List<String> arguments() {
+            List<String> a = new ArrayList<>();
+            if (!layers.isEmpty()) {
+                a.addAll(List.of("--layer", String.join(",", layers)));
+            }
+            if (all) {
+                a.add("--all");
+            }
+            if (tolerance != 0) {
+                a.addAll(List.of("--tolerance", Double.toString(tolerance)));
+            }
+            if (limit != 0) {
+                a.addAll(List.of("--limit", Integer.toString(limit)));
+            }
+            return a;
+        }
+    }
+
+    /**
+     * Scans the session's dataset. The summary: {@code data} (the dataset's description),
+     * {@code images}, {@code tolerance} and {@code layers}, per layer its {@code layer}, {@code tensor},
+     * {@code filters}, {@code dead} (how many), {@code deadFilters}, and per filter {@code mean},
+     * {@code max} and {@code firingRate}.
+     */
+    public static FigureResult make(Session s, Options o, Progress p) {
+        Graph graph = s.graph();
+        List<String> scan = !o.layers().isEmpty() ? o.layers()
+                : o.all() ? everyActivation(graph) : DeadFilters.convActivations(graph);
+        Dataset dataset = s.dataset();
+        int n = o.limit() > 0 ? Math.min(o.limit(), dataset.size()) : dataset.size();
+        if (n == 0) {
+            throw new NetvizException("the dataset " + dataset.description() + " has no images; nothing to scan");
+        }
+        DeadFilters.Report report;
+        try (Batches batches = dataset.batches(o.batchSize(), 0, n).withProgress(p, "dead-filters")) {
+            DeadFilters.Accumulator acc = new DeadFilters.Accumulator(graph, scan, o.tolerance());
+            for (Batch b : batches) {
+                acc.add(s.interpreter(), b.images(), b.shape());
+            }
+            report = acc.finish();
+        }
+
+        List<FiringRateFigure.LayerRates> rates = new ArrayList<>();
+        List<Map<String, Object>> layers = new ArrayList<>();
+        for (DeadFilters.LayerStats st : report.layers()) {
+            rates.add(new FiringRateFigure.LayerRates(st.layer(), st.firingRate(), st.deadCount()));
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("layer", st.layer());
+            l.put("tensor", st.tensor());
+            l.put("filters", st.channels());
+            l.put("dead", st.deadCount());
+            l.put("deadFilters", st.dead());
+            l.put("mean", st.mean());
+            l.put("max", st.max());
+            l.put("firingRate", st.firingRate());
+            layers.add(l);
+        }
+        String title = s.name() + ": firing rates over " + String.format(Locale.ROOT, "%,d", report.images())
+                + " images" + (o.tolerance() > 0 ? " (fires: activation > " + Ticks.format(o.tolerance(), 3) + ")" : "");
+        Figure fig = FiringRateFigure.render(rates, title, BINS);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("data", dataset.description());
+        summary.put("images", report.images());
+        summary.put("tolerance", o.tolerance());
+        summary.put("layers", layers);
+        return new FigureResult(List.of(fig), Map.of(), summary);
+    }
+
+    /** Every convolution's activation and every other activation node's output, in graph order. */
+    static List<String> everyActivation(Graph graph) {
+        Set<String> s = new LinkedHashSet<>(DeadFilters.convActivations(graph));
+        for (Node n : graph.nodes()) {
+            if (DeadFilters.isActivation(n.opType())) {
+                s.add(n.outputs().get(0));
+            }
+        }
+        List<String> ordered = new ArrayList<>();
+        for (Node n : graph.nodes()) {
+            for (String out : n.outputs()) {
+                if (s.contains(out)) {
+                    ordered.add(out);
+                }
+            }
+        }
+        return ordered;
+    }
+}
