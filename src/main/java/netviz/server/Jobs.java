@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>Results are cached by (netviz version, model file, dataset, kind, canonical parameters): the job id is the
  * SHA-256 of those (first 32 hex digits), so posting the same job again returns the same job — done at
  * once if it finished before, even in an earlier run of the server, because every finished job leaves
- * {@code <cache>/jobs/<id>/result.json} and its PNG files. Files are only ever read by names the job
+ * {@code <cache>/jobs/<id>/result.json} and its files: PNG pictures ({@code result.files}) and float32
+ * {@code .npy} arrays ({@code result.arrays}, served as downloads). Files are only ever read by names the job
  * itself wrote; ids and names from requests are checked against strict patterns first.
  */
 public final class Jobs implements AutoCloseable {

@@ -261,7 +261,8 @@ document.addEventListener('DOMContentLoaded', async () => {
       panel.progress.append(view.el);
       return { params, view, el: h('div', { class: 'pair-col', 'data-slot': String(i) }) };
     });
-    panel.result.replaceChildren(pair ? h('div', { class: 'pair', id: 'pair-' + kind }, slots.map(x => x.el)) : slots[0].el);
+    panel.result.replaceChildren(...(pair ? [h('div', { class: 'pair', id: 'pair-' + kind }, slots.map(x => x.el)),
+      h('p', { class: 'small muted' }, 'Each map is drawn on its own colour scale; the downloads hold the numbers.')] : [slots[0].el]));
     try {
       await Promise.all(slots.map(async (slot, i) => {
         try {
@@ -286,6 +287,12 @@ document.addEventListener('DOMContentLoaded', async () => {
     }
   }
 
+  // "= 12.3 %", or "< 0.1 %" as it is
+  function pct(p) {
+    const t = NV.fmtPct(p);
+    return t.startsWith('<') ? t : '= ' + t;
+  }
+
   function classLabel(k) {
     return classes[k] !== undefined ? `${k} · ${classes[k]}` : `class ${k}`;
   }
@@ -295,7 +302,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     const r = job.result || {};
     const head = pair && r.className !== undefined
       ? h('h3', { class: 'pair-class' }, `${r.className} (class ${r.target})`,
-        typeof r.probability === 'number' ? h('span', { class: 'muted small' }, ` · p = ${NV.fmtPct(r.probability)}`) : '')
+        typeof r.probability === 'number' ? h('span', { class: 'muted small' }, ` · p ${pct(r.probability)}`) : '')
       : null;
     const what = r.className !== undefined
       ? h('p', {}, 'Explaining ', h('b', {}, r.className), r.target !== undefined ? ` (class ${r.target})` : '',

@@ -181,7 +181,7 @@ class ImagePageOptionsBrowserTest {
             assertEquals(classes[i], ((Number) j.params().get("target")).intValue());
             double p = ((Number) j.result().get("probability")).doubleValue();
             String head = cols.get(i).findElement(By.cssSelector("h3")).getText();
-            assertTrue(head.startsWith(names[i] + " (class " + classes[i] + ")") && head.contains("p = "), head);
+            assertTrue(head.startsWith(names[i] + " (class " + classes[i] + ")") && head.contains(" · p "), head);
             assertTrue(head.contains(String.format(java.util.Locale.ROOT, "%.1f", 100 * p))
                     || head.contains(String.format(java.util.Locale.ROOT, "%.2f", 100 * p))
                     || p < 0.001, head + " shows p = " + p);
