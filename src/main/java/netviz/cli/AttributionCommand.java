@@ -134,7 +134,7 @@ abstract class AttributionCommand implements Runnable {
                 throw new InputFormatException("the input holds no images (a batch of 0); give at least one");
             }
             writer.finish();
-            printNotes(s, explainsClass());
+            ModelOptions.printNotes(spec.commandLine().getErr(), s, explainsClass());
         } finally {
             if (writer != null) {
                 writer.close();
@@ -147,24 +147,6 @@ abstract class AttributionCommand implements Runnable {
         if (Boolean.FALSE.equals(r.summary().get("relu_only"))) {
             spec.commandLine().getErr().println("netviz: " + r.summary().get("rules"));
         }
-    }
-
-    /**
-     * What netviz decided about the model that the user should hear once: a channels-last input fed
-     * through a Transpose, and (when {@code scores}) which class score is explained.
-     */
-    private void printNotes(Session s, boolean scores) {
-        PrintWriter err = spec.commandLine().getErr();
-        if (ModelView.isTransposed(s.graph()) && !ModelView.isTransposed(s.rawGraph())) {
-            err.println("netviz: note: the model's input '" + s.graph().inputs().get(0).name() + "' is channels-last "
-                    + s.rawGraph().inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
-                    + s.graph().inputs().get(0).shapeString() + " (--layout nchw turns this off)");
-        }
-        String n = scores ? ScoreTensor.note(s.graph()) : null;
-        if (n != null) {
-            err.println("netviz: note: " + n);
-        }
-        err.flush();
     }
 
     /** The --image file, or every image of the --image folder (sorted by name). */

@@ -1,39 +1,19 @@
 package netviz.cli;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import netviz.NetvizException;
-import netviz.OutOfRangeException;
 import netviz.data.Dataset;
-import netviz.data.Datasets;
-import netviz.data.Labels;
-import netviz.engine.Graph;
-import netviz.engine.Interpreter;
-import netviz.image.ModelConfig;
-import netviz.image.Preprocessing;
-import netviz.methods.attribution.ScoreTensor;
-import netviz.methods.attribution.Target;
-import netviz.methods.features.Tsne;
-import netviz.methods.neurons.ActivationMaximization;
-import netviz.methods.neurons.CenterBias;
+import netviz.figures.FacetsFigure;
+import netviz.figures.FigureResult;
 import netviz.methods.neurons.MultifacetedVisualization;
-import netviz.methods.neurons.Regularizers;
-import netviz.render.FacetSheet;
-import netviz.render.Figure;
-import netviz.render.Images;
 import netviz.render.Png;
-import netviz.render.ScatterPlot;
 import netviz.render.Ticks;
-import netviz.render.ValueRange;
+import netviz.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -146,205 +126,71 @@ public final class FacetsCommand implements Runnable {
             description = "Show a progress bar on stderr when it is a terminal (default: on).")
     boolean progress;
 
-    /** The JSON summary of one facet. */
-    record FacetJson(int facet, int size, double activation, Double probability, double startActivation, double[] centroid,
-                     int[] closest, int[] examples, String file) {
-    }
-
-    /** The JSON summary. */
-    record Summary(String model, String dataset, String unit, String className, int scanned, int topImages,
-                   double threshold, String featureLayer, double klDivergence, double[] pairwiseDistances,
-                   List<FacetJson> facets, Map<String, String> files) {
-    }
-
     @Override
     public void run() {
-        if ((target != null) == (layer != null)) {
-            throw new NetvizException("give either --target CLASS or --layer L --channel C");
-        }
-        if (layer != null && channel == null) {
-            throw new NetvizException("--layer needs --channel C");
-        }
-        if (layer == null && (channel != null || position != null)) {
-            throw new NetvizException("--channel and --position need --layer");
-        }
-        if (iterations < 1 || iterations > 100_000) {
-            throw new OutOfRangeException("--iterations must be between 1 and 100000, not " + iterations);
-        }
-        if (tile < 16 || tile > 1024) {
-            throw new OutOfRangeException("--tile must be between 16 and 1024 pixels, not " + tile);
-        }
-        if (examples < 0 || examples > 64) {
-            throw new OutOfRangeException("--examples must be between 0 and 64, not " + examples);
-        }
-        if (!(topShare > 0 && topShare <= 1)) {
-            throw new OutOfRangeException("--top-share must be in (0, 1], not " + topShare);
-        }
-        if (top != 0 && spec.commandLine().getParseResult().hasMatchedOption("--top-share")) {
-            throw new NetvizException("--top N and --top-share S both choose the top images; give one of them");
-        }
-        if (top < 0) {
-            throw new OutOfRangeException("--top must be 0 (use --top-share) or positive, not " + top);
-        }
-        if (tsneIterations < 1) {
-            throw new OutOfRangeException("--tsne-iterations must be at least 1, not " + tsneIterations);
-        }
-        Limits.check("--tsne-iterations", tsneIterations, 1, Limits.MAX_ITERATIONS);
-        Limits.check("--top", top, 0, Limits.MAX_LIST * 10L);
-        Limits.check("--facets", facets, 1, 64);
-        Limits.check("--mean-of", meanOf, 1, Limits.MAX_LIST);
-        Graph graph = model.graph();
-        ModelConfig config = ModelConfig.of(graph);
-        Preprocessing pre = config.resolvePreprocessing(null, graph);
+        // the unit first, then the other flags in the order the command has always checked them
+        FacetsFigure.Options o = FacetsFigure.Options.defaults().withTarget(target).withLayer(layer).withChannel(channel)
+                .withPosition(position == null ? null : ReceptiveFieldCommand.parsePosition(position)).checkUnit()
+                .withIterations(iterations).withTile(tile).withExamples(examples)
+                .withTopShare(spec.commandLine().getParseResult().hasMatchedOption("--top-share") ? topShare : null)
+                .withTop(top).withTsneIterations(tsneIterations).withPerplexity(perplexity).withFacets(facets)
+                .withMeanOf(meanOf).withFeatureLayer(featureLayer).withLimit(limit).withStep(step).withDecay(decay)
+                .withBlur(blur, blurEvery).withJitter(jitter).withCenterBias(centerBias).withSeed(seed);
         PrintWriter w = spec.commandLine().getOut();
-        Dataset dataset = defaultData(pre);
-        if (!json) {
-            w.println("data      " + dataset.description() + (data == null ? "  (default"
-                    + (dataset.size() > 10_000 ? ": the training split, as in the paper)" : ")") : ""));
-            w.flush();
-        }
-        try (Interpreter ip = model.newInterpreter()) {
-            MultifacetedVisualization.Request request;
-            String className = null;
-            if (target != null) {
-                String scores = ScoreTensor.find(graph);
-                Labels labels = Labels.forModel(null, config, (int) outputs(ip, scores));
-                int k = ((Target.ClassScore) Target.parseClass(target, labels.names())).classes()[0];
-                request = MultifacetedVisualization.Request.classScore(k);
-                className = labels.name(k);
-            } else {
-                int[] yx = position == null ? null : ReceptiveFieldCommand.parsePosition(position);
-                request = new MultifacetedVisualization.Request(layer, channel, yx);
+        try (Session s = model.session().data(data).build()) {
+            Dataset dataset = FacetsFigure.defaultDataset(s);
+            if (!json) {
+                w.println("data      " + dataset.description() + (data == null ? "  (default"
+                        + (dataset.size() > 10_000 ? ": the training split, as in the paper)" : ")") : ""));
+                w.flush();
             }
-            Regularizers reg = MultifacetedVisualization.Options.defaultRegularizers();
-            if (!centerBias) {
-                reg = reg.withCenterBias(CenterBias.NONE);
-            }
-            if (decay != null) {
-                reg = reg.withDecay(decay);
-            }
-            if (blur != null || blurEvery != null) {
-                reg = reg.withBlur(blur != null ? blur : reg.blurSigma(), blurEvery != null ? blurEvery
-                        : reg.blurEvery() > 0 ? reg.blurEvery() : 1);
-            }
-            if (jitter != null) {
-                reg = reg.withJitter(jitter);
-            }
-            MultifacetedVisualization.Options o = MultifacetedVisualization.Options.defaults()
-                    .withTopShare(topShare).withTopCount(top).withFacets(facets).withMeanOf(meanOf)
-                    .withFeatureLayer(featureLayer).withLimit(limit).withSeed(seed)
-                    .withTsne(Tsne.Options.defaults().withIterations(tsneIterations).withPerplexity(perplexity))
-                    .withMaximization(ActivationMaximization.Options.defaults().withIterations(iterations).withStep(step)
-                            .withRegularizers(reg));
-            MultifacetedVisualization mfv = new MultifacetedVisualization(ip, dataset);
-            MultifacetedVisualization.Result r;
+            FigureResult r;
             try (TerminalProgress bar = new TerminalProgress(progress)) {
-                r = mfv.run(request, o, bar);
+                r = FacetsFigure.make(s, dataset, o, bar);
             }
-            write(r, o, dataset, pre, className, w);
-            model.printNotes(spec.commandLine().getErr(), request.isClassScore());
+            write(r, s.name(), w);
+            ModelOptions.printNotes(spec.commandLine().getErr(), s, target != null);
         }
     }
 
-    private Dataset defaultData(Preprocessing pre) {
-        if (data != null) {
-            return Datasets.open(data, pre);
-        }
-        if (isBundledModel() && Files.isDirectory(Datasets.SYSTEM_FASHION_MNIST)) {
-            try {
-                return Datasets.fashionMnist(Datasets.SYSTEM_FASHION_MNIST, "train", pre);
-            } catch (NetvizException missing) {
-                // no training split installed: fall back to the bundled test split
-            }
-        }
-        return Datasets.open(null, pre);
-    }
-
-    /** Whether the model is the bundled one (named or not). */
-    private boolean isBundledModel() {
-        if (!model.isExplicit()) {
-            return true;
-        }
-        Path bundled = ModelOptions.home().resolve(ModelOptions.BUNDLED_MODEL);
-        try {
-            return Files.isRegularFile(bundled) && Files.isSameFile(bundled, model.path());
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
-    private void write(MultifacetedVisualization.Result r, MultifacetedVisualization.Options o, Dataset dataset,
-                       Preprocessing pre, String className, PrintWriter w) {
-        int[] chw = r.imageShape();
-        int c = chw[0];
-        int h = chw[1];
-        int wd = chw[2];
-        int per = c * h * wd;
-        String unit = className != null ? className + " (class " + r.channel() + ", " + r.tensor() + ")" : r.unit();
-        int k = r.facets().size();
-        String what = r.classScore() ? "logit " : "value ";
-        List<FacetSheet.Row> rows = new ArrayList<>();
-        for (MultifacetedVisualization.Facet f : r.facets()) {
-            List<BufferedImage> ex = new ArrayList<>();
-            // the members closest to the centre: those averaged (--mean-of), then the next ones up to --examples
-            int shown = Math.min(examples, f.members().length);
-            float[] near = f.closestPixels();
-            if (shown > f.closest().length) {
-                float[] more = dataset.get(java.util.Arrays.copyOfRange(f.members(), f.closest().length, shown)).images();
-                near = java.util.Arrays.copyOf(near, shown * per);
-                System.arraycopy(ActivationMaximization.pixels(more, chw, pre.mean(), pre.std()), 0, near,
-                        f.closest().length * per, more.length);
-            }
-            for (int i = 0; i < shown; i++) {
-                float[] px = java.util.Arrays.copyOfRange(near, i * per, (i + 1) * per);
-                ex.add(Images.fromPlanes(px, c, h, wd, new ValueRange(0, 1)));
-            }
-            String value = what + Ticks.format(f.activation(), 3)
-                    + (Double.isNaN(f.probability()) ? "" : String.format(Locale.ROOT, ", p %.3f", f.probability()));
-            rows.add(new FacetSheet.Row(String.format(Locale.ROOT, "facet %d · %,d images · mean of the %d closest: %s %s",
-                    f.index() + 1, f.members().length, f.closest().length, what.strip(), Ticks.format(f.startActivation(), 3)),
-                    value, Images.fromPlanes(f.pixels(), c, h, wd, new ValueRange(0, 1)),
-                    Images.fromPlanes(f.meanPixels(), c, h, wd, new ValueRange(0, 1)), ex));
-        }
-        String title = String.format(Locale.ROOT, "%s: %d facets of %s, top %,d of %,d images", model.displayName(), k, unit,
-                r.indices().length, r.scanned());
-        Figure sheet = FacetSheet.render(rows, new FacetSheet.Options(tile, examples, title));
-        List<String> names = new ArrayList<>();
-        for (MultifacetedVisualization.Facet f : r.facets()) {
-            names.add("facet " + (f.index() + 1));
-        }
-        Figure scatter = ScatterPlot.render(r.embedding(), r.clusters(), names, new ScatterPlot.Options(640, 2.6,
-                String.format(Locale.ROOT, "t-SNE of %s features, top %,d images of %s, by facet",
-                        r.featureLayer(), r.indices().length, className != null ? className : r.unit())));
-        Path dir = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-facets");
+    @SuppressWarnings("unchecked")
+    private void write(FigureResult r, String name, PrintWriter w) {
+        Map<String, Object> sum = r.summary();
+        List<Map<String, Object>> facetList = (List<Map<String, Object>>) sum.get("facets");
+        int k = facetList.size();
+        Path dir = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(name) + "-facets");
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("facets", Png.write(sheet, dir.resolve("facets.png")).toString());
-        files.put("scatter", Png.write(scatter, dir.resolve("scatter.png")).toString());
-        int scale = Math.max(1, Images.factorFor(h, wd, tile));
-        List<FacetJson> fj = new ArrayList<>();
-        for (MultifacetedVisualization.Facet f : r.facets()) {
-            String name = "facet-" + (f.index() + 1) + ".png";
-            Path p = Png.write(Images.upscale(Images.fromPlanes(f.pixels(), c, h, wd, new ValueRange(0, 1)), scale),
-                    dir.resolve(name));
-            files.put("facet-" + (f.index() + 1), p.toString());
-            fj.add(new FacetJson(f.index() + 1, f.members().length, f.activation(),
-                    Double.isNaN(f.probability()) ? null : f.probability(), f.startActivation(), f.centroid(), f.closest(),
-                    java.util.Arrays.copyOf(f.members(), Math.min(examples, f.members().length)), p.toString()));
+        files.put("facets", Png.write(r.figures().get(0), dir.resolve("facets.png")).toString());
+        files.put("scatter", Png.write(r.figures().get(1), dir.resolve("scatter.png")).toString());
+        List<Map<String, Object>> facetJson = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            Path p = Png.write(r.figures().get(2 + i), dir.resolve("facet-" + (i + 1) + ".png"));
+            files.put("facet-" + (i + 1), p.toString());
+            Map<String, Object> f = new LinkedHashMap<>(facetList.get(i));
+            f.put("file", p.toString());
+            facetJson.add(f);
         }
-        double[] dist = pairwiseDistances(r);
+        double[] dist = (double[]) sum.get("pairwiseDistances");
         if (json) {
-            OutputOptions.printJson(w, new Summary(model.displayName(), r.dataset(), r.unit(), className, r.scanned(),
-                    r.indices().length, r.threshold(), r.featureLayer(), r.klDivergence(), dist, fj, files));
+            Map<String, Object> j = new LinkedHashMap<>();
+            for (String key : List.of("model", "dataset", "unit", "className", "scanned", "topImages", "threshold",
+                    "featureLayer", "klDivergence", "pairwiseDistances")) {
+                j.put(key, sum.get(key));
+            }
+            j.put("facets", facetJson);
+            j.put("files", files);
+            OutputOptions.printJson(w, j);
             return;
         }
-        w.printf(Locale.ROOT, "unit      %s%n", unit);
+        w.printf(Locale.ROOT, "unit      %s%n", sum.get("unitTitle"));
         w.printf(Locale.ROOT, "top       %,d of %,d images (value >= %s), features %s (%d values), t-SNE KL %.3f%n",
-                r.indices().length, r.scanned(), Ticks.format(r.threshold(), 4), r.featureLayer(), r.featureDim(),
-                r.klDivergence());
-        for (MultifacetedVisualization.Facet f : r.facets()) {
-            w.printf(Locale.ROOT, "facet %-3d %,6d images   mean image %s -> %s%s%n", f.index() + 1, f.members().length,
-                    Ticks.format(f.startActivation(), 4), Ticks.format(f.activation(), 4),
-                    Double.isNaN(f.probability()) ? "" : String.format(Locale.ROOT, "   p = %.4f", f.probability()));
+                sum.get("topImages"), sum.get("scanned"), Ticks.format((double) sum.get("threshold"), 4),
+                sum.get("featureLayer"), sum.get("featureDim"), sum.get("klDivergence"));
+        for (Map<String, Object> f : facetList) {
+            Object p = f.get("probability");
+            w.printf(Locale.ROOT, "facet %-3d %,6d images   mean image %s -> %s%s%n", f.get("facet"), f.get("size"),
+                    Ticks.format((double) f.get("startActivation"), 4), Ticks.format((double) f.get("activation"), 4),
+                    p == null ? "" : String.format(Locale.ROOT, "   p = %.4f", p));
         }
         if (dist.length > 0) {
             double min = Double.POSITIVE_INFINITY;
@@ -357,41 +203,5 @@ public final class FacetsCommand implements Runnable {
         w.println("wrote     " + files.get("scatter"));
         w.println("wrote     " + k + " facet images facet-1.png ... in " + dir);
         w.flush();
-    }
-
-    /** The RMS pixel difference of every pair of synthesised facet images (upper triangle, row by row). */
-    static double[] pairwiseDistances(MultifacetedVisualization.Result r) {
-        int k = r.facets().size();
-        double[] d = new double[k * (k - 1) / 2];
-        int at = 0;
-        for (int i = 0; i < k; i++) {
-            for (int j = i + 1; j < k; j++) {
-                d[at++] = rms(r.facets().get(i).pixels(), r.facets().get(j).pixels());
-            }
-        }
-        return d;
-    }
-
-    static double rms(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            double t = a[i] - b[i];
-            s += t * t;
-        }
-        return Math.sqrt(s / a.length);
-    }
-
-    private static long outputs(Interpreter ip, String tensor) {
-        try (NDManager m = ip.newScope()) {
-            long[] d = ip.graph().inputs().get(0).dims().clone();
-            d[0] = 1;
-            for (int i = 1; i < d.length; i++) {
-                if (d[i] <= 0) {
-                    throw new NetvizException("the model's input has no fixed size; activation maximization needs one");
-                }
-            }
-            return ip.forward(m, Map.of(ip.inputName(), m.zeros(new Shape(d))), List.of(tensor)).get(tensor)
-                    .getShape().get(1);
-        }
     }
 }

@@ -3,7 +3,8 @@ package netviz.cli;
 import java.nio.file.Path;
 
 import netviz.NetvizException;
-import netviz.methods.features.FeatureExtractor;
+import netviz.session.FeatureCache;
+import netviz.session.Session;
 import picocli.CommandLine.Option;
 
 /** Mixin for the feature-space commands: which layer, how many examples, batching, caching, progress. */
@@ -31,19 +32,33 @@ public final class FeatureOptions {
             description = "Show progress bars on stderr when it is a terminal (default: on).")
     boolean progress;
 
-    FeatureExtractor.Options options() {
+    /** {@code --batch-size}, checked. */
+    int batchSize() {
         if (batchSize < 1) {
             throw new NetvizException("--batch-size must be at least 1, got " + batchSize);
         }
-        Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
+        return Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
+    }
+
+    /** {@code --limit}, checked (0: all). */
+    int limit() {
         if (limit < 0) {
             throw new NetvizException("--limit must be 0 (all) or positive, got " + limit);
         }
-        Path dir = !cache ? null : cacheDir != null ? cacheDir : FeatureExtractor.defaultCacheDir();
-        return new FeatureExtractor.Options(batchSize, limit, progress(), dir);
+        return limit;
     }
 
-    /** Bars on the terminal unless --no-progress; close it when the features are read. */
+    /**
+     * The command's session: its model, preprocessing and dataset (labels as the dataset numbers
+     * them), with the feature cache in {@code --cache-dir} (default {@link FeatureCache#defaultDir()}),
+     * or in memory only with {@code --no-cache}.
+     */
+    Session session(ModelOptions model, PreprocessingOptions preprocessing, Path data) {
+        Path dir = !cache ? null : cacheDir != null ? cacheDir : FeatureCache.defaultDir();
+        return model.session().preprocessing(preprocessing::resolve).data(data).alignDataset(false).featureCache(dir).build();
+    }
+
+    /** Bars on the terminal unless --no-progress; close it when the work is done. */
     TerminalProgress progress() {
         return new TerminalProgress(progress);
     }

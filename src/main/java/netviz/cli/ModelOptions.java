@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  */
 public final class ModelOptions {
     /** The bundled model, relative to the installation folder. */
-    public static final String BUNDLED_MODEL = "models/fashion-mnist-cnn.onnx";
+    public static final String BUNDLED_MODEL = netviz.session.Installation.MODEL;
 
     @Option(names = {"-m", "--model"}, paramLabel = "M.onnx",
             description = "ONNX model file (default: the bundled Fashion-MNIST classifier "
@@ -71,8 +71,7 @@ public final class ModelOptions {
      * working directory.
      */
     public static Path home() {
-        String h = System.getProperty(Main.HOME_PROPERTY);
-        return (h == null || h.isBlank() ? Path.of("") : Path.of(h)).toAbsolutePath().normalize();
+        return netviz.session.Installation.home();
     }
 
     /** True when the user named a model (rather than relying on the bundled one). */
@@ -135,29 +134,27 @@ public final class ModelOptions {
     }
 
     /**
-     * What netviz decided about the model that the user should hear once: a channels-last input fed
-     * through a Transpose, and (when {@code scores}) which class score is explained.
+     * What netviz decided about the model that the user should hear once (see
+     * {@link netviz.session.ModelNotes}), for commands that have not built a session.
      */
     public java.util.List<String> notes(boolean scores) {
-        Graph g = graph();
-        java.util.List<String> notes = new java.util.ArrayList<>();
-        if (ModelView.isTransposed(g) && !ModelView.isTransposed(rawGraph())) {
-            notes.add("the model's input '" + g.inputs().get(0).name() + "' is channels-last "
-                    + rawGraph().inputs().get(0).shapeString() + "; netviz feeds it as NCHW "
-                    + g.inputs().get(0).shapeString() + " (--layout nchw turns this off)");
+        try (netviz.session.Session s = netviz.session.Session.builder(path()).view(view()).build()) {
+            return netviz.session.ModelNotes.of(s, scores);
         }
-        if (scores) {
-            String n = netviz.methods.attribution.ScoreTensor.note(g);
-            if (n != null) {
-                notes.add(n);
-            }
-        }
-        return notes;
     }
 
     /** Prints {@link #notes} to {@code err}, one "netviz: note: …" line each. */
     public void printNotes(java.io.PrintWriter err, boolean scores) {
-        for (String n : notes(scores)) {
+        print(err, notes(scores));
+    }
+
+    /** Prints the notes on the command's session to {@code err}, one "netviz: note: …" line each. */
+    public static void printNotes(java.io.PrintWriter err, netviz.session.Session session, boolean scores) {
+        print(err, netviz.session.ModelNotes.of(session, scores));
+    }
+
+    private static void print(java.io.PrintWriter err, java.util.List<String> notes) {
+        for (String n : notes) {
             err.println("netviz: note: " + n);
         }
         err.flush();

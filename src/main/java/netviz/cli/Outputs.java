@@ -1,5 +1,6 @@
 package netviz.cli;
 
+import netviz.io.OutputFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -221,39 +222,17 @@ public final class Outputs {
         }
     }
 
-    /** Creates a folder and its parents; a {@link NetvizException} if that is impossible. */
+    /** {@link OutputFiles#createDirectories}. */
     public static Path createDirectories(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (FileAlreadyExistsException e) {
-            throw new NetvizException("cannot create folder '" + dir + "': a file of that name exists");
-        } catch (IOException e) {
-            throw new NetvizException("cannot create folder '" + dir + "': " + describe(e));
-        }
+        return OutputFiles.createDirectories(dir);
     }
 
-    /**
-     * A file name made from a tensor or layer name: characters other than letters, digits, '.',
-     * '-' and '_' become '_'; never empty, never starting with '.'.
-     */
+    /** {@link OutputFiles#fileSafe}. */
     public static String fileSafe(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        if (s.isEmpty() || s.startsWith(".")) {
-            s = "_" + s;
-        }
-        return s.length() > 200 ? s.substring(0, 200) : s;
+        return OutputFiles.fileSafe(name);
     }
 
     static String describe(Exception e) {
-        Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
-        String m = t.getMessage();
-        String kind = t.getClass().getSimpleName();
-        if (t instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (t instanceof java.nio.file.NoSuchFileException) {
-            return "no such file or folder";
-        }
-        return m == null ? kind : kind + ": " + m;
+        return OutputFiles.describe(e);
     }
 }

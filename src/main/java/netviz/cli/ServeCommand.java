@@ -3,9 +3,9 @@ package netviz.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import netviz.methods.features.FeatureExtractor;
 import netviz.server.NetvizServer;
 import netviz.server.ServerOptions;
+import netviz.session.FeatureCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +68,7 @@ public final class ServeCommand implements Runnable {
             throw new netviz.NetvizException("serve explains the model's default classifier output, its logits and its"
                     + " detected layout; --output, --score and --layout apply to the other commands");
         }
-        Path dir = cache != null ? cache : FeatureExtractor.defaultCacheDir().resolve("serve");
+        Path dir = cache != null ? cache : FeatureCache.defaultDir().resolve("serve");
         netviz.server.ModelSession.checkCacheFolder(dir);
         // A failed start (port in use) is reported as one netviz line; Javalin's own ERROR log line would repeat it.
         if (System.getProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin") == null) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "With no options it remakes the bundled models/fashion-mnist-generator.onnx for the bundled classifier."})
 public final class TrainGeneratorCommand implements Callable<Integer> {
     /** The bundled generator, relative to the installation folder. */
-    public static final String BUNDLED_GENERATOR = "models/fashion-mnist-generator.onnx";
+    public static final String BUNDLED_GENERATOR = netviz.session.Installation.GENERATOR;
 
     @Spec
     CommandSpec spec;

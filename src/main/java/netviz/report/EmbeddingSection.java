@@ -1,15 +1,20 @@
 package netviz.report;
 
+import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import netviz.Progress;
+import netviz.figures.EmbeddingFigure;
+import netviz.figures.FigureResult;
 import netviz.methods.features.Pca;
 import netviz.methods.features.Tsne;
+import netviz.render.Png;
 
 /**
  * The feature space of the layer before the classifier mapped to the plane twice, by PCA
  * ({@link Pca}) and by t-SNE ({@link Tsne}, van der Maaten &amp; Hinton 2008), drawn by
- * {@code netviz embed} as class-coloured scatter plots and as an image map.
+ * {@link EmbeddingFigure} (as {@code netviz embed} draws them) as class-coloured scatter plots and as
+ * an image map.
  */
 final class EmbeddingSection implements ReportSection {
     /** Dataset images mapped (the first ones): t-SNE's cost grows with N log N. */
@@ -38,31 +43,35 @@ final class EmbeddingSection implements ReportSection {
                 + "network forms for the classes. Trustworthiness (Venna & Kaski 2001) measures how well a map keeps "
                 + "neighbourhoods (1 is perfect).");
         int n = Math.min(ctx.options().limit() > 0 ? Math.min(MAPPED, ctx.options().limit()) : MAPPED, ctx.dataset().size());
-        NetvizCommand pca = ctx.withData(ctx.command("embed")).arg("--method", "pca", "--no-compare", "--limit",
-                Integer.toString(n));
-        ctx.withOut(pca, "pca.png", "pca.png").hidden("--no-progress", "--no-cache");
-        String pcaOut = ctx.run(pca);
-        NetvizCommand tsne = ctx.withData(ctx.command("embed")).arg("--method", "tsne", "--limit", Integer.toString(n));
-        ctx.withOut(tsne, "tsne.png", "tsne.png").hidden("--no-progress", "--no-cache");
-        String tsneOut = ctx.run(tsne);
-        String trust = line(tsneOut, "trustworthiness \\(k = 10\\):\\s+(.*)");
-        String knn = line(tsneOut, "10-NN class accuracy in the map:\\s+(.*)");
-        if (trust != null) {
-            ctx.paragraph("Trustworthiness (k = 10): " + trust + "." + (knn != null
-                    ? " Share of each point's 10 nearest neighbours in the map that are of its class: " + knn + "." : ""));
-        }
+        EmbeddingFigure.Options pcaOptions = EmbeddingFigure.Options.defaults().withMethod(EmbeddingFigure.Method.PCA)
+                .withCompare(false).withLimit(n);
+        EmbeddingFigure.Options tsneOptions = EmbeddingFigure.Options.defaults().withLimit(n);
+        FigureResult pca = EmbeddingFigure.make(ctx.session(), pcaOptions, Progress.NONE);
+        FigureResult tsne = EmbeddingFigure.make(ctx.session(), tsneOptions, Progress.NONE);
+        NetvizCommand pcaCommand = command(ctx, pcaOptions, "pca.png");
+        NetvizCommand tsneCommand = command(ctx, tsneOptions, "tsne.png");
+        Png.write(pca.figures().get(1), ctx.file(ReportContext.FIGURES + "/pca-scatter.png"));
+        Png.write(tsne.figures().get(1), ctx.file(ReportContext.FIGURES + "/tsne-scatter.png"));
+        Png.write(tsne.figures().get(0), ctx.file(ReportContext.FIGURES + "/tsne.png"));
+        String trust = EmbeddingFigure.scores(tsne, "trustworthiness", ", ");
+        String knn = EmbeddingFigure.scores(tsne, "knnAccuracy", ", ");
+        ctx.paragraph("Trustworthiness (k = " + EmbeddingFigure.TRUST_K + "): " + trust + "." + (knn != null
+                ? " Share of each point's 10 nearest neighbours in the map that are of its class: " + knn + "." : ""));
         String what = String.format(Locale.ROOT, "the first %,d images of %s", n, ctx.dataset().description());
-        String variance = line(pcaOut, "PCA\\s+(2 components explain [0-9.]+% of the variance)");
-        ctx.figure("pca-scatter.png", "PCA of the features of " + what + ", one dot per image coloured by its class"
-                + (variance != null ? "; " + variance : "") + ".", pca);
+        Map<?, ?> pcaMap = (Map<?, ?>) ((List<?>) pca.summary().get("maps")).get(0);
+        String variance = String.format(Locale.ROOT, "%d components explain %.1f%% of the variance", pcaMap.get("components"),
+                100 * (Double) pcaMap.get("explainedVariance"));
+        ctx.figure("pca-scatter.png", "PCA of the features of " + what + ", one dot per image coloured by its class; "
+                + variance + ".", pcaCommand);
         ctx.figure("tsne-scatter.png", "t-SNE (perplexity 30, Barnes-Hut, 1000 iterations, PCA initialisation) of the "
-                + "same features, coloured by class.", tsne);
+                + "same features, coloured by class.", tsneCommand);
         ctx.figure("tsne.png", "The same t-SNE map drawn with the images themselves, on a 40 x 40 grid (one image per "
-                + "cell, no overlaps): similar garments gather.", tsne);
+                + "cell, no overlaps): similar garments gather.", tsneCommand);
     }
 
-    private static String line(String printed, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(printed);
-        return m.find() ? m.group(1).strip().replaceAll("\\s{2,}", ", ") : null;
+    /** The command that draws the figures of {@code o}, writing {@code out} (its scatter plot beside it). */
+    private static NetvizCommand command(ReportContext ctx, EmbeddingFigure.Options o, String out) {
+        NetvizCommand c = ctx.withData(ctx.command("embed")).arg(o.arguments().toArray(String[]::new));
+        return ctx.withOut(c, out, out);
     }
 }

@@ -1,15 +1,19 @@
 package netviz.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import netviz.NetvizException;
+import java.util.Map;
+import netviz.Progress;
+import netviz.data.Dataset;
+import netviz.figures.FacetsFigure;
+import netviz.figures.FigureResult;
 import netviz.methods.neurons.MultifacetedVisualization;
+import netviz.render.Png;
 
 /**
  * Multifaceted feature visualization of one class ({@link MultifacetedVisualization}, drawn by
- * {@code netviz facets}; Nguyen, Yosinski and Clune 2016): one synthesised image per kind of image
+ * {@link FacetsFigure} as {@code netviz facets} draws it; Nguyen, Yosinski and Clune 2016): one synthesised image per kind of image
  * the class responds to, beside real images of each kind, and the t-SNE map they come from.
  */
 final class FacetsSection implements ReportSection {
@@ -52,19 +56,6 @@ final class FacetsSection implements ReportSection {
         return new Plan(facets, share);
     }
 
-    private static MultifacetedVisualization.NotEnoughImagesException tooFew(Throwable t) {
-        for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
-            if (t instanceof MultifacetedVisualization.NotEnoughImagesException e) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    private static String fmt(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
-
     @Override
     public String id() {
         return "facets";
@@ -73,11 +64,6 @@ final class FacetsSection implements ReportSection {
     @Override
     public String title() {
         return "Multifaceted feature visualization";
-    }
-
-    @Override
-    public boolean available() {
-        return Sections.hasCommand("facets");
     }
 
     @Override
@@ -99,32 +85,31 @@ final class FacetsSection implements ReportSection {
                     MultifacetedVisualization.MIN_IMAGES_PER_FACET, MIN_LIMIT));
             return;
         }
-        NetvizCommand c = ctx.withData(ctx.command("facets")).arg("--target", Integer.toString(target),
-                "--facets", Integer.toString(plan.facets()), "--limit", Integer.toString(limit));
-        if (plan.topShare() != DEFAULT_TOP_SHARE) {
-            c.arg("--top-share", fmt(plan.topShare()));
-        }
-        c.arg("--tsne-iterations", "500");
-        // the command writes facets.png, scatter.png and facet-N.png into its --out folder: here the
-        // report's figures folder itself (the report keeps only files, and drops the unreferenced ones)
-        ctx.withOut(c, "", "facets").hidden("--no-progress", "--json");
-        JsonNode r;
+        FacetsFigure.Options o = FacetsFigure.Options.defaults().withTarget(Integer.toString(target))
+                .withFacets(plan.facets()).withLimit(limit)
+                .withTopShare(plan.topShare() != DEFAULT_TOP_SHARE ? plan.topShare() : null)
+                .withTsneIterations(500);
+        NetvizCommand c = ctx.withData(ctx.command("facets")).arg(o.arguments().toArray(String[]::new));
+        // the command writes facets.png, scatter.png and facet-N.png into its --out folder
+        c.arg("--out", "facets");
+        // like the command without --data: the training split for the bundled model (the paper clusters training
+        // images), not the report's dataset
+        Dataset data = FacetsFigure.defaultDataset(ctx.session());
+        FigureResult fr;
         try {
-            r = ctx.runJson(c);
-        } catch (NetvizException e) {
-            MultifacetedVisualization.NotEnoughImagesException few = tooFew(e);
-            if (few == null) {
-                throw e;
-            }
+            fr = FacetsFigure.make(ctx.session(), data, o, Progress.NONE);
+        } catch (MultifacetedVisualization.NotEnoughImagesException few) {
             // the data cannot supply the facets (a short --limit, a rare class): say so, keep the report
             ctx.paragraph("Not drawn: " + few.getMessage() + ". The command was: " + c.display()
                     + "; run the report with a larger --limit.");
             return;
         }
-        String unit = r.path("className").isTextual() ? r.path("className").asText() + " (class " + target + ")"
-                : "class " + target;
-        String what = String.format(Locale.ROOT, "the top %,d of the first %,d images of %s", r.path("topImages").asInt(),
-                r.path("scanned").asInt(), r.path("dataset").asText());
+        Png.write(fr.figures().get(0), ctx.file(ReportContext.FIGURES + "/facets.png"));
+        Png.write(fr.figures().get(1), ctx.file(ReportContext.FIGURES + "/scatter.png"));
+        Map<String, Object> r = fr.summary();
+        String unit = r.get("className") != null ? r.get("className") + " (class " + target + ")" : "class " + target;
+        String what = String.format(Locale.ROOT, "the top %,d of the first %,d images of %s", (int) r.get("topImages"),
+                (int) r.get("scanned"), r.get("dataset"));
         ctx.figure("facets.png", "The facets of " + unit + " found among " + what + ": per row, the synthesised "
                 + "image (50 steps of activation maximisation from the mean image; a t-SNE of 500 iterations, half the "
                 + "command's default, to keep the report quick), the mean image it started from, and the real images "
@@ -132,11 +117,13 @@ final class FacetsSection implements ReportSection {
         ctx.figure("scatter.png", "The t-SNE map of the same images' features, coloured by facet (k-means, "
                 + "k-means++ seeding).", c);
         List<List<String>> rows = new ArrayList<>();
-        for (JsonNode f : r.path("facets")) {
-            rows.add(List.of(f.path("facet").asText(), String.format(Locale.ROOT, "%,d", f.path("size").asInt()),
-                    String.format(Locale.ROOT, "%.2f", f.path("startActivation").asDouble()),
-                    String.format(Locale.ROOT, "%.2f", f.path("activation").asDouble()),
-                    f.path("probability").isNumber() ? String.format(Locale.ROOT, "%.3f", f.path("probability").asDouble()) : "–"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> facets = (List<Map<String, Object>>) r.get("facets");
+        for (Map<String, Object> f : facets) {
+            rows.add(List.of(f.get("facet").toString(), String.format(Locale.ROOT, "%,d", (int) f.get("size")),
+                    String.format(Locale.ROOT, "%.2f", (double) f.get("startActivation")),
+                    String.format(Locale.ROOT, "%.2f", (double) f.get("activation")),
+                    f.get("probability") != null ? String.format(Locale.ROOT, "%.3f", (double) f.get("probability")) : "–"));
         }
         ctx.table(List.of("facet", "images", "logit of the mean image", "logit synthesised", "probability"), rows,
                 "Each facet's cluster size and the class logit before and after activation maximisation.", c);

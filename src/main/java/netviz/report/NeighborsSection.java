@@ -1,14 +1,20 @@
 package netviz.report;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import netviz.Progress;
+import netviz.figures.FigureResult;
+import netviz.figures.NeighborsFigure;
 import netviz.methods.features.NearestNeighbors;
+import netviz.render.Png;
+import netviz.session.Picture;
 
 /**
  * Nearest neighbours of the example images in the feature space of the layer before the
  * classifier, beside their neighbours by raw pixels ({@link NearestNeighbors}, drawn by
- * {@code netviz neighbors}; Krizhevsky et al. 2012, figure 4).
+ * {@link NeighborsFigure} as {@code netviz neighbors} draws it; Krizhevsky et al. 2012, figure 4).
  */
 final class NeighborsSection implements ReportSection {
     /** Dataset images searched (the first ones): a subsample that keeps the report quick. */
@@ -36,48 +42,51 @@ final class NeighborsSection implements ReportSection {
                 + "in feature space share its class even where their pixels differ (pose, pattern, brightness), "
                 + "while neighbours by raw pixels just look alike.");
         int n = Math.min(ctx.options().limit() > 0 ? Math.min(SEARCHED, ctx.options().limit()) : SEARCHED, ctx.dataset().size());
-        NetvizCommand c = ctx.withData(ctx.command("neighbors"));
-        c.arg("--limit", Integer.toString(n));
-        StringBuilder queries = new StringBuilder();
-        boolean anyIndex = false;
+        NeighborsFigure.Options o = NeighborsFigure.Options.defaults().withLimit(n).withPixelSpace(true);
+        NetvizCommand c = ctx.withData(ctx.command("neighbors")).arg(o.arguments().toArray(String[]::new));
+        List<Integer> indices = new ArrayList<>();
         for (ReportContext.Example e : ctx.examples()) {
             if (e.index() >= 0 && e.index() < n) {
-                if (!anyIndex) {
+                if (indices.isEmpty()) {
                     c.arg("--index");
-                    anyIndex = true;
                 }
+                indices.add(e.index());
                 c.arg(Integer.toString(e.index()));
             }
         }
-        boolean anyImage = false;
+        List<Picture> images = new ArrayList<>();
         for (ReportContext.Example e : ctx.examples()) {
             if (e.index() < 0 || e.index() >= n) {
-                if (!anyImage) {
+                if (images.isEmpty()) {
                     c.arg("--image");
-                    anyImage = true;
                 }
-                queries.append(e.file()).append(' ');
-                ctx.withReportPath(c, null, ReportContext.EXAMPLES + "/" + e.file());
+                String rel = ReportContext.EXAMPLES + "/" + e.file();
+                images.add(ctx.session().picture(ctx.file(rel)));
+                ctx.withReportPath(c, null, rel);
             }
         }
-        if (!anyIndex && !anyImage) {
+        if (indices.isEmpty() && images.isEmpty()) {
             ctx.paragraph("No example images, so no queries.");
             return;
         }
-        c.arg("--pixel-space");
-        ctx.withOut(c, "neighbors.png", "neighbors.png").hidden("--no-progress", "--no-cache");
-        String printed = ctx.run(c);
-        Matcher layer = Pattern.compile("features\\s+layer (\\S+)").matcher(printed);
-        String where = layer.find() ? "layer " + layer.group(1) : "the layer before the classifier";
+        FigureResult r = NeighborsFigure.make(ctx.session(), indices, images, o, Progress.NONE);
+        Png.write(r.figure(), ctx.file(ReportContext.FIGURES + "/neighbors.png"));
+        ctx.withOut(c, "neighbors.png", "neighbors.png");
         StringBuilder share = new StringBuilder();
-        Matcher m = Pattern.compile("neighbours of the query's class: ([0-9.]+%)").matcher(printed);
-        if (m.find()) {
-            share.append(" In feature space ").append(m.group(1)).append(" of the neighbours share the query's class");
-            if (m.find()) {
-                share.append(", by raw pixels ").append(m.group(1));
+        List<?> spaces = (List<?>) r.summary().get("spaces");
+        for (int i = 0; i < spaces.size(); i++) {
+            Map<?, ?> sp = (Map<?, ?>) spaces.get(i);
+            int judged = (Integer) sp.get("judged");
+            if (judged > 0) {
+                String pct = NeighborsFigure.share((Integer) sp.get("same"), judged);
+                share.append(i == 0 ? " In feature space " + pct + " of the neighbours share the query's class"
+                        : ", by raw pixels " + pct);
             }
+        }
+        if (share.length() > 0) {
             share.append('.');
         }
+        String where = "layer " + r.summary().get("layer");
         ctx.figure("neighbors.png", String.format(Locale.ROOT, "Each row: an example image (the query, left) and its "
                 + "8 nearest neighbours (Euclidean distance) among the first %,d images of %s, in the feature space of "
                 + "%s (left block) and by raw pixels (right block); a green frame marks a neighbour of the query's "

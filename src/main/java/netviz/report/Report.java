@@ -149,7 +149,7 @@ public final class Report {
                 ? dataset.classNames() : null);
 
         Path parent = out.getParent();
-        netviz.cli.Outputs.createDirectories(parent);
+        netviz.io.OutputFiles.createDirectories(parent);
         Path tmp;
         try {
             removeStale(parent, out.getFileName().toString());
@@ -374,7 +374,7 @@ public final class Report {
         for (int k = 0; k < userFiles.size(); k++) {
             Path p = userFiles.get(k);
             String f = p.getFileName().toString();
-            String file = String.format(Locale.ROOT, "user-%02d-%s", k, netviz.cli.Outputs.fileSafe(f));
+            String file = String.format(Locale.ROOT, "user-%02d-%s", k, netviz.io.OutputFiles.fileSafe(f));
             Files.copy(p, dir.resolve(file));
             out.add(new ReportContext.Example(file, "your image " + p, null, -1));
         }

@@ -1,16 +1,20 @@
 package netviz.server;
 
 import netviz.server.JobKinds.Output;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import netviz.figures.EmbeddingFigure;
+import netviz.figures.FigureResult;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
 
-/** embedding: {method: pca|tsne, n?, layer?} — a 2-D map of the first n dataset images' features. */
+/**
+ * embedding: {method: pca|tsne, n?, layer?} — a 2-D map of the first n dataset images' features
+ * ({@link EmbeddingFigure} with the command's defaults and no comparison).
+ */
 final class EmbeddingJob extends AbstractJobKind {
     EmbeddingJob(JobKinds kinds) {
         super(kinds);
@@ -25,37 +29,29 @@ final class EmbeddingJob extends AbstractJobKind {
     public Map<String, Object> canonical(Params p) {
         String method = p.choice("method", "tsne", List.of("pca", "tsne"));
         int max = s.size();
-        int min = Math.min(max, method.equals("tsne") ? 50 : 3);
+        int min = Math.min(max, method.equals("tsne") ? 50 : 2 * EmbeddingFigure.TRUST_K + 1);
         int n = p.integer("n", Math.min(1000, max), min, max);
         String layer = p.has("layer") ? layerTensor(p.string("layer")) : FeatureExtractor.defaultLayer(s.graph());
         kinds.checkFeatureSize(layer);
         return params("method", method, "n", n, "layer", layer);
     }
 
+    /** The recipe's options for these canonical parameters. */
+    static EmbeddingFigure.Options options(Map<String, Object> params) {
+        return EmbeddingFigure.Options.defaults().withMethod(EmbeddingFigure.Method.parse((String) params.get("method")))
+                .withCompare(false).withLayer((String) params.get("layer")).withLimit(((Number) params.get("n")).intValue());
+    }
+
     @Override
     public Output run(Map<String, Object> params, Job job) {
-        String method = (String) params.get("method");
-        int n = ((Number) params.get("n")).intValue();
-        String layer = (String) params.get("layer");
+        EmbeddingFigure.Options o = options(params);
+        int n = o.limit();
+        String layer = o.layer();
         job.message("features of " + s.size() + " images at " + layerName(layer));
         Features f = features(layer, job).features().head(n);
-        job.message("running " + (method.equals("pca") ? "PCA" : "t-SNE") + " on " + n + " images");
-        double[] xy;
-        if (method.equals("pca")) {
-            netviz.methods.features.Pca pca = netviz.methods.features.Pca.fit(f.values(), f.dim(), Math.min(2, f.dim()));
-            double[] c = pca.transform(f.values());
-            xy = new double[2 * n];
-            int d = pca.count();
-            for (int i = 0; i < n; i++) {
-                xy[2 * i] = c[i * d];
-                xy[2 * i + 1] = d > 1 ? c[i * d + 1] : 0;
-            }
-        } else {
-            netviz.methods.features.Tsne.Options o = netviz.methods.features.Tsne.Options.defaults();
-            netviz.methods.features.Tsne.validate(o, n);
-            xy = netviz.methods.features.Tsne.run(f.values(), f.dim(), o, job.reporter().within(0.9, 1)).coordinates();
-        }
-        double[] unit = toUnitSquare(xy, n);
+        job.message("running " + o.method().title() + " on " + n + " images");
+        FigureResult r = EmbeddingFigure.make(s.session(), f, o, job.reporter().within(0.9, 1));
+        double[] unit = toUnitSquare((double[]) r.summary().get("plane"), n);
         List<Map<String, Object>> points = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -65,15 +61,12 @@ final class EmbeddingJob extends AbstractJobKind {
             e.put("label", f.labels()[i]);
             points.add(e);
         }
-        String title = (method.equals("pca") ? "PCA" : "t-SNE") + " of " + layerName(layer) + ", "
-                + String.format(java.util.Locale.ROOT, "%,d", n) + " images";
-        BufferedImage scatter = netviz.render.ScatterPlot.render(xy, f.labels(), f.classNames(),
-                netviz.render.ScatterPlot.Options.defaults(title)).image();
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("method", method);
+        fields.put("method", params.get("method"));
         fields.put("layer", layerName(layer));
         fields.put("n", n);
+        fields.put("trustworthiness", ((Map<?, ?>) ((List<?>) r.summary().get("maps")).get(0)).get("trustworthiness"));
         fields.put("points", points);
-        return new Output(fields, Map.of("scatter.png", scatter));
+        return new Output(fields, Map.of("scatter.png", r.figures().get(1).image()));
     }
 }

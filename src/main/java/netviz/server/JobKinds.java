@@ -73,53 +73,19 @@ final class JobKinds {
 
     /** Largest feature matrix kept for neighbours and maps: 32 M floats (128 MB). */
     static final long MAX_FEATURE_VALUES = 32L << 20;
-    /** Layers whose features are kept in memory at once (the oldest is dropped first). */
-    static final int FEATURE_LAYERS = 3;
-    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<FeatureIndex>>
-            featureIndexes = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.ArrayDeque<String> featureOrder = new java.util.ArrayDeque<>();
 
     /**
      * The features of every served dataset image at {@code layer} (null: the default feature layer, the
-     * input of the last fully connected layer), computed once (and cached on disk by
-     * {@link FeatureExtractor}) and kept in memory; requests arriving meanwhile wait for the same
-     * computation. {@code job} (may be null) is told the progress.
+     * input of the last fully connected layer), from the session's {@link netviz.session.FeatureCache}
+     * (computed once, kept in memory and on disk; requests arriving meanwhile wait for the same
+     * computation), with a k-NN index over them. {@code job} (may be null) is told the progress.
      */
     FeatureIndex features(String layer, Job job) {
-        String tensor = layer == null ? FeatureExtractor.defaultLayer(s.graph()) : s.graph().resolveTensor(layer);
+        String tensor = FeatureExtractor.tensor(s.graph(), layer);
         checkFeatureSize(tensor);
-        java.util.concurrent.CompletableFuture<FeatureIndex> mine = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<FeatureIndex> f = featureIndexes.putIfAbsent(tensor, mine);
-        if (f == null) {
-            synchronized (featureOrder) {
-                featureOrder.remove(tensor);
-                featureOrder.addLast(tensor);
-                while (featureOrder.size() > FEATURE_LAYERS) {
-                    featureIndexes.remove(featureOrder.removeFirst());
-                }
-            }
-            try {
-                FeatureExtractor.Options o = new FeatureExtractor.Options(100, s.size(),
-                        job == null ? netviz.Progress.NONE : job.reporter().within(0, 0.9),
-                        s.options().cache().resolve("features"));
-                Features feats = FeatureExtractor.extract(s.interpreter(), s.dataset(), tensor, o);
-                mine.complete(new FeatureIndex(feats, new NearestNeighbors(feats.values(), feats.dim(),
-                        NearestNeighbors.Metric.EUCLIDEAN)));
-            } catch (RuntimeException | Error e) {
-                featureIndexes.remove(tensor, mine);
-                mine.completeExceptionally(e);
-                throw e;
-            }
-            f = mine;
-        }
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
+        Features feats = s.session().features().features(tensor, new FeatureExtractor.Options(100, s.size()),
+                job == null ? Progress.NONE : job.reporter().within(0, 0.9));
+        return new FeatureIndex(feats, new NearestNeighbors(feats.values(), feats.dim(), NearestNeighbors.Metric.EUCLIDEAN));
     }
 
     /** 400 when the features of every served image at {@code tensor} would exceed {@link #MAX_FEATURE_VALUES}. */

@@ -80,7 +80,8 @@ public final class ModelSession implements AutoCloseable {
     public ModelSession(ServerOptions options) {
         this.options = options;
         this.modelPath = options.model();
-        this.session = netviz.session.Session.builder(modelPath).data(options.data()).build();
+        this.session = netviz.session.Session.builder(modelPath).data(options.data())
+                .featureCache(options.cache().resolve("features")).build();
         try {
             this.graph = session.graph();
             this.preprocessing = session.preprocessing();

@@ -49,6 +49,7 @@ public final class Session implements AutoCloseable {
     private final Path data;
     private final boolean alignDataset;
     private final Consumer<String> warnings;
+    private final Path featureCacheDir;
 
     private Graph raw;
     private Graph graph;
@@ -59,6 +60,7 @@ public final class Session implements AutoCloseable {
     private Labels labels;
     private Dataset dataset;
     private String modelHash;
+    private FeatureCache features;
     private boolean closed;
 
     private Session(Builder b) {
@@ -69,6 +71,7 @@ public final class Session implements AutoCloseable {
         this.data = b.data;
         this.alignDataset = b.alignDataset;
         this.warnings = b.warnings;
+        this.featureCacheDir = b.featureCache;
     }
 
     /** A session on the ONNX file {@code model}; nothing is read until it is needed. */
@@ -90,6 +93,7 @@ public final class Session implements AutoCloseable {
         private Path data;
         private boolean alignDataset = true;
         private Consumer<String> warnings = w -> { };
+        private Path featureCache;
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -131,6 +135,12 @@ public final class Session implements AutoCloseable {
         /** Where one-line warnings go (a quantized model is dequantized, …); default: dropped. */
         public Builder warnings(Consumer<String> sink) {
             this.warnings = Objects.requireNonNull(sink);
+            return this;
+        }
+
+        /** Where {@link #features()} keeps features on disk (default null: in memory only). */
+        public Builder featureCache(Path dir) {
+            this.featureCache = dir;
             return this;
         }
 
@@ -380,6 +390,14 @@ public final class Session implements AutoCloseable {
             }
         }
         return modelHash;
+    }
+
+    /** The dataset's features at any layer, computed once and kept (see {@link FeatureCache}). */
+    public synchronized FeatureCache features() {
+        if (features == null) {
+            features = new FeatureCache(this, featureCacheDir);
+        }
+        return features;
     }
 
     private void checkOpen() {

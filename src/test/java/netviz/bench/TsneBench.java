@@ -50,8 +50,8 @@ public final class TsneBench {
         Dataset data = Datasets.open(null, Preprocessing.fashionMnist());
         Features f;
         try (Interpreter ip = Interpreter.of(OnnxLoader.load(model))) {
-            f = FeatureExtractor.extract(ip, data, null, FeatureExtractor.Options.defaults().withLimit(limit)
-                    .withProgress(Progress.NONE));
+            f = FeatureExtractor.extract(ip, data, null, FeatureExtractor.Options.defaults().withLimit(limit),
+                    Progress.NONE);
         }
         f.writeNpy(out.resolve("features.npy"));
         System.out.printf(Locale.ROOT, "features=%s%nrows=%d%ndim=%d%ncores=%d%n", f.source(), f.count(), f.dim(),

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The DGN-AM section on the bundled model: it is listed in {@link Sections#all()}, draws the sheet
- * of ten classes with the command that makes it in its caption, and on a model without a bundled
+ * of ten classes with the command that makes it, pixel for pixel, in its caption, and on a model without a bundled
  * generator it says how to make one instead of failing.
  */
 public class DgnSectionTest {
@@ -40,6 +40,7 @@ public class DgnSectionTest {
         String cmd = s.selectFirst("figcaption code").text();
         assertTrue(cmd.startsWith("netviz dgn --target 0,1,2,3,4,5,6,7,8,9 --iterations 100 --am-iterations 100"), cmd);
         assertEquals(1, s.select("figure").size());
+        CaptionCommands.assertReproduces(out, s.selectFirst("figure"), dir.resolve("again"), "dgn.png");
     }
 
     @Test

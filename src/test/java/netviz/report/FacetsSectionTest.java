@@ -22,11 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The facets section under a short {@code --limit}: it asks for as many facets as the scanned
  * images can fill instead of aborting the report, and when the data still cannot supply them it
- * writes a paragraph saying why.
+ * writes a paragraph saying why. The command in its captions draws its figures pixel for pixel.
  */
 class FacetsSectionTest {
     @TempDir
     Path dir;
+    /** The folder of the last report {@link #section} wrote. */
+    Path report;
 
     @Test
     void planScalesWithTheLimit() {
@@ -43,6 +45,7 @@ class FacetsSectionTest {
 
     private Element section(Path model, int limit, String name) throws Exception {
         Path out = dir.resolve(name);
+        report = out;
         Report.Options o = new Report.Options(model, null, null, null, List.of(), out, limit, 1);
         Report.generate(o, new PrintWriter(new StringWriter()), List.of(new FacetsSection()));
         return Jsoup.parse(out.resolve("index.html").toFile(), "UTF-8").selectFirst("section#facets");
@@ -55,6 +58,10 @@ class FacetsSectionTest {
         String cmd = s.selectFirst("figcaption code").text();
         assertTrue(cmd.contains("--facets 2 --limit 150 --top-share 0.14"), cmd);
         assertEquals(2, s.select("tbody tr").size(), s.toString());
+        // the command shown draws the same pictures: the section chose the data the command uses without --data
+        List<Element> figures = s.select("figure:has(img)");
+        CaptionCommands.assertReproduces(report, figures.get(0), dir.resolve("again"), "facets.png");
+        CaptionCommands.assertReproduces(report, figures.get(1), dir.resolve("again"), "scatter.png");
     }
 
     @Test

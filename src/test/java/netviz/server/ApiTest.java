@@ -233,8 +233,8 @@ class ApiTest {
     void neighborsAreTheNearestFeatureVectors() {
         JsonNode j = s.get("/api/neighbors?image=dataset:5&k=4").json();
         assertEquals("dataset:5", j.get("image").asText());
-        Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(50, LIMIT,
-                netviz.Progress.NONE, null));
+        Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(50, LIMIT),
+                netviz.Progress.NONE);
         assertEquals(f.layer(), j.get("layer").asText());
         float[] q = f.row(5);
         Integer[] order = new Integer[f.count()];

@@ -249,8 +249,8 @@ class JobsTest {
         JsonNode j = s.run("embedding", "{\"method\":\"pca\",\"n\":120}");
         JsonNode pts = j.get("result").get("points");
         assertEquals(120, pts.size());
-        Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(60, 120,
-                netviz.Progress.NONE, null));
+        Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(60, 120),
+                netviz.Progress.NONE);
         double[] c = Pca.fit(f.values(), f.dim(), 2).transform(f.values());
         for (int i = 0; i < 120; i++) {
             JsonNode p = pts.get(i);

@@ -1,22 +1,8 @@
 package netviz.methods.features;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -30,8 +16,6 @@ import netviz.engine.Graph;
 import netviz.engine.Interpreter;
 import netviz.engine.Node;
 import netviz.io.FloatArray;
-import netviz.io.Npy;
-import netviz.onnx.OnnxWriter;
 
 /**
  * Feature vectors of every image of a dataset at one layer of a model — by default the last hidden
@@ -39,9 +23,8 @@ import netviz.onnx.OnnxWriter;
  * whose euclidean neighbours are semantically similar images; Donahue et al. 2014, "DeCAF"). Each
  * example's activation tensor is flattened to one row.
  *
- * <p>Results are cached on disk under {@link #defaultCacheDir()}: the key is the SHA-256 of the model's
- * serialised graph, the layer, and the dataset's description, size, preprocessing and example limit, so
- * a second run on the same inputs reads a file instead of running the network.
+ * <p>A pure computation: it reads no file and writes none. Keeping features between runs is the
+ * session's business ({@code netviz.session.FeatureCache}).
  */
 public final class FeatureExtractor {
     /** The pseudo-layer name for the preprocessed input pixels. */
@@ -50,39 +33,32 @@ public final class FeatureExtractor {
     /**
      * @param batchSize examples per forward pass
      * @param limit     only the first {@code limit} examples (0 = all)
-     * @param progress  progress bar on stderr
-     * @param cacheDir  where cached features live; null = no caching
      */
-    public record Options(int batchSize, int limit, Progress progress, Path cacheDir) {
+    public record Options(int batchSize, int limit) {
+        public Options {
+            if (batchSize < 1) {
+                throw new NetvizException("--batch-size must be at least 1, got " + batchSize);
+            }
+            if (limit < 0) {
+                throw new NetvizException("--limit must be 0 (all) or positive, got " + limit);
+            }
+        }
+
+        /** 100 images per pass, every example. */
         public static Options defaults() {
-            return new Options(100, 0, Progress.NONE, defaultCacheDir());
+            return new Options(100, 0);
         }
 
         public Options withLimit(int l) {
-            return new Options(batchSize, l, progress, cacheDir);
+            return new Options(batchSize, l);
         }
 
-        public Options withCacheDir(Path d) {
-            return new Options(batchSize, limit, progress, d);
-        }
-
-        public Options withProgress(Progress p) {
-            return new Options(batchSize, limit, p, cacheDir);
+        public Options withBatchSize(int b) {
+            return new Options(b, limit);
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FeatureExtractor() {
-    }
-
-    /** {@code $NETVIZ_CACHE} (or system property {@code netviz.cache}), else {@code ~/.cache/netviz}. */
-    public static Path defaultCacheDir() {
-        String p = System.getProperty("netviz.cache", System.getenv("NETVIZ_CACHE"));
-        if (p != null && !p.isBlank()) {
-            return Path.of(p);
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "netviz");
     }
 
     /**
@@ -113,27 +89,27 @@ public final class FeatureExtractor {
                 + " could serve as the default feature layer; name one with --layer");
     }
 
-    /** Features of every example (up to the limit) at {@code layer} (null = {@link #defaultLayer}). */
-    public static Features extract(Interpreter ip, Dataset data, String layer, Options o) {
+    /** The tensor {@code layer} names in {@code g} (null: {@link #defaultLayer}). */
+    public static String tensor(Graph g, String layer) {
+        return layer == null ? defaultLayer(g) : g.resolveTensor(layer);
+    }
+
+    /**
+     * Features of every example (up to the limit) at {@code layer} (null = {@link #defaultLayer});
+     * {@code progress} hears of each batch.
+     */
+    public static Features extract(Interpreter ip, Dataset data, String layer, Options o, Progress progress) {
         Graph g = ip.graph();
-        String tensor = layer == null ? defaultLayer(g) : g.resolveTensor(layer);
-        int n = count(data, o);
+        String tensor = tensor(g, layer);
+        int n = count(data, o.limit());
         String source = "layer " + tensor + " of " + (g.name().isBlank() ? "the model" : g.name()) + " on " + data.description()
                 + (n < data.size() ? " (first " + n + ")" : "");
-        String key = null;
-        if (o.cacheDir() != null) {
-            key = digest(modelBytes(g), "layer=" + tensor, identity(data, n));
-            Features hit = read(o.cacheDir(), key, data, tensor, source);
-            if (hit != null) {
-                return hit;
-            }
-        }
         float[] values = null;
         int dim = -1;
         int[] labels = new int[n];
         int[] indices = new int[n];
         List<String> ids = new ArrayList<>(n);
-        try (Batches batches = data.batches(o.batchSize(), 0, n).withProgress(o.progress(), "features " + tensor)) {
+        try (Batches batches = data.batches(o.batchSize(), 0, n).withProgress(Progress.orNone(progress), "features " + tensor)) {
             for (Batch b : batches) {
                 float[] rows;
                 try (NDManager scope = ip.newScope()) {
@@ -172,22 +148,18 @@ public final class FeatureExtractor {
                 }
             }
         }
-        Features f = new Features(values, n, dim, indices, labels, ids, data.classNames(), tensor, source, false);
-        if (key != null) {
-            write(o.cacheDir(), key, f);
-        }
-        return f;
+        return new Features(values, n, dim, indices, labels, ids, data.classNames(), tensor, source, false);
     }
 
     /** The preprocessed input pixels of every example, flattened (for comparison with a layer's features). */
-    public static Features pixels(Dataset data, Options o) {
-        int n = count(data, o);
+    public static Features pixels(Dataset data, Options o, Progress progress) {
+        int n = count(data, o.limit());
         float[] values = null;
         int dim = -1;
         int[] labels = new int[n];
         int[] indices = new int[n];
         List<String> ids = new ArrayList<>(n);
-        try (Batches batches = data.batches(o.batchSize(), 0, n).withProgress(o.progress(), "pixels")) {
+        try (Batches batches = data.batches(o.batchSize(), 0, n).withProgress(Progress.orNone(progress), "pixels")) {
             for (Batch b : batches) {
                 int per = b.channels() * b.height() * b.width();
                 if (dim < 0) {
@@ -208,95 +180,15 @@ public final class FeatureExtractor {
                 "pixels of " + data.description(), false);
     }
 
-    private static int count(Dataset data, Options o) {
-        if (o.limit() < 0) {
-            throw new netviz.OutOfRangeException("--limit must be 0 (all) or positive, got " + o.limit());
+    /** How many examples a limit takes of {@code data}: all for 0, else at most {@code limit}. */
+    public static int count(Dataset data, int limit) {
+        if (limit < 0) {
+            throw new netviz.OutOfRangeException("--limit must be 0 (all) or positive, got " + limit);
         }
-        int n = o.limit() == 0 ? data.size() : Math.min(o.limit(), data.size());
+        int n = limit == 0 ? data.size() : Math.min(limit, data.size());
         if (n == 0) {
             throw new NetvizException("dataset " + data.description() + " is empty");
         }
         return n;
-    }
-
-    private static String identity(Dataset data, int n) {
-        return "data=" + data.description() + "|size=" + data.size() + "|n=" + n + "|pre=" + data.preprocessing().describe();
-    }
-
-    private static byte[] modelBytes(Graph g) {
-        return OnnxWriter.toBytes(g);
-    }
-
-    static String digest(byte[] model, String... parts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(model);
-            for (String p : parts) {
-                md.update((byte) 0);
-                md.update(p.getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Features read(Path dir, String key, Dataset data, String layer, String source) {
-        Path npy = dir.resolve("features-" + key + ".npy");
-        Path meta = dir.resolve("features-" + key + ".json");
-        if (!Files.isRegularFile(npy) || !Files.isRegularFile(meta)) {
-            return null;
-        }
-        try {
-            JsonNode m = JSON.readTree(meta.toFile());
-            FloatArray a = Npy.readFloats(npy);
-            int n = m.get("count").asInt();
-            int dim = m.get("dim").asInt();
-            if (a.rank() != 2 || a.dim(0) != n || a.dim(1) != dim) {
-                return null;
-            }
-            int[] labels = new int[n];
-            int[] indices = new int[n];
-            List<String> ids = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                labels[i] = m.get("labels").get(i).asInt();
-                indices[i] = i;
-                ids.add(m.get("ids").get(i).asText());
-            }
-            return new Features(a.data(), n, dim, indices, labels, ids, data.classNames(), layer, source, true);
-        } catch (IOException | RuntimeException e) {
-            return null;   // a damaged cache entry is recomputed
-        }
-    }
-
-    private static void write(Path dir, String key, Features f) {
-        try {
-            Files.createDirectories(dir);
-            Path npy = dir.resolve("features-" + key + ".npy");
-            Path meta = dir.resolve("features-" + key + ".json");
-            Path tmpNpy = netviz.io.TempFiles.createFile(dir, "features-", ".npy.tmp");
-            Path tmpMeta = netviz.io.TempFiles.createFile(dir, "features-", ".json.tmp");
-            Npy.write(tmpNpy, f.values(), f.count(), f.dim());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("layer", f.layer());
-            m.put("source", f.source());
-            m.put("count", f.count());
-            m.put("dim", f.dim());
-            m.put("labels", f.labels());
-            m.put("ids", f.ids());
-            JSON.writeValue(tmpMeta.toFile(), m);
-            move(tmpNpy, npy);
-            move(tmpMeta, meta);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("netviz: could not cache features in " + dir + ": " + e.getMessage());
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 }

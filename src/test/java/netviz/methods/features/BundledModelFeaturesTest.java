@@ -35,12 +35,12 @@ class BundledModelFeaturesTest {
         Graph g = OnnxLoader.load(MODEL);
         assertEquals("relu3", FeatureExtractor.defaultLayer(g));
         Dataset data = Datasets.open(null, Preprocessing.fashionMnist());
-        FeatureExtractor.Options o = new FeatureExtractor.Options(200, 2000, Progress.NONE, null);
+        FeatureExtractor.Options o = new FeatureExtractor.Options(200, 2000);
         Features f;
         try (Interpreter ip = Interpreter.of(g)) {
-            f = FeatureExtractor.extract(ip, data, null, o);
+            f = FeatureExtractor.extract(ip, data, null, o, Progress.NONE);
         }
-        Features px = FeatureExtractor.pixels(data, o);
+        Features px = FeatureExtractor.pixels(data, o, Progress.NONE);
         Tsne.Options to = Tsne.Options.defaults();
         float[] yf = Tsne.run(f.values(), f.dim(), to).coordinatesAsFloats();
         float[] yp = Tsne.run(px.values(), px.dim(), to).coordinatesAsFloats();
