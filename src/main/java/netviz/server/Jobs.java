@@ -278,8 +278,8 @@ public final class Jobs implements AutoCloseable {
             Files.createDirectories(job.dir());
             List<String> names = new ArrayList<>();
             for (Map.Entry<String, BufferedImage> f : out.files().entrySet()) {
-                if (!FILE.matcher(f.getKey()).matches()) {
-                    throw new IllegalStateException("bad job file name " + f.getKey());
+                if (!FILE.matcher(f.getKey()).matches() || !f.getKey().endsWith(".png")) {
+                    throw new IllegalStateException("bad job picture name " + f.getKey());
                 }
                 write(job.dir().resolve(f.getKey()), NetvizServer.pngBytes(f.getValue()));
                 names.add(f.getKey());
