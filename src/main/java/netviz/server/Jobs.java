@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import netviz.NetvizException;
+import netviz.engine.Tensor;
+import netviz.figures.RawArray;
+import netviz.io.Npy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +42,16 @@ import org.slf4j.LoggerFactory;
  * <p>Results are cached by (netviz version, model file, dataset, kind, canonical parameters): the job id is the
  * SHA-256 of those (first 32 hex digits), so posting the same job again returns the same job — done at
  * once if it finished before, even in an earlier run of the server, because every finished job leaves
- * {@code <cache>/jobs/<id>/result.json} and its PNG files. Files are only ever read by names the job
+ * {@code <cache>/jobs/<id>/result.json} and its files: PNG pictures ({@code result.files}) and float32
+ * {@code .npy} arrays ({@code result.arrays}, served as downloads). Files are only ever read by names the job
  * itself wrote; ids and names from requests are checked against strict patterns first.
  */
 public final class Jobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
     /** What a job id looks like. */
     public static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
-    /** What a job file name looks like. */
-    public static final Pattern FILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}\\.png");
+    /** What a job file name looks like: a PNG picture or a NumPy {@code .npy} array. */
+    public static final Pattern FILE = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}\\.(png|npy)");
     /** Jobs kept in memory (finished ones beyond this are forgotten and reloaded from disk on demand). */
     static final int MEMORY = 256;
     private static final int MAX_BODY = 64 * 1024;
@@ -122,9 +126,30 @@ public final class Jobs implements AutoCloseable {
         if (!p.getParent().equals(job.dir())) {
             throw ApiException.notFound("no such file");
         }
-        ctx.contentType("image/png");
+        if (name.endsWith(".npy")) {
+            ctx.contentType("application/octet-stream");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + downloadName(job, name) + "\"");
+        } else {
+            ctx.contentType("image/png");
+        }
         ctx.header("Cache-Control", "max-age=3600");
         ctx.result(Files.readAllBytes(p));
+    }
+
+    /**
+     * The name a downloaded array is saved under: kind, image and class, and the file's own name
+     * ({@code saliency-dataset-3-class-7-attributions.npy}); only characters of {@link #FILE}.
+     */
+    static String downloadName(Job job, String name) {
+        Object image = job.params().get("image");
+        Object target = job.params().get("target");
+        String ref = image == null ? "" : image.toString().replace(':', '-');
+        if (ref.startsWith("upload-") && ref.length() > 15) {
+            ref = ref.substring(0, 15);
+        }
+        String base = job.kind() + (ref.isEmpty() ? "" : "-" + ref) + (target == null ? "" : "-class-" + target)
+                + "-" + name;
+        return base.replaceAll("[^a-z0-9.-]", "");
     }
 
     void cancel(Context ctx) {
@@ -253,21 +278,26 @@ public final class Jobs implements AutoCloseable {
             Files.createDirectories(job.dir());
             List<String> names = new ArrayList<>();
             for (Map.Entry<String, BufferedImage> f : out.files().entrySet()) {
-                if (!FILE.matcher(f.getKey()).matches()) {
-                    throw new IllegalStateException("bad job file name " + f.getKey());
+                if (!FILE.matcher(f.getKey()).matches() || !f.getKey().endsWith(".png")) {
+                    throw new IllegalStateException("bad job picture name " + f.getKey());
                 }
                 write(job.dir().resolve(f.getKey()), NetvizServer.pngBytes(f.getValue()));
                 names.add(f.getKey());
             }
+            Map<String, Object> fields = new LinkedHashMap<>(out.fields());
+            List<String> arrays = writeArrays(job, fields);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("files", names);
-            result.putAll(out.fields());
+            if (!arrays.isEmpty()) {
+                result.put("arrays", arrays);
+            }
+            result.putAll(fields);
             Map<String, Object> saved = new LinkedHashMap<>();
             saved.put("kind", job.kind());
             saved.put("params", job.params());
             saved.put("result", result);
             write(job.dir().resolve("result.json"), NetvizServer.JSON.writeValueAsBytes(saved));
-            job.done(result, names);
+            job.done(result, servable(names, arrays));
         } catch (netviz.CancelledException e) {
             job.cancelled();
         } catch (NetvizException | ApiException e) {
@@ -296,18 +326,49 @@ public final class Jobs implements AutoCloseable {
             Map<String, Object> result = (Map<String, Object>) saved.get("result");
             @SuppressWarnings("unchecked")
             List<String> files = (List<String>) result.get("files");
-            for (String name : files) {
+            @SuppressWarnings("unchecked")
+            List<String> arrays = (List<String>) result.getOrDefault("arrays", List.of());
+            List<String> all = servable(files, arrays);
+            for (String name : all) {
                 if (!FILE.matcher(name).matches() || !Files.isRegularFile(d.resolve(name))) {
                     return null;
                 }
             }
             Job j = new Job(id, String.valueOf(saved.get("kind")), params, d);
-            j.done(result, files);
+            j.done(result, all);
             return j;
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring unreadable cached job {}: {}", id, e.toString());
             return null;
         }
+    }
+
+    /**
+     * Writes the raw arrays among a job's result fields: a field whose value is a {@link RawArray}
+     * becomes the float32 {@code .npy} file named by its key (removed from the fields); returns their names,
+     * which the result lists as {@code arrays} and {@link #file} serves as downloads.
+     */
+    private static List<String> writeArrays(Job job, Map<String, Object> fields) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (Iterator<Map.Entry<String, Object>> it = fields.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Object> f = it.next();
+            if (f.getValue() instanceof RawArray a) {
+                if (!FILE.matcher(f.getKey()).matches() || !f.getKey().endsWith(".npy")) {
+                    throw new IllegalStateException("bad job array name " + f.getKey());
+                }
+                write(job.dir().resolve(f.getKey()), Npy.toBytes(Tensor.ofFloats(a.shape(), a.values())));
+                names.add(f.getKey());
+                it.remove();
+            }
+        }
+        return names;
+    }
+
+    /** The names {@link #file} serves: the pictures, then the arrays. */
+    private static List<String> servable(List<String> files, List<String> arrays) {
+        List<String> all = new ArrayList<>(files);
+        all.addAll(arrays);
+        return all;
     }
 
     private static void write(Path target, byte[] bytes) throws IOException {

@@ -10,7 +10,7 @@ const METHODS = [
   { kind: 'smoothgrad', title: 'SmoothGrad',
     about: 'SmoothGrad (Smilkov et al. 2017): the saliency map averaged over noisy copies of the image, which removes much of its speckle.' },
   { kind: 'integrated-gradients', title: 'Integrated Gradients',
-    about: 'Integrated Gradients (Sundararajan et al. 2017): gradients averaged along the straight path from an all-zero baseline to the image, times the difference; the attributions add up to the change of the score.' },
+    about: 'Integrated Gradients (Sundararajan et al. 2017): gradients averaged along the straight path from a baseline (all-zero by default) to the image, times the difference; the attributions add up to the change of the score.' },
   { kind: 'grad-cam', title: 'Grad-CAM',
     about: 'Grad-CAM (Selvaraju et al. 2017): the feature maps of a convolutional layer weighted by the average gradient of the class score, ReLU, upsampled to the image.' },
   { kind: 'occlusion', title: 'Occlusion',
@@ -146,6 +146,10 @@ document.addEventListener('DOMContentLoaded', async () => {
   const targetSelect = document.getElementById('target');
   targetSelect.replaceChildren(NV.option('', 'the predicted class', true),
     ...classes.map((c, k) => NV.option(String(k), `${k} · ${c}`)));
+  // a second class: the same method's map for it beside the first
+  const target2Select = document.getElementById('target2');
+  target2Select.replaceChildren(NV.option('', 'none', true),
+    ...classes.map((c, k) => NV.option(String(k), `${k} · ${c}`)));
   const gcLayer = document.getElementById('gc-layer');
   const convs = NV.spatialLayers(m);
   gcLayer.replaceChildren(NV.option('', 'the server\'s default (the last spatial layer before the score)', true),
@@ -169,6 +173,8 @@ document.addEventListener('DOMContentLoaded', async () => {
     document.getElementById('method-about').textContent = meth.about;
     document.getElementById('gc-layer-label').hidden = kind !== 'grad-cam';
     document.getElementById('occlusion-options').hidden = kind !== 'occlusion';
+    document.getElementById('smoothgrad-options').hidden = kind !== 'smoothgrad';
+    document.getElementById('ig-options').hidden = kind !== 'integrated-gradients';
     document.getElementById('run-method').textContent = 'Run ' + meth.title;
     document.getElementById('run-method').disabled = panels[kind].running;
     NV.setQuery({ image: current, method: kind });
@@ -187,6 +193,19 @@ document.addEventListener('DOMContentLoaded', async () => {
     const params = { image: current };
     if (targetSelect.value !== '') params.target = Number(targetSelect.value);
     if (kind === 'grad-cam' && gcLayer.value) params.layer = gcLayer.value;
+    // SmoothGrad's and Integrated Gradients' own options; the server checks them and leaves defaults out of the job
+    const number = id => {
+      const v = document.getElementById(id).value.trim();
+      return v === '' ? undefined : Number(v);
+    };
+    if (kind === 'smoothgrad') {
+      params.samples = number('sg-samples');
+      params.noise = number('sg-noise');
+    }
+    if (kind === 'integrated-gradients') {
+      params.steps = number('ig-steps');
+      params.baseline = document.getElementById('ig-baseline').value;
+    }
     if (kind === 'occlusion') {
       const patch = parseInt(document.getElementById('patch').value, 10);
       const stride = parseInt(document.getElementById('stride').value, 10);
@@ -222,48 +241,92 @@ document.addEventListener('DOMContentLoaded', async () => {
     document.getElementById('compare-card').hidden = false;
   }
 
+  // One method for the chosen class, and with a second class chosen, for that one too: two jobs whose
+  // results stand side by side, each headed by its class and probability.
   async function runMethod(kind) {
     const panel = panels[kind];
     if (panel.running) return;
     const meth = METHODS.find(x => x.kind === kind);
-    const params = paramsFor(kind);
+    const first = paramsFor(kind);
+    const runs = [first];
+    if (target2Select.value !== '') runs.push(Object.assign({}, first, { target: Number(target2Select.value) }));
+    const pair = runs.length > 1;
     const generation = panel.generation;
     panel.running = true;
     if (activeMethod === kind) runButton.disabled = true;
-    const view = new NV.ProgressView(meth.title);
-    panel.progress.replaceChildren(view.el);
-    panel.result.replaceChildren();
+    panel.progress.replaceChildren();
+    const slots = runs.map((params, i) => {
+      const label = pair ? `${meth.title} · ${params.target === undefined ? 'predicted class' : classLabel(params.target)}` : meth.title;
+      const view = new NV.ProgressView(label);
+      panel.progress.append(view.el);
+      return { params, view, el: h('div', { class: 'pair-col', 'data-slot': String(i) }) };
+    });
+    panel.result.replaceChildren(...(pair ? [h('div', { class: 'pair', id: 'pair-' + kind }, slots.map(x => x.el)),
+      h('p', { class: 'small muted' }, 'Each map is drawn on its own colour scale; the downloads hold the numbers.')] : [slots[0].el]));
     try {
-      const job = await NV.runJob(kind, params, view);
-      if (panel.generation !== generation) return;
-      const r = job.result || {};
-      const what = r.className !== undefined
-        ? h('p', {}, 'Explaining ', h('b', {}, r.className), r.target !== undefined ? ` (class ${r.target})` : '',
-          typeof r.probability === 'number' ? `, predicted with probability ${NV.fmtPct(r.probability)}` : '',
-          r.layer || params.layer ? ` at layer ${r.layer || params.layer}` : '', '.')
-        : null;
-      const ig = typeof r.completenessGap === 'number'
-        ? h('p', { class: 'small muted' }, `Class score ${NV.fmtNum(r.score, 3)} at the image, ${NV.fmtNum(r.baselineScore, 3)} at the zero baseline; `
-          + `the attributions add up to their difference within ${NV.fmtNum(Math.abs(r.completenessGap), 3)} (completeness).`)
-        : null;
-      const occ = typeof r.lowestProbability === 'number'
-        ? h('p', { class: 'small muted' }, `Hiding the most important region lowers the probability to ${NV.fmtPct(r.lowestProbability)}`
-          + (Array.isArray(r.grid) ? ` (${r.grid[0]} × ${r.grid[1]} window positions).` : '.'))
-        : null;
-      NV.fill(panel.result, what, ig, occ, h('div', {}, (r.files || []).map(f =>
-        NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { height: '240px', width: 'auto' } }))));
-      showInComparison(kind, job);
-    } catch (e) {
-      if (e instanceof NV.JobCancelled) {
-        if (panel.generation === generation) panel.result.replaceChildren(h('p', { class: 'muted small' }, 'Cancelled. Run it again to start afresh.'));
-      } else {
-        view.fail();
-        if (panel.generation === generation) NV.showError(panel.result, e);
-      }
+      await Promise.all(slots.map(async (slot, i) => {
+        try {
+          const job = await NV.runJob(kind, slot.params, slot.view);
+          if (panel.generation !== generation) return;
+          NV.fill(slot.el, renderResult(kind, job, slot.params, pair));
+          slot.el.dataset.job = job.id;
+          if (i === 0) showInComparison(kind, job);
+        } catch (e) {
+          if (panel.generation !== generation) return;
+          if (e instanceof NV.JobCancelled) {
+            slot.el.replaceChildren(h('p', { class: 'muted small' }, 'Cancelled. Run it again to start afresh.'));
+          } else {
+            slot.view.fail();
+            NV.showError(slot.el, e);
+          }
+        }
+      }));
     } finally {
       panel.running = false;
       if (activeMethod === kind) runButton.disabled = false;
     }
+  }
+
+  // "= 12.3 %", or "< 0.1 %" as it is
+  function pct(p) {
+    const t = NV.fmtPct(p);
+    return t.startsWith('<') ? t : '= ' + t;
+  }
+
+  function classLabel(k) {
+    return classes[k] !== undefined ? `${k} · ${classes[k]}` : `class ${k}`;
+  }
+
+  // A finished job: what it explains, its numbers, its pictures and a download of its raw array.
+  function renderResult(kind, job, params, pair) {
+    const r = job.result || {};
+    const head = pair && r.className !== undefined
+      ? h('h3', { class: 'pair-class' }, `${r.className} (class ${r.target})`,
+        typeof r.probability === 'number' ? h('span', { class: 'muted small' }, ` · p ${pct(r.probability)}`) : '')
+      : null;
+    const what = r.className !== undefined
+      ? h('p', {}, 'Explaining ', h('b', {}, r.className), r.target !== undefined ? ` (class ${r.target})` : '',
+        typeof r.probability === 'number' ? `, predicted with probability ${NV.fmtPct(r.probability)}` : '',
+        r.layer || params.layer ? ` at layer ${r.layer || params.layer}` : '', '.')
+      : null;
+    const sg = typeof r.samples === 'number'
+      ? h('p', { class: 'small muted' }, `Averaged over ${r.samples} noisy copies, noise ${NV.fmtNum(r.noise, 3)} of the image's value range.`)
+      : null;
+    const ig = typeof r.completenessGap === 'number'
+      ? h('p', { class: 'small muted' }, `Class score ${NV.fmtNum(r.score, 3)} at the image, ${NV.fmtNum(r.baselineScore, 3)} at the `
+        + `${r.baseline || 'zero'} baseline (${r.steps || 50} steps); `
+        + `the attributions add up to their difference within ${NV.fmtNum(Math.abs(r.completenessGap), 3)} (completeness).`)
+      : null;
+    const occ = typeof r.lowestProbability === 'number'
+      ? h('p', { class: 'small muted' }, `Hiding the most important region lowers the probability to ${NV.fmtPct(r.lowestProbability)}`
+        + (Array.isArray(r.grid) ? ` (${r.grid[0]} × ${r.grid[1]} window positions).` : '.'))
+      : null;
+    const height = pair ? '200px' : '240px';
+    const pictures = h('div', {}, (r.files || []).filter(f => f.endsWith('.png')).map(f =>
+      NV.figure(NV.fileUrl(job, f), captionFor(kind, f), { class: 'pixelated result-img', 'data-file': f, style: { height, width: 'auto' } })));
+    const downloads = (r.arrays || []).map(f => h('a', { class: 'download-npy', href: NV.fileUrl(job, f), download: '', 'data-file': f,
+      title: 'the attribution map before drawing: a float32 NumPy array (numpy.load)' }, 'Download .npy'));
+    return [head, what, sg, ig, occ, pictures, downloads.length ? h('div', {}, downloads) : null];
   }
 
   function captionFor(kind, file) {
