@@ -402,9 +402,6 @@ public final class AttributionFigure {
                 float[] sum = AttributionPanels.sumOverChannels(a.example(i), ch, h * w);
                 float[] pos = AttributionPanels.positive(sum);
                 ValueRange sym = ValueRange.symmetric(sum);
-                if (sym.width() == 0) {
-                    sym = new ValueRange(-1, 1);
-                }
                 named.put("map", AttributionPanels.heat(sum, h, w, display, sym, Colormap.DIVERGING, ""));
                 named.put("overlay", AttributionPanels.overlay(picture, pos, h, w, AttributionPanels.zeroToMax(pos),
                         Colormap.MAGMA));
