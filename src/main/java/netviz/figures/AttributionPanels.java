@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import netviz.render.Canvas;
 import netviz.render.ColorBar;
 import netviz.render.Colormap;
 import netviz.render.Figure;
@@ -69,12 +70,23 @@ public final class AttributionPanels {
             g.setColor(new Color(zero));
             g.fillRect(0, 0, display[1], display[0]);
             g.dispose();
-            panel = Layout.row(Figure.of(img), ColorBar.single(zero, 0, display[0], label));
+            panel = Layout.row(Figure.of(framed(img, cm)), ColorBar.single(zero, 0, display[0], label));
         } else {
             BufferedImage img = Images.resize(Images.colorize(map, h, w, range, cm), display[1], display[0], false);
-            panel = Layout.row(Figure.of(img), ColorBar.vertical(cm, range, display[0], label));
+            panel = Layout.row(Figure.of(framed(img, cm)), ColorBar.vertical(cm, range, display[0], label));
         }
         return Layout.captioned(panel, actual.mapLabel());
+    }
+
+    /** A light frame on the edge of a map whose zero is white, so that an all-white map still shows its extent. */
+    private static BufferedImage framed(BufferedImage img, Colormap cm) {
+        if (cm.isDiverging()) {
+            Graphics2D g = img.createGraphics();
+            g.setColor(Canvas.GRID);
+            g.drawRect(0, 0, img.getWidth() - 1, img.getHeight() - 1);
+            g.dispose();
+        }
+        return img;
     }
 
     /**
