@@ -46,6 +46,12 @@ public final class OcclusionCommand extends AttributionCommand {
             description = "Feature-map mode: how many of the strongest maps to follow (default: 9; needs --layer).")
     Integer featureMaps;
 
+    @Option(names = "--show", paramLabel = "drop|probability", defaultValue = "drop",
+            description = "What the map shows: drop, p(intact) - p(occluded), 0 white, red where hiding the region "
+                    + "lowers p; or probability, p(occluded) itself (default: ${DEFAULT-VALUE}; --raw always holds "
+                    + "the probabilities).")
+    String show;
+
     @Override
     String method() {
         return layer == null ? "occlusion" : "occlusion feature maps";
@@ -63,7 +69,8 @@ public final class OcclusionCommand extends AttributionCommand {
     /** The recipe's options: window, stride, fill and batch; with --layer, feature-map mode. */
     OcclusionFigure.Options options() {
         return OcclusionFigure.Options.defaults().withWindow(window).withStride(stride).withFill(fill).withBatch(batch)
-                .withFeatureMaps(layer, featureMaps).withTarget(attribution.target);
+                .withFeatureMaps(layer, featureMaps).withTarget(attribution.target)
+                .withShow(OcclusionFigure.Show.parse(show));
     }
 
     @Override

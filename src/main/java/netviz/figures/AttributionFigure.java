@@ -47,6 +47,9 @@ import netviz.session.Session;
  *   <li>{@link Method#GRAD_CAM}: Grad-CAM (Selvaraju et al. 2017) at its layer's resolution and
  *       upsampled over the input; with {@code guided}, guided Grad-CAM too.</li>
  * </ul>
+ * Under every map panel a line gives the map's actual min and max, or says "empty map (all 0)" or
+ * "near-constant map" ({@link AttributionPanels}), so that an empty Grad-CAM never passes for a dark one.
+ * <p>
  * The result holds one figure per image (a row), preceded by the contact sheet of the rows when
  * there are several; the raw array {@value #RAW} (the method's result, batch first); and the summary
  * {@code method}, {@code images} (per image: {@code target} in words, its {@code index}, and the
@@ -402,9 +405,6 @@ public final class AttributionFigure {
                 float[] sum = AttributionPanels.sumOverChannels(a.example(i), ch, h * w);
                 float[] pos = AttributionPanels.positive(sum);
                 ValueRange sym = ValueRange.symmetric(sum);
-                if (sym.width() == 0) {
-                    sym = new ValueRange(-1, 1);
-                }
                 named.put("map", AttributionPanels.heat(sum, h, w, display, sym, Colormap.DIVERGING, ""));
                 named.put("overlay", AttributionPanels.overlay(picture, pos, h, w, AttributionPanels.zeroToMax(pos),
                         Colormap.MAGMA));

@@ -1,9 +1,12 @@
 package netviz.figures;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import netviz.render.Canvas;
 import netviz.render.ColorBar;
 import netviz.render.Colormap;
 import netviz.render.Figure;
@@ -19,6 +22,11 @@ import netviz.session.Picture;
  * row of panels under a title. Small inputs are enlarged (nearest neighbour) to about
  * {@value #SIZE} pixels so that a 28×28 image is readable. Every surface draws these panels through
  * the recipes, so a figure looks the same on the command line, in the report and in the web app.
+ * <p>
+ * Every map panel says what it shows: the line under it gives the map's actual min and max, or
+ * names an empty map ("empty map (all 0)", drawn in the colour of 0 with a one-colour bar at 0, and
+ * laid over the input as the input unchanged) or a near-constant one
+ * ({@link ValueRange#mapLabel}, {@link ValueRange#NEAR_CONSTANT}).
  */
 public final class AttributionPanels {
     /** Display size of small inputs: a 28×28 image is shown at 224×224. */
@@ -46,25 +54,60 @@ public final class AttributionPanels {
         return Images.resize(img, s[1], s[0], false);
     }
 
-    /** An h × w map coloured, shown at {@code display} size (height, width), with a colour bar. */
+    /**
+     * An h × w map coloured through {@code range}, shown at {@code display} size (height, width),
+     * with a colour bar titled {@code label} and the map's range in words below. An all-zero map is
+     * drawn in the colour of 0 (the bottom of a sequential map, the centre of a diverging one) and
+     * its bar is that one colour at 0.
+     */
     public static Figure heat(float[] map, int h, int w, int[] display, ValueRange range, Colormap cm, String label) {
-        BufferedImage img = Images.resize(Images.colorize(map, h, w, range, cm), display[1], display[0], false);
-        return Layout.row(Figure.of(img), ColorBar.vertical(cm, range, display[0], label));
+        ValueRange actual = ValueRange.minMax(map);
+        Figure panel;
+        if (actual.isZero()) {
+            int zero = cm.rgb(cm.isDiverging() ? 0.5 : 0);
+            BufferedImage img = new BufferedImage(display[1], display[0], BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.setColor(new Color(zero));
+            g.fillRect(0, 0, display[1], display[0]);
+            g.dispose();
+            panel = Layout.row(Figure.of(framed(img, cm)), ColorBar.single(zero, 0, display[0], label));
+        } else {
+            BufferedImage img = Images.resize(Images.colorize(map, h, w, range, cm), display[1], display[0], false);
+            panel = Layout.row(Figure.of(framed(img, cm)), ColorBar.vertical(cm, range, display[0], label));
+        }
+        return Layout.captioned(panel, actual.mapLabel());
     }
 
-    /** An h × w map resampled to the (display-size) picture and blended over it (opacity grows with the value). */
+    /** A light frame on the edge of a map whose zero is white, so that an all-white map still shows its extent. */
+    private static BufferedImage framed(BufferedImage img, Colormap cm) {
+        if (cm.isDiverging()) {
+            Graphics2D g = img.createGraphics();
+            g.setColor(Canvas.GRID);
+            g.drawRect(0, 0, img.getWidth() - 1, img.getHeight() - 1);
+            g.dispose();
+        }
+        return img;
+    }
+
+    /**
+     * An h × w map resampled to the (display-size) picture and blended over it (opacity grows with
+     * the value), with the map's range in words below; an all-zero map leaves the picture unchanged.
+     */
     public static Figure overlay(BufferedImage picture, float[] map, int h, int w, ValueRange range, Colormap cm) {
-        return Figure.of(Images.overlay(picture, map, h, w, range, cm, 0.7, true));
+        ValueRange actual = ValueRange.minMax(map);
+        BufferedImage img = actual.isZero() ? picture : Images.overlay(picture, map, h, w, range, cm, 0.7, true);
+        return Layout.captioned(Figure.of(img), actual.mapLabel());
     }
 
-    /** A (C, H, W) signed gradient as a picture: 0 is mid-gray, the range symmetric (Springenberg et al. fig. 3). */
+    /**
+     * A (C, H, W) signed gradient as a picture: 0 is mid-gray, the range symmetric (Springenberg et
+     * al. fig. 3), with the range in words below (an all-zero gradient is mid-gray, "empty map").
+     */
     public static Figure signed(float[] chw, int c, int h, int w, int[] display) {
         ValueRange r = ValueRange.symmetric(chw);
-        if (r.width() == 0) {
-            r = new ValueRange(-1, 1);
-        }
         BufferedImage img = c == 3 ? Images.rgb(chw, 0, h, w, r) : Images.colorize(chw, 0, h, w, r, Colormap.GRAY);
-        return Figure.of(Images.resize(img, display[1], display[0], false));
+        return Layout.captioned(Figure.of(Images.resize(img, display[1], display[0], false)),
+                ValueRange.minMax(chw).mapLabel());
     }
 
     /** Panels side by side, each captioned, under a title. */
@@ -91,7 +134,7 @@ public final class AttributionPanels {
         return new FigureResult(figures, arrays, summary);
     }
 
-    /** [0, max] of a non-negative map (a flat map shows as [0, 1]). */
+    /** [0, max] of a non-negative map; [0, 0] for an all-zero map (drawn as empty by {@link #heat}). */
     public static ValueRange zeroToMax(float[] v) {
         double max = 0;
         for (float f : v) {
@@ -99,7 +142,7 @@ public final class AttributionPanels {
                 max = f;
             }
         }
-        return new ValueRange(0, max > 0 ? max : 1);
+        return new ValueRange(0, max);
     }
 
     /** max over channels of |v| of a (C, H, W) array: one value per pixel. */

@@ -25,8 +25,13 @@ import netviz.session.Session;
  * Occlusion sensitivity (Zeiler and Fergus, "Visualizing and Understanding Convolutional
  * Networks", ECCV 2014, section 4.2, figure 7), one row of panels per image. Class mode: a square
  * window slides over the image, filled ({@code fill}), and the probability p of the target class is
- * recorded at each position; the row shows the input, p spread back over the pixels
- * ({@link #perPixel}) and the drop max(0, p₀ − p) over the input. Feature-map mode ({@code layer}):
+ * recorded at each position; the row shows the input, the map spread back over the pixels
+ * ({@link #perPixel}) and the drop max(0, p₀ − p) over the input. The map is, by default
+ * ({@link Show#DROP}), the drop p₀ − p of the class's probability when the window hides the region
+ * (positive: the region mattered), on a diverging scale centred on 0 (white), symmetric and
+ * reaching at least ±{@value #MIN_DROP_SCALE} so that drops under one percentage point stay pale
+ * instead of filling the scale; or ({@link Show#PROBABILITY}) p itself on its own min-max range.
+ * Feature-map mode ({@code layer}):
  * for the {@code featureMaps} maps of the layer with the highest total activation, the drop of that
  * activation at each position, over the input.
  * <p>
@@ -39,6 +44,34 @@ import netviz.session.Session;
 public final class OcclusionFigure {
     /** The name of the raw array in the result. */
     public static final String RAW = "occlusion";
+    /**
+     * The least half-width of the drop map's colour scale, in probability: a drop of 0.01 (one
+     * percentage point) or less is drawn pale, however small the map's largest drop.
+     */
+    public static final double MIN_DROP_SCALE = 0.01;
+
+    /** What the class-mode map shows ({@code --show}). */
+    public enum Show {
+        /** p₀ − p(occluded): the drop of the class's probability, signed, 0 at white. */
+        DROP,
+        /** p(occluded): the class's probability with the window at each position. */
+        PROBABILITY;
+
+        /** The name on the command line and in the web app's parameters: drop, probability. */
+        public String flag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The value of {@code --show}: drop or probability. */
+        public static Show parse(String s) {
+            for (Show v : values()) {
+                if (v.flag().equals(s == null ? null : s.trim().toLowerCase(Locale.ROOT))) {
+                    return v;
+                }
+            }
+            throw new NetvizException("--show takes drop or probability, not '" + s + "'");
+        }
+    }
 
     /**
      * @param target      the class to explain, an index or a class name ({@code --target}; null: the predicted class)
@@ -48,9 +81,10 @@ public final class OcclusionFigure {
      * @param batch       perturbed images per forward pass
      * @param layer       feature-map mode: the layer whose maps to follow (null: class mode)
      * @param featureMaps feature-map mode: how many of the strongest maps to follow (null: 9)
+     * @param show        class mode: the drop of p (default) or p itself ({@code --show}; null: drop)
      */
     public record Options(String target, Integer window, Integer stride, String fill, int batch, String layer,
-                          Integer featureMaps) {
+                          Integer featureMaps, Show show) {
         public Options {
             if (window != null && window < 1) {
                 throw new OutOfRangeException("occlusion window " + window + " must be at least 1 pixel");
@@ -70,37 +104,52 @@ public final class OcclusionFigure {
             if (fill == null) {
                 fill = "mean";
             }
+            if (show == null) {
+                show = Show.DROP;
+            }
+            if (layer != null && show != Show.DROP) {
+                throw new NetvizException("--show " + show.flag() + " applies to the occlusion of a class, not to "
+                        + "feature-map mode (--layer), which shows the drop of each map's activation");
+            }
             AttributionInputs.parse("--fill", fill);
         }
 
-        /** The predicted class, the default window and stride, the dataset's mean pixel as fill, batch 32. */
+        /**
+         * The predicted class, the default window and stride, the dataset's mean pixel as fill, batch
+         * 32, the drop of p shown.
+         */
         public static Options defaults() {
-            return new Options(null, null, null, "mean", 32, null, null);
+            return new Options(null, null, null, "mean", 32, null, null, Show.DROP);
         }
 
         public Options withTarget(String t) {
-            return new Options(t, window, stride, fill, batch, layer, featureMaps);
+            return new Options(t, window, stride, fill, batch, layer, featureMaps, show);
         }
 
         public Options withWindow(Integer w) {
-            return new Options(target, w, stride, fill, batch, layer, featureMaps);
+            return new Options(target, w, stride, fill, batch, layer, featureMaps, show);
         }
 
         public Options withStride(Integer s) {
-            return new Options(target, window, s, fill, batch, layer, featureMaps);
+            return new Options(target, window, s, fill, batch, layer, featureMaps, show);
         }
 
         public Options withFill(String f) {
-            return new Options(target, window, stride, f, batch, layer, featureMaps);
+            return new Options(target, window, stride, f, batch, layer, featureMaps, show);
         }
 
         public Options withBatch(int b) {
-            return new Options(target, window, stride, fill, b, layer, featureMaps);
+            return new Options(target, window, stride, fill, b, layer, featureMaps, show);
         }
 
         /** Feature-map mode: the {@code k} strongest maps of {@code l} (k null: 9). */
         public Options withFeatureMaps(String l, Integer k) {
-            return new Options(target, window, stride, fill, batch, l, k);
+            return new Options(target, window, stride, fill, batch, l, k, show);
+        }
+
+        /** Class mode: what the map shows, the drop of p or p itself. */
+        public Options withShow(Show s) {
+            return new Options(target, window, stride, fill, batch, layer, featureMaps, s);
         }
 
         /** The window for an h × w image: the one given, else 1/7 of the shorter side. */
@@ -147,6 +196,9 @@ public final class OcclusionFigure {
                     a.addAll(List.of("--feature-maps", featureMaps.toString()));
                 }
             }
+            if (show != Show.DROP) {
+                a.addAll(List.of("--show", show.flag()));
+            }
             return a;
         }
     }
@@ -161,8 +213,9 @@ public final class OcclusionFigure {
     }
 
     /**
-     * The panels the web app shows for one picture in class mode, in this order: p at each pixel
-     * ({@code heatmap.png}, with its colour bar) and the drop of p over the picture ({@code overlay.png}),
+     * The panels the web app shows for one picture in class mode, in this order: the map at each
+     * pixel, the drop of p or p itself ({@code heatmap.png}, with its colour bar), and the drop of p
+     * over the picture ({@code overlay.png}),
      * drawn exactly as in {@link #make}'s rows. Summary and raw array as {@link #make}'s.
      */
     public static FigureResult panels(Session s, Picture picture, Options o, Progress p) {
@@ -197,7 +250,7 @@ public final class OcclusionFigure {
                 Occlusion.Result r = new Occlusion(s.interpreter(), oo, p)
                         .run(x, AttributionInputs.classTarget(o.target(), names));
                 a = r.map();
-                classRows(s, names, pictures, oo, r, rows, panels, details);
+                classRows(s, names, pictures, oo, o.show(), r, rows, panels, details);
             } else {
                 int maps = o.featureMaps() == null ? 9 : o.featureMaps();
                 OcclusionFeatureMaps.Result r = new OcclusionFeatureMaps(s.interpreter(),
@@ -215,43 +268,65 @@ public final class OcclusionFigure {
     }
 
     private static void classRows(Session s, List<String> names, List<Picture> pictures, Occlusion.Options o,
-                                  Occlusion.Result r, List<Figure> rows, List<List<Figure>> panels,
+                                  Show show, Occlusion.Result r, List<Figure> rows, List<List<Figure>> panels,
                                   List<Map<String, Object>> details) {
         Attributions a = r.map();
         int gridRows = (int) a.shape()[1];
         int cols = (int) a.shape()[2];
         for (int i = 0; i < pictures.size(); i++) {
             Picture pic = pictures.get(i);
-            int h = pic.height();
-            int w = pic.width();
-            int[] display = AttributionPanels.size(h, w);
             float[] grid = a.example(i);
             double p0 = r.unoccluded()[i];
-            float[] pixels = perPixel(grid, gridRows, cols, o.window(), o.stride(), h, w, (float) p0);
-            float[] drop = new float[pixels.length];
-            for (int q = 0; q < pixels.length; q++) {
-                drop[q] = (float) Math.max(0, p0 - pixels[q]);
-            }
             double lo = 1;
             for (float g : grid) {
                 lo = Math.min(lo, g);
             }
             String what = AttributionInputs.describe(s, names, a.target(), i);
             BufferedImage picture = AttributionPanels.picture(pic);
-            ValueRange pr = ValueRange.of(Math.min(lo, p0), Math.max(p0, lo + 1e-6), "the occlusion map of " + what);
-            Figure heat = AttributionPanels.heat(pixels, h, w, display, pr, Colormap.VIRIDIS, "");
-            Figure over = AttributionPanels.overlay(picture, drop, h, w, AttributionPanels.zeroToMax(drop),
-                    Colormap.MAGMA);
-            rows.add(AttributionPanels.row("Occlusion — " + what, List.of(Figure.of(picture), heat, over),
-                    List.of("input", "p(target), window " + o.window() + " stride " + o.stride(),
-                            "drop of p over the input")));
-            panels.add(List.of(heat, over));
+            List<Figure> two = classPanels(picture, grid, gridRows, cols, p0, o.window(), o.stride(), pic.height(),
+                    pic.width(), show, "the occlusion map of " + what);
+            rows.add(AttributionPanels.row("Occlusion — " + what, List.of(Figure.of(picture), two.get(0), two.get(1)),
+                    List.of("input", (show == Show.DROP ? "drop of p(target) when hidden" : "p(target) when hidden")
+                            + ", window " + o.window() + " stride " + o.stride(), "drop of p over the input")));
+            panels.add(two);
             Map<String, Object> d = AttributionInputs.detail(s, names, a.target(), i);
             d.put("probability", p0);
             d.put("lowest_occluded_probability", lo);
             d.put("grid", gridRows + "x" + cols);
             details.add(d);
         }
+    }
+
+    /**
+     * The two map panels of one image in class mode, from its grid of probabilities p (rows × cols
+     * window positions) and the probability p₀ of the intact image: the map at each of the h × w
+     * pixels ({@link #perPixel}; pixels under no window show no change), with {@code show} the drop
+     * p₀ − p on a symmetric diverging scale of half-width max(max|p₀ − p|, {@value #MIN_DROP_SCALE})
+     * (0 white, positive red, negative blue; colour bar "drop of p(class)") or p on the min-max
+     * range of the map and p₀ (colour bar "p(class)"); and the positive part of the drop laid over
+     * the picture on the same scale [0, half-width]. {@code figure} names the map in errors.
+     */
+    static List<Figure> classPanels(BufferedImage picture, float[] grid, int gridRows, int cols, double p0, int window,
+                                    int stride, int h, int w, Show show, String figure) {
+        int[] display = AttributionPanels.size(h, w);
+        float[] dropGrid = new float[grid.length];
+        for (int k = 0; k < grid.length; k++) {
+            dropGrid[k] = (float) (p0 - grid[k]);
+        }
+        float[] drop = perPixel(dropGrid, gridRows, cols, window, stride, h, w, 0f);
+        double scale = Math.max(ValueRange.symmetric(drop).hi(), MIN_DROP_SCALE);
+        ValueRange dropRange = ValueRange.of(-scale, scale, figure);
+        Figure heat;
+        if (show == Show.DROP) {
+            heat = AttributionPanels.heat(drop, h, w, display, dropRange, Colormap.DIVERGING, "drop of p(class)");
+        } else {
+            float[] pixels = perPixel(grid, gridRows, cols, window, stride, h, w, (float) p0);
+            ValueRange pr = ValueRange.minMax(pixels).union(new ValueRange(p0, p0));
+            heat = AttributionPanels.heat(pixels, h, w, display, pr, Colormap.VIRIDIS, "p(class)");
+        }
+        Figure over = AttributionPanels.overlay(picture, AttributionPanels.positive(drop), h, w,
+                new ValueRange(0, scale), Colormap.MAGMA);
+        return List.of(heat, over);
     }
 
     private static void featureRows(List<Picture> pictures, Occlusion.Options o, OcclusionFeatureMaps.Result r,

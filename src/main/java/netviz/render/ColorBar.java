@@ -3,11 +3,16 @@ package netviz.render;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.util.function.DoubleToIntFunction;
 
 /**
  * A colour bar: the colour map drawn along a strip with tick marks at nice values of the range
  * and an optional label, vertical (values rising upwards, ticks on the right) or horizontal
- * (values rising rightwards, ticks below). Tick labels are thinned until they do not overlap.
+ * (values rising rightwards, ticks below). Tick labels are thinned until they do not overlap, and
+ * carry as many significant digits as it takes to tell them apart ({@link Ticks#labels}); a range
+ * too short for nice ticks gets two round values inside it ({@link Ticks#inside}). A range of one
+ * value (lo == hi, a constant map) is a strip of the one colour its values get, with one tick
+ * naming that value ({@link #single}), never a made-up [0, 1].
  */
 public final class ColorBar {
     private static final int THICKNESS = 14;
@@ -19,13 +24,30 @@ public final class ColorBar {
 
     /** A vertical bar {@code length} pixels tall. */
     public static Figure vertical(Colormap map, ValueRange range, int length, String label) {
+        if (range.width() == 0) {
+            return single(map.rgb(range.normalize(range.lo())), range.lo(), length, label);
+        }
+        return vertical(map::rgb, range, length, label);
+    }
+
+    /**
+     * A vertical bar of one colour ({@code rgb}, 0xRRGGBB) with one tick at its middle naming
+     * {@code value}: the bar of a map whose values are all {@code value}.
+     */
+    public static Figure single(int rgb, double value, int length, String label) {
+        return vertical(t -> rgb, new ValueRange(value, value), length, label);
+    }
+
+    private static Figure vertical(DoubleToIntFunction colour, ValueRange range, int length,
+                                   String label) {
         length = Math.max(length, 24);
         Font f = Canvas.font(FONT);
         int lh = Canvas.lineHeight(f);
         double[] ticks = fittingTicks(range, length, lh + 4, null);
+        String[] texts = Ticks.labels(ticks);
         int labelW = 0;
-        for (double t : ticks) {
-            labelW = Math.max(labelW, Canvas.textWidth(f, Ticks.format(t, 3)));
+        for (String t : texts) {
+            labelW = Math.max(labelW, Canvas.textWidth(f, t));
         }
         int top = lh / 2 + 1;
         int titleH = 0;
@@ -47,16 +69,16 @@ public final class ColorBar {
         int y0 = titleH + top;
         for (int y = 0; y < length; y++) {
             double t = 1 - (y + 0.5) / length;
-            g.setColor(new java.awt.Color(map.rgb(t)));
+            g.setColor(new java.awt.Color(colour.applyAsInt(t)));
             g.fillRect(barX, y0 + y, THICKNESS, 1);
         }
         g.setColor(Canvas.MUTED);
         Canvas.frame(g, barX, y0, THICKNESS, length);
         g.setColor(Canvas.INK);
-        for (double t : ticks) {
-            double y = y0 + (1 - position(range, t)) * (length - 1);
+        for (int i = 0; i < ticks.length; i++) {
+            double y = y0 + (1 - position(range, ticks[i])) * (length - 1);
             g.fillRect(barX + THICKNESS, (int) Math.round(y), TICK, 1);
-            Canvas.drawLeft(g, Ticks.format(t, 3), barX + THICKNESS + TICK + 3, y);
+            Canvas.drawLeft(g, texts[i], barX + THICKNESS + TICK + 3, y);
         }
         g.dispose();
         return Figure.of(img);
@@ -68,9 +90,10 @@ public final class ColorBar {
         Font f = Canvas.font(FONT);
         int lh = Canvas.lineHeight(f);
         double[] ticks = fittingTicks(range, length, 0, f);
+        String[] texts = Ticks.labels(ticks);
         int margin = 0;
-        for (double t : ticks) {
-            margin = Math.max(margin, Canvas.textWidth(f, Ticks.format(t, 3)) / 2 + 1);
+        for (String t : texts) {
+            margin = Math.max(margin, Canvas.textWidth(f, t) / 2 + 1);
         }
         int w = length + 2 * margin;
         int labelW = label == null ? 0 : Canvas.textWidth(f, label);
@@ -80,17 +103,18 @@ public final class ColorBar {
         BufferedImage img = Canvas.blank(w, h);
         Graphics2D g = Canvas.graphics(img);
         g.setFont(f);
+        int constant = range.width() == 0 ? map.rgb(range.normalize(range.lo())) : -1;
         for (int x = 0; x < length; x++) {
-            g.setColor(new java.awt.Color(map.rgb((x + 0.5) / length)));
+            g.setColor(new java.awt.Color(constant >= 0 ? constant : map.rgb((x + 0.5) / length)));
             g.fillRect(x0 + x, 0, 1, THICKNESS);
         }
         g.setColor(Canvas.MUTED);
         Canvas.frame(g, x0, 0, length, THICKNESS);
         g.setColor(Canvas.INK);
-        for (double t : ticks) {
-            double x = x0 + position(range, t) * (length - 1);
+        for (int i = 0; i < ticks.length; i++) {
+            double x = x0 + position(range, ticks[i]) * (length - 1);
             g.fillRect((int) Math.round(x), THICKNESS, 1, TICK);
-            Canvas.drawCentered(g, Ticks.format(t, 3), x, THICKNESS + TICK + 1);
+            Canvas.drawCentered(g, texts[i], x, THICKNESS + TICK + 1);
         }
         if (labelW > 0) {
             g.setColor(Canvas.MUTED);
@@ -105,10 +129,11 @@ public final class ColorBar {
     }
 
     /**
-     * Nice ticks, fewer until neighbours are at least {@code minSpacing} pixels apart (vertical) or
-     * their labels do not touch (horizontal, font given).
+     * The tick values of a bar {@code length} pixels long: nice ticks, fewer until neighbours are at
+     * least {@code minSpacing} pixels apart (vertical) or their labels do not touch (horizontal, font
+     * given); else two round values inside the range.
      */
-    private static double[] fittingTicks(ValueRange r, int length, int minSpacing, Font f) {
+    static double[] fittingTicks(ValueRange r, int length, int minSpacing, Font f) {
         if (r.width() == 0) {
             return new double[] {r.lo()};
         }
@@ -123,8 +148,8 @@ public final class ColorBar {
                 ok = spacing >= minSpacing;
             } else {
                 int widest = 0;
-                for (double v : t) {
-                    widest = Math.max(widest, Canvas.textWidth(f, Ticks.format(v, 3)));
+                for (String v : Ticks.labels(t)) {
+                    widest = Math.max(widest, Canvas.textWidth(f, v));
                 }
                 ok = spacing >= widest + 8;
             }
@@ -132,6 +157,6 @@ public final class ColorBar {
                 return t;
             }
         }
-        return new double[] {r.lo(), r.hi()};
+        return Ticks.inside(r.lo(), r.hi());
     }
 }

@@ -7,9 +7,17 @@ import java.util.Arrays;
  * {@code normalize(v) = clamp((v - lo) / (hi - lo), 0, 1)}. A degenerate range (lo == hi, e.g.
  * a constant map) sends its value to 0.5, values below to 0 and above to 1. Factories compute the
  * usual ranges of an array, ignoring NaN and infinities: min-max, symmetric around zero
- * ({@code ±max|v|}) and percentile clipping.
+ * ({@code ±max|v|}) and percentile clipping. {@link #mapLabel} says in words what a map's min-max
+ * range is, so that a figure never leaves an empty or flat map looking like a real one.
  */
 public record ValueRange(double lo, double hi) {
+    /**
+     * The relative spread under which a map counts as near-constant: {@code 0 < hi - lo <=
+     * NEAR_CONSTANT * max(|lo|, |hi|)}, i.e. its values agree in their first three significant
+     * digits (a probability between 0.9990 and 0.9999, say). Stretched over a whole colour map such
+     * a spread looks like structure; it is a change of the model's output by at most 0.1%.
+     */
+    public static final double NEAR_CONSTANT = 1e-3;
 
     public ValueRange {
         if (Double.isNaN(lo) || Double.isNaN(hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
@@ -57,6 +65,33 @@ public record ValueRange(double lo, double hi) {
     /** The smallest range holding both. */
     public ValueRange union(ValueRange o) {
         return new ValueRange(Math.min(lo, o.lo), Math.max(hi, o.hi));
+    }
+
+    /** Whether every value of a map with this min-max range is 0 (the range is [0, 0]). */
+    public boolean isZero() {
+        return lo == 0 && hi == 0;
+    }
+
+    /** Whether this is the range of a near-constant map (see {@link #NEAR_CONSTANT}); a constant map is not. */
+    public boolean isNearConstant() {
+        return hi > lo && hi - lo <= NEAR_CONSTANT * Math.max(Math.abs(lo), Math.abs(hi));
+    }
+
+    /**
+     * What a map whose min-max range this is holds, in words, for the line under its panel:
+     * "empty map (all 0)", "constant map (all 0.7)", "near-constant map" above "min 0.999, max 0.9999",
+     * or "min 0, max 0.0055"; min and max with as many digits as it takes to tell them apart.
+     */
+    public String mapLabel() {
+        if (isZero()) {
+            return "empty map (all 0)";
+        }
+        if (lo == hi) {
+            return "constant map (all " + Ticks.format(lo, Ticks.DIGITS) + ")";
+        }
+        String[] t = Ticks.labels(lo, hi);
+        String minMax = "min " + t[0] + ", max " + t[1];
+        return isNearConstant() ? "near-constant map\n" + minMax : minMax;
     }
 
     /** [min, max] of the finite values; [0, 0] when there are none. */

@@ -49,10 +49,12 @@ final class AttributionSection implements ReportSection {
                 "Zeiler & Fergus (2014): slide a grey square over the image and record the probability of the "
                         + "predicted class at each position. Where covering the image makes the probability drop, the "
                         + "model was looking. It needs no gradients, only forward passes.",
-                null, OcclusionFigure.Options.defaults(),
-                "the input, the probability of the predicted class with the window at each position (window 1/7 of "
-                        + "the image side, stride half the window, filled with the dataset's mean pixel), and the drop "
-                        + "of probability laid over the input");
+                null, OcclusionFigure.Options.defaults().withShow(OcclusionFigure.Show.DROP),
+                "the input, the drop of the predicted class's probability when the window hides each region, "
+                        + "p(intact) − p(occluded) (window 1/7 of the image side, stride half the window, filled with "
+                        + "the dataset's mean pixel; red: hiding the region lowers p, so it mattered; blue: it raises "
+                        + "p; white: no change; the scale reaches at least ±0.01, so drops under one percentage point "
+                        + "stay pale), and the drop laid over the input");
     }
 
     /** Gradient saliency (Simonyan et al. 2014). */
@@ -146,7 +148,8 @@ final class AttributionSection implements ReportSection {
         }
         Png.write(r.figure(), ctx.file(ReportContext.FIGURES + "/" + file));
         ctx.figure(file, "One row per example image (" + ctx.examples().size() + ", in file-name order): " + shows
-                + ". The title of each row names the class explained.", c);
+                + ". The title of each row names the class explained; the line under each map gives its actual "
+                + "min and max, or says 'empty map (all 0)' or 'near-constant map' when there is nothing to see.", c);
     }
 
     private String command() {

@@ -3,13 +3,17 @@ package netviz.server;
 import netviz.server.JobKinds.Output;
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import netviz.figures.AttributionFigure;
 import netviz.figures.FigureResult;
 import netviz.figures.OcclusionFigure;
 
-/** occlusion: {image, target?, patch?, stride?} (Zeiler &amp; Fergus 2014). */
+/**
+ * occlusion: {image, target?, patch?, stride?, show?} (Zeiler &amp; Fergus 2014); show: drop (default,
+ * p(intact) − p(occluded)) or probability (p(occluded)), what heatmap.png shows.
+ */
 final class OcclusionJob extends AbstractJobKind {
     OcclusionJob(JobKinds kinds) {
         super(kinds);
@@ -17,7 +21,7 @@ final class OcclusionJob extends AbstractJobKind {
 
     @Override
     public Set<String> accepted() {
-        return Set.of("image", "target", "patch", "stride");
+        return Set.of("image", "target", "patch", "stride", "show");
     }
 
     @Override
@@ -27,7 +31,8 @@ final class OcclusionJob extends AbstractJobKind {
         int side = Math.min(pic.height(), pic.width());
         int patch = p.integer("patch", Math.max(1, Math.round(side / 7f)), 1, side);
         int stride = p.integer("stride", Math.max(1, patch / 2), 1, side);
-        return params("image", image, "target", target(p), "patch", patch, "stride", stride);
+        String show = p.choice("show", "drop", List.of("drop", "probability"));
+        return params("image", image, "target", target(p), "patch", patch, "stride", stride, "show", show);
     }
 
     @Override
@@ -37,7 +42,8 @@ final class OcclusionJob extends AbstractJobKind {
         OcclusionFigure.Options o = OcclusionFigure.Options.defaults()
                 .withTarget(target == null ? null : target.toString())
                 .withWindow(((Number) params.get("patch")).intValue())
-                .withStride(((Number) params.get("stride")).intValue());
+                .withStride(((Number) params.get("stride")).intValue())
+                .withShow(OcclusionFigure.Show.parse((String) params.get("show")));
         FigureResult r = OcclusionFigure.panels(s.session(), picture(pic), o, progress(job));
         Map<String, BufferedImage> files = new LinkedHashMap<>();
         files.put("heatmap.png", r.figures().get(0).image());
@@ -49,6 +55,8 @@ final class OcclusionJob extends AbstractJobKind {
         fields.put("className", s.className(k));
         fields.put("probability", image.get("probability"));
         fields.put("lowestProbability", image.get("lowest_occluded_probability"));
+        fields.put("shows", o.show() == OcclusionFigure.Show.DROP ? "drop of p(class) when each region is hidden"
+                : "p(class) when each region is hidden");
         fields.put("grid", new int[] {(Integer) r.summary().get("rows"), (Integer) r.summary().get("cols")});
         return new Output(fields, files);
     }

@@ -1,7 +1,9 @@
 package netviz.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import netviz.NetvizException;
 import org.junit.jupiter.api.Test;
@@ -59,5 +61,23 @@ class ValueRangeTest {
         assertEquals("-123", Ticks.format(-123.4, 3));
         assertEquals("1.2e-05", Ticks.format(0.0000123, 2));
         assertEquals("0", Ticks.format(0, 3));
+    }
+
+    /** The line under a map panel: empty, constant, near-constant (spread at most 0.1% of the size) or min and max. */
+    @Test
+    void mapLabelsSayWhatTheMapHolds() {
+        assertEquals("empty map (all 0)", ValueRange.minMax(new float[] {0, 0, 0}).mapLabel());
+        assertEquals("constant map (all 0.7)", ValueRange.minMax(new float[] {0.7f, 0.7f}).mapLabel());
+        assertEquals("min 0, max 0.0055", new ValueRange(0, 0.0055).mapLabel());
+        assertEquals("min -0.3, max 2", new ValueRange(-0.3, 2).mapLabel());
+        assertEquals("near-constant map\nmin 0.999, max 0.9999", new ValueRange(0.999, 0.9999).mapLabel());
+        // the threshold: spread <= 1e-3 of max(|lo|, |hi|)
+        assertTrue(new ValueRange(1000, 1001).isNearConstant());
+        assertFalse(new ValueRange(1000, 1001.01).isNearConstant());
+        assertTrue(new ValueRange(-2, -1.999).isNearConstant());
+        assertFalse(new ValueRange(0, 1e-6).isNearConstant(), "tiny but from 0: a real map at a small scale");
+        assertFalse(new ValueRange(3, 3).isNearConstant(), "constant, not near-constant");
+        assertEquals("near-constant map\nmin 0.5, max 0.50001", new ValueRange(0.5, 0.50001).mapLabel(),
+                "as many digits as tell min from max");
     }
 }

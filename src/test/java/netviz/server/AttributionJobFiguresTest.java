@@ -109,5 +109,11 @@ class AttributionJobFiguresTest {
         BufferedImage figure = cli("occlusion", "--window", "6", "--stride", "3");
         assertTrue(contains(figure, file(j, "heatmap.png")), "p at each pixel");
         assertTrue(contains(figure, file(j, "overlay.png")), "the drop over the picture");
+        assertEquals("drop", j.get("params").get("show").asText(), "the drop of p by default");
+        JsonNode p = s.run("occlusion", "{\"image\":\"dataset:5\",\"patch\":6,\"stride\":3,\"show\":\"probability\"}");
+        BufferedImage probability = cli("occlusion", "--window", "6", "--stride", "3", "--show", "probability");
+        assertTrue(contains(probability, file(p, "heatmap.png")), "p itself at each pixel");
+        assertTrue(!contains(figure, file(p, "heatmap.png")), "p is not the drop");
+        assertEquals("p(class) when each region is hidden", p.get("result").get("shows").asText());
     }
 }

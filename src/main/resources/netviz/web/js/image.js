@@ -332,7 +332,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   function captionFor(kind, file) {
     if (file === 'overlay.png') return 'over the image';
     if (file === 'map.png') return 'the attribution map';
-    if (file === 'heatmap.png') return 'drop of the class score when each region is hidden';
+    if (file === 'heatmap.png') return 'drop of p(class) when each region is hidden (red: it mattered, blue: p rose)';
     return file;
   }
 
