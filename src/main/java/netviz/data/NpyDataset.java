@@ -145,7 +145,7 @@ public final class NpyDataset extends AbstractDataset {
                 return () -> {
                     float[] f = new float[per];
                     Npy.decodeFloats(header, raw, f, 0, per);
-                    netviz.methods.Finite.requireInput(f, new long[] {c, h, w}, ".npy file '" + file + "' image " + index);
+                    netviz.io.FiniteValues.requireInput(f, new long[] {c, h, w}, ".npy file '" + file + "' image " + index);
                     FloatImage img = preprocessing.apply(new FloatImage(c, h, w, f), white).image();
                     return new Example(img, label, base + "#" + index);
                 };

@@ -1,6 +1,6 @@
 package netviz.methods;
 
-import java.util.Arrays;
+import netviz.io.FiniteValues;
 import netviz.InputFormatException;
 import netviz.NonFiniteResultException;
 
@@ -27,12 +27,7 @@ public final class Finite {
 
     /** Index of the first NaN or infinity in {@code v[from .. from+length)}, or -1. */
     public static int firstNonFinite(float[] v, int from, int length) {
-        for (int i = from; i < from + length; i++) {
-            if (!Float.isFinite(v[i])) {
-                return i;
-            }
-        }
-        return -1;
+        return FiniteValues.firstNonFinite(v, from, length);
     }
 
     /** Index of the first NaN or infinity in {@code v}, or -1. */
@@ -121,41 +116,16 @@ public final class Finite {
      * {@code source} (e.g. "input 'x.npy'") and the first bad index over {@code shape}.
      */
     public static void requireInput(float[] v, long[] shape, String source) {
-        int i = firstNonFinite(v);
-        if (i >= 0) {
-            int bad = 0;
-            for (float f : v) {
-                bad += Float.isFinite(f) ? 0 : 1;
-            }
-            throw new InputFormatException(source + " holds " + name(v[i]) + " at " + index(i, shape) + " (" + bad
-                    + " of " + v.length + " values are not finite); netviz takes finite numbers only");
-        }
+        FiniteValues.requireInput(v, shape, source);
     }
 
     /** "NaN", "Infinity" or "-Infinity" (the value otherwise). */
     public static String name(double v) {
-        return Double.isNaN(v) ? "NaN" : v > 0 && Double.isInfinite(v) ? "Infinity"
-                : Double.isInfinite(v) ? "-Infinity" : Double.toString(v);
+        return FiniteValues.name(v);
     }
 
     /** "index [0, 0, 3, 4]" for flat index {@code i} over {@code shape}, "index i" without a usable shape. */
     public static String index(long i, long[] shape) {
-        if (shape == null || shape.length < 2) {
-            return "index " + i;
-        }
-        long size = 1;
-        for (long d : shape) {
-            size *= d;
-        }
-        if (i >= size) {
-            return "index " + i;
-        }
-        long[] idx = new long[shape.length];
-        long rest = i;
-        for (int k = shape.length - 1; k >= 0; k--) {
-            idx[k] = rest % shape[k];
-            rest /= shape[k];
-        }
-        return "index " + Arrays.toString(idx);
+        return FiniteValues.index(i, shape);
     }
 }

@@ -30,10 +30,6 @@ final class EmbeddingSection implements ReportSection {
         return "Feature space: PCA versus t-SNE";
     }
 
-    @Override
-    public boolean available() {
-        return Sections.hasCommand("embed");
-    }
 
     @Override
     public void render(ReportContext ctx) {

@@ -27,10 +27,6 @@ final class MaximizationSection implements ReportSection {
         return "Activation maximisation";
     }
 
-    @Override
-    public boolean available() {
-        return Sections.hasCommand("maximize");
-    }
 
     @Override
     public void render(ReportContext ctx) {

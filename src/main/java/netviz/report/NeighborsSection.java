@@ -30,10 +30,6 @@ final class NeighborsSection implements ReportSection {
         return "Nearest neighbours in feature space";
     }
 
-    @Override
-    public boolean available() {
-        return Sections.hasCommand("neighbors");
-    }
 
     @Override
     public void render(ReportContext ctx) {

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import netviz.NetvizException;
-import netviz.cli.Main;
-import netviz.cli.OutputOptions;
 import netviz.data.Dataset;
 import netviz.engine.Graph;
 import netviz.image.Preprocessing;
@@ -133,41 +131,7 @@ public final class ReportContext {
         return c.arg("--out", file(FIGURES + "/" + figure).toString(), shownFile);
     }
 
-    /**
-     * Runs {@code c} in this process and returns what it printed; a {@link NetvizException} with
-     * the command's error line when it fails, whose cause is the exception the command failed with
-     * (so that a section can tell one kind of failure, e.g. too few images, from the others).
-     */
-    public String run(NetvizCommand c) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.newCommandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        IExecutionExceptionHandler handler = cl.getExecutionExceptionHandler();
-        Exception[] failure = new Exception[1];
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-            failure[0] = ex;
-            return handler.handleExecutionException(ex, line, parsed);
-        });
-        int code = Main.run(cl, c.runArgs());
-        if (code != 0) {
-            String msg = err.toString().strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("exit code " + code);
-            msg = msg.replaceFirst("^netviz: (error|internal error): ", "");
-            throw new NetvizException("the report's step '" + c.display() + "' failed: " + msg, failure[0]);
-        }
-        return out.toString();
-    }
 
-    /** {@link #run} for a command given {@code --json}: its output parsed. */
-    public JsonNode runJson(NetvizCommand c) {
-        String text = run(c);
-        try {
-            return OutputOptions.mapper().readTree(text);
-        } catch (IOException e) {
-            throw new IllegalStateException("'" + c.display() + "' printed no JSON: " + text, e);
-        }
-    }
 
     /** Appends a paragraph of plain text (escaped). */
     public void paragraph(String text) {

@@ -8,11 +8,6 @@ public final class Sections {
     private Sections() {
     }
 
-    /** True when {@code netviz NAME} exists in this build. */
-    static boolean hasCommand(String name) {
-        return netviz.cli.Main.newCommandLine().getSubcommands().containsKey(name);
-    }
-
     /** Every available section, in the order they appear. */
     public static List<ReportSection> all() {
         return Stream.of(

@@ -30,10 +30,6 @@ final class TopImagesSection implements ReportSection {
         return "Top images and receptive fields";
     }
 
-    @Override
-    public boolean available() {
-        return Sections.hasCommand("top-images");
-    }
 
     @Override
     public void render(ReportContext ctx) {
