@@ -1,5 +1,6 @@
 package netviz.cli;
 
+import java.util.LinkedHashMap;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public final class SanityCommand implements Runnable {
         }
         Path png = out != null ? out : Path.of("netviz-out", Outputs.fileSafe(model.displayName()) + "-sanity.png");
         Png.write(r.figure(), png);
-        Map<String, Object> sum = new java.util.LinkedHashMap<>(r.summary());
+        Map<String, Object> sum = new LinkedHashMap<>(r.summary());
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             sum.put("png", png.toString());

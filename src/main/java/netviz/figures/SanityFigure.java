@@ -1,5 +1,6 @@
 package netviz.figures;
 
+import netviz.render.Images;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,7 +240,7 @@ public final class SanityFigure {
         int[] display = {PANEL, PANEL};
         List<Figure> figureRows = new ArrayList<>();
         figureRows.add(AttributionPanels.row("Input",
-                List.of(Figure.of(netviz.render.Images.resize(AttributionPanels.picture(picture), PANEL, PANEL, false))),
+                List.of(Figure.of(Images.resize(AttributionPanels.picture(picture), PANEL, PANEL, false))),
                 List.of("class " + s.className(cls))));
         float[] all = new float[o.methods().size() * (layers.size() + 1) * h * w];
         for (int m = 0; m < o.methods().size(); m++) {

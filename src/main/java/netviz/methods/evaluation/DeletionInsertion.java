@@ -1,5 +1,7 @@
 package netviz.methods.evaluation;
 
+import java.util.Arrays;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -63,7 +65,7 @@ public final class DeletionInsertion {
         for (int i = 0; i < o.length; i++) {
             o[i] = i;
         }
-        java.util.Arrays.sort(o, (a, b) -> {
+        Arrays.sort(o, (a, b) -> {
             int c = Float.compare(map[b], map[a]);
             return c != 0 ? c : Integer.compare(a, b);
         });
@@ -118,7 +120,7 @@ public final class DeletionInsertion {
             try (NDManager scope = model.newScope()) {
                 NDArray x = scope.create(batch, new Shape(count, c, chw[1], chw[2]));
                 NDArray s = model.forward(scope, x, score).get(score);
-                float[] p = s.reshape(count, -1).softmax(1).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                float[] p = s.reshape(count, -1).softmax(1).toType(DataType.FLOAT32, false)
                         .toFloatArray();
                 int k = p.length / count;
                 if (cls < 0 || cls >= k) {

@@ -1,5 +1,7 @@
 package netviz.methods.evaluation;
 
+import java.util.Set;
+import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,7 +51,7 @@ public final class ParameterRandomization {
      */
     public static List<Layer> layers(Graph g) {
         List<Layer> out = new ArrayList<>();
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         List<Node> nodes = new ArrayList<>(g.nodes());
         Collections.reverse(nodes);
         for (Node n : nodes) {

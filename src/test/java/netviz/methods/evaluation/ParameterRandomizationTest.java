@@ -1,5 +1,6 @@
 package netviz.methods.evaluation;
 
+import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +42,7 @@ public class ParameterRandomizationTest {
                 continue;
             }
             assertArrayEquals(o.shape(), n.shape(), name);
-            assertFalse(java.util.Arrays.equals(o.toFloatArray(), n.toFloatArray()), name);
+            assertFalse(Arrays.equals(o.toFloatArray(), n.toFloatArray()), name);
             if (o.size() >= 1000) {
                 assertEquals(std(o.toFloatArray()), std(n.toFloatArray()), 0.1 * std(o.toFloatArray()), name);
             }
@@ -51,7 +52,7 @@ public class ParameterRandomizationTest {
         Graph other = ParameterRandomization.randomized(g, layers.subList(0, 2), 8);
         for (String p : layers.get(0).parameters()) {
             assertArrayEquals(r.initializers().get(p).toFloatArray(), r3.initializers().get(p).toFloatArray());
-            assertFalse(java.util.Arrays.equals(r.initializers().get(p).toFloatArray(),
+            assertFalse(Arrays.equals(r.initializers().get(p).toFloatArray(),
                     other.initializers().get(p).toFloatArray()));
         }
     }
