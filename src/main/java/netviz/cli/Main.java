@@ -62,6 +62,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
                 // attribution
                 OcclusionCommand.class,
+                SanityCommand.class,
                 SaliencyCommand.class,
                 GuidedBackpropCommand.class,
                 IntegratedGradientsCommand.class,

@@ -16,6 +16,7 @@ public final class Sections {
                 new ParametersSection(),
                 new ActivationsSection(),
                 new DeadFiltersSection(),
+                new SanitySection(),
                 AttributionSection.occlusion(),
                 AttributionSection.saliency(),
                 AttributionSection.guidedBackprop(),
