@@ -66,6 +66,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 GuidedBackpropCommand.class,
                 IntegratedGradientsCommand.class,
                 GradCamCommand.class,
+                GradCamPlusPlusCommand.class, ScoreCamCommand.class,
 
                 // feature space
                 NeighborsCommand.class,
