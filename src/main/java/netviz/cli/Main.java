@@ -67,6 +67,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 GuidedBackpropCommand.class,
                 IntegratedGradientsCommand.class,
                 GradCamCommand.class,
+                GradCamPlusPlusCommand.class, ScoreCamCommand.class,
 
                 // feature space
                 NeighborsCommand.class,

@@ -14,14 +14,17 @@ import netviz.Progress;
 import netviz.engine.Interpreter;
 import netviz.methods.attribution.Attribution;
 import netviz.methods.attribution.Attributions;
+import netviz.methods.attribution.Baseline;
 import netviz.methods.attribution.Deconvnet;
 import netviz.methods.attribution.GradCam;
+import netviz.methods.attribution.GradCamPlusPlus;
 import netviz.methods.attribution.GradientSupport;
 import netviz.methods.attribution.GuidedBackprop;
 import netviz.methods.attribution.GuidedGradCam;
 import netviz.methods.attribution.IntegratedGradients;
 import netviz.methods.attribution.NoiseTunnel;
 import netviz.methods.attribution.Saliency;
+import netviz.methods.attribution.ScoreCam;
 import netviz.methods.attribution.Target;
 import netviz.render.Colormap;
 import netviz.render.Figure;
@@ -46,6 +49,13 @@ import netviz.session.Session;
  *       completeness gap per image;</li>
  *   <li>{@link Method#GRAD_CAM}: Grad-CAM (Selvaraju et al. 2017) at its layer's resolution and
  *       upsampled over the input; with {@code guided}, guided Grad-CAM too.</li>
+ *   <li>{@link Method#GRAD_CAM_PLUS_PLUS}: Grad-CAM++ (Chattopadhay et al. 2018), each position's
+ *       gradient weighted by α = g² / (2g² + Σ A·g³), drawn like Grad-CAM;</li>
+ *   <li>{@link Method#SCORE_CAM}: Score-CAM (Wang et al. 2020), the channel weights from forward
+ *       passes: the increase of the class's softmax score when the image is masked by each
+ *       normalised, upsampled feature map (blended with {@code baseline}, {@code batch} masks per
+ *       pass), drawn like Grad-CAM; it needs no gradient, so its map need not be empty where
+ *       Grad-CAM's is.</li>
  * </ul>
  * Under every map panel a line gives the map's actual min and max, or says "empty map (all 0)" or
  * "near-constant map" ({@link AttributionPanels}), so that an empty Grad-CAM never passes for a dark one.
@@ -58,6 +68,8 @@ import netviz.session.Session;
 public final class AttributionFigure {
     /** The name of the raw array in the result. */
     public static final String RAW = "attributions";
+    /** Score-CAM's masked inputs per forward pass by default ({@code --batch}). */
+    public static final int SCORE_CAM_BATCH = 32;
 
     /** The attribution method; {@link #command()} is the {@code netviz} command that draws it. */
     public enum Method {
@@ -66,7 +78,9 @@ public final class AttributionFigure {
         GUIDED_BACKPROP("guided-backprop", "guided backprop"),
         DECONVNET("guided-backprop", "deconvnet"),
         INTEGRATED_GRADIENTS("integrated-gradients", "integrated gradients"),
-        GRAD_CAM("grad-cam", "grad-cam");
+        GRAD_CAM("grad-cam", "grad-cam"),
+        GRAD_CAM_PLUS_PLUS("grad-cam-plus-plus", "grad-cam++"),
+        SCORE_CAM("score-cam", "score-cam");
 
         private final String command;
         private final String title;
@@ -89,6 +103,11 @@ public final class AttributionFigure {
         boolean guided() {
             return this == GUIDED_BACKPROP || this == DECONVNET;
         }
+
+        /** Whether it is a class activation map (Grad-CAM, Grad-CAM++, Score-CAM): a weighted sum of a layer's maps. */
+        public boolean cam() {
+            return this == GRAD_CAM || this == GRAD_CAM_PLUS_PLUS || this == SCORE_CAM;
+        }
     }
 
     /**
@@ -96,14 +115,17 @@ public final class AttributionFigure {
      * @param target   the class to explain, an index or a class name ({@code --target}; null: the predicted class)
      * @param smooth   SmoothGrad's noise ({@code --smooth N --noise S --seed S --batch B}); null: none. Required
      *                 by (and defaulted for) SMOOTHGRAD; SALIENCY with it becomes SMOOTHGRAD
-     * @param layer    GRAD_CAM: its layer (null: the last feature map); guided methods: the neuron's layer
+     * @param layer    GRAD_CAM, GRAD_CAM_PLUS_PLUS, SCORE_CAM: their layer (null: the last feature map); guided
+     *                 methods: the neuron's layer
      * @param channel  guided methods: the neuron's channel (with {@code layer})
      * @param position guided methods: the neuron's position {y, x} (null: where its channel is largest)
      * @param guided   GRAD_CAM: also guided Grad-CAM ({@code --guided})
      * @param steps    INTEGRATED_GRADIENTS: points of the Riemann sum (paper: 20 to 300)
-     * @param baseline INTEGRATED_GRADIENTS: the path's start (zero, blur, blur:SIGMA, mean or R,G,B)
+     * @param baseline INTEGRATED_GRADIENTS: the path's start; SCORE_CAM: what a zero mask leaves (zero, blur,
+     *                 blur:SIGMA, mean or R,G,B)
      * @param riemann  INTEGRATED_GRADIENTS: the Riemann rule
-     * @param batch    INTEGRATED_GRADIENTS: path points per forward/backward pass
+     * @param batch    INTEGRATED_GRADIENTS: path points per forward/backward pass; SCORE_CAM: masked inputs per
+     *                 forward pass (default {@value #SCORE_CAM_BATCH})
      */
     public record Options(Method method, String target, NoiseTunnel.Options smooth, String layer, Integer channel,
                           int[] position, boolean guided, int steps, String baseline, IntegratedGradients.Rule riemann,
@@ -139,8 +161,9 @@ public final class AttributionFigure {
                 throw new NetvizException("--channel and --position name a neuron for guided-backprop, not for "
                         + method.title());
             }
-            if (layer != null && !(method.guided() || method == Method.GRAD_CAM)) {
-                throw new NetvizException("--layer applies to grad-cam and guided-backprop, not " + method.title());
+            if (layer != null && !(method.guided() || method.cam())) {
+                throw new NetvizException("--layer applies to grad-cam, grad-cam++, score-cam and guided-backprop, not "
+                        + method.title());
             }
             if (guided && method != Method.GRAD_CAM) {
                 throw new NetvizException("--guided applies to grad-cam, not " + method.title());
@@ -152,15 +175,26 @@ public final class AttributionFigure {
                 baseline = "zero";
             }
             // the method's own checks, with its messages
-            new IntegratedGradients.Options(steps, null, riemann, batch);
+            if (method == Method.SCORE_CAM) {
+                new ScoreCam.Options(Baseline.zero(), batch);
+            } else {
+                new IntegratedGradients.Options(steps, null, riemann, batch);
+            }
             AttributionInputs.parse("--baseline", baseline);
             position = position == null ? null : position.clone();
         }
 
-        /** The method with its defaults: the predicted class, 50 midpoint steps from a zero baseline, batch 16. */
+        /**
+         * The method with its defaults: the predicted class, 50 midpoint steps from a zero baseline, batch 16
+         * (Score-CAM: a zero baseline, {@value #SCORE_CAM_BATCH} masked inputs per pass).
+         */
         public static Options of(Method method) {
             return new Options(method, null, null, null, null, null, false, 50, "zero",
-                    IntegratedGradients.Rule.MIDPOINT, 16);
+                    IntegratedGradients.Rule.MIDPOINT, defaultBatch(method));
+        }
+
+        private static int defaultBatch(Method method) {
+            return method == Method.SCORE_CAM ? SCORE_CAM_BATCH : 16;
         }
 
         @Override
@@ -241,27 +275,23 @@ public final class AttributionFigure {
                     a.addAll(List.of("--batch", Integer.toString(smooth.batch())));
                 }
             }
-            if (method == Method.INTEGRATED_GRADIENTS) {
-                if (steps != 50) {
-                    a.addAll(List.of("--steps", Integer.toString(steps)));
-                }
-                if (!baseline.equals("zero")) {
-                    a.addAll(List.of("--baseline", baseline));
-                }
-                if (riemann != IntegratedGradients.Rule.MIDPOINT) {
-                    a.addAll(List.of("--riemann", riemann.name()));
-                }
-                if (batch != 16) {
-                    a.addAll(List.of("--batch", Integer.toString(batch)));
-                }
+            if (method.cam() && layer != null) {
+                a.addAll(List.of("--layer", layer));
             }
-            if (method == Method.GRAD_CAM) {
-                if (layer != null) {
-                    a.addAll(List.of("--layer", layer));
-                }
-                if (guided) {
-                    a.add("--guided");
-                }
+            if (guided) {
+                a.add("--guided");
+            }
+            if (method == Method.INTEGRATED_GRADIENTS && steps != 50) {
+                a.addAll(List.of("--steps", Integer.toString(steps)));
+            }
+            if ((method == Method.INTEGRATED_GRADIENTS || method == Method.SCORE_CAM) && !baseline.equals("zero")) {
+                a.addAll(List.of("--baseline", baseline));
+            }
+            if (method == Method.INTEGRATED_GRADIENTS && riemann != IntegratedGradients.Rule.MIDPOINT) {
+                a.addAll(List.of("--riemann", riemann.name()));
+            }
+            if ((method == Method.INTEGRATED_GRADIENTS || method == Method.SCORE_CAM) && batch != defaultBatch(method)) {
+                a.addAll(List.of("--batch", Integer.toString(batch)));
             }
             return a;
         }
@@ -417,7 +447,8 @@ public final class AttributionFigure {
                 d.put("relative_gap", r.relativeGap(i));
                 return "Integrated gradients";
             }
-            case GRAD_CAM -> {
+            case GRAD_CAM, GRAD_CAM_PLUS_PLUS, SCORE_CAM -> {
+                String name = camName(o.method());
                 int mh = (int) a.shape()[1];
                 int mw = (int) a.shape()[2];
                 float[] map = a.example(i);
@@ -426,7 +457,7 @@ public final class AttributionFigure {
                         Colormap.MAGMA, ""));
                 named.put("overlay", AttributionPanels.overlay(picture, up, h, w, AttributionPanels.zeroToMax(up),
                         Colormap.MAGMA));
-                captions.addAll(List.of("Grad-CAM at " + c.layer() + " (" + mh + "x" + mw + ")",
+                captions.addAll(List.of(name + " at " + c.layer() + " (" + mh + "x" + mw + ")",
                         "upsampled over the input"));
                 if (c.guidedGradCam() != null) {
                     named.put("guided", AttributionPanels.signed(c.guidedGradCam().example(i), ch, h, w, display));
@@ -434,10 +465,19 @@ public final class AttributionFigure {
                 }
                 d.put("layer", c.layer());
                 d.put("map", mh + "x" + mw);
-                return "Grad-CAM";
+                return name;
             }
             default -> throw new IllegalStateException(o.method().name());
         }
+    }
+
+    /** The class activation map's name in titles and captions. */
+    private static String camName(Method m) {
+        return switch (m) {
+            case GRAD_CAM_PLUS_PLUS -> "Grad-CAM++";
+            case SCORE_CAM -> "Score-CAM";
+            default -> "Grad-CAM";
+        };
     }
 
     /** What the method computed for the batch, with what its panels need besides the raw result. */
@@ -471,10 +511,24 @@ public final class AttributionFigure {
                 IntegratedGradients.Result r = new IntegratedGradients(ip, io, p).run(x, target);
                 return new Computed(r.attributions(), r, null, null, null, null, null);
             }
-            case GRAD_CAM -> {
-                GradCam cam = new GradCam(ip, o.layer());
-                String used = cam.layer(x);
-                Attributions a = cam.attribute(x, target);
+            case GRAD_CAM, GRAD_CAM_PLUS_PLUS, SCORE_CAM -> {
+                p.checkCancelled();
+                String used;
+                Attributions a;
+                if (o.method() == Method.SCORE_CAM) {
+                    ScoreCam cam = new ScoreCam(ip, o.layer(), new ScoreCam.Options(
+                            AttributionInputs.baseline("--baseline", o.baseline(), s, first), o.batch()));
+                    used = cam.layer(x);
+                    a = cam.attribute(x, target);
+                } else if (o.method() == Method.GRAD_CAM_PLUS_PLUS) {
+                    GradCamPlusPlus cam = new GradCamPlusPlus(ip, o.layer());
+                    used = cam.layer(x);
+                    a = cam.attribute(x, target);
+                } else {
+                    GradCam cam = new GradCam(ip, o.layer());
+                    used = cam.layer(x);
+                    a = cam.attribute(x, target);
+                }
                 Attributions up = GradCam.upsample(a, first.height(), first.width());
                 GuidedBackprop rules = o.guided() ? new GuidedBackprop(ip) : null;
                 Attributions ggc = o.guided() ? new GuidedGradCam(ip, used).attribute(x, Target.of(a.target())) : null;

@@ -109,6 +109,28 @@ final class AttributionSection implements ReportSection {
                         + "convolutional feature map, the map upsampled over the input, and guided Grad-CAM");
     }
 
+    /** Grad-CAM++ (Chattopadhay et al. 2018). */
+    static AttributionSection gradCamPlusPlus() {
+        return new AttributionSection("grad-cam-plus-plus", "Grad-CAM++",
+                "Chattopadhay et al. (2018): Grad-CAM with a weight per position instead of the mean gradient, "
+                        + "alpha = g² / (2g² + ΣA·g³) on the positive gradient g, so that the evidence of several "
+                        + "regions (several objects of the class) all counts, not mostly the strongest.",
+                AttributionFigure.Options.of(Method.GRAD_CAM_PLUS_PLUS), "the input, the Grad-CAM++ map of the predicted "
+                        + "class at the last convolutional feature map and the map upsampled over the input");
+    }
+
+    /** Score-CAM (Wang et al. 2020). */
+    static AttributionSection scoreCam() {
+        return new AttributionSection("score-cam", "Score-CAM",
+                "Wang et al. (2020): no gradients at all. Each feature map of the last convolution, upsampled and "
+                        + "scaled to [0, 1], masks the image; its weight is how much the masked image raises the "
+                        + "probability of the class over a black (zero) image. Where the gradient vanishes (a "
+                        + "saturated or switched-off unit) Grad-CAM's map can be empty; Score-CAM's usually is not.",
+                AttributionFigure.Options.of(Method.SCORE_CAM), "the input, the Score-CAM map of the predicted class at "
+                        + "the last convolutional feature map (one forward pass per channel, zero baseline) and the "
+                        + "map upsampled over the input");
+    }
+
     @Override
     public String id() {
         return id;
@@ -126,8 +148,8 @@ final class AttributionSection implements ReportSection {
             ctx.paragraph("No example images (--examples 0 and no --images), so nothing to explain.");
             return;
         }
-        if (command().equals("grad-cam") && Filters.convolutions(ctx.graph()).isEmpty()) {
-            ctx.paragraph("The model has no convolution, so it has no feature map for Grad-CAM to weight.");
+        if (attribution != null && attribution.method().cam() && Filters.convolutions(ctx.graph()).isEmpty()) {
+            ctx.paragraph("The model has no convolution, so it has no feature map for " + title + " to weight.");
             return;
         }
         String file = id + ".png";

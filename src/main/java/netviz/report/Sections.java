@@ -23,6 +23,7 @@ public final class Sections {
                 AttributionSection.smoothGrad(),
                 AttributionSection.integratedGradients(),
                 AttributionSection.gradCam(),
+                AttributionSection.gradCamPlusPlus(), AttributionSection.scoreCam(),
                 new NeighborsSection(),
                 new EmbeddingSection(),
                 new TopImagesSection(),

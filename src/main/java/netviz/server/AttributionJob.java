@@ -16,7 +16,8 @@ import netviz.methods.attribution.GradCam;
 import netviz.methods.attribution.NoiseTunnel;
 
 /**
- * saliency, guided-backprop, smoothgrad, integrated-gradients, grad-cam: {image, target?, layer?} plus
+ * saliency, guided-backprop, smoothgrad, integrated-gradients and the class activation maps grad-cam,
+ * grad-cam-plus-plus and score-cam: {image, target?, layer?} (layer: the CAMs only) plus
  * SmoothGrad's {samples?, noise?} and Integrated Gradients' {steps?, baseline?}. Parameters equal to
  * their defaults are left out of the canonical parameters, so a default job keeps the id it had before
  * these parameters existed. Besides its two PNGs every job writes the recipe's raw attributions (the map
@@ -47,7 +48,7 @@ final class AttributionJob extends AbstractJobKind {
     @Override
     public Set<String> accepted() {
         return switch (name) {
-            case "grad-cam" -> Set.of("image", "target", "layer");
+            case "grad-cam", "grad-cam-plus-plus", "score-cam" -> Set.of("image", "target", "layer");
             case "smoothgrad" -> Set.of("image", "target", "samples", "noise");
             case "integrated-gradients" -> Set.of("image", "target", "steps", "baseline");
             default -> Set.of("image", "target");
@@ -59,7 +60,7 @@ final class AttributionJob extends AbstractJobKind {
         String image = image(p);
         Integer target = target(p);
         String layer = null;
-        if (name.equals("grad-cam")) {
+        if (method(name).cam()) {
             if (p.has("layer")) {
                 layer = s.graph().resolveTensor(p.string("layer"));
             } else {
@@ -106,7 +107,7 @@ final class AttributionJob extends AbstractJobKind {
                 fields.put("steps", o.steps());
                 fields.put("baseline", params.getOrDefault("baseline", "zero"));
             }
-            case "grad-cam" -> {
+            case "grad-cam", "grad-cam-plus-plus", "score-cam" -> {
                 fields.put("layer", r.summary().get("layer"));
                 fields.put("mapSize", r.summary().get("map_shape"));
             }
@@ -214,6 +215,8 @@ final class AttributionJob extends AbstractJobKind {
             case "guided-backprop" -> AttributionFigure.Method.GUIDED_BACKPROP;
             case "integrated-gradients" -> AttributionFigure.Method.INTEGRATED_GRADIENTS;
             case "grad-cam" -> AttributionFigure.Method.GRAD_CAM;
+            case "grad-cam-plus-plus" -> AttributionFigure.Method.GRAD_CAM_PLUS_PLUS;
+            case "score-cam" -> AttributionFigure.Method.SCORE_CAM;
             default -> throw new IllegalStateException(kind);
         };
     }

@@ -40,7 +40,8 @@ final class JobKinds {
 
     JobKinds(ModelSession session) {
         this.s = session;
-        for (String a : List.of("saliency", "guided-backprop", "smoothgrad", "integrated-gradients", "grad-cam")) {
+        for (String a : List.of("saliency", "guided-backprop", "smoothgrad", "integrated-gradients", "grad-cam",
+                "grad-cam-plus-plus", "score-cam")) {
             kinds.put(a, new AttributionJob(this, a));
         }
         kinds.put("occlusion", new OcclusionJob(this));

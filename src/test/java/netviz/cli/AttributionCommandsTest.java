@@ -24,10 +24,12 @@ import netviz.methods.attribution.AttributionModels;
 import netviz.methods.attribution.Attributions;
 import netviz.methods.attribution.Baseline;
 import netviz.methods.attribution.GradCam;
+import netviz.methods.attribution.GradCamPlusPlus;
 import netviz.methods.attribution.GuidedBackprop;
 import netviz.methods.attribution.IntegratedGradients;
 import netviz.methods.attribution.Occlusion;
 import netviz.methods.attribution.Saliency;
+import netviz.methods.attribution.ScoreCam;
 import netviz.methods.attribution.Target;
 import netviz.onnx.OnnxWriter;
 import org.junit.jupiter.api.BeforeEach;
@@ -197,6 +199,31 @@ class AttributionCommandsTest {
         assertRealPicture(out);
     }
 
+    /** Grad-CAM++ and Score-CAM write the library's map for the same layer, class and options. */
+    @Test
+    void gradCamPlusPlusAndScoreCamWriteTheLibrarysMap() throws Exception {
+        Path out = dir.resolve("pp.png");
+        Path r = dir.resolve("pp.npy");
+        Cli.Result res = run("grad-cam-plus-plus", "--input", three.toString(), "--target", "gamma", "--out",
+                out.toString(), "--raw", r.toString());
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.out().contains("image 0: grad-cam++ of class 2 gamma, layer relu2_out, map 4x4"), res.out());
+        assertArrayEquals(new long[] {3, 4, 4}, Npy.read(r).shape());
+        assertArrayEquals(library((it, x) -> new GradCamPlusPlus(it).attribute(x, Target.classes(2)), 3).values(),
+                raw(r), 1e-6f);
+        assertRealPicture(out.resolveSibling("pp-0.png"));
+
+        Path sc = dir.resolve("sc.npy");
+        res = run("score-cam", "--input", one.toString(), "--layer", "relu1", "--baseline", "0.5", "--batch", "3",
+                "--out", dir.resolve("sc.png").toString(), "--raw", sc.toString());
+        assertEquals(0, res.code(), res.toString());
+        assertTrue(res.out().startsWith("score-cam of class "), res.out());
+        ScoreCam.Options o = ScoreCam.Options.defaults().withBaseline(Baseline.constant(0.5)).withBatch(3);
+        assertArrayEquals(library((it, x) -> new ScoreCam(it, "relu1", o).attribute(x, Target.predicted()), 1)
+                .values(), raw(sc), 1e-6f);
+        assertRealPicture(dir.resolve("sc.png"));
+    }
+
     /** A folder of images: one picture per image, named after it, and a contact sheet. */
     @Test
     void folderOfImages() throws Exception {
@@ -243,6 +270,12 @@ class AttributionCommandsTest {
             {"grad-cam", "--layer", "flatten"},
             {"grad-cam", "--layer", "flaten"},
             {"guided-backprop", "--layer", "conv2", "--channel", "6"},
+            {"grad-cam-plus-plus", "--layer", "flatten"},
+            {"grad-cam-plus-plus", "--guided"},
+            {"score-cam", "--layer", "flaten"},
+            {"score-cam", "--batch", "0"},
+            {"score-cam", "--baseline", "gray"},
+            {"score-cam", "--target", "gama"},
         };
         String[] expected = {
             "netviz: error: unknown class 'gama'; did you mean: gamma",
@@ -253,6 +286,13 @@ class AttributionCommandsTest {
                     + "choose a convolutional layer",
             "netviz: error: unknown layer 'flaten'; did you mean: flatten",
             "netviz: error: channel 6 is out of range: layer 'conv2' has 6 channels (0 to 5)",
+            "netviz: error: Grad-CAM++ needs a layer with a spatial map (N, C, H, W), but 'flatten_out' has shape "
+                    + "[1, 96]; choose a convolutional layer",
+            "netviz: error: Unknown option: '--guided'",
+            "netviz: error: unknown layer 'flaten'; did you mean: flatten",
+            "netviz: error: --batch must be between 1 and 4096, not 0",
+            "netviz: error: --baseline gray: fill 'gray' is not one of",
+            "netviz: error: unknown class 'gama'; did you mean: gamma",
         };
         for (int i = 0; i < cases.length; i++) {
             String[] args = new String[cases[i].length + 4];

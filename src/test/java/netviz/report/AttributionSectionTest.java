@@ -35,7 +35,8 @@ class AttributionSectionTest {
         Report.Options o = new Report.Options(MODEL, MODEL.toString(), null, null, List.of(), out, 50, 2);
         List<ReportSection> sections = List.of(AttributionSection.occlusion(), AttributionSection.saliency(),
                 AttributionSection.guidedBackprop(), AttributionSection.smoothGrad(),
-                AttributionSection.integratedGradients(), AttributionSection.gradCam());
+                AttributionSection.integratedGradients(), AttributionSection.gradCam(),
+                AttributionSection.gradCamPlusPlus(), AttributionSection.scoreCam());
         StringWriter log = new StringWriter();
         Report.Result r = Report.generate(o, new PrintWriter(log), sections);
         assertTrue(r.failed().isEmpty(), log::toString);
@@ -60,5 +61,6 @@ class AttributionSectionTest {
         }
         assertTrue(doc.getElementById("smoothgrad").selectFirst("figcaption code").text().contains("--smooth 50"));
         assertTrue(doc.getElementById("grad-cam").selectFirst("figcaption code").text().contains("--guided"));
+        assertTrue(doc.getElementById("score-cam").selectFirst("figcaption code").text().startsWith("netviz score-cam "));
     }
 }

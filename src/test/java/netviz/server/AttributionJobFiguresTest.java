@@ -88,6 +88,8 @@ class AttributionJobFiguresTest {
             {"smoothgrad", "saliency", "--smooth", "50"},
             {"integrated-gradients", "integrated-gradients"},
             {"grad-cam", "grad-cam"},
+            {"grad-cam-plus-plus", "grad-cam-plus-plus"},
+            {"score-cam", "score-cam"},
         };
         for (String[] c : cases) {
             JsonNode j = s.run(c[0], "{\"image\":\"dataset:5\",\"target\":\"2\"}");
@@ -99,6 +101,10 @@ class AttributionJobFiguresTest {
             assertTrue(contains(figure, file(j, "map.png")), c[0] + " map");
             assertTrue(contains(figure, file(j, "overlay.png")), c[0] + " overlay");
         }
+        JsonNode sc = s.run("score-cam", "{\"image\":\"dataset:5\",\"layer\":\"relu1\"}");
+        BufferedImage figure = cli("score-cam", "--layer", "relu1");
+        assertTrue(contains(figure, file(sc, "map.png")) && contains(figure, file(sc, "overlay.png")), "score-cam at relu1");
+        assertEquals("relu1", sc.get("result").get("layer").asText());
         JsonNode gb = s.run("guided-backprop", "{\"image\":\"dataset:5\"}");
         assertTrue(contains(cli("guided-backprop"), file(gb, "map.png")), "the signed gradient");
     }

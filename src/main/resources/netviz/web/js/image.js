@@ -1,5 +1,6 @@
 // Image page: upload or pick an image, see the prediction, and explain it with saliency, guided
-// backprop, SmoothGrad, Integrated Gradients, Grad-CAM and occlusion (each a background job).
+// backprop, SmoothGrad, Integrated Gradients, Grad-CAM, Grad-CAM++, Score-CAM and occlusion (each a
+// background job).
 'use strict';
 
 const METHODS = [
@@ -13,9 +14,15 @@ const METHODS = [
     about: 'Integrated Gradients (Sundararajan et al. 2017): gradients averaged along the straight path from a baseline (all-zero by default) to the image, times the difference; the attributions add up to the change of the score.' },
   { kind: 'grad-cam', title: 'Grad-CAM',
     about: 'Grad-CAM (Selvaraju et al. 2017): the feature maps of a convolutional layer weighted by the average gradient of the class score, ReLU, upsampled to the image.' },
+  { kind: 'grad-cam-plus-plus', title: 'Grad-CAM++',
+    about: 'Grad-CAM++ (Chattopadhay et al. 2018): like Grad-CAM, but each position\'s positive gradient gets its own weight, so that several instances of the class all count.' },
+  { kind: 'score-cam', title: 'Score-CAM',
+    about: 'Score-CAM (Wang et al. 2020): each feature map, upsampled and scaled to [0, 1], masks the image; its weight is how much the masked image raises the class probability. Forward passes only, so it does not vanish where the gradient does.' },
   { kind: 'occlusion', title: 'Occlusion',
     about: 'Occlusion (Zeiler & Fergus 2014): slide a grey patch over the image and record how much the class score drops when each region is hidden.' },
 ];
+// the class activation maps: a layer's feature maps weighted; they take a layer
+const CAMS = ['grad-cam', 'grad-cam-plus-plus', 'score-cam'];
 
 document.addEventListener('DOMContentLoaded', async () => {
   const { h } = NV;
@@ -171,7 +178,7 @@ document.addEventListener('DOMContentLoaded', async () => {
     for (const b of tabs.children) b.classList.toggle('active', b.dataset.method === kind);
     for (const [k, p] of Object.entries(panels)) p.el.hidden = k !== kind;
     document.getElementById('method-about').textContent = meth.about;
-    document.getElementById('gc-layer-label').hidden = kind !== 'grad-cam';
+    document.getElementById('gc-layer-label').hidden = !CAMS.includes(kind);
     document.getElementById('occlusion-options').hidden = kind !== 'occlusion';
     document.getElementById('smoothgrad-options').hidden = kind !== 'smoothgrad';
     document.getElementById('ig-options').hidden = kind !== 'integrated-gradients';
@@ -192,7 +199,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   function paramsFor(kind) {
     const params = { image: current };
     if (targetSelect.value !== '') params.target = Number(targetSelect.value);
-    if (kind === 'grad-cam' && gcLayer.value) params.layer = gcLayer.value;
+    if (CAMS.includes(kind) && gcLayer.value) params.layer = gcLayer.value;
     // SmoothGrad's and Integrated Gradients' own options; the server checks them and leaves defaults out of the job
     const number = id => {
       const v = document.getElementById(id).value.trim();

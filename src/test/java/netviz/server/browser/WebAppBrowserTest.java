@@ -191,11 +191,11 @@ class WebAppBrowserTest {
         assertEquals(8, driver.findElements(By.cssSelector("#nn-thumbs a")).size());
         assertTrue(driver.findElement(By.id("nn-thumbs")).getText().contains("distance"));
 
-        // every method at once: the six overlays side by side, each a picture
+        // every method at once: the eight overlays side by side, each a picture
         driver.findElement(By.id("run-all")).click();
-        awaitOrPageError(By.cssSelector("#compare figure:nth-child(6) img[data-loaded='true']"), "#explain");
+        awaitOrPageError(By.cssSelector("#compare figure:nth-child(8) img[data-loaded='true']"), "#explain");
         List<WebElement> all = driver.findElements(By.cssSelector("#compare figure img"));
-        assertEquals(6, all.size());
+        assertEquals(8, all.size());
         for (WebElement img : all) {
             wait.until(d -> "true".equals(img.getDomAttribute("data-loaded")));
             assertLoadedAndNotFlat(img, "overlay " + img.getDomAttribute("alt"));
