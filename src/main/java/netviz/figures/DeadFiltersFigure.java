@@ -173,9 +173,8 @@ public final class DeadFiltersFigure {
             l.put("positionalRate", st.positionalRate());
             layers.add(l);
         }
-        String title = s.name() + ": share of positions where each filter fires (activation > "
-                + Ticks.format(o.tolerance(), 3) + "), over all positions of " + String.format(Locale.ROOT, "%,d",
-                report.images()) + " images";
+        String title = s.name() + ": share of positions where each filter is > " + Ticks.format(o.tolerance(), 3)
+                + ", over " + String.format(Locale.ROOT, "%,d", report.images()) + " images";
         Figure fig = FiringRateFigure.render(rates, title, BINS, FiringRateFigure.Measure.POSITIONS);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("data", dataset.description());
