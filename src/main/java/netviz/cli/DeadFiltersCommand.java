@@ -20,13 +20,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code netviz dead-filters}: one batched pass over a dataset; per layer, the filters that never
- * fire (activation at most the tolerance on every image) and per-filter mean, max and firing rate,
- * as a table, as JSON, and as a PNG of firing-rate histograms.
+ * fire (activation at most the tolerance on every image), the nearly dead ones (firing on fewer than
+ * {@code --nearly-dead} of the positions), and per-filter mean, max, image firing rate and positional
+ * firing rate, as a table, as JSON, and as a PNG of positional firing-rate histograms (drawn by
+ * {@link DeadFiltersFigure}).
  */
 @Command(name = "dead-filters", mixinStandardHelpOptions = true,
         description = {"Run a dataset through the model once and report, per layer, the filters that never fire "
-                + "(activation <= tolerance on every image), with each filter's mean, max and firing rate (the "
-                + "fraction of images on which it fires); a table, --json, and a PNG of firing-rate histograms.",
+                + "(activation <= tolerance at every position of every image) and the nearly dead ones, with each "
+                + "filter's mean, max and two firing rates: by images (the fraction of images on which it fires "
+                + "somewhere) and by positions (the fraction of all positions of all images where it fires); a "
+                + "table, --json, and a PNG of histograms of the positional rates.",
                 "Default layers: every convolution's activation (after its ReLU). --all adds every other "
                         + "activation (e.g. fully connected ReLUs)."})
 public final class DeadFiltersCommand implements Runnable {
@@ -55,6 +59,11 @@ public final class DeadFiltersCommand implements Runnable {
             description = "A filter fires on an image when its largest activation exceeds T (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
+    @Option(names = "--nearly-dead", paramLabel = "R", defaultValue = "0.01",
+            description = "A filter that fires somewhere but on fewer than this share of all positions is nearly "
+                    + "dead (default: ${DEFAULT-VALUE}, i.e. 1 %%).")
+    double nearlyDead;
+
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64",
             description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -75,17 +84,18 @@ public final class DeadFiltersCommand implements Runnable {
     boolean progress;
 
     /** One filter's statistics, for --json. */
-    public record FilterResult(int index, double mean, double max, double firingRate, boolean dead) {
+    public record FilterResult(int index, double mean, double max, double firingRate, double positionalRate,
+                               boolean dead, boolean nearlyDead) {
     }
 
     /** One layer, for --json. */
-    public record LayerResult(String layer, String tensor, int filters, int dead, int[] deadFilters,
-                              List<FilterResult> stats) {
+    public record LayerResult(String layer, String tensor, int filters, long positions, int dead, int[] deadFilters,
+                              int nearlyDead, int[] nearlyDeadFilters, List<FilterResult> stats) {
     }
 
-    /** The whole report, for --json. */
-    public record Result(String model, String data, long images, double tolerance, String png,
-                         List<LayerResult> layers) {
+    /** The whole report, for --json; {@code histogram}: the rate the PNG counts. */
+    public record Result(String model, String data, long images, double tolerance, double nearlyDeadBelow,
+                         String histogram, String png, List<LayerResult> layers) {
     }
 
     @Override
@@ -94,7 +104,7 @@ public final class DeadFiltersCommand implements Runnable {
         Outputs.requirePng(out, "--out");
         DeadFiltersFigure.Options o = DeadFiltersFigure.Options.defaults().withBatchSize(batchSize);
         Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
-        o = o.withLimit(limit).withTolerance(tolerance).withAll(all).withLayers(layers);
+        o = o.withLimit(limit).withTolerance(tolerance).withNearlyDead(nearlyDead).withAll(all).withLayers(layers);
         FigureResult r;
         try (Session s = model.session().preprocessing(preprocessing::resolve).data(data).build();
              TerminalProgress bar = new TerminalProgress(progress)) {
@@ -113,16 +123,19 @@ public final class DeadFiltersCommand implements Runnable {
                 double[] mean = (double[]) l.get("mean");
                 double[] max = (double[]) l.get("max");
                 double[] rate = (double[]) l.get("firingRate");
+                double[] positional = (double[]) l.get("positionalRate");
                 int[] dead = (int[]) l.get("deadFilters");
+                int[] nearly = (int[]) l.get("nearlyDeadFilters");
                 List<FilterResult> fs = new ArrayList<>();
                 for (int c = 0; c < mean.length; c++) {
-                    fs.add(new FilterResult(c, mean[c], max[c], rate[c], Arrays.binarySearch(dead, c) >= 0));
+                    fs.add(new FilterResult(c, mean[c], max[c], rate[c], positional[c], Arrays.binarySearch(dead, c) >= 0,
+                            Arrays.binarySearch(nearly, c) >= 0));
                 }
                 ls.add(new LayerResult((String) l.get("layer"), (String) l.get("tensor"), (Integer) l.get("filters"),
-                        (Integer) l.get("dead"), dead, fs));
+                        (Long) l.get("positions"), (Integer) l.get("dead"), dead, nearly.length, nearly, fs));
             }
             OutputOptions.printJson(w, new Result(model.path().toString(), (String) sum.get("data"), images,
-                    tolerance, png.toString(), ls));
+                    tolerance, nearlyDead, (String) sum.get("measure"), png.toString(), ls));
             return;
         }
         w.println(model.displayName() + " on " + sum.get("data") + ": " + String.format(Locale.ROOT, "%,d",
@@ -141,25 +154,40 @@ public final class DeadFiltersCommand implements Runnable {
         if (!any) {
             w.println("no dead filters");
         }
-        w.println("histograms  \u2192  " + png + "   (per-filter statistics: --json)");
+        String below = Ticks.format(100 * nearlyDead, 3) + "%";
+        boolean anyNearly = false;
+        for (Map<String, Object> l : layerStats) {
+            if ((Integer) l.get("nearlyDead") > 0) {
+                if (!anyNearly) {
+                    w.println("nearly dead filters (fire on fewer than " + below + " of the positions):");
+                    anyNearly = true;
+                }
+                w.println("  " + l.get("layer") + ": " + list((int[]) l.get("nearlyDeadFilters")));
+            }
+        }
+        if (!anyNearly) {
+            w.println("no nearly dead filters (each fires on at least " + below + " of the positions)");
+        }
+        w.println("histograms of the positional firing rates  \u2192  " + png + "   (per-filter statistics: --json)");
         w.flush();
     }
 
-    /** The per-layer table: layer, tensor, filters, dead, dead %, firing rate min / median / max, mean activation. */
+    /**
+     * The per-layer table: layer, tensor, filters, dead, dead %, nearly dead, the image and the
+     * positional firing rates (min / median / max), mean activation.
+     */
     static String table(List<Map<String, Object>> layers) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"layer", "tensor", "filters", "dead", "dead %", "firing rate min / median / max",
-            "mean act."});
+        rows.add(new String[] {"layer", "tensor", "filters", "dead", "dead %", "nearly dead",
+            "images firing min / median / max", "positions firing min / median / max", "mean act."});
         for (Map<String, Object> l : layers) {
-            double[] sorted = ((double[]) l.get("firingRate")).clone();
-            Arrays.sort(sorted);
             double meanAct = Arrays.stream((double[]) l.get("mean")).average().orElse(0);
             int filters = (Integer) l.get("filters");
             int dead = (Integer) l.get("dead");
             rows.add(new String[] {(String) l.get("layer"), (String) l.get("tensor"), Integer.toString(filters),
                 Integer.toString(dead), String.format(Locale.ROOT, "%.1f%%", 100.0 * dead / filters),
-                f(sorted[0]) + " / " + f(sorted[sorted.length / 2]) + " / " + f(sorted[sorted.length - 1]),
-                Ticks.format(meanAct, 3)});
+                Integer.toString((Integer) l.get("nearlyDead")), spread((double[]) l.get("firingRate")),
+                spread((double[]) l.get("positionalRate")), Ticks.format(meanAct, 3)});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -170,7 +198,7 @@ public final class DeadFiltersCommand implements Runnable {
         StringBuilder b = new StringBuilder();
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
-                boolean right = i >= 2 && i <= 4;
+                boolean right = i >= 2 && i <= 5;
                 b.append(right ? InfoCommand.padLeft(row[i], width[i]) : InfoCommand.pad(row[i], width[i]));
                 if (i < row.length - 1) {
                     b.append("  ");
@@ -181,8 +209,15 @@ public final class DeadFiltersCommand implements Runnable {
         return b.toString().replaceAll(" +" + System.lineSeparator(), System.lineSeparator());
     }
 
+    /** min / median / max of {@code rates}. */
+    private static String spread(double[] rates) {
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        return f(sorted[0]) + " / " + f(sorted[sorted.length / 2]) + " / " + f(sorted[sorted.length - 1]);
+    }
+
     private static String f(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static String list(int[] idx) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import netviz.NetvizException;
 import netviz.Progress;
 import netviz.data.Batch;
@@ -22,23 +23,36 @@ import netviz.session.Session;
 
 /**
  * Filters that never fire over a dataset ({@link DeadFilters}): one batched pass; per layer, each
- * filter's mean and largest activation and its firing rate, the share of images on which its largest
- * activation exceeds the tolerance; a filter that fires on no image is dead (Lu et al. 2019, "Dying
- * ReLU and Initialization"). Drawn as one histogram of firing rates per layer.
+ * filter's mean and largest activation and two firing rates: the image rate, the share of images on
+ * which its largest activation exceeds the tolerance, and the positional rate, the share of all
+ * positions of all images (n · H · W) where it exceeds it. A filter that fires nowhere is dead (Lu et
+ * al. 2019, "Dying ReLU and Initialization"); one that fires somewhere but on fewer than
+ * {@link Options#nearlyDead()} of the positions (default 1 %) is nearly dead and listed apart.
+ *
+ * <p>Drawn as one histogram per layer of the positional rates: the image rate of a trained ReLU
+ * network is close to 1 for nearly every filter (a filter fires on at least one of the H · W
+ * positions of almost every image), so its histogram is a single bar at 1 and cannot tell a busy
+ * filter from one that fires on a few pixels; the positional rate spreads out and shows how sparse
+ * each filter is. Both rates are in the summary.
  */
 public final class DeadFiltersFigure {
     /** Bins of each firing-rate histogram. */
     static final int BINS = 20;
+
+    /** The default nearly-dead threshold on the positional rate: 1 % of the positions. */
+    public static final double NEARLY_DEAD = 0.01;
 
     private DeadFiltersFigure() {
     }
 
     /**
      * The layers scanned (empty: every convolution's activation; {@code all}: also every other
-     * activation node), the tolerance, images per forward pass, and how many images (0: all); the
+     * activation node), the tolerance, images per forward pass, how many images (0: all), and the
+     * positional rate under which a filter that fires somewhere is nearly dead (default 0.01); the
      * defaults are {@code netviz dead-filters}'.
      */
-    public record Options(List<String> layers, boolean all, double tolerance, int batchSize, int limit) {
+    public record Options(List<String> layers, boolean all, double tolerance, int batchSize, int limit,
+                          double nearlyDead) {
         public Options {
             layers = List.copyOf(layers);
             if (batchSize < 1) {
@@ -50,33 +64,40 @@ public final class DeadFiltersFigure {
             if (!(tolerance >= 0)) {
                 throw new NetvizException("--tolerance must be 0 or more, not " + tolerance);
             }
+            if (!(nearlyDead >= 0 && nearlyDead < 1)) {
+                throw new NetvizException("--nearly-dead must be a share of the positions in [0, 1), not " + nearlyDead);
+            }
             if (all && !layers.isEmpty()) {
                 throw new NetvizException("give either --layer or --all, not both");
             }
         }
 
         public static Options defaults() {
-            return new Options(List.of(), false, 0, 64, 0);
+            return new Options(List.of(), false, 0, 64, 0, NEARLY_DEAD);
         }
 
         public Options withLayers(List<String> l) {
-            return new Options(l, all, tolerance, batchSize, limit);
+            return new Options(l, all, tolerance, batchSize, limit, nearlyDead);
         }
 
         public Options withAll(boolean a) {
-            return new Options(layers, a, tolerance, batchSize, limit);
+            return new Options(layers, a, tolerance, batchSize, limit, nearlyDead);
         }
 
         public Options withTolerance(double t) {
-            return new Options(layers, all, t, batchSize, limit);
+            return new Options(layers, all, t, batchSize, limit, nearlyDead);
         }
 
         public Options withBatchSize(int b) {
-            return new Options(layers, all, tolerance, b, limit);
+            return new Options(layers, all, tolerance, b, limit, nearlyDead);
         }
 
         public Options withLimit(int n) {
-            return new Options(layers, all, tolerance, batchSize, n);
+            return new Options(layers, all, tolerance, batchSize, n, nearlyDead);
+        }
+
+        public Options withNearlyDead(double r) {
+            return new Options(layers, all, tolerance, batchSize, limit, r);
         }
 
         /**
@@ -97,15 +118,21 @@ public final class DeadFiltersFigure {
             if (limit != 0) {
                 a.addAll(List.of("--limit", Integer.toString(limit)));
             }
+            if (nearlyDead != NEARLY_DEAD) {
+                a.addAll(List.of("--nearly-dead", Double.toString(nearlyDead)));
+            }
             return a;
         }
     }
 
     /**
      * Scans the session's dataset. The summary: {@code data} (the dataset's description),
-     * {@code images}, {@code tolerance} and {@code layers}, per layer its {@code layer}, {@code tensor},
-     * {@code filters}, {@code dead} (how many), {@code deadFilters}, and per filter {@code mean},
-     * {@code max} and {@code firingRate}.
+     * {@code images}, {@code tolerance}, {@code nearlyDeadBelow} (the threshold), {@code measure}
+     * (the rate the histograms count: {@code "positions"}) and {@code layers}, per layer its
+     * {@code layer}, {@code tensor} (the tensor read), {@code filters}, {@code positions} (per image),
+     * {@code dead} (how many), {@code deadFilters}, {@code nearlyDead}, {@code nearlyDeadFilters}
+     * (fire somewhere, on fewer than the threshold of the positions), and per filter {@code mean},
+     * {@code max}, {@code firingRate} (by images) and {@code positionalRate}.
      */
     public static FigureResult make(Session s, Options o, Progress p) {
         Graph graph = s.graph();
@@ -128,27 +155,41 @@ public final class DeadFiltersFigure {
         List<FiringRateFigure.LayerRates> rates = new ArrayList<>();
         List<Map<String, Object>> layers = new ArrayList<>();
         for (DeadFilters.LayerStats st : report.layers()) {
-            rates.add(new FiringRateFigure.LayerRates(st.layer(), st.firingRate(), st.deadCount()));
+            int[] nearly = nearlyDead(st.positionalRate(), o.nearlyDead());
+            rates.add(new FiringRateFigure.LayerRates(st.layer(), st.firingRate(), st.deadCount(), st.positionalRate())
+                    .withNearlyDead(nearly.length, o.nearlyDead()));
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("layer", st.layer());
             l.put("tensor", st.tensor());
             l.put("filters", st.channels());
+            l.put("positions", st.positions());
             l.put("dead", st.deadCount());
             l.put("deadFilters", st.dead());
+            l.put("nearlyDead", nearly.length);
+            l.put("nearlyDeadFilters", nearly);
             l.put("mean", st.mean());
             l.put("max", st.max());
             l.put("firingRate", st.firingRate());
+            l.put("positionalRate", st.positionalRate());
             layers.add(l);
         }
-        String title = s.name() + ": firing rates over " + String.format(Locale.ROOT, "%,d", report.images())
-                + " images" + (o.tolerance() > 0 ? " (fires: activation > " + Ticks.format(o.tolerance(), 3) + ")" : "");
-        Figure fig = FiringRateFigure.render(rates, title, BINS);
+        String title = s.name() + ": share of positions where each filter is > " + Ticks.format(o.tolerance(), 3)
+                + ", over " + String.format(Locale.ROOT, "%,d", report.images()) + " images";
+        Figure fig = FiringRateFigure.render(rates, title, BINS, FiringRateFigure.Measure.POSITIONS);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("data", dataset.description());
         summary.put("images", report.images());
         summary.put("tolerance", o.tolerance());
+        summary.put("nearlyDeadBelow", o.nearlyDead());
+        summary.put("measure", "positions");
         summary.put("layers", layers);
         return new FigureResult(List.of(fig), Map.of(), summary);
+    }
+
+    /** The filters that fire somewhere ({@code rate > 0}) but on fewer than {@code below} of the positions. */
+    public static int[] nearlyDead(double[] positionalRate, double below) {
+        return IntStream.range(0, positionalRate.length)
+                .filter(c -> positionalRate[c] > 0 && positionalRate[c] < below).toArray();
     }
 
     /** Every convolution's activation and every other activation node's output, in graph order. */

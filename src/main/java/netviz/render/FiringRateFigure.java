@@ -1,5 +1,6 @@
 package netviz.render;
 
+import java.awt.Font;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,13 +35,26 @@ public final class FiringRateFigure {
 
     /**
      * One layer: its name, the firing rate (in [0, 1]) of each filter by images, how many are dead,
-     * and the positional firing rate of each filter (null when not measured).
+     * the positional firing rate of each filter (null when not measured), and how many filters are
+     * nearly dead (fire somewhere, on fewer than {@code nearlyDeadBelow} of the positions; -1 when not
+     * counted).
      */
-    public record LayerRates(String name, double[] rates, int dead, double[] positional) {
+    public record LayerRates(String name, double[] rates, int dead, double[] positional, int nearlyDead,
+                             double nearlyDeadBelow) {
 
         /** Image rates only. */
         public LayerRates(String name, double[] rates, int dead) {
             this(name, rates, dead, null);
+        }
+
+        /** Image and positional rates, nearly dead filters not counted. */
+        public LayerRates(String name, double[] rates, int dead, double[] positional) {
+            this(name, rates, dead, positional, -1, 0);
+        }
+
+        /** These rates with {@code count} filters nearly dead (positional rate in (0, below)). */
+        public LayerRates withNearlyDead(int count, double below) {
+            return new LayerRates(name, rates, dead, positional, count, below);
         }
 
         /** The rates {@code m} counts; an IllegalArgumentException when the positional ones were not given. */
@@ -68,10 +82,32 @@ public final class FiringRateFigure {
             long[] hi = new long[bins];
             hi[0] = l.dead();
             h = h.withHighlight(hi, "dead (never fire)");
-            String t = l.name() + ": " + l.rates().length + " filters, " + l.dead() + " dead";
+            String t = l.name() + ": " + l.rates().length + " filters, " + l.dead() + " dead"
+                    + (l.nearlyDead() >= 0 ? ", " + l.nearlyDead() + " nearly dead (< "
+                    + Ticks.format(100 * l.nearlyDeadBelow(), 3) + "%)" : "");
             charts.add(Charts.histogram(h, Charts.Style.of(t, measure.axis(), "filters")));
         }
         Figure body = Layout.flow(charts, 1300, 16);
-        return Layout.pad(Layout.titled(title, body), 12);
+        return Layout.pad(Layout.titled(wrap(title, Canvas.bold(Layout.TITLE_SIZE), body.width()), body), 12);
+    }
+
+    /**
+     * {@code text} broken at spaces into lines of at most {@code width} pixels in {@code f} (a word
+     * longer than that keeps a line of its own), so that a long title is wrapped rather than
+     * widening the figure far beyond its charts.
+     */
+    static String wrap(String text, Font f, int width) {
+        StringBuilder out = new StringBuilder();
+        String line = "";
+        for (String word : text.split(" ")) {
+            String next = line.isEmpty() ? word : line + " " + word;
+            if (!line.isEmpty() && Canvas.textWidth(f, next) > width) {
+                out.append(line).append('\n');
+                line = word;
+            } else {
+                line = next;
+            }
+        }
+        return out.append(line).toString();
     }
 }

@@ -90,6 +90,8 @@ class DeadFiltersCommandTest {
         assertTrue(r.out().contains("50 images"), r.out());
         assertTrue(r.out().contains("  relu1: 2\n"), r.out());
         assertTrue(r.out().contains("  relu2: 5, 6\n"), r.out());
+        assertTrue(r.out().contains("positions firing min / median / max"), r.out());
+        assertTrue(r.out().contains("histograms of the positional firing rates"), r.out());
         assertTrue(Png.read(png).getWidth() > 400);
 
         Cli.Result j = Cli.run("dead-filters", "--model", m.toString(), "--data", d.toString(), "--preset", "none",
@@ -101,6 +103,9 @@ class DeadFiltersCommandTest {
         JsonNode relu2 = doc.get("layers").get(1);
         assertEquals("relu2", relu2.get("layer").asText());
         assertEquals("[5,6]", relu2.get("deadFilters").toString());
+        assertEquals(16, relu2.get("positions").asInt(), "4 x 4 positions per image after the 2 x 2 pool");
+        assertEquals("positions", doc.get("histogram").asText());
+        assertEquals(0.01, doc.get("nearlyDeadBelow").asDouble());
 
         // the JSON statistics are the library's, computed on the same images
         float[] all = Npy.read(d).toFloatArray();
@@ -117,6 +122,9 @@ class DeadFiltersCommandTest {
                 assertEquals(lib.layers().get(0).max()[c], s.get("max").asDouble(), 1e-6);
                 assertEquals(lib.layers().get(0).firingRate()[c], s.get("firingRate").asDouble(), 0);
                 assertEquals(c == 5 || c == 6, s.get("dead").asBoolean());
+                double positional = lib.layers().get(0).positionalRate()[c];
+                assertEquals(positional, s.get("positionalRate").asDouble(), 0);
+                assertEquals(positional > 0 && positional < 0.01, s.get("nearlyDead").asBoolean());
             }
         }
     }

@@ -178,6 +178,7 @@ class JobsTest {
             assertEquals(want.mean()[c], ch.get(c).get("mean").asDouble(), 1e-6);
             assertEquals(want.max()[c], ch.get(c).get("max").asDouble(), 1e-6);
             assertEquals(want.firingRate()[c], ch.get(c).get("firingRate").asDouble(), 1e-12);
+            assertEquals(want.positionalRate()[c], ch.get(c).get("positionalRate").asDouble(), 1e-12);
         }
         assertTrue(TestServer.colours(file(j, "firing.png")) > 3);
     }

@@ -265,6 +265,7 @@ public final class MultifacetedVisualization {
         int featureDim = -1;
         int scanned = 0;
         int positive = 0;
+        String value = "value > 0";
         progress.update("scanning images", 0, n);
         try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
             for (Batch b : batches) {
@@ -276,7 +277,11 @@ public final class MultifacetedVisualization {
                     NDArray x = b.toNDArray(scope);
                     Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), x), List.of(tensor, featureLayer));
                     if (scanned == 0) {
-                        goal.check(v.get(tensor).getShape().getShape());
+                        long[] shape = v.get(tensor).getShape().getShape();
+                        goal.check(shape);
+                        if (yx == null && shape.length > 2 && !request.isClassScore()) {
+                            value = "its mean over the " + positions(shape) + " positions of " + tensor + " > 0";
+                        }
                     }
                     act = goal.values(v);
                     NDArray f = v.get(featureLayer);
@@ -321,7 +326,7 @@ public final class MultifacetedVisualization {
         int need = MIN_IMAGES_PER_FACET * k;
         if (top.size() < need) {
             throw new NotEnoughImagesException(tooFew(tensor + ":" + request.channel()
-                    + (yx == null ? "" : "@" + yx[0] + "," + yx[1]), scanned, positive, top.size(), keep, o));
+                    + (yx == null ? "" : "@" + yx[0] + "," + yx[1]), value, scanned, positive, top.size(), keep, o));
         }
         int m = top.size();
         int[] indices = new int[m];
@@ -469,15 +474,17 @@ public final class MultifacetedVisualization {
 
     /**
      * The one line of a {@link NotEnoughImagesException}: how many of the scanned images activate the
-     * unit, how many of them the top share (or count) kept, how many the facets need, and the remedy.
+     * unit, how many of them the top share (or count) kept, how many the facets need, and the remedy;
+     * {@code value} says what "activate" measures (e.g. "value > 0", or a channel's mean over positions,
+     * which is negative on most images for a Conv output before its ReLU even where its maximum is not).
      */
-    static String tooFew(String unit, int scanned, int positive, int kept, int keep, Options o) {
+    static String tooFew(String unit, String value, int scanned, int positive, int kept, int keep, Options o) {
         int k = o.facets();
         int need = MIN_IMAGES_PER_FACET * k;
         int maxFacets = kept / MIN_IMAGES_PER_FACET;
         String head = String.format(Locale.ROOT, "%d facet%s of %s need at least %d activating images (%d per facet), but"
-                + " only %,d of the %,d images scanned activate it (value > 0)", k, k == 1 ? "" : "s", unit, need,
-                MIN_IMAGES_PER_FACET, positive, scanned);
+                + " only %,d of the %,d images scanned activate it (%s)", k, k == 1 ? "" : "s", unit, need,
+                MIN_IMAGES_PER_FACET, positive, scanned, value);
         if (positive < need) {
             int most = positive / MIN_IMAGES_PER_FACET;
             return head + ": " + (most >= 1 ? "ask for --facets " + most + " or fewer, or scan more images"
@@ -490,6 +497,18 @@ public final class MultifacetedVisualization {
                         .stripTrailingZeros().toPlainString();
         return head + String.format(Locale.ROOT, " and %s keeps %d of them: ask for %s or more%s", by, kept, more,
                 maxFacets >= 1 ? ", or --facets " + maxFacets + " or fewer" : "");
+    }
+
+    /** "H × W" of a (N, C, H, W) shape, the count of positions otherwise. */
+    private static String positions(long[] shape) {
+        if (shape.length == 4) {
+            return shape[2] + " \u00d7 " + shape[3];
+        }
+        long p = 1;
+        for (int i = 2; i < shape.length; i++) {
+            p *= shape[i];
+        }
+        return Long.toString(p);
     }
 
     private static String fmt(double v) {

@@ -80,27 +80,38 @@ document.addEventListener('DOMContentLoaded', async () => {
       render: (job, host) => {
         const r = job.result || {};
         const dead = r.dead || [];
+        const nearly = r.nearlyDead || [];
+        const below = fmtPct(r.nearlyDeadBelow || 0.01);
         const stats = (r.channels || []).slice().sort((a, b) => a.channel - b.channel);
         const maxMean = Math.max(1e-12, ...stats.map(s => s.mean || 0));
+        const tensor = r.tensor && r.tensor !== name ? ' (tensor ' + r.tensor + ')' : '';
+        const reads = r.op ? ' Read from ' + (r.tensor || name) + ', the output of the ' + r.op + (r.op === 'Conv' ? ' (before any ReLU: negative values count as not firing)' : '') + '.' : '';
         NV.fill(host, h('div', { class: 'row' }, h('div', {},
-          (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'Firing rates of the channels of ' + name
-            + (r.images ? ' over ' + NV.fmtInt(r.images) + ' images' : '') + '.', { id: 'firing-img' }))), h('div', { class: 'grow' },
+          (r.files || []).map(f => NV.figure(NV.fileUrl(job, f), 'Positional firing rates of the channels of ' + name + tensor
+            + ': the share of all positions' + (r.images ? ' of ' + NV.fmtInt(r.images) + ' images' : '')
+            + ' where a channel is > 0.' + reads, { id: 'firing-img' }))), h('div', { class: 'grow' },
           h('h3', {}, dead.length ? `Dead filters: ${dead.length} of ${stats.length || channels}` : 'No dead filters'),
           dead.length
             ? h('div', { class: 'chips', id: 'dead-list' }, dead.map(c => h('a', { class: 'dead', href: neuronHref(c) }, String(c))))
-            : h('p', { class: 'muted', id: 'dead-list' }, 'Every channel fires on at least one image.'),
+            : h('p', { class: 'muted', id: 'dead-list' }, 'Every channel fires somewhere.'),
+          h('h3', {}, nearly.length ? `Nearly dead (fire on < ${below} of the positions): ${nearly.length}` : 'No nearly dead filters'),
+          nearly.length
+            ? h('div', { class: 'chips', id: 'nearly-dead-list' }, nearly.map(c => h('a', { class: 'dead', href: neuronHref(c) }, String(c))))
+            : h('p', { class: 'muted', id: 'nearly-dead-list' }, `Every live channel fires on at least ${below} of the positions.`),
           h('h3', {}, 'Per channel'),
           h('div', { class: 'scroll' }, h('table', { class: 'data', id: 'stats-table' },
             h('thead', {}, h('tr', {},
               h('th', { class: 'num' }, 'Channel'), h('th', { class: 'num' }, 'Mean'), h('th', {}, ''),
-              h('th', { class: 'num' }, 'Max'), h('th', { class: 'num' }, 'Firing rate'), h('th', {}, ''))),
+              h('th', { class: 'num' }, 'Max'), h('th', { class: 'num', title: 'share of images on which the channel is > 0 somewhere' }, 'Images firing'),
+              h('th', { class: 'num', title: 'share of all positions of all images where the channel is > 0' }, 'Positions firing'), h('th', {}, ''))),
             h('tbody', {}, stats.map(s => h('tr', {},
               h('td', { class: 'num' }, h('a', { href: neuronHref(s.channel) }, String(s.channel))),
               h('td', { class: 'num' }, fmtNum(s.mean)),
               h('td', { class: 'bar-cell' }, h('div', { class: 'hbar', style: { width: Math.max(0, 100 * (s.mean || 0) / maxMean) + '%' } })),
               h('td', { class: 'num' }, fmtNum(s.max)),
               h('td', { class: 'num' }, fmtPct(s.firingRate || 0)),
-              h('td', { class: 'bar-cell' }, h('div', { class: 'hbar' + (dead.includes(s.channel) ? ' dead' : ''), style: { width: 100 * (s.firingRate || 0) + '%' } }))))))))));
+              h('td', { class: 'num' }, fmtPct(s.positionalRate || 0)),
+              h('td', { class: 'bar-cell' }, h('div', { class: 'hbar' + (dead.includes(s.channel) || nearly.includes(s.channel) ? ' dead' : ''), style: { width: 100 * (s.positionalRate || 0) + '%' } }))))))))));
         renderChips(dead);
       },
     });

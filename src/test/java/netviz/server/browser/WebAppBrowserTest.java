@@ -135,6 +135,10 @@ class WebAppBrowserTest {
         assertEquals("done", driver.findElement(By.cssSelector("#stats-progress .job")).getDomAttribute("data-status"));
         assertEquals(32, driver.findElements(By.cssSelector("#stats-table tbody tr")).size(), "one row per channel of conv1");
         assertTrue(driver.findElement(By.id("dead-list")).isDisplayed());
+        assertTrue(driver.findElement(By.id("nearly-dead-list")).isDisplayed());
+        assertTrue(driver.findElement(By.cssSelector("#stats-table thead")).getText().contains("Positions firing"));
+        assertTrue(driver.findElement(By.cssSelector("#stats figcaption")).getText()
+                .contains("Read from conv1, the output of the Conv"), "the page says which tensor it read");
         assertEquals(32, driver.findElements(By.cssSelector("#channels-host a[href*='neuron.html?layer=conv1']")).size());
 
         // the activation maps of one dataset image at this layer
