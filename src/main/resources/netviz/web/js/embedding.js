@@ -155,7 +155,7 @@ document.addEventListener('DOMContentLoaded', async () => {
   function buildFilter() {
     const labels = [...new Set(state.points.map(p => p.label))].sort((a, b) => a - b);
     state.shownClasses = new Set(labels);
-    filterHost.replaceChildren(h('span', { class: 'muted' }, 'Show true classes: '),
+    NV.fill(filterHost, h('span', { class: 'muted' }, 'Show true classes: '),
       labels.map(k => h('label', { class: 'class-check' },
         h('input', { type: 'checkbox', value: String(k), checked: '' }), ' ' + NV.className(m, k))));
     searchBox.value = '';

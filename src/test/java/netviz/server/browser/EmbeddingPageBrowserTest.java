@@ -141,7 +141,8 @@ class EmbeddingPageBrowserTest {
         long want = points().stream().filter(p -> num(p.get("label")) == 1).count();
         assertTrue(want > 0);
         Map<String, String> shown = colours();
-        assertEquals(want, shown.size());
+        assertEquals(want, shown.size(), () -> "filter: " + js("return document.querySelector('#class-filter').innerHTML"
+                + " + ' | ' + document.querySelector('#chart').dataset.shown + ' | ' + JSON.stringify(window.nvEmbedding.points.slice(0, 3));"));
         for (Map<String, Object> p : points()) {
             assertEquals(num(p.get("label")) == 1, shown.containsKey(String.valueOf(num(p.get("index")))), "point " + p.get("index"));
         }
@@ -157,6 +158,7 @@ class EmbeddingPageBrowserTest {
 
     @Test
     void theLassoListsTheImagesInsideIt() {
+        driver.findElement(By.id("lasso")).click();   // a click scrolls its button into view: measure after it
         js("document.querySelector('#chart').scrollIntoView({block: 'center'});");
         // a box in the middle of the chart, in viewport pixels
         @SuppressWarnings("unchecked")
@@ -167,7 +169,6 @@ class EmbeddingPageBrowserTest {
         int x1 = num(box.get("x1"));
         int y0 = num(box.get("y0"));
         int y1 = num(box.get("y1"));
-        driver.findElement(By.id("lasso")).click();
         new Actions(driver).moveToLocation(x0, y0).clickAndHold().pause(Duration.ofMillis(50))
                 .moveToLocation((x0 + x1) / 2, y0).moveToLocation(x1, y0).moveToLocation(x1, (y0 + y1) / 2)
                 .moveToLocation(x1, y1).moveToLocation((x0 + x1) / 2, y1).moveToLocation(x0, y1)
