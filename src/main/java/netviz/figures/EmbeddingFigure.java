@@ -245,6 +245,15 @@ public final class EmbeddingFigure {
      * words) and {@code verdict} (which keeps neighbourhoods better, when both were run).
      */
     public static FigureResult make(Session s, Features f, Options o, Progress p) {
+        return make(s, f, o, p, true);
+    }
+
+    /**
+     * As {@link #make(Session, Features, Options, Progress)}, but without the image map when
+     * {@code imageMap} is false (its assignment takes seconds for a thousand images): then the figures
+     * are the scatter plot alone and the summary has no {@code imageMap}.
+     */
+    public static FigureResult make(Session s, Features f, Options o, Progress p, boolean imageMap) {
         boolean tsne = o.method() == Method.TSNE;
         if (tsne || o.compare()) {
             Tsne.validate(o.tsne(), f.count());
@@ -290,23 +299,6 @@ public final class EmbeddingFigure {
                 + String.format(Locale.ROOT, "%,d", f.count()) + " images, trustworthiness "
                 + String.format(Locale.ROOT, "%.3f", (Double) main.get("trustworthiness")) + projected;
         int classes = Math.max(f.classNames().size(), Arrays.stream(f.labels()).max().orElse(0) + 1);
-        boolean assign = f.count() <= MAX_ASSIGNED;
-        int grid = assign ? Math.max(o.grid(), GridAssignment.side(f.count())) : o.grid();
-        long a0 = System.nanoTime();
-        ImageMap.Placement placement = ImageMap.place(xy, grid, assign ? ImageMap.Placing.ASSIGNMENT : ImageMap.Placing.NEAREST_IN_CELL);
-        double placingSeconds = (System.nanoTime() - a0) / 1e9;
-        int drawn = placement.shown();
-        String mapTitle = title + "\n" + drawnNote(drawn, f.count(), grid);
-        Figure map = ImageMap.render(placement, f.labels(), classes,
-                i -> s.preprocessing().toImage(s.dataset().get(f.indices()[i]).image(0)), new ImageMap.Options(grid, 28, mapTitle,
-                        assign ? ImageMap.Placing.ASSIGNMENT : ImageMap.Placing.NEAREST_IN_CELL));
-        Map<String, Object> imageMap = new LinkedHashMap<>();
-        imageMap.put("placing", assign ? "assignment" : "nearest-in-cell");
-        imageMap.put("grid", grid);
-        imageMap.put("drawn", drawn);
-        imageMap.put("count", f.count());
-        imageMap.put("seconds", placingSeconds);
-        imageMap.put("note", drawnNote(drawn, f.count(), grid));
         Figure scatter = ScatterPlot.render(xy, f.labels(), f.classNames(), ScatterPlot.Options.defaults(title));
         List<Map<String, Object>> maps = new ArrayList<>();
         maps.add(main);
@@ -324,15 +316,44 @@ public final class EmbeddingFigure {
         summary.put("indices", f.indices());
         summary.put("labels", f.labels());
         summary.put("maps", maps);
-        summary.put("imageMap", imageMap);
+        List<Figure> figures = new ArrayList<>();
+        if (imageMap) {
+            drawImageMap(s, f, o, xy, title, classes, figures, summary);
+        }
+        figures.add(scatter);
         if (pcaMap != null && tsneMap != null) {
             summary.put("verdict", (Double) tsneMap.get("trustworthiness") > (Double) pcaMap.get("trustworthiness")
                     ? "t-SNE keeps more of each image's neighbourhood than the linear projection (PCA), which is why maps of"
                     + " learned features use it"
                     : "here PCA keeps neighbourhoods as well as t-SNE");
         }
-        return new FigureResult(List.of(map, scatter),
+        return new FigureResult(figures,
                 Map.of("coordinates", new RawArray(toFloats(coords), new long[] {f.count(), dim})), summary);
+    }
+
+    /** The image map of the plane {@code xy} (into {@code figures}) and what it drew (into {@code summary}). */
+    private static void drawImageMap(Session s, Features f, Options o, double[] xy, String title, int classes,
+                                     List<Figure> figures, Map<String, Object> summary) {
+        boolean assign = f.count() <= MAX_ASSIGNED;
+        int grid = assign ? Math.max(o.grid(), GridAssignment.side(f.count())) : o.grid();
+        long a0 = System.nanoTime();
+        ImageMap.Placing placing = assign ? ImageMap.Placing.ASSIGNMENT : ImageMap.Placing.NEAREST_IN_CELL;
+        ImageMap.Placement placement = ImageMap.place(xy, grid, placing);
+        double placingSeconds = (System.nanoTime() - a0) / 1e9;
+        int drawn = placement.shown();
+        String mapTitle = title + "\n" + drawnNote(drawn, f.count(), grid);
+        Figure map = ImageMap.render(placement, f.labels(), classes,
+                i -> s.preprocessing().toImage(s.dataset().get(f.indices()[i]).image(0)),
+                new ImageMap.Options(grid, 28, mapTitle, placing));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("placing", assign ? "assignment" : "nearest-in-cell");
+        m.put("grid", grid);
+        m.put("drawn", drawn);
+        m.put("count", f.count());
+        m.put("seconds", placingSeconds);
+        m.put("note", drawnNote(drawn, f.count(), grid));
+        figures.add(map);
+        summary.put("imageMap", m);
     }
 
     /**

@@ -71,7 +71,7 @@ final class EmbeddingJob extends AbstractJobKind {
         job.message("classifying " + n + " images");
         int[] predicted = predicted(n, job);
         job.message("running " + o.method().title() + " on " + n + " images");
-        FigureResult r = EmbeddingFigure.make(s.session(), f, o, job.reporter().within(0.9, 1));
+        FigureResult r = EmbeddingFigure.make(s.session(), f, o, job.reporter().within(0.9, 1), false);
         double[] unit = toUnitSquare((double[]) r.summary().get("plane"), n);
         List<Map<String, Object>> points = new ArrayList<>(n);
         int wrong = 0;
@@ -92,6 +92,6 @@ final class EmbeddingJob extends AbstractJobKind {
         fields.put("trustworthiness", ((Map<?, ?>) ((List<?>) r.summary().get("maps")).get(0)).get("trustworthiness"));
         fields.put("misclassified", wrong);
         fields.put("points", points);
-        return new Output(fields, Map.of("scatter.png", r.figures().get(1).image()));
+        return new Output(fields, Map.of("scatter.png", r.figures().get(0).image()));
     }
 }
