@@ -54,15 +54,7 @@ class EmbeddingPageBrowserTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        Chromium.close(chromium, server);
     }
 
     @BeforeEach
