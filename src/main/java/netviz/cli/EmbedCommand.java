@@ -70,7 +70,8 @@ public final class EmbedCommand implements Runnable {
             description = "Also compute the other method and compare trustworthiness (default: on).")
     boolean compare;
 
-    @Option(names = "--grid", paramLabel = "G", defaultValue = "40", description = "Image map cells per side (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--grid", paramLabel = "G", defaultValue = "40", description = "Image map cells per side (default: ${DEFAULT-VALUE}); raised to the square root of the image count "
+            + "so that every image gets its own cell (up to 2,000 images; beyond, the map says how many it drew).")
     int grid;
 
     @Option(names = "--raw", paramLabel = "F.npy", description = "Also write the coordinates as .npy (labels and ids beside it).")

@@ -11,6 +11,7 @@ import netviz.Progress;
 import netviz.UnknownNameException;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
+import netviz.methods.features.GridAssignment;
 import netviz.methods.features.NearestNeighbors;
 import netviz.methods.features.Pca;
 import netviz.methods.features.Trustworthiness;
@@ -24,7 +25,9 @@ import netviz.session.Session;
  * A map of a layer's feature space (or of the raw pixels) in two or three dimensions: PCA, the
  * linear projection onto the directions of largest variance ({@link Pca}), or t-SNE, which places
  * points so that each keeps its nearest neighbours (van der Maaten &amp; Hinton 2008, {@link Tsne}).
- * Drawn twice: as an image map (each image's thumbnail on a grid, no overlaps; {@link ImageMap}) and
+ * Drawn twice: as an image map (each image's thumbnail in its own cell of a grid, placed by an optimal
+ * assignment of images to cells so that every image is drawn once, up to {@value #MAX_ASSIGNED} images;
+ * {@link ImageMap}, {@link GridAssignment}) and
  * as a scatter plot coloured by class ({@link ScatterPlot}); a 3-D map is drawn by its 2-D PCA
  * projection. The map is scored by its trustworthiness T(k = {@value #TRUST_K}) (Venna &amp; Kaski
  * 2001, {@link Trustworthiness}) and, when labelled, by the share of each point's {@value #TRUST_K}
@@ -34,6 +37,12 @@ import netviz.session.Session;
 public final class EmbeddingFigure {
     /** The neighbourhood size of the scores. */
     public static final int TRUST_K = 10;
+    /**
+     * Most images the image map places by an optimal assignment ({@link GridAssignment}, time
+     * O(N²·cells): about a second for 1,000); beyond, each cell shows the image nearest its centre and
+     * the map says how many were drawn.
+     */
+    public static final int MAX_ASSIGNED = 2_000;
     /** Most t-SNE iterations. */
     static final int MAX_ITERATIONS = 100_000;
 
@@ -75,7 +84,7 @@ public final class EmbeddingFigure {
      * @param init       t-SNE's initial layout
      * @param pixels     map the preprocessed pixels instead of a layer's features
      * @param compare    also run the other method and score it
-     * @param grid       image map cells per side
+     * @param grid       image map cells per side (raised to ⌈√n⌉ when the n images are assigned to cells)
      */
     public record Options(String layer, int limit, int batchSize, Method method, int dim, double perplexity,
                           int iterations, double theta, long seed, Tsne.Init init, boolean pixels, boolean compare,
@@ -230,10 +239,21 @@ public final class EmbeddingFigure {
      * {@code layer}, {@code count}, {@code dim}, {@code title}, {@code coordinates} (the same, as
      * doubles), {@code plane} (the 2-D coordinates drawn, count × 2), {@code indices}, {@code labels}, {@code maps} (the map first, then the compared one:
      * {@code name}, {@code trustworthiness}, {@code knnAccuracy} (null without labels), {@code details},
-     * and for PCA {@code components} and {@code explainedVariance}) and {@code verdict} (which keeps
-     * neighbourhoods better, when both were run).
+     * and for PCA {@code components} and {@code explainedVariance}), {@code imageMap} ({@code placing}
+     * "assignment" or "nearest-in-cell", {@code grid} cells per side — raised to ⌈√count⌉ for an
+     * assignment —, {@code drawn} images, {@code count}, {@code seconds} of placing, {@code note} in
+     * words) and {@code verdict} (which keeps neighbourhoods better, when both were run).
      */
     public static FigureResult make(Session s, Features f, Options o, Progress p) {
+        return make(s, f, o, p, true);
+    }
+
+    /**
+     * As {@link #make(Session, Features, Options, Progress)}, but without the image map when
+     * {@code imageMap} is false (its assignment takes seconds for a thousand images): then the figures
+     * are the scatter plot alone and the summary has no {@code imageMap}.
+     */
+    public static FigureResult make(Session s, Features f, Options o, Progress p, boolean imageMap) {
         boolean tsne = o.method() == Method.TSNE;
         if (tsne || o.compare()) {
             Tsne.validate(o.tsne(), f.count());
@@ -279,8 +299,6 @@ public final class EmbeddingFigure {
                 + String.format(Locale.ROOT, "%,d", f.count()) + " images, trustworthiness "
                 + String.format(Locale.ROOT, "%.3f", (Double) main.get("trustworthiness")) + projected;
         int classes = Math.max(f.classNames().size(), Arrays.stream(f.labels()).max().orElse(0) + 1);
-        Figure map = ImageMap.render(xy, f.labels(), classes,
-                i -> s.preprocessing().toImage(s.dataset().get(f.indices()[i]).image(0)), new ImageMap.Options(o.grid(), 28, title));
         Figure scatter = ScatterPlot.render(xy, f.labels(), f.classNames(), ScatterPlot.Options.defaults(title));
         List<Map<String, Object>> maps = new ArrayList<>();
         maps.add(main);
@@ -298,14 +316,56 @@ public final class EmbeddingFigure {
         summary.put("indices", f.indices());
         summary.put("labels", f.labels());
         summary.put("maps", maps);
+        List<Figure> figures = new ArrayList<>();
+        if (imageMap) {
+            drawImageMap(s, f, o, xy, title, classes, figures, summary);
+        }
+        figures.add(scatter);
         if (pcaMap != null && tsneMap != null) {
             summary.put("verdict", (Double) tsneMap.get("trustworthiness") > (Double) pcaMap.get("trustworthiness")
                     ? "t-SNE keeps more of each image's neighbourhood than the linear projection (PCA), which is why maps of"
                     + " learned features use it"
                     : "here PCA keeps neighbourhoods as well as t-SNE");
         }
-        return new FigureResult(List.of(map, scatter),
+        return new FigureResult(figures,
                 Map.of("coordinates", new RawArray(toFloats(coords), new long[] {f.count(), dim})), summary);
+    }
+
+    /** The image map of the plane {@code xy} (into {@code figures}) and what it drew (into {@code summary}). */
+    private static void drawImageMap(Session s, Features f, Options o, double[] xy, String title, int classes,
+                                     List<Figure> figures, Map<String, Object> summary) {
+        boolean assign = f.count() <= MAX_ASSIGNED;
+        int grid = assign ? Math.max(o.grid(), GridAssignment.side(f.count())) : o.grid();
+        long a0 = System.nanoTime();
+        ImageMap.Placing placing = assign ? ImageMap.Placing.ASSIGNMENT : ImageMap.Placing.NEAREST_IN_CELL;
+        ImageMap.Placement placement = ImageMap.place(xy, grid, placing);
+        double placingSeconds = (System.nanoTime() - a0) / 1e9;
+        int drawn = placement.shown();
+        String mapTitle = title + "\n" + drawnNote(drawn, f.count(), grid);
+        Figure map = ImageMap.render(placement, f.labels(), classes,
+                i -> s.preprocessing().toImage(s.dataset().get(f.indices()[i]).image(0)),
+                new ImageMap.Options(grid, 28, mapTitle, placing));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("placing", assign ? "assignment" : "nearest-in-cell");
+        m.put("grid", grid);
+        m.put("drawn", drawn);
+        m.put("count", f.count());
+        m.put("seconds", placingSeconds);
+        m.put("note", drawnNote(drawn, f.count(), grid));
+        figures.add(map);
+        summary.put("imageMap", m);
+    }
+
+    /**
+     * How many images the image map draws, in words: "all 1,000 images drawn, one per cell of a 40 x 40
+     * grid (optimal assignment)" or, beyond {@link #MAX_ASSIGNED} images, "2,310 of 10,000 images
+     * drawn (in each cell the one nearest its centre)".
+     */
+    static String drawnNote(int drawn, int count, int grid) {
+        return drawn == count
+                ? String.format(Locale.ROOT, "all %,d images drawn, one per cell of a %d x %d grid (optimal assignment)", count, grid, grid)
+                : String.format(Locale.ROOT, "%,d of %,d images drawn on a %d x %d grid (in each cell the one nearest its centre;"
+                        + " more than %,d images are not assigned)", drawn, count, grid, grid, MAX_ASSIGNED);
     }
 
     /**

@@ -116,7 +116,14 @@ public final class ImageMap {
      * points), {@code labels[i]} its class (−1: none) among {@code classes}.
      */
     public static Figure render(double[] xy, int[] labels, int classes, IntFunction<BufferedImage> thumbnail, Options o) {
-        Placement p = place(xy, o.grid(), o.placing());
+        return render(place(xy, o.grid(), o.placing()), labels, classes, thumbnail, o);
+    }
+
+    /** Renders a placement computed beforehand (its grid is the options' grid); see {@link #render(double[], int[], int, IntFunction, Options)}. */
+    public static Figure render(Placement p, int[] labels, int classes, IntFunction<BufferedImage> thumbnail, Options o) {
+        if (p.grid() != o.grid()) {
+            throw new IllegalArgumentException("a placement on " + p.grid() + " cells per side drawn on " + o.grid());
+        }
         int side = o.grid() * o.cell();
         BufferedImage img = Canvas.blank(side, side);
         Graphics2D g = Canvas.graphics(img);

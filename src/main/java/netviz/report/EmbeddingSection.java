@@ -61,8 +61,9 @@ final class EmbeddingSection implements ReportSection {
                 + variance + ".", pcaCommand);
         ctx.figure("tsne-scatter.png", "t-SNE (perplexity 30, Barnes-Hut, 1000 iterations, PCA initialisation) of the "
                 + "same features, coloured by class.", tsneCommand);
-        ctx.figure("tsne.png", "The same t-SNE map drawn with the images themselves, on a 40 x 40 grid (one image per "
-                + "cell, no overlaps): similar garments gather.", tsneCommand);
+        Map<?, ?> placed = (Map<?, ?>) tsne.summary().get("imageMap");
+        ctx.figure("tsne.png", String.format(Locale.ROOT, "The same t-SNE map drawn with the images themselves: %s, "
+                + "placed in %.1f s; similar garments gather.", placed.get("note"), (Double) placed.get("seconds")), tsneCommand);
     }
 
     /** The command that draws the figures of {@code o}, writing {@code out} (its scatter plot beside it). */

@@ -13,7 +13,8 @@ import netviz.methods.features.Features;
 
 /**
  * embedding: {method: pca|tsne, n?, layer?} — a 2-D map of the first n dataset images' features
- * ({@link EmbeddingFigure} with the command's defaults and no comparison).
+ * ({@link EmbeddingFigure} with the command's defaults and no comparison); each point also carries the
+ * model's predicted class, so the page can colour by true class, predicted class or misclassified.
  */
 final class EmbeddingJob extends AbstractJobKind {
     EmbeddingJob(JobKinds kinds) {
@@ -42,6 +43,24 @@ final class EmbeddingJob extends AbstractJobKind {
                 .withCompare(false).withLayer((String) params.get("layer")).withLimit(((Number) params.get("n")).intValue());
     }
 
+    /** The model's predicted class (the largest score) of each of the first n served images. */
+    private int[] predicted(int n, Job job) {
+        Features scores = s.session().features().features(s.session().scoreTensor(), new FeatureExtractor.Options(100, n),
+                job.reporter().within(0.85, 0.9));
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            float[] row = scores.row(i);
+            int best = 0;
+            for (int k = 1; k < row.length; k++) {
+                if (row[k] > row[best]) {
+                    best = k;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
     @Override
     public Output run(Map<String, Object> params, Job job) {
         EmbeddingFigure.Options o = options(params);
@@ -49,24 +68,30 @@ final class EmbeddingJob extends AbstractJobKind {
         String layer = o.layer();
         job.message("features of " + s.size() + " images at " + layerName(layer));
         Features f = features(layer, job).features().head(n);
+        job.message("classifying " + n + " images");
+        int[] predicted = predicted(n, job);
         job.message("running " + o.method().title() + " on " + n + " images");
-        FigureResult r = EmbeddingFigure.make(s.session(), f, o, job.reporter().within(0.9, 1));
+        FigureResult r = EmbeddingFigure.make(s.session(), f, o, job.reporter().within(0.9, 1), false);
         double[] unit = toUnitSquare((double[]) r.summary().get("plane"), n);
         List<Map<String, Object>> points = new ArrayList<>(n);
+        int wrong = 0;
         for (int i = 0; i < n; i++) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("index", f.indices()[i]);
             e.put("x", unit[2 * i]);
             e.put("y", unit[2 * i + 1]);
             e.put("label", f.labels()[i]);
+            e.put("predicted", predicted[i]);
             points.add(e);
+            wrong += f.labels()[i] >= 0 && predicted[i] != f.labels()[i] ? 1 : 0;
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("method", params.get("method"));
         fields.put("layer", layerName(layer));
         fields.put("n", n);
         fields.put("trustworthiness", ((Map<?, ?>) ((List<?>) r.summary().get("maps")).get(0)).get("trustworthiness"));
+        fields.put("misclassified", wrong);
         fields.put("points", points);
-        return new Output(fields, Map.of("scatter.png", r.figures().get(1).image()));
+        return new Output(fields, Map.of("scatter.png", r.figures().get(0).image()));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,7 @@ final class JobKinds {
         kinds.put("maximize", new MaximizeJob(this));
         kinds.put("embedding", new EmbeddingJob(this));
         kinds.put("facets", new FacetsJob(this));
+        kinds.put("features", new FeaturesJob(this));
     }
 
     List<String> names() {
@@ -107,11 +109,32 @@ final class JobKinds {
 
     /** {@code GET /api/neighbors}: the k dataset images nearest to the image in a layer's feature space. */
     Map<String, Object> neighbors(String image, int k, String layer) {
+        return neighbors(image, k, layer, 0, null);
+    }
+
+    /**
+     * The k nearest among the images that a page shows: those with a dataset index below {@code below}
+     * (0: all) whose true class is one of {@code classes} (comma-separated class indices; null or blank:
+     * any).
+     */
+    Map<String, Object> neighbors(String image, int k, String layer, int below, String classes) {
+        Set<Integer> only = classes == null || classes.isBlank() ? null : new HashSet<>();
+        if (only != null) {
+            for (String c : classes.split(",")) {
+                try {
+                    only.add(Integer.parseInt(c.strip()));
+                } catch (NumberFormatException e) {
+                    throw ApiException.badRequest("classes must be class indices separated by commas, e.g. 0,3,7; got '"
+                            + Util.clip(classes) + "'");
+                }
+            }
+        }
         ModelSession.Picture pic = s.resolve(image);
         FeatureIndex fi = features(layer == null || layer.isBlank() ? null : layer.strip(), null);
         Features f = fi.features();
         int self = pic.ref().startsWith("dataset:") ? Integer.parseInt(pic.ref().substring(8)) : -1;
-        int want = Math.min(k + (self >= 0 ? 1 : 0), f.count());
+        boolean filtered = only != null || below > 0;
+        int want = filtered ? f.count() : Math.min(k + (self >= 0 ? 1 : 0), f.count());
         float[] q;
         if (self >= 0) {
             q = f.row(self);
@@ -126,7 +149,7 @@ final class JobKinds {
         List<Map<String, Object>> list = new ArrayList<>();
         for (int rank = 0; rank < r.k() && list.size() < k; rank++) {
             int i = r.index(0, rank);
-            if (i == self) {
+            if (i == self || (below > 0 && f.indices()[i] >= below) || (only != null && !only.contains(f.labels()[i]))) {
                 continue;
             }
             Map<String, Object> m = new LinkedHashMap<>();

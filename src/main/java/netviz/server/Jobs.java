@@ -179,7 +179,8 @@ public final class Jobs implements AutoCloseable {
 
     void neighbors(Context ctx) {
         NetvizServer.json(ctx, 200, kinds.neighbors(ctx.queryParam("image"),
-                NetvizServer.intParam(ctx, "k", 8, 1, 100), ctx.queryParam("layer")));
+                NetvizServer.intParam(ctx, "k", 8, 1, 100), ctx.queryParam("layer"),
+                NetvizServer.intParam(ctx, "below", 0, 0, Integer.MAX_VALUE), ctx.queryParam("classes")));
     }
 
     // ---- the job table ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
 import netviz.methods.features.Pca;
 import netviz.methods.features.Trustworthiness;
+import netviz.render.ImageMap;
 import netviz.report.SectionReport;
 import netviz.server.NetvizServer;
 import netviz.session.Session;
@@ -54,6 +55,8 @@ class EmbeddingFigureTest {
         assertEquals("netviz", args.remove(0));
         args.set(args.indexOf("--out") + 1, dir.resolve("tsne.png").toString());
         args.addAll(List.of("--cache-dir", cache.toString(), "--no-progress"));
+        assertTrue(fig.selectFirst("figcaption").text().contains("all " + LIMIT + " images drawn, one per cell"),
+                fig.selectFirst("figcaption").text());
         String printed = Surfaces.cli(args.toArray(String[]::new));
         assertTrue(printed.contains("trustworthiness (k = 10):  t-SNE 0."), printed);
         Surfaces.assertSamePixels(Surfaces.png(report.resolve("figures/tsne.png")), Surfaces.png(dir.resolve("tsne.png")),
@@ -92,6 +95,34 @@ class EmbeddingFigureTest {
             assertEquals(2, r.figures().size());
             assertArrayEquals(new long[] {120, 2}, r.arrays().get("coordinates").shape());
         }
+    }
+
+    /**
+     * The image map draws every image once: the summary's count of drawn images is n, equal to the
+     * cells that an independent assignment of the drawn coordinates fills, also when the asked grid is
+     * too small for n (it grows to ⌈√n⌉), and the map's title says so.
+     */
+    @Test
+    void theImageMapDrawsEveryImageAndSaysHowMany() {
+        try (Session s = Session.builder(MODEL).alignDataset(false).build()) {
+            int n = 150;
+            for (int grid : new int[] {40, 5}) {
+                EmbeddingFigure.Options o = EmbeddingFigure.Options.defaults().withMethod(EmbeddingFigure.Method.PCA)
+                        .withCompare(false).withLimit(n).withGrid(grid);
+                FigureResult r = EmbeddingFigure.make(s, o, Progress.NONE);
+                Map<?, ?> m = (Map<?, ?>) r.summary().get("imageMap");
+                int side = Math.max(grid, 13);   // ⌈√150⌉ = 13
+                assertEquals(side, m.get("grid"));
+                assertEquals("assignment", m.get("placing"));
+                assertEquals(n, m.get("drawn"));
+                assertEquals(n, ImageMap.assigned((double[]) r.summary().get("plane"), side).shown());
+                assertEquals("all 150 images drawn, one per cell of a " + side + " x " + side + " grid (optimal assignment)",
+                        m.get("note"));
+                assertTrue(r.figures().get(0).image().getHeight() > side * 28, "one 28-pixel cell per grid row, and the title");
+            }
+        }
+        assertEquals("2,310 of 10,000 images drawn on a 40 x 40 grid (in each cell the one nearest its centre; more than"
+                + " 2,000 images are not assigned)", EmbeddingFigure.drawnNote(2310, 10_000, 40));
     }
 
     @Test

@@ -264,6 +264,42 @@ class ApiTest {
         assertEquals(8, s.get("/api/neighbors?image=dataset:5").json().get("neighbors").size(), "default k 8");
     }
 
+    /**
+     * Neighbours restricted to the points a page shows (dataset index below {@code below}, true class
+     * in {@code classes}) are the nearest among exactly those, by brute force.
+     */
+    @Test
+    void neighborsRestrictedToTheShownPointsAreTheNearestAmongThem() {
+        JsonNode j = s.get("/api/neighbors?image=dataset:5&k=6&below=120&classes=1,%203,7").json();
+        Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(50, LIMIT),
+                netviz.Progress.NONE);
+        float[] q = f.row(5);
+        List<Integer> shown = new ArrayList<>();
+        double[] dist = new double[f.count()];
+        for (int i = 0; i < 120; i++) {
+            float[] r = f.row(i);
+            double d = 0;
+            for (int k = 0; k < r.length; k++) {
+                d += (r[k] - q[k]) * (double) (r[k] - q[k]);
+            }
+            dist[i] = Math.sqrt(d);
+            int label = f.labels()[i];
+            if (i != 5 && (label == 1 || label == 3 || label == 7)) {
+                shown.add(i);
+            }
+        }
+        shown.sort((a, b) -> Double.compare(dist[a], dist[b]));
+        JsonNode n = j.get("neighbors");
+        assertEquals(6, n.size());
+        for (int at = 0; at < 6; at++) {
+            assertEquals(shown.get(at).intValue(), n.get(at).get("index").asInt());
+            assertEquals(dist[shown.get(at)], n.get(at).get("distance").asDouble(), 1e-3);
+        }
+        TestServer.Reply bad = s.get("/api/neighbors?image=dataset:5&classes=shirt");
+        assertEquals(400, bad.status(), bad.text());
+        assertTrue(bad.text().contains("classes must be class indices"), bad.text());
+    }
+
     @Test
     void staticFilesAndWebJars() throws Exception {
         TestServer.Reply js = s.get("/webjars/echarts/5.3.1/dist/echarts.min.js");

@@ -253,13 +253,22 @@ class JobsTest {
         Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(60, 120),
                 netviz.Progress.NONE);
         double[] c = Pca.fit(f.values(), f.dim(), 2).transform(f.values());
+        int wrong = 0;
         for (int i = 0; i < 120; i++) {
             JsonNode p = pts.get(i);
             assertEquals(i, p.get("index").asInt());
             assertEquals(f.labels()[i], p.get("label").asInt());
+            double[] prob = predict(i).probabilities()[0];
+            int best = 0;
+            for (int k = 1; k < prob.length; k++) {
+                best = prob[k] > prob[best] ? k : best;
+            }
+            assertEquals(best, p.get("predicted").asInt(), "the model's class of image " + i);
+            wrong += best != f.labels()[i] ? 1 : 0;
             assertTrue(p.get("x").asDouble() >= 0 && p.get("x").asDouble() <= 1);
             assertTrue(p.get("y").asDouble() >= 0 && p.get("y").asDouble() <= 1);
         }
+        assertEquals(wrong, j.get("result").get("misclassified").asInt());
         // one scale factor for both axes: ratios of distances are PCA's
         double d01 = Math.hypot(c[0] - c[2], c[1] - c[3]);
         double d05 = Math.hypot(c[0] - c[10], c[1] - c[11]);
@@ -271,6 +280,17 @@ class JobsTest {
         JsonNode t = s.run("embedding", "{\"method\":\"tsne\",\"n\":100}");
         assertEquals(100, t.get("result").get("points").size());
         assertEquals("relu3", t.get("params").get("layer").asText());
+    }
+
+    @Test
+    void theFeaturesJobPreparesTheNeighbourSearch() {
+        JsonNode j = s.run("features", "{}");
+        assertEquals("relu3", j.get("params").get("layer").asText());
+        JsonNode r = j.get("result");
+        Features f = FeatureExtractor.extract(ip, data, null, new FeatureExtractor.Options(100, LIMIT), netviz.Progress.NONE);
+        assertEquals(LIMIT, r.get("count").asInt());
+        assertEquals(f.dim(), r.get("dim").asInt());
+        assertEquals(1.0, j.get("progress").asDouble());
     }
 
     @Test

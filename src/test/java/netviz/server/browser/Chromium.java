@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import netviz.server.NetvizServer;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -82,6 +83,19 @@ final class Chromium implements AutoCloseable {
             }
         }
         assertTrue(errors.isEmpty(), "errors in the browser console: " + errors);
+    }
+
+    /** Closes the browser (when started), then the server (when started). */
+    static void close(Chromium chromium, NetvizServer server) {
+        try {
+            if (chromium != null) {
+                chromium.close();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
     }
 
     @Override
