@@ -20,10 +20,12 @@ import netviz.engine.Engines;
  * <p>Euclidean distances come from {@code ‖a−b‖² = ‖a‖² + ‖b‖² − 2 a·b}, cosine distances from
  * {@code 1 − â·b̂} on unit-normalised rows (a zero row has distance 1 to everything). The dot products of
  * a block of queries against a block of the database are one small matrix product whose inner loop the
- * JIT vectorises; every query keeps a bounded max-heap of its k best candidates, so memory is
- * O(queries·k) whatever the database size. Query blocks run in parallel. The k distances returned are
- * recomputed exactly (in double) and ties are broken by the smaller index, so the result equals a
- * brute-force search.
+ * JIT vectorises; every query keeps a pool of candidates: its k best float scores and every row scored
+ * within the float rounding tolerance of the k-th (see {@code Candidates}), so memory is O(queries·k)
+ * whatever the database size (more only where many rows are closer together than float rounding can
+ * tell). Query blocks run in parallel. The pool's distances are recomputed exactly (in double) and ties
+ * are broken by the smaller index, so the result equals a brute-force search, ties and near-duplicates
+ * included; a negative float score from cancellation only ranks a row early, it is never returned.
  *
  * <p>Two kernels compute the products ({@link Kernel}): a blocked Java loop, and libtorch's SGEMM
  * (through DJL's PyTorch engine), which on a 2-core AVX-512 machine is several times faster. With

@@ -228,7 +228,7 @@ public final class VpTree {
                 idx[c] = i;
                 while (c > 0) {
                     int p = (c - 1) / 2;
-                    if (above(p, dist[c], idx[c]) || (dist[p] == dist[c] && idx[p] == idx[c])) {
+                    if (above(p, dist[c], idx[c])) {
                         break;
                     }
                     swap(p, c);
@@ -241,6 +241,10 @@ public final class VpTree {
             }
             dist[0] = dv;
             idx[0] = i;
+            siftDown();
+        }
+
+        private void siftDown() {
             int c = 0;
             while (true) {
                 int l = 2 * c + 1;
@@ -253,7 +257,7 @@ public final class VpTree {
                     m = r;
                 }
                 if (m == c) {
-                    break;
+                    return;
                 }
                 swap(m, c);
                 c = m;
@@ -278,23 +282,7 @@ public final class VpTree {
                 dist[0] = dist[last];
                 idx[0] = idx[last];
                 size = last;
-                int c = 0;
-                while (true) {
-                    int l = 2 * c + 1;
-                    int r = l + 1;
-                    int m = c;
-                    if (l < size && above(l, dist[m], idx[m])) {
-                        m = l;
-                    }
-                    if (r < size && above(r, dist[m], idx[m])) {
-                        m = r;
-                    }
-                    if (m == c) {
-                        break;
-                    }
-                    swap(m, c);
-                    c = m;
-                }
+                siftDown();
             }
         }
     }
