@@ -2,12 +2,6 @@ package netviz.methods.features;
 
 import java.util.stream.IntStream;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import netviz.engine.Engines;
 
 /**
  * The repulsive forces of 2-D t-SNE by FFT-accelerated interpolation (FIt-SNE: Linderman, Rachh, Hoskins,
@@ -26,8 +20,8 @@ import netviz.engine.Engines;
  * Then {@code F_i = y_i φ_1 − (φ_x, φ_y)}. {@code Z_i} is the potential of charge 1 under
  * {@code (1 + ‖d‖²)⁻¹}, minus 1 for j = i (FIt-SNE instead expands it through the squared kernel with a
  * fourth charge {@code ‖y‖²}, which loses digits to cancellation far from the origin). Coordinates are
- * taken relative to the square's centre. The FFTs run on libtorch (in
- * double); spreading and interpolation are Java loops. The defaults (3 nodes per box, at least 50 boxes,
+ * taken relative to the square's centre. Everything runs in Java, in double: the FFTs are
+ * {@link ComplexFft} on a power-of-two grid. The defaults (3 nodes per box, at least 50 boxes,
  * boxes at most 1 unit wide) are FIt-SNE's and openTSNE's.
  */
 public final class FftRepulsion {
@@ -97,7 +91,7 @@ public final class FftRepulsion {
         double side = Math.max(Math.max(hix - lox, hiy - loy), 1e-9) * (1 + 1e-9);
         int boxes = Math.max(minBoxes, (int) Math.ceil(side * boxesPerUnit));
         int m = boxes * points;
-        int fftSize = niceSize(2 * m - 1);
+        int fftSize = Integer.highestOneBit(Math.max(1, 2 * m - 2)) << 1;   // the power of two ≥ 2m − 1
         double box = side / boxes;
         double h = box / points;
         double x0 = cx - side / 2;
@@ -140,7 +134,7 @@ public final class FftRepulsion {
 
         // both kernels on node offsets, embedded circularly in fftSize × fftSize
         int sq = fftSize * fftSize;
-        double[] kernel = new double[2 * sq];
+        double[] kernel = new double[2 * sq];   // (1 + d²)⁻² then (1 + d²)⁻¹
         for (int dx = 0; dx < m; dx++) {
             for (int dy = 0; dy < m; dy++) {
                 double d2 = h * h * ((double) dx * dx + (double) dy * dy);
@@ -196,39 +190,92 @@ public final class FftRepulsion {
     }
 
     /**
-     * The four m × m charge planes convolved with the circular kernel: real FFT along the last axis, full
-     * FFT along the first (the inputs are zero-padded to {@code size} by the transforms), a product, and
-     * the inverse transforms; only the first m × m outputs are read back.
+     * The four m × m charge planes convolved with the circular kernels (planes 0–2 with the first, plane 3
+     * with the second) by 2-D FFTs of side {@code size} (a power of two). Two real planes travel as one
+     * complex grid: planes 0 + i·1 share a kernel, so their product with its (real, even) spectrum
+     * separates by itself; for planes 2 + i·3 the spectra are split by Hermitian symmetry,
+     * {@code C = B (K₂ + K₁)/2 + conj(B(−k)) (K₂ − K₁)/2}. The two kernels travel as one grid too
+     * ({@code K₂ + i K₁}; both spectra are real). Five 2-D transforms in all, skipping the rows that are
+     * zero on the way in and the rows not read on the way out.
      */
     private static double[] convolve(double[] charges, int m, double[] kernel, int size) {
-        try (NDManager mgr = Engines.newBaseManager()) {
-            NDArray w = mgr.create(charges, new Shape(4, m, m));
-            NDArray k = mgr.create(kernel, new Shape(2, size, size));
-            NDArray wf = w.rfft(size, 2).fft(size, 1);
-            NDArray kf = k.rfft(size, 2).fft(size, 1);
-            NDArray prod = wf.get(new NDIndex(":3")).mul(kf.get(new NDIndex(":1")))
-                    .concat(wf.get(new NDIndex("3:")).mul(kf.get(new NDIndex("1:"))), 0);
-            NDArray out = prod.ifft(size, 1).irfft(size, 2);
-            NDArray crop = out.get(new NDIndex(":, :{}, :{}", m, m));
-            if (crop.getDataType() != DataType.FLOAT64) {
-                crop = crop.toType(DataType.FLOAT64, false);
-            }
-            return crop.toDoubleArray();
+        ComplexFft fft = new ComplexFft(size);
+        int sq = size * size;
+        int plane = m * m;
+        double[] ar = new double[sq];
+        double[] ai = new double[sq];
+        double[] br = new double[sq];
+        double[] bi = new double[sq];
+        for (int r = 0; r < m; r++) {
+            System.arraycopy(charges, r * m, ar, r * size, m);
+            System.arraycopy(charges, plane + r * m, ai, r * size, m);
+            System.arraycopy(charges, 2 * plane + r * m, br, r * size, m);
+            System.arraycopy(charges, 3 * plane + r * m, bi, r * size, m);
         }
+        double[] kr = java.util.Arrays.copyOf(kernel, sq);
+        double[] ki = java.util.Arrays.copyOfRange(kernel, sq, 2 * sq);
+        transform2d(fft, ar, ai, m, false);
+        transform2d(fft, br, bi, m, false);
+        transform2d(fft, kr, ki, size, false);
+        double[] cr = new double[sq];
+        double[] ci = new double[sq];
+        IntStream.range(0, size).parallel().forEach(r -> {
+            int rn = (size - r) % size;
+            for (int c = 0; c < size; c++) {
+                int g = r * size + c;
+                int gn = rn * size + (size - c) % size;
+                double k2 = kr[g];
+                double k1 = ki[g];
+                ar[g] *= k2;
+                ai[g] *= k2;
+                double sum = (k2 + k1) / 2;
+                double diff = (k2 - k1) / 2;
+                cr[g] = br[g] * sum + br[gn] * diff;
+                ci[g] = bi[g] * sum - bi[gn] * diff;
+            }
+        });
+        transform2d(fft, ar, ai, m, true);
+        transform2d(fft, cr, ci, m, true);
+        double scale = 1.0 / sq;
+        double[] out = new double[4 * plane];
+        for (int r = 0; r < m; r++) {
+            for (int c = 0; c < m; c++) {
+                int g = r * size + c;
+                int o = r * m + c;
+                out[o] = ar[g] * scale;
+                out[plane + o] = ai[g] * scale;
+                out[2 * plane + o] = cr[g] * scale;
+                out[3 * plane + o] = ci[g] * scale;
+            }
+        }
+        return out;
     }
 
-    /** The smallest n ≥ min whose only prime factors are 2, 3 and 5 (fast FFT lengths). */
-    static int niceSize(int min) {
-        for (int n = Math.max(1, min); ; n++) {
-            int r = n;
-            for (int f : new int[] {2, 3, 5}) {
-                while (r % f == 0) {
-                    r /= f;
-                }
+    /**
+     * A 2-D transform of the size × size grid in place. Forward: the first {@code rows} rows (the others
+     * are zero), then every column. Inverse: every column, then the first {@code rows} rows (the others
+     * are not read).
+     */
+    private static void transform2d(ComplexFft fft, double[] re, double[] im, int rows, boolean inverse) {
+        int size = fft.n;
+        if (!inverse) {
+            IntStream.range(0, rows).parallel().forEach(r -> fft.transform(re, im, r * size, false));
+        }
+        IntStream.range(0, size).parallel().forEach(c -> {
+            double[] tr = new double[size];
+            double[] ti = new double[size];
+            for (int r = 0; r < size; r++) {
+                tr[r] = re[r * size + c];
+                ti[r] = im[r * size + c];
             }
-            if (r == 1) {
-                return n;
+            fft.transform(tr, ti, 0, inverse);
+            for (int r = 0; r < size; r++) {
+                re[r * size + c] = tr[r];
+                im[r * size + c] = ti[r];
             }
+        });
+        if (inverse) {
+            IntStream.range(0, rows).parallel().forEach(r -> fft.transform(re, im, r * size, true));
         }
     }
 
