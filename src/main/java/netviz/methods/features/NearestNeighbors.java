@@ -4,7 +4,13 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import netviz.OutOfRangeException;
+import netviz.engine.Engines;
 
 /**
  * Exact k-nearest-neighbour search by blocked matrix products, as used for the retrieval figure of
@@ -14,10 +20,21 @@ import netviz.OutOfRangeException;
  * <p>Euclidean distances come from {@code ‖a−b‖² = ‖a‖² + ‖b‖² − 2 a·b}, cosine distances from
  * {@code 1 − â·b̂} on unit-normalised rows (a zero row has distance 1 to everything). The dot products of
  * a block of queries against a block of the database are one small matrix product whose inner loop the
- * JIT vectorises; every query keeps a bounded max-heap of its k best candidates, so memory is
- * O(queries·k) whatever the database size. Query blocks run in parallel. The k distances returned are
- * recomputed exactly (in double) and ties are broken by the smaller index, so the result equals a
- * brute-force search.
+ * JIT vectorises; every query keeps a pool of candidates: its k best float scores and every row scored
+ * within the float rounding tolerance of the k-th (see {@code Candidates}), so memory is O(queries·k)
+ * whatever the database size (more only where many rows are closer together than float rounding can
+ * tell). Query blocks run in parallel. The pool's distances are recomputed exactly (in double) and ties
+ * are broken by the smaller index, so the result equals a brute-force search, ties and near-duplicates
+ * included; a negative float score from cancellation only ranks a row early, it is never returned.
+ *
+ * <p>Two kernels compute the products ({@link Kernel}): a blocked Java loop, and libtorch's SGEMM
+ * (through DJL's PyTorch engine), which on a 2-core AVX-512 machine is several times faster. With
+ * libtorch a block of {@value #LIBTORCH_QUERY_BLOCK} queries is multiplied by blocks of
+ * {@value #LIBTORCH_DB_BLOCK} database rows, {@code ‖b‖² − 2ab} is formed there (the query's own norm is
+ * the same for every row, so it does not change the order), and libtorch's top-k keeps each query's
+ * best candidates of the block; only those candidates come back to Java, so memory is bounded by the
+ * two blocks. {@link Kernel#AUTO} uses libtorch from {@value #LIBTORCH_MIN_QUERIES} queries on, where
+ * copying the database into libtorch once per search pays off.
  */
 public final class NearestNeighbors {
     /** Distance between feature vectors. */
@@ -44,8 +61,22 @@ public final class NearestNeighbors {
         }
     }
 
+    /** Which code computes the dot products of the blocked search; the results are the same. */
+    public enum Kernel {
+        /** Libtorch for {@value #LIBTORCH_MIN_QUERIES} queries or more, Java below. */
+        AUTO,
+        /** Blocked Java loops (no native engine needed). */
+        JAVA,
+        /** Libtorch's matrix product and top-k on the PyTorch engine. */
+        LIBTORCH
+    }
+
     static final int QUERY_BLOCK = 64;
     static final int DB_BLOCK = 1024;
+    static final int LIBTORCH_QUERY_BLOCK = 512;
+    static final int LIBTORCH_DB_BLOCK = 8192;
+    /** From this many queries on, {@link Kernel#AUTO} uses libtorch. */
+    public static final int LIBTORCH_MIN_QUERIES = 64;
 
     private final float[] data;      // n×d, normalised rows for cosine
     private final float[] original;  // n×d as given
@@ -53,6 +84,7 @@ public final class NearestNeighbors {
     private final int d;
     private final Metric metric;
     private final float[] norms2;    // squared norms of data rows
+    private final Kernel kernel;
 
     /**
      * An index over {@code n = data.length / dim} row-major feature vectors.
@@ -75,6 +107,26 @@ public final class NearestNeighbors {
             }
             norms2[i] = (float) s;
         }
+        this.kernel = Kernel.AUTO;
+    }
+
+    private NearestNeighbors(NearestNeighbors base, Kernel kernel) {
+        this.original = base.original;
+        this.n = base.n;
+        this.d = base.d;
+        this.metric = base.metric;
+        this.data = base.data;
+        this.norms2 = base.norms2;
+        this.kernel = kernel;
+    }
+
+    /** The same index searched with the given kernel (the arrays are shared, not copied). */
+    public NearestNeighbors using(Kernel k) {
+        return new NearestNeighbors(this, k);
+    }
+
+    public Kernel kernel() {
+        return kernel;
     }
 
     public int size() {
@@ -147,44 +199,131 @@ public final class NearestNeighbors {
         float[] queries = metric == Metric.COSINE ? normalized(rawQueries, d) : rawQueries;
         int[] outIdx = new int[nq * k];
         double[] outDist = new double[nq * k];
+        if (kernel == Kernel.LIBTORCH || (kernel == Kernel.AUTO && nq >= LIBTORCH_MIN_QUERIES)) {
+            searchLibtorch(queries, rawQueries, nq, k, exclude, outIdx, outDist);
+            return new Result(nq, k, outIdx, outDist);
+        }
+        Candidates[] pools = candidates(queries, 0, nq, k);
         int blocks = (nq + QUERY_BLOCK - 1) / QUERY_BLOCK;
         IntStream.range(0, blocks).parallel().forEach(b -> {
             int q0 = b * QUERY_BLOCK;
             int qn = Math.min(QUERY_BLOCK, nq - q0);
-            Heap[] heaps = new Heap[qn];
-            for (int i = 0; i < qn; i++) {
-                heaps[i] = new Heap(k);
-            }
             float[] block = new float[qn * DB_BLOCK];
             float[] qNorm = new float[qn];
             for (int i = 0; i < qn; i++) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    s += (double) queries[(q0 + i) * d + j] * queries[(q0 + i) * d + j];
-                }
-                qNorm[i] = (float) s;
+                qNorm[i] = (float) pools[q0 + i].queryNorm2;
             }
             float[] transposed = new float[d * DB_BLOCK];
             for (int s0 = 0; s0 < n; s0 += DB_BLOCK) {
                 int sn = Math.min(DB_BLOCK, n - s0);
                 squaredDistances(queries, q0, qn, qNorm, s0, sn, transposed, block);
                 for (int i = 0; i < qn; i++) {
-                    Heap h = heaps[i];
+                    Candidates c = pools[q0 + i];
                     int self = exclude == null ? -1 : exclude[q0 + i];
                     int off = i * DB_BLOCK;
                     for (int j = 0; j < sn; j++) {
                         float v = block[off + j];
-                        if (v <= h.worst() && s0 + j != self) {
-                            h.offer(v, s0 + j);
+                        if (v <= c.limit() && s0 + j != self) {
+                            c.offer(v, s0 + j);
                         }
                     }
                 }
             }
             for (int i = 0; i < qn; i++) {
-                finish(heaps[i], rawQueries, q0 + i, k, outIdx, outDist);
+                finish(pools[q0 + i], rawQueries, q0 + i, k, outIdx, outDist);
             }
         });
         return new Result(nq, k, outIdx, outDist);
+    }
+
+    /**
+     * One candidate pool per query row {@code q0..q0+qn}, each with the rounding tolerance of the
+     * float scores {@code ‖a‖² + ‖b‖² − 2ab}: a dot product of length d in float is off by at most
+     * {@code γ_d Σ|a_c b_c| ≤ γ_d (‖a‖² + ‖b‖²) / 2} with {@code γ_d ≈ d·2⁻²⁴} (Higham 2002, §3.1), so two
+     * scores compare wrongly only within {@code tol = 4 (d + 2) 2⁻²⁴ (‖a‖² + 2 max ‖b‖²)}.
+     */
+    private Candidates[] candidates(float[] queries, int q0, int qn, int k) {
+        double maxNorm = 0;
+        for (float v : norms2) {
+            maxNorm = Math.max(maxNorm, v);
+        }
+        Candidates[] out = new Candidates[qn];
+        for (int i = 0; i < qn; i++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                double v = queries[(q0 + i) * d + j];
+                s += v * v;
+            }
+            out[i] = new Candidates(k, s, 4.0 * (d + 2) * 0x1p-24 * (s + 2 * maxNorm));
+        }
+        return out;
+    }
+
+    /**
+     * The search with libtorch's matrix product: per query block and database block the scores
+     * {@code ‖b‖² − 2ab} (ordered like the squared distances) and their smallest entries per query by
+     * top-k; the candidates go through the same pools and exact re-ranking as the Java kernel. When a
+     * query's whole top-k of a block lies within the rounding tolerance of its pool, the block's full row
+     * of scores is scanned instead, so no row that could be a true neighbour is missed.
+     */
+    private void searchLibtorch(float[] queries, float[] rawQueries, int nq, int k, int[] exclude, int[] outIdx,
+                                double[] outDist) {
+        try (NDManager base = Engines.newBaseManager()) {
+            NDArray db = base.create(data, new Shape(n, d));
+            NDArray dbNorms = base.create(norms2, new Shape(1, n));
+            for (int q0 = 0; q0 < nq; q0 += LIBTORCH_QUERY_BLOCK) {
+                int qn = Math.min(LIBTORCH_QUERY_BLOCK, nq - q0);
+                Candidates[] pools = candidates(queries, q0, qn, k);
+                try (NDManager sub = base.newSubManager()) {
+                    NDArray q = sub.create(Arrays.copyOfRange(queries, q0 * d, (q0 + qn) * d), new Shape(qn, d)).mul(-2f);
+                    for (int s0 = 0; s0 < n; s0 += LIBTORCH_DB_BLOCK) {
+                        int sn = Math.min(LIBTORCH_DB_BLOCK, n - s0);
+                        int take = Math.min(sn, k + 8 + (exclude == null ? 0 : 1));
+                        try (NDManager blk = sub.newSubManager()) {
+                            NDArray rows = db.get(new NDIndex("{}:{}", s0, s0 + sn));
+                            NDArray rowsT = rows.transpose();
+                            NDArray rowNorms = dbNorms.get(new NDIndex(":, {}:{}", s0, s0 + sn));
+                            blk.attachAll(rows, rowsT, rowNorms);
+                            NDArray scores = q.matMul(rowsT);
+                            blk.attachAll(scores);
+                            scores.addi(rowNorms);
+                            NDList top = scores.topK(take, 1, false, false);
+                            blk.attachAll(top);
+                            float[] v = top.get(0).toFloatArray();
+                            long[] idx = top.get(1).toLongArray();
+                            for (int i = 0; i < qn; i++) {
+                                Candidates c = pools[i];
+                                int self = exclude == null ? -1 : exclude[q0 + i];
+                                float largest = Float.NEGATIVE_INFINITY;
+                                for (int t = i * take; t < (i + 1) * take; t++) {
+                                    largest = Math.max(largest, v[t]);
+                                }
+                                if (take < sn && largest + (float) c.queryNorm2 <= c.limit()) {
+                                    // rows past the top-k may still be within the rounding tolerance: scan the whole row
+                                    float[] row = scores.get(i).toFloatArray();
+                                    for (int j = 0; j < sn; j++) {
+                                        float sc = row[j] + (float) c.queryNorm2;
+                                        if (sc <= c.limit() && s0 + j != self) {
+                                            c.offer(sc, s0 + j);
+                                        }
+                                    }
+                                    continue;
+                                }
+                                for (int t = i * take; t < (i + 1) * take; t++) {
+                                    int j = s0 + (int) idx[t];
+                                    float sc = v[t] + (float) c.queryNorm2;
+                                    if (sc <= c.limit() && j != self) {
+                                        c.offer(sc, j);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                int first = q0;
+                IntStream.range(0, qn).parallel().forEach(i -> finish(pools[i], rawQueries, first + i, k, outIdx, outDist));
+            }
+        }
     }
 
     /**
@@ -272,18 +411,19 @@ public final class NearestNeighbors {
         return out;
     }
 
-    /** Exact distances of the heap's candidates, sorted by (distance, index). */
-    private void finish(Heap h, float[] rawQueries, int q, int k, int[] outIdx, double[] outDist) {
-        int m = h.size;
+    /** Exact distances of the pool's candidates, sorted by (distance, index). */
+    private void finish(Candidates c, float[] rawQueries, int q, int k, int[] outIdx, double[] outDist) {
+        c.prune();
+        int m = c.size;
         double[] dist = new double[m];
         Integer[] order = new Integer[m];
         for (int t = 0; t < m; t++) {
-            dist[t] = exactDistance(rawQueries, q, h.idx[t]);
+            dist[t] = exactDistance(rawQueries, q, c.idx[t]);
             order[t] = t;
         }
-        Arrays.sort(order, (a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(h.idx[a], h.idx[b]));
+        Arrays.sort(order, (a, b) -> dist[a] != dist[b] ? Double.compare(dist[a], dist[b]) : Integer.compare(c.idx[a], c.idx[b]));
         for (int t = 0; t < k; t++) {
-            outIdx[q * k + t] = h.idx[order[t]];
+            outIdx[q * k + t] = c.idx[order[t]];
             outDist[q * k + t] = dist[order[t]];
         }
     }
@@ -315,17 +455,76 @@ public final class NearestNeighbors {
     }
 
     /**
-     * A bounded max-heap of (score, index) keeping the k smallest scores offered, plus a margin of
-     * candidates so that float rounding cannot drop a true neighbour before the exact re-ranking.
+     * The candidates of one query: every row offered whose float score is within {@code tol} of the k-th
+     * smallest score offered so far. Every row whose exact distance is at most the exact k-th distance is
+     * kept (its score is within the rounding tolerance of the k-th score), so the exact re-ranking of
+     * the pool equals brute force, ties included. The k smallest scores sit in a max-heap; the pool is
+     * pruned against the heap's top whenever it has doubled.
      */
+    static final class Candidates {
+        final double queryNorm2;
+        private final float tol;
+        private final Heap best;
+        float[] score;
+        int[] idx;
+        int size;
+        private int pruneAt;
+
+        Candidates(int k, double queryNorm2, double tol) {
+            this.queryNorm2 = queryNorm2;
+            this.tol = (float) tol;
+            this.best = new Heap(k);
+            this.score = new float[2 * k + 16];
+            this.idx = new int[score.length];
+            this.pruneAt = score.length;
+        }
+
+        /** Scores above this cannot belong to the result. */
+        float limit() {
+            return best.worst() + tol;
+        }
+
+        void offer(float s, int i) {
+            if (s < best.worst() || best.size < best.cap) {
+                best.offer(s, i);
+            }
+            if (size == pruneAt) {
+                prune();
+                if (size * 2 > pruneAt) {
+                    pruneAt = Math.max(pruneAt * 2, size * 2);
+                }
+            }
+            if (size == score.length) {
+                score = Arrays.copyOf(score, 2 * size);
+                idx = Arrays.copyOf(idx, 2 * size);
+            }
+            score[size] = s;
+            idx[size++] = i;
+        }
+
+        /** Drops the pool's entries above the current limit. */
+        void prune() {
+            float lim = limit();
+            int w = 0;
+            for (int t = 0; t < size; t++) {
+                if (score[t] <= lim) {
+                    score[w] = score[t];
+                    idx[w++] = idx[t];
+                }
+            }
+            size = w;
+        }
+    }
+
+    /** A bounded max-heap of (score, index) keeping the {@code cap} smallest scores offered. */
     static final class Heap {
         final int cap;
         final float[] score;
         final int[] idx;
         int size;
 
-        Heap(int k) {
-            cap = k + Math.min(k, 8);
+        Heap(int cap) {
+            this.cap = cap;
             score = new float[cap];
             idx = new int[cap];
         }

@@ -25,7 +25,8 @@ import netviz.Progress;
  *     {@code ∂C/∂y_i = 4 Σ_j (p_ij − q_ij)(1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j)}: an attractive term over the
  *     sparse P and a repulsive term over all pairs, approximated by a quadtree (2-D) or octree (3-D):
  *     a cell of width w at distance δ from y_i stands for all its points when {@code w / δ < θ}
- *     (θ = 0.5; θ = 0 gives the exact sum).</li>
+ *     (θ = 0.5; θ = 0 gives the exact sum). Above {@link #FFT_MIN_POINTS} points 2-D maps use FFT-accelerated
+ *     interpolation instead ({@link FftRepulsion}, Linderman et al. 2019).</li>
  * <li><b>Optimisation.</b> PCA initialisation scaled to standard deviation 1e-4 in the first coordinate
  *     (or Gaussian noise with the seed); early exaggeration 12 of P for the first 250 iterations with
  *     momentum 0.5, then momentum 0.8; per-coordinate gains (delta-bar-delta, Jacobs 1988: +0.2 when the
@@ -38,10 +39,15 @@ import netviz.Progress;
 public final class Tsne {
     /** How the repulsive forces are computed. */
     public enum Method {
-        /** Exact below {@link #EXACT_MAX_POINTS} points, Barnes-Hut above. */
+        /**
+         * Exact up to {@link #EXACT_MAX_POINTS} points, Barnes-Hut up to {@link #FFT_MIN_POINTS}, FFT-accelerated
+         * interpolation above (2-D; 3-D maps stay with Barnes-Hut).
+         */
         AUTO,
         BARNES_HUT,
-        EXACT
+        EXACT,
+        /** FFT-accelerated interpolation of the repulsive forces ({@link FftRepulsion}, FIt-SNE); 2-D only. */
+        FFT
     }
 
     /** Initial layout. */
@@ -49,6 +55,14 @@ public final class Tsne {
 
     /** Up to this many points, {@link Method#AUTO} uses the exact O(N²) gradient. */
     public static final int EXACT_MAX_POINTS = 500;
+
+    /**
+     * From this many points on, {@link Method#AUTO} uses the FFT gradient for 2-D maps. Its cost per
+     * iteration grows with the grid (the map's extent), not with N, so it overtakes Barnes-Hut only at large
+     * N: at 10,000 points (Fashion-MNIST features) this Java implementation was still slower than
+     * Barnes-Hut (BENCHMARKS.md), so the switch sits above the sizes measured.
+     */
+    public static final int FFT_MIN_POINTS = 100_000;
 
     /**
      * @param dim               2 or 3
@@ -147,6 +161,10 @@ public final class Tsne {
         if (o.iterations() < 1 || o.earlyIterations() < 0) {
             throw new OutOfRangeException("t-SNE needs at least 1 iteration, got " + o.iterations());
         }
+        if (o.method() == Method.FFT && o.dim() != 2) {
+            throw new OutOfRangeException("the FFT-accelerated t-SNE gradient embeds in 2 dimensions only, got --dim "
+                    + o.dim() + " (Barnes-Hut and exact work in 3)");
+        }
         if (!(o.theta() >= 0)) {
             throw new OutOfRangeException("theta must be 0 or positive, got " + o.theta());
         }
@@ -172,6 +190,8 @@ public final class Tsne {
         Finite.check(x, new long[] {n, d}, "t-SNE: its input features");
         long t0 = System.nanoTime();
         boolean exact = o.method() == Method.EXACT || (o.method() == Method.AUTO && n <= EXACT_MAX_POINTS);
+        FftRepulsion fft = o.method() == Method.FFT || (o.method() == Method.AUTO && o.dim() == 2 && n >= FFT_MIN_POINTS)
+                ? new FftRepulsion() : null;
         int k = exact ? n - 1 : Math.min(n - 1, (int) (3 * o.perplexity() + 1));
         Affinities p = affinities(x, d, o.perplexity(), k);
         double[] y = initial(x, d, o);
@@ -193,7 +213,7 @@ public final class Tsne {
                     Arrays.fill(gains, 1);
                 }
                 boolean check = it == 0 || (it + 1) % 50 == 0 || it == o.iterations() - 1;
-                double klNow = gradient(y, dim, p, early ? o.earlyExaggeration() : 1, theta, grad, check);
+                double klNow = gradient(y, dim, p, early ? o.earlyExaggeration() : 1, theta, fft, grad, check);
                 if (check) {
                     kl = klNow;
                     history.add(new double[] {it == 0 ? 0 : it + 1, klNow});
@@ -223,14 +243,15 @@ public final class Tsne {
                 }
             }
         }
-        kl = gradient(y, dim, p, 1, theta, grad, true);
+        kl = gradient(y, dim, p, 1, theta, fft, grad, true);
         if (history.isEmpty() || history.get(history.size() - 1)[0] != done) {
             history.add(new double[] {done, kl});
         } else {
             history.get(history.size() - 1)[1] = kl;
         }
         Finite.check(y, "t-SNE: the map coordinates");
-        return new Result(n, dim, y, kl, history, done, exact ? "exact" : "barnes-hut (theta " + o.theta() + ")",
+        String method = exact ? "exact" : fft != null ? fft.toString() : "barnes-hut (theta " + o.theta() + ")";
+        return new Result(n, dim, y, kl, history, done, method,
                 (System.nanoTime() - t0) / 1e9);
     }
 
@@ -392,24 +413,37 @@ public final class Tsne {
      */
     public static double gradient(double[] y, int dim, Affinities p, double exaggeration, double theta, double[] grad,
                                   boolean withKl) {
+        return gradient(y, dim, p, exaggeration, theta, null, grad, withKl);
+    }
+
+    /**
+     * As {@link #gradient(double[], int, Affinities, double, double, double[], boolean)}, with the repulsion
+     * by FFT-accelerated interpolation when {@code fft} is not null (2-D; {@code theta} is then unused).
+     */
+    public static double gradient(double[] y, int dim, Affinities p, double exaggeration, double theta, FftRepulsion fft,
+                                  double[] grad, boolean withKl) {
         int n = p.n();
         double[] neg = new double[n * dim];
         double[] sumQ = new double[n];
-        SpaceTree tree = theta >= 0 ? new SpaceTree(y, dim) : null;
+        SpaceTree tree = fft == null && theta >= 0 ? new SpaceTree(y, dim) : null;
         int chunk = 128;
         int chunks = (n + chunk - 1) / chunk;
         double theta2 = theta * theta;
-        IntStream.range(0, chunks).parallel().forEach(b -> {
-            int[] stack = tree == null ? null : new int[tree.maxStack()];
-            double[] f = new double[dim];
-            for (int t = b * chunk; t < Math.min(n, (b + 1) * chunk); t++) {
-                int i = tree != null ? tree.perm[t] : t;   // tree order: neighbouring points walk the same cells
-                Arrays.fill(f, 0);
-                double s = tree != null ? tree.repulsion(i, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
-                sumQ[i] = s;
-                System.arraycopy(f, 0, neg, i * dim, dim);
-            }
-        });
+        if (fft != null) {
+            fft.compute(y, neg, sumQ);
+        } else {
+            IntStream.range(0, chunks).parallel().forEach(b -> {
+                int[] stack = tree == null ? null : new int[tree.maxStack()];
+                double[] f = new double[dim];
+                for (int t = b * chunk; t < Math.min(n, (b + 1) * chunk); t++) {
+                    int i = tree != null ? tree.perm[t] : t;   // tree order: neighbouring points walk the same cells
+                    Arrays.fill(f, 0);
+                    double s = tree != null ? tree.repulsion(i, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
+                    sumQ[i] = s;
+                    System.arraycopy(f, 0, neg, i * dim, dim);
+                }
+            });
+        }
         double z = 0;
         for (double s : sumQ) {
             z += s;

@@ -93,4 +93,85 @@ class NearestNeighborsTest {
         assertEquals(1.0, NearestNeighbors.knnAccuracy(p, 2, new int[] {0, 0, 0, 1, 1, 1}, 2));
         assertEquals(0.0, NearestNeighbors.knnAccuracy(p, 2, new int[] {0, 1, 1, 0, 1, 0}, 1), 0.5);
     }
+
+    /**
+     * Both kernels against brute force on data with planted exact duplicates, exact ties and near
+     * duplicates (d = 1: thousands of points on a short line, closer than float rounding of
+     * {@code ‖a‖² + ‖b‖² − 2ab} can tell): the same indices, ties broken by the smaller index, and the
+     * same distances (relative 1e-6).
+     */
+    @Test
+    void bothKernelsEqualBruteForceWithDuplicatesAndTies() {
+        Random r = new Random(5);
+        int n = NearestNeighbors.LIBTORCH_DB_BLOCK + 813;   // two libtorch blocks, the last one partial
+        for (int d : new int[] {1, 9}) {
+            float[] x = gaussian(n, d, 6 + d);
+            for (int i = 0; i < n; i += 7) {
+                if (i % 3 == 0) {   // a small integer grid: many exactly tied distances
+                    for (int c = 0; c < d; c++) {
+                        x[i * d + c] = r.nextInt(3);
+                    }
+                } else if (i > 0) {   // an exact duplicate of an earlier row
+                    System.arraycopy(x, r.nextInt(i) * d, x, i * d, d);
+                }
+            }
+            int nq = 70;
+            float[] q = new float[nq * d];
+            for (int i = 0; i < nq; i++) {
+                System.arraycopy(x, (i * 131) % n * d, q, i * d, d);
+            }
+            for (Metric m : Metric.values()) {
+                NearestNeighbors nn = new NearestNeighbors(x, d, m);
+                for (NearestNeighbors.Kernel kernel : new NearestNeighbors.Kernel[] {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH}) {
+                    for (int k : new int[] {1, 10}) {
+                        NearestNeighbors.Result res = nn.using(kernel).search(q, k);
+                        for (int i = 0; i < nq; i++) {
+                            assertSameAsBruteForce(x, d, q, i, bruteForce(x, d, q, i, k, m, -1), res, m, m + " " + kernel + " d=" + d + " k=" + k + " query " + i);
+                        }
+                    }
+                    int[] rows = {0, 7, 21, n - 1};
+                    NearestNeighbors.Result g = nn.using(kernel).neighborsOf(rows, 4);
+                    float[] rq = new float[rows.length * d];
+                    for (int i = 0; i < rows.length; i++) {
+                        System.arraycopy(x, rows[i] * d, rq, i * d, d);
+                    }
+                    for (int i = 0; i < rows.length; i++) {
+                        assertSameAsBruteForce(x, d, rq, i, bruteForce(x, d, rq, i, 4, m, rows[i]), g, m, m + " " + kernel + " self-excluded row " + rows[i]);
+                        for (int t = 0; t < 4; t++) {
+                            assertTrue(g.index(i, t) != rows[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void kEqualToTheDatasetSizeSortsEveryRow() {
+        int n = 301;
+        int d = 3;
+        float[] x = gaussian(n, d, 8);
+        System.arraycopy(x, 0, x, 5 * d, d);
+        float[] q = gaussian(3, d, 9);
+        for (NearestNeighbors.Kernel kernel : new NearestNeighbors.Kernel[] {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH}) {
+            NearestNeighbors.Result res = new NearestNeighbors(x, d, Metric.EUCLIDEAN).using(kernel).search(q, n);
+            for (int i = 0; i < 3; i++) {
+                assertSameAsBruteForce(x, d, q, i, bruteForce(x, d, q, i, n, Metric.EUCLIDEAN, -1), res, Metric.EUCLIDEAN, kernel + " k=n query " + i);
+            }
+        }
+    }
+
+    private static void assertSameAsBruteForce(float[] x, int d, float[] q, int qi, int[] expected, NearestNeighbors.Result got,
+                                               Metric m, String what) {
+        int k = expected.length;
+        int[] idx = Arrays.copyOfRange(got.indices(), qi * k, qi * k + k);
+        assertEquals(k, Arrays.stream(idx).distinct().count(), what + ": repeated index");
+        for (int t = 0; t < k; t++) {
+            double want = NearestNeighbors.distance(q, qi * d, x, expected[t] * d, d, m);
+            double have = got.distance(qi, t);
+            assertEquals(want, have, 1e-6 * Math.max(1, Math.abs(want)), what + " rank " + t);
+            assertEquals(NearestNeighbors.distance(q, qi * d, x, idx[t] * d, d, m), have, 1e-12, what + " rank " + t + " index");
+        }
+        assertArrayEquals(expected, idx, what + ": indices (ties broken by the smaller index)");
+    }
 }

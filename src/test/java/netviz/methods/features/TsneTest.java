@@ -39,8 +39,8 @@ class TsneTest {
      * blob are only partly preserved; mixing blobs would push T towards 0.5).
      */
     @Test
-    void keepsWellSeparatedClustersApartExactAndBarnesHut() {
-        for (Tsne.Method m : List.of(Tsne.Method.EXACT, Tsne.Method.BARNES_HUT)) {
+    void keepsWellSeparatedClustersApartExactBarnesHutAndFft() {
+        for (Tsne.Method m : List.of(Tsne.Method.EXACT, Tsne.Method.BARNES_HUT, Tsne.Method.FFT)) {
             int[] labels = new int[5 * 80];
             float[] x = blobs(5, 80, 10, 3, labels);
             Tsne.Result r = Tsne.run(x, 10, Tsne.Options.defaults().withMethod(m).withIterations(500));
@@ -92,6 +92,41 @@ class TsneTest {
             assertEquals(i + 1, calls.get(i)[0]);
             assertEquals(120, calls.get(i)[1]);
         }
+    }
+
+    @Test
+    void fftGradientAgreesWithTheExactGradient() {
+        int n = 300;
+        float[] x = NearestNeighborsTest.gaussian(n, 8, 4);
+        Tsne.Affinities p = Tsne.affinities(x, 8, 20, 61);
+        Random r = new Random(4);
+        double[] y = new double[n * 2];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = r.nextGaussian() * 5;
+        }
+        double[] exact = new double[y.length];
+        double klExact = Tsne.gradient(y, 2, p, 1, -1, exact, true);
+        double[] tolerance = {1e-2, 1e-4};
+        FftRepulsion[] fft = {new FftRepulsion(5, 50, 1), new FftRepulsion(6, 50, 2)};
+        for (int v = 0; v < 2; v++) {
+            double[] g = new double[y.length];
+            double kl = Tsne.gradient(y, 2, p, 1, 0.5, fft[v], g, true);
+            double err = 0;
+            double norm = 0;
+            for (int i = 0; i < y.length; i++) {
+                err += (g[i] - exact[i]) * (g[i] - exact[i]);
+                norm += exact[i] * exact[i];
+            }
+            assertTrue(Math.sqrt(err / norm) <= tolerance[v], fft[v] + ": relative gradient error " + Math.sqrt(err / norm));
+            assertEquals(klExact, kl, tolerance[v] * klExact);
+        }
+    }
+
+    @Test
+    void fftIsTwoDimensionalOnly() {
+        OutOfRangeException e = assertThrows(OutOfRangeException.class,
+                () -> Tsne.validate(Tsne.Options.defaults().withDim(3).withMethod(Tsne.Method.FFT), 1000));
+        assertTrue(e.getMessage().contains("2 dimensions"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,132 @@
+package netviz.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+import netviz.data.Datasets;
+import netviz.Progress;
+import netviz.engine.Interpreter;
+import netviz.image.Preprocessing;
+import netviz.methods.features.FeatureExtractor;
+import netviz.methods.features.Features;
+import netviz.methods.features.NearestNeighbors;
+import netviz.methods.features.Trustworthiness;
+import netviz.methods.features.Tsne;
+import netviz.onnx.OnnxLoader;
+
+/**
+ * Exact k-NN with the Java kernel against the libtorch kernel (random 100,000 × 128 features, k = 10,
+ * the same queries; the results must be identical), and t-SNE with the Barnes-Hut gradient against the
+ * FFT-accelerated one on the same relu3 features of the bundled model (Fashion-MNIST t10k, 10,000
+ * images): wall time, KL, trustworthiness (k = 10), 10-NN class accuracy. With {@code --full} also the
+ * FFT t-SNE of all 70,000 Fashion-MNIST images (train + t10k from {@code --data}); its trustworthiness
+ * is not computed (quadratic in N).
+ *
+ * <p>Usage: {@code TsneFftBench [--model M.onnx] [--limit N] [--knn-queries Q] [--full] [--data DIR]
+ * [--skip-knn] [--skip-tsne]}; prints {@code key=value} lines.
+ */
+public final class TsneFftBench {
+    private TsneFftBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path model = Path.of("models/fashion-mnist-cnn.onnx");
+        Path dataDir = Datasets.SYSTEM_FASHION_MNIST;
+        int limit = 0;
+        int knnQueries = 2000;
+        boolean full = false;
+        boolean knn = true;
+        boolean tsne = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--model" -> model = Path.of(args[++i]);
+                case "--data" -> dataDir = Path.of(args[++i]);
+                case "--limit" -> limit = Integer.parseInt(args[++i]);
+                case "--knn-queries" -> knnQueries = Integer.parseInt(args[++i]);
+                case "--full" -> full = true;
+                case "--skip-knn" -> knn = false;
+                case "--skip-tsne" -> tsne = false;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        System.out.printf(Locale.ROOT, "cores=%d%nload_before=%s%n", Runtime.getRuntime().availableProcessors(), load());
+        if (knn) {
+            knn(knnQueries);
+        }
+        if (tsne) {
+            Features f = features(model, Datasets.bundledTestSplit(Preprocessing.fashionMnist()), limit);
+            System.out.printf(Locale.ROOT, "features=%s%nrows=%d%ndim=%d%n", f.source(), f.count(), f.dim());
+            for (Tsne.Method m : new Tsne.Method[] {Tsne.Method.BARNES_HUT, Tsne.Method.FFT}) {
+                String key = m.name().toLowerCase(Locale.ROOT);
+                Tsne.Result r = Tsne.run(f.values(), f.dim(), Tsne.Options.defaults().withMethod(m));
+                float[] y = r.coordinatesAsFloats();
+                double trust = Trustworthiness.of(f.values(), f.dim(), y, 2, 10);
+                double acc = NearestNeighbors.knnAccuracy(y, 2, f.labels(), 10);
+                System.out.printf(Locale.ROOT, "%s_method=%s%n%s_seconds=%.2f%n%s_kl=%.4f%n%s_trustworthiness=%.4f%n"
+                        + "%s_knn10_accuracy=%.4f%n%s_load_after=%s%n", key, r.method(), key, r.seconds(), key,
+                        r.klDivergence(), key, trust, key, acc, key, load());
+            }
+        }
+        if (full) {
+            Features train = features(model, Datasets.fashionMnist(dataDir, "train", Preprocessing.fashionMnist()), 0);
+            Features test = features(model, Datasets.fashionMnist(dataDir, "t10k", Preprocessing.fashionMnist()), 0);
+            float[] x = Arrays.copyOf(train.values(), train.values().length + test.values().length);
+            System.arraycopy(test.values(), 0, x, train.values().length, test.values().length);
+            int[] labels = Arrays.copyOf(train.labels(), train.count() + test.count());
+            System.arraycopy(test.labels(), 0, labels, train.count(), test.count());
+            System.out.printf(Locale.ROOT, "full_rows=%d%nfull_load_before=%s%n", labels.length, load());
+            Tsne.Result r = Tsne.run(x, train.dim(), Tsne.Options.defaults().withMethod(Tsne.Method.FFT));
+            double acc = NearestNeighbors.knnAccuracy(r.coordinatesAsFloats(), 2, labels, 10);
+            System.out.printf(Locale.ROOT, "full_fft_seconds=%.2f%nfull_fft_kl=%.4f%nfull_fft_knn10_accuracy=%.4f%n"
+                    + "full_load_after=%s%n", r.seconds(), r.klDivergence(), acc, load());
+        }
+    }
+
+    private static Features features(Path model, netviz.data.Dataset data, int limit) throws Exception {
+        try (Interpreter ip = Interpreter.of(OnnxLoader.load(model))) {
+            return FeatureExtractor.extract(ip, data, null, FeatureExtractor.Options.defaults().withLimit(limit),
+                    Progress.NONE);
+        }
+    }
+
+    /** Java kernel vs libtorch kernel on the same queries; both are exact, so the results must match. */
+    private static void knn(int queries) {
+        int n = 100_000;
+        int d = 128;
+        Random rnd = new Random(1);
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        int[] q = new int[queries];
+        for (int i = 0; i < q.length; i++) {
+            q[i] = i * (n / queries);
+        }
+        NearestNeighbors nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN);
+        NearestNeighbors.Result[] res = new NearestNeighbors.Result[2];
+        NearestNeighbors.Kernel[] kernels = {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH};
+        for (int v = 0; v < 2; v++) {
+            NearestNeighbors k = nn.using(kernels[v]);
+            k.neighborsOf(new int[] {0, 1}, 10);   // warm-up (starts libtorch)
+            long t0 = System.nanoTime();
+            res[v] = k.neighborsOf(q, 10);
+            double s = (System.nanoTime() - t0) / 1e9;
+            String key = kernels[v].name().toLowerCase(Locale.ROOT);
+            System.out.printf(Locale.ROOT, "knn_%s_seconds=%.2f%nknn_%s_ms_per_query=%.3f%nknn_%s_load=%s%n", key, s, key,
+                    1000 * s / queries, key, load());
+        }
+        System.out.printf(Locale.ROOT, "knn_queries=%d%nknn_database=%d%nknn_identical=%b%n", queries, n,
+                Arrays.equals(res[0].indices(), res[1].indices()) && Arrays.equals(res[0].distances(), res[1].distances()));
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}
