@@ -15,8 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Write a self-contained HTML report (index.html, style.css, PNG figures; opens from disk, needs "
                 + "no server or network) with one section per technique: the model, accuracy and confusion matrix, "
-                + "filters, activations, dead filters, occlusion, saliency, guided backpropagation, SmoothGrad, "
-                + "Integrated Gradients, Grad-CAM, nearest neighbours, PCA versus t-SNE maps, top images with receptive "
+                + "filters, activations, dead filters, sanity checks of the attribution methods (cascading "
+                + "randomisation, deletion and insertion), occlusion, saliency, guided backpropagation, SmoothGrad, "
+                + "Integrated Gradients, Grad-CAM, Grad-CAM++, Score-CAM, nearest neighbours, PCA versus t-SNE maps, "
+                + "top images with receptive "
                 + "fields, activation maximisation, multifaceted feature visualization (facets), activation "
                 + "maximisation through a generator (DGN-AM).",
                 "Every figure's caption names the netviz command that reproduces it. Without options: the bundled "

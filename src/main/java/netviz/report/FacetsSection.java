@@ -110,7 +110,10 @@ final class FacetsSection implements ReportSection {
         String unit = r.get("className") != null ? r.get("className") + " (class " + target + ")" : "class " + target;
         String what = String.format(Locale.ROOT, "the top %,d of the first %,d images of %s", (int) r.get("topImages"),
                 (int) r.get("scanned"), r.get("dataset"));
-        ctx.figure("facets.png", "The facets of " + unit + " found among " + what + ": per row, the synthesised "
+        String split = data == ctx.dataset() ? "" : " Unlike the other sections, which use " + ctx.dataset().description()
+                + ", the facets come from " + r.get("dataset") + ": like the command without --data, and as in the paper, "
+                + "they cluster training images.";
+        ctx.figure("facets.png", "The facets of " + unit + " found among " + what + "." + split + " Per row: the synthesised "
                 + "image (50 steps of activation maximisation from the mean image; a t-SNE of 500 iterations, half the "
                 + "command's default, to keep the report quick), the mean image it started from, and the real images "
                 + "closest to the cluster's centre.", c);

@@ -57,8 +57,9 @@ final class TopImagesSection implements ReportSection {
         ctx.withOut(c, "top.png", "top.png");
         for (int k = 0; k < CHANNELS; k++) {
             ctx.figure("top-c" + k + ".png", String.format(Locale.ROOT, "Channel %d of %s: the 9 images among the first "
-                    + "%,d of %s on which it fires most, each with the receptive-field box of its peak, and the crops "
-                    + "enlarged.", k, layer, n, ctx.dataset().description()), c);
+                    + "%,d of %s on which it fires most (ranked by the channel's largest value over positions), each "
+                    + "with the receptive-field box of its peak, and the crops enlarged. The command writes one file "
+                    + "per channel: this one is top-c%d.png.", k, layer, n, ctx.dataset().description(), k), c);
         }
     }
 }

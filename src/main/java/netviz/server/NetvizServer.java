@@ -245,7 +245,15 @@ public final class NetvizServer implements AutoCloseable {
             throw ApiException.notFound("no uploaded image '" + Util.clip(ctx.pathParam("file"))
                     + "': ask for /api/images/<id>.png");
         }
-        byte[] bytes = session.uploads().png(Uploads.checkId(m.group(1)));
+        String id = Uploads.checkId(m.group(1));
+        if ("model".equals(ctx.queryParam("as"))) {
+            // what the model sees: preprocessed (resized, cropped, grey for a one-channel model), un-normalised
+            int scale = intParam(ctx, "scale", 4, 1, 16);
+            BufferedImage img = session.resolve("upload:" + id).picture();
+            png(ctx, scale == 1 ? img : Images.upscale(img, scale));
+            return;
+        }
+        byte[] bytes = session.uploads().png(id);
         ctx.contentType("image/png");
         ctx.header("Cache-Control", "max-age=3600");
         ctx.result(bytes);

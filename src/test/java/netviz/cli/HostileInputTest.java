@@ -281,11 +281,12 @@ class HostileInputTest {
         Cli.Result r = run("report", "--help");
         String help = r.out().replaceAll("\\s+", " ");
         for (String s : List.of("filters", "activations", "dead filters", "occlusion", "saliency",
-                "guided backpropagation", "SmoothGrad", "Integrated Gradients", "Grad-CAM", "nearest neighbours",
+                "guided backpropagation", "SmoothGrad", "Integrated Gradients", "Grad-CAM", "Grad-CAM++", "Score-CAM",
+                "sanity checks", "nearest neighbours",
                 "t-SNE", "top images", "activation maximisation", "multifaceted", "DGN-AM")) {
             assertTrue(help.contains(s), s + " missing from: " + help);
         }
-        assertEquals(netviz.report.Sections.all().size(), 17, "a new report section: name it in report --help");
+        assertEquals(20, netviz.report.Sections.all().size(), "a new report section: name it in report --help");
     }
 
     @Test

@@ -243,7 +243,7 @@ const NV = (() => {
   function imageUrl(ref, scale) {
     const [kind, id] = splitRef(ref);
     if (kind === 'dataset') return `/api/dataset/${encodeURIComponent(id)}.png?scale=${scale || 4}`;
-    if (kind === 'upload') return `/api/images/${encodeURIComponent(id)}.png`;
+    if (kind === 'upload') return `/api/images/${encodeURIComponent(id)}.png?as=model&scale=${scale || 4}`;
     throw new Error('Unknown image reference: ' + ref);
   }
 

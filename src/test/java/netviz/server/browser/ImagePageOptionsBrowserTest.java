@@ -62,15 +62,7 @@ class ImagePageOptionsBrowserTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        Chromium.close(chromium, server);
     }
 
     /** Opens the image page on a dataset image with a method's tab, once its class lists are filled. */

@@ -45,15 +45,7 @@ class JobControlBrowserTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        Chromium.close(chromium, server);
     }
 
     @Test

@@ -79,15 +79,7 @@ class WebAppBrowserTest {
 
     @AfterAll
     static void stop() {
-        try {
-            if (chromium != null) {
-                chromium.close();
-            }
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
+        Chromium.close(chromium, server);
     }
 
     /** With {@code -Dnetviz.screenshots=DIR}, keeps a screenshot of the page at the end of each test. */
