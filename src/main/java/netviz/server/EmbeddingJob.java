@@ -62,6 +62,18 @@ final class EmbeddingJob extends AbstractJobKind {
     }
 
     @Override
+    public JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+        EmbeddingFigure.Options o = options(params);
+        int n = o.limit();
+        JobCost.Estimate scan = cost.scan(n, "features");
+        if (o.method() != EmbeddingFigure.Method.TSNE) {
+            return scan;
+        }
+        return JobCost.plus(scan, new JobCost.Estimate(JobCost.tsneSeconds(n, o.iterations()),
+                String.format(java.util.Locale.ROOT, "t-SNE of %,d points, %,d iterations", n, o.iterations())));
+    }
+
+    @Override
     public Output run(Map<String, Object> params, Job job) {
         EmbeddingFigure.Options o = options(params);
         int n = o.limit();

@@ -30,6 +30,17 @@ final class FacetsJob extends AbstractJobKind {
     }
 
     @Override
+    public JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+        FacetsFigure.Options o = FacetsFigure.Options.defaults();
+        int k = ((Number) params.get("facets")).intValue();
+        int top = (int) Math.ceil(0.1 * s.size());
+        JobCost.Estimate e = JobCost.plus(cost.scan(s.size(), "the unit and the features"),
+                new JobCost.Estimate(JobCost.tsneSeconds(top, o.tsneIterations()),
+                        String.format(java.util.Locale.ROOT, "t-SNE of the top %,d images", top)));
+        return JobCost.plus(e, cost.steps(o.iterations(), k, "activation maximization of " + k + " facets"));
+    }
+
+    @Override
     public Output run(Map<String, Object> params, Job job) {
         String tensor = (String) params.get("layer");
         int c = ((Number) params.get("channel")).intValue();

@@ -30,6 +30,11 @@ final class FeaturesJob extends AbstractJobKind {
     }
 
     @Override
+    public JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+        return cost.scan(s.size(), "features");
+    }
+
+    @Override
     public Output run(Map<String, Object> params, Job job) {
         String layer = (String) params.get("layer");
         job.message("features of " + s.size() + " images at " + layerName(layer));

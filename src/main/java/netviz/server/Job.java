@@ -29,6 +29,7 @@ public final class Job {
     private volatile String error;
     private volatile boolean cancelRequested;
     private volatile long startedNanos;
+    private volatile Map<String, Object> estimate;
     private volatile long finishedNanos;
     private volatile Map<String, Object> result;
     private volatile List<String> files = List.of();
@@ -104,6 +105,11 @@ public final class Job {
         };
     }
 
+    /** What the job is expected to cost, said before it starts (null for a quick job). */
+    void estimate(Map<String, Object> e) {
+        estimate = e;
+    }
+
     /** Asks the running computation to stop at its next check. */
     void requestCancel() {
         cancelRequested = true;
@@ -171,7 +177,7 @@ public final class Job {
         return (end - start) / 1e9;
     }
 
-    /** {@code {id, kind, params, status, progress, message, elapsed, error, result}}. */
+    /** {@code {id, kind, params, status, progress, message, elapsed, estimate, error, result}}. */
     public Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", id);
@@ -181,6 +187,7 @@ public final class Job {
         m.put("progress", progress);
         m.put("message", message);
         m.put("elapsed", elapsedSeconds());
+        m.put("estimate", estimate);
         m.put("error", error);
         m.put("result", result);
         return m;

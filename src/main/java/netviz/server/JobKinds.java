@@ -34,13 +34,20 @@ final class JobKinds {
 
         /** Computes; reports progress to {@code job}. */
         Output run(Map<String, Object> params, Job job);
+
+        /** What the job will cost, for kinds whose cost grows with their parameters (null: a second or two). */
+        default JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+            return null;
+        }
     }
 
     private final ModelSession s;
     private final Map<String, Kind> kinds = new LinkedHashMap<>();
+    private final JobCost cost;
 
     JobKinds(ModelSession session) {
         this.s = session;
+        this.cost = new JobCost(session);
         for (String a : List.of("saliency", "guided-backprop", "smoothgrad", "integrated-gradients", "grad-cam",
                 "grad-cam-plus-plus", "score-cam")) {
             kinds.put(a, new AttributionJob(this, a));
@@ -53,6 +60,11 @@ final class JobKinds {
         kinds.put("embedding", new EmbeddingJob(this));
         kinds.put("facets", new FacetsJob(this));
         kinds.put("features", new FeaturesJob(this));
+    }
+
+    /** The cost model of this server's jobs. */
+    JobCost cost() {
+        return cost;
     }
 
     List<String> names() {

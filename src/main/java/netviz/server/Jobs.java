@@ -195,6 +195,8 @@ public final class Jobs implements AutoCloseable {
         JobKinds.Kind k = kinds.kind(kind);
         Map<String, Object> canonical = k.canonical(new Params(kind, params, k.accepted()));
         String id = id(kind, canonical);
+        // what it will cost, said before it starts (outside the lock: the first estimate times the model)
+        JobCost.Estimate cost = k.estimate(canonical, kinds.cost());
         synchronized (jobs) {
             Job old = jobs.get(id);
             if (old != null && old.status() != Job.Status.FAILED && old.status() != Job.Status.CANCELLED) {
@@ -206,6 +208,9 @@ public final class Jobs implements AutoCloseable {
                 return cached;
             }
             Job job = new Job(id, kind, canonical, dir.resolve(id));
+            if (cost != null) {
+                job.estimate(cost.json());
+            }
             Runnable task = () -> {
                 waiting.remove(id);
                 run(job, k);

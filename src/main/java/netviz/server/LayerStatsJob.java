@@ -37,6 +37,11 @@ final class LayerStatsJob extends AbstractJobKind {
     }
 
     @Override
+    public JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+        return cost.scan(s.size(), "firing statistics");
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public Output run(Map<String, Object> params, Job job) {
         String name = layerName((String) params.get("layer"));

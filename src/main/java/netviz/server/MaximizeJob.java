@@ -44,6 +44,11 @@ final class MaximizeJob extends AbstractJobKind {
     }
 
     @Override
+    public JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+        return cost.steps(ITERATIONS, 1, "activation maximization");
+    }
+
+    @Override
     public Output run(Map<String, Object> params, Job job) {
         String tensor = (String) params.get("layer");
         FigureResult r = MaximizeFigure.make(s.session(), options(params), job.reporter());

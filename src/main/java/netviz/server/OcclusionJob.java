@@ -36,6 +36,16 @@ final class OcclusionJob extends AbstractJobKind {
     }
 
     @Override
+    public JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+        int patch = ((Number) params.get("patch")).intValue();
+        int stride = ((Number) params.get("stride")).intValue();
+        long[] in = s.session().shapeOf(s.graph().inputs().get(0).name());
+        int side = (int) Math.max(in[2], in[3]);
+        int per = (side - patch) / stride + 1;
+        return cost.scan(per * per, "occlusion");
+    }
+
+    @Override
     public Output run(Map<String, Object> params, Job job) {
         ModelSession.Picture pic = s.resolve((String) params.get("image"));
         Object target = params.get("target");

@@ -36,6 +36,11 @@ final class TopImagesJob extends AbstractJobKind {
     }
 
     @Override
+    public JobCost.Estimate estimate(Map<String, Object> params, JobCost cost) {
+        return cost.scan(s.size(), "top images");
+    }
+
+    @Override
     public Output run(Map<String, Object> params, Job job) {
         String tensor = (String) params.get("layer");
         int c = ((Number) params.get("channel")).intValue();

@@ -97,4 +97,32 @@ class JobCancelTest {
         assertEquals(404, delete("0123456789abcdef0123456789abcdef").status());
         assertEquals(400, delete("nope").status());
     }
+
+    @Test
+    void jobsWhoseCostGrowsSayItBeforeTheyStart() {
+        JsonNode bigJob = s.job("embedding", "{\"method\":\"tsne\",\"n\":1800}");
+        JsonNode smallJob = s.job("embedding", "{\"method\":\"tsne\",\"n\":600}");
+        JsonNode statsJob = s.job("layer-stats", "{\"layer\":\"conv1\"}");
+        // the estimates are all this test needs: stop the jobs, so the one worker is free for the other test
+        for (JsonNode j : new JsonNode[] {bigJob, smallJob, statsJob}) {
+            delete(j.get("id").asText());
+        }
+        JsonNode big = bigJob.get("estimate");
+        JsonNode small = smallJob.get("estimate");
+        assertTrue(big.get("seconds").asDouble() > small.get("seconds").asDouble(), big + " vs " + small);
+        assertTrue(big.get("work").asText().contains("t-SNE of 1,800 points, 1,000 iterations")
+                && big.get("work").asText().contains("a forward pass over 1,800 images"), big.toString());
+        assertTrue(big.get("words").asText().matches("about \\d+ (s|min)|under a second"), big.toString());
+        // the t-SNE part follows n log n per iteration plus the n^2 neighbour graph
+        double tsne1800 = JobCost.tsneSeconds(1800, 1000);
+        assertEquals(1000 * JobCost.TSNE_PER_NLOGN * 1800 * Math.log(1800) / Math.log(2)
+                + JobCost.TSNE_PER_PAIR * 1800.0 * 1800, tsne1800, 1e-9);
+        JsonNode stats = statsJob.get("estimate");
+        assertTrue(stats.get("work").asText().contains("a forward pass over 2,000 images"), stats.toString());
+        assertTrue(s.job("saliency", "{\"image\":\"dataset:3\"}").get("estimate").isNull(),
+                "a one-image gradient needs no estimate");
+        for (JsonNode j : new JsonNode[] {big, small, stats}) {
+            assertTrue(j.get("seconds").asDouble() > 0, j.toString());
+        }
+    }
 }

@@ -124,14 +124,19 @@ const NV = (() => {
       this.cancel.hidden = !active;
       if (!active) this.cancel.disabled = false;
       const secs = typeof job.elapsed === 'number' ? job.elapsed.toFixed(1) : null;
+      // a job whose cost grows with its parameters says it before it starts, and keeps saying it
+      const est = job.estimate && job.estimate.words
+        ? `estimated ${job.estimate.words}` + (job.estimate.work ? ` (${job.estimate.work})` : '') : '';
+      this.el.title = est;
       if (job.status === 'queued') {
         this.bar.removeAttribute('value');
-        this.text.textContent = 'queued (waiting for a free worker)…';
+        this.text.textContent = 'queued (waiting for a free worker)…' + (est ? ' ' + est : '');
       } else if (job.status === 'running') {
         if (typeof job.progress === 'number') this.bar.value = Math.max(0, Math.min(1, job.progress));
         const pct = typeof job.progress === 'number' ? Math.round(job.progress * 100) + ' %' : '';
         const msg = job.message && !/^(running|queued)\.?$/i.test(job.message) ? job.message : '';
-        this.text.textContent = [this.label, pct, msg].filter(Boolean).join(' — ') + (secs ? ` (${secs} s)` : '');
+        const of = job.estimate && job.estimate.words ? `, estimated ${job.estimate.words}` : '';
+        this.text.textContent = [this.label, pct, msg].filter(Boolean).join(' — ') + (secs ? ` (${secs} s${of})` : '');
       } else if (job.status === 'done') {
         this.bar.value = 1;
         this.text.textContent = (this.cached || !secs ? 'done (computed before; from the cache)' : `done in ${secs} s`)

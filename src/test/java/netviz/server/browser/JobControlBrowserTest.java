@@ -61,7 +61,10 @@ class JobControlBrowserTest {
         WebElement cancel = job.findElement(By.cssSelector(".job-cancel"));
         assertTrue(cancel.isDisplayed(), "a running job shows its Cancel button");
         String status = job.findElement(By.cssSelector(".job-status")).getText();
-        assertTrue(status.matches("(?s).*\\(\\d+\\.\\d s\\).*"), "the job's own elapsed time: " + status);
+        assertTrue(status.matches("(?s).*\\(\\d+\\.\\d s, estimated about \\d+ (s|min)\\).*"),
+                "the job's own elapsed time and its estimate: " + status);
+        assertTrue(job.getDomAttribute("title").matches("estimated about \\d+ (s|min) \\(.*a forward pass over .*"),
+                job.getDomAttribute("title"));
         cancel.click();
         wait.until(d -> "cancelled".equals(d.findElement(By.cssSelector("#embed-progress .job")).getDomAttribute("data-status")));
         assertTrue(driver.findElement(By.cssSelector("#embed-progress .job-status")).getText().startsWith("cancelled"));
