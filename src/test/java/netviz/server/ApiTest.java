@@ -172,6 +172,32 @@ class ApiTest {
     }
 
     @Test
+    void anUploadIsShownAsTheModelSeesIt() throws Exception {
+        // a colour picture, 40 x 30: the greyscale 28 x 28 model sees it grey, resized and cropped
+        BufferedImage colour = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                colour.setRGB(x, y, (x * 6) << 16 | (y * 8) << 8 | 200);
+            }
+        }
+        String id = s.post("/api/images", TestServer.png(colour)).json().get("id").asText();
+        BufferedImage stored = s.get("/api/images/" + id + ".png").png();
+        assertEquals(40, stored.getWidth(), "without ?as=model: the stored upload");
+        BufferedImage seen = s.get("/api/images/" + id + ".png?as=model&scale=2").png();
+        BufferedImage want = netviz.render.Images.upscale(s.session().resolve("upload:" + id).picture(), 2);
+        assertEquals(want.getWidth(), seen.getWidth());
+        assertEquals(56, seen.getWidth(), "the model's 28 x 28 input, twice enlarged");
+        for (int y = 0; y < seen.getHeight(); y++) {
+            for (int x = 0; x < seen.getWidth(); x++) {
+                int rgb = seen.getRGB(x, y);
+                assertEquals(want.getRGB(x, y), rgb, "pixel " + x + "," + y);
+                assertTrue(((rgb >> 16) & 0xff) == (rgb & 0xff) && ((rgb >> 8) & 0xff) == (rgb & 0xff),
+                        "grey, as the one-channel model sees it");
+            }
+        }
+    }
+
+    @Test
     void predictEqualsClassifier() {
         for (int index : new int[] {0, 1, 2, 150, LIMIT - 1}) {
             JsonNode j = s.get("/api/predict?image=dataset:" + index).json();
