@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 5 (see netviz.bench.AttributionBench): occlusion batched vs one image per
+# A benchmark (see netviz.bench.AttributionBench): occlusion batched vs one image per
 # pass, saliency and guided backprop vs one forward pass, on a ResNet-18 shape at 224x224.
 # Replaces the "Attribution" section of BENCHMARKS.md.
 # Usage: scripts/bench-attribution.sh [--runs N] [--occlusion-runs N] [--batch B] [--out FILE]

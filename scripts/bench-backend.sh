@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 13 (see netviz.bench.BackendBench): the speed of each backend route
+# A benchmark (see netviz.bench.BackendBench): the speed of each backend route
 # on ResNet-18 (forward, saliency; batch 1 and 8; 2 threads) and the cost of the self-check.
 # Replaces the "Backend routes" section of BENCHMARKS.md.
 # Usage: scripts/bench-backend.sh [--rounds N] [--runs N]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 7 (see netviz.bench.MaximizeBench): activation-maximization iterations
+# A benchmark (see netviz.bench.MaximizeBench): activation-maximization iterations
 # per second vs forward+backward passes per second, on the bundled model and a ResNet-18 shape.
 # Replaces the "Activation maximization" section of BENCHMARKS.md.
 # Usage: scripts/bench-maximize.sh [--runs N] [--out FILE]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6 (see netviz.bench.TsneBench): t-SNE of the 10,000 Fashion-MNIST test images'
+# A benchmark (see netviz.bench.TsneBench): t-SNE of the 10,000 Fashion-MNIST test images'
 # last-hidden-layer features with netviz, then scikit-learn's Barnes-Hut TSNE on the same features
 # (Debian's python3-sklearn; /usr/bin/python3), trustworthiness (k = 10) of both, and exact k-NN on
 # random 100,000 x 128 features. Appends a section to BENCHMARKS.md (or --out FILE).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 2 (see netviz.bench.ForwardBench): ResNet-18 shape at 224x224, batch 1
+# A benchmark (see netviz.bench.ForwardBench): ResNet-18 shape at 224x224, batch 1
 # and 8, netviz forward vs ONNX Runtime and netviz forward+backward vs forward. Writes BENCHMARKS.md.
 # Usage: scripts/bench.sh [--runs N] [--warmup N] [--threads 2[,1]] [--out FILE]
 set -euo pipefail
