@@ -1,6 +1,11 @@
 package netviz.zoo;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import netviz.engine.Node;
 import netviz.zoo.ModelZoo.ZooModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,5 +39,19 @@ class TransformerZooTest {
     @MethodSource("models")
     void gradientsMatchFiniteDifferences(ZooModel z) {
         new GradientCheckTest().finiteDifferencesAndBothBackwardModes(z);
+    }
+
+    /**
+     * The oracles above are the zoo's own test methods (which assert); this one checks that what they
+     * run really is a transformer: attention as MatMul or Einsum with a Softmax, layer normalisation, GELU
+     * (as Gelu at opset 20, written out with Erf at 17).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void theModelsAreTransformers(ZooModel z) {
+        Set<String> ops = z.graph().nodes().stream().map(Node::opType).collect(Collectors.toSet());
+        assertTrue(ops.contains("Softmax") && (ops.contains("MatMul") || ops.contains("Einsum")), z + ": " + ops);
+        assertTrue(ops.contains("LayerNormalization") || ops.contains("ReduceMean"), z + ": " + ops);
+        assertTrue(ops.contains(z.opset() >= 20 ? "Gelu" : "Erf"), z + ": " + ops);
     }
 }
