@@ -133,28 +133,9 @@ public final class ModelOptions {
                 layout == null ? null : ModelView.Layout.parse(layout));
     }
 
-    /**
-     * What netviz decided about the model that the user should hear once (see
-     * {@link netviz.session.ModelNotes}), for commands that have not built a session.
-     */
-    public java.util.List<String> notes(boolean scores) {
-        try (netviz.session.Session s = netviz.session.Session.builder(path()).view(view()).build()) {
-            return netviz.session.ModelNotes.of(s, scores);
-        }
-    }
-
-    /** Prints {@link #notes} to {@code err}, one "netviz: note: …" line each. */
-    public void printNotes(java.io.PrintWriter err, boolean scores) {
-        print(err, notes(scores));
-    }
-
     /** Prints the notes on the command's session to {@code err}, one "netviz: note: …" line each. */
     public static void printNotes(java.io.PrintWriter err, netviz.session.Session session, boolean scores) {
-        print(err, netviz.session.ModelNotes.of(session, scores));
-    }
-
-    private static void print(java.io.PrintWriter err, java.util.List<String> notes) {
-        for (String n : notes) {
+        for (String n : netviz.session.ModelNotes.of(session, scores)) {
             err.println("netviz: note: " + n);
         }
         err.flush();

@@ -122,10 +122,6 @@ public final class Job {
         }
     }
 
-    void progress(double p) {
-        progress = Math.max(0, Math.min(1, p));
-    }
-
     void message(String m) {
         message = m;
     }

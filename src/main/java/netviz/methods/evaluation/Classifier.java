@@ -96,18 +96,6 @@ public final class Classifier {
         return Scores.SOFTMAX_OF_LOGITS;
     }
 
-    /**
-     * The number of classes K of the output (N, K) for {@code input}, from one forward pass, without
-     * looking at the values (so that a model that computes NaN can still be opened).
-     */
-    public int classCount(NDManager scope, NDArray input) {
-        NDArray y = interpreter.forward(scope, Map.of(interpreter.inputName(), input), java.util.List.of(output)).get(output);
-        long[] s = y.getShape().getShape();
-        if (s.length < 1) {
-            throw new ShapeMismatchException("output '" + output + "' is a scalar, not class scores");
-        }
-        return (int) (y.size() / Math.max(1, s[0]));
-    }
 
     /**
      * Runs the model on {@code input} (N, C, H, W) in {@code scope}; a
