@@ -46,7 +46,7 @@ import netviz.engine.ops.OpRegistry;
  * interpreter is built, so an unsupported operator fails at load time, not mid-run. An interpreter
  * is safe to use from several threads at once.
  */
-public final class Interpreter implements AutoCloseable {
+public final class Interpreter implements Forward {
 
     /** Options of an interpreter. {@code precision}: FLOAT32 (default) or FLOAT64 (exact checks). */
     public record Options(DataType precision) {
@@ -184,8 +184,14 @@ public final class Interpreter implements AutoCloseable {
         return new Interpreter(graph, options);
     }
 
+    @Override
     public Graph graph() {
         return graph;
+    }
+
+    @Override
+    public String runtime() {
+        return "torch";
     }
 
     public Options options() {

@@ -227,6 +227,14 @@ public final class Session implements AutoCloseable {
         return interpreter;
     }
 
+    /**
+     * The session's forward pass for forward-only work (classification, activations, dataset
+     * scans, features, occlusion); the session closes it. Gradients use {@link #interpreter()}.
+     */
+    public synchronized netviz.engine.Forward forward() {
+        return interpreter();
+    }
+
     /** A new interpreter with other options (e.g. float64); the caller closes it. */
     public Interpreter newInterpreter(Interpreter.Options options) {
         return Interpreter.of(graph(), options);
