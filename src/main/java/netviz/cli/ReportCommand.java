@@ -56,12 +56,17 @@ public final class ReportCommand implements Runnable {
                     + "(default: ${DEFAULT-VALUE}).")
     int examples;
 
+    @Option(names = "--runtime", paramLabel = "ort|torch",
+            description = "What runs the forward passes that need no gradient: ort, ONNX Runtime (default; the libtorch"
+                    + " interpreter when ONNX Runtime cannot run the model), or torch, the libtorch interpreter.")
+    String runtime;
+
     @Override
     public void run() {
         ModelOptions m = ModelOptions.of(model);
         Path modelPath = m.path();
         Report.Options o = new Report.Options(modelPath, model == null ? null : model.toString(), data,
-                data == null ? null : data.toString(), images, out, limit, examples);
+                data == null ? null : data.toString(), images, out, limit, examples, runtime);
         PrintWriter err = spec.commandLine().getErr();
         Report.Result r = Report.generate(o, err);
         PrintWriter w = spec.commandLine().getOut();

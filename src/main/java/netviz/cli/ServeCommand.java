@@ -75,7 +75,7 @@ public final class ServeCommand implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
         }
         ServerOptions o = ServerOptions.of(model.path(), data, dir).withHost(host).withPort(port).withLimit(limit)
-                .withQueue(queue);
+                .withQueue(queue).withRuntime(model.runtime());
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String warning = hostWarning(o);

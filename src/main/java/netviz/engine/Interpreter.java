@@ -212,16 +212,6 @@ public final class Interpreter implements Forward {
         return a;
     }
 
-    /** The name of the single graph input; fails when the model has several. */
-    public String inputName() {
-        if (graph.inputs().size() != 1) {
-            throw new ShapeMismatchException("the model has " + graph.inputs().size() + " inputs ("
-                    + ValueInfo.names(graph.inputs()) + "); netviz explains models with one image input "
-                    + "(netviz forward and info run any model)");
-        }
-        return graph.inputs().get(0).name();
-    }
-
     /** The first graph output's name. */
     public String outputName() {
         return graph.outputs().get(0).name();
@@ -1061,22 +1051,7 @@ public final class Interpreter implements Forward {
         }
 
         private void checkShape(ValueInfo in, NDArray x) {
-            if (!in.hasShape()) {
-                return;
-            }
-            long[] s = x.getShape().getShape();
-            boolean ok = s.length == in.dims().length;
-            for (int i = 0; ok && i < s.length; i++) {
-                ok = in.dims()[i] < 0 || in.dims()[i] == s[i];
-            }
-            if (!ok) {
-                throw new ShapeMismatchException("input '" + in.name() + "' has shape " + Arrays.toString(s)
-                        + " but the model expects " + in.shapeString());
-            }
-            if (in.type() != null && in.type().isFloatingPoint() != x.getDataType().isFloating()) {
-                throw new ShapeMismatchException("input '" + in.name() + "' has type " + x.getDataType()
-                        + " but the model expects " + in.type());
-            }
+            in.checkFeed(x);
         }
 
         @Override

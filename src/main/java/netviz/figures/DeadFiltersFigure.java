@@ -147,7 +147,7 @@ public final class DeadFiltersFigure {
         try (Batches batches = dataset.batches(o.batchSize(), 0, n).withProgress(p, "dead-filters")) {
             DeadFilters.Accumulator acc = new DeadFilters.Accumulator(graph, scan, o.tolerance());
             for (Batch b : batches) {
-                acc.add(s.interpreter(), b.images(), b.shape());
+                acc.add(s.forward(), b.images(), b.shape());
             }
             report = acc.finish();
         }

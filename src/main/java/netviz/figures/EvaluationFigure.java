@@ -79,7 +79,7 @@ public final class EvaluationFigure {
         int classes = s.classCount();
         Labels labels = s.labels();
         int[] classMap = classMap(labels, dataset, classes);
-        Evaluation.Result r = Evaluation.run(s.interpreter(), dataset, classes, classMap,
+        Evaluation.Result r = Evaluation.run(s.forward(), dataset, classes, classMap,
                 new Evaluation.Options(o.batchSize(), o.limit(), p));
         ConfusionMatrix cm = r.matrix();
 

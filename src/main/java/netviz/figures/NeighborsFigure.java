@@ -13,7 +13,7 @@ import netviz.OutOfRangeException;
 import netviz.Progress;
 import netviz.ShapeMismatchException;
 import netviz.data.Batch;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.io.FloatArray;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
@@ -159,7 +159,7 @@ public final class NeighborsFigure {
             throw new OutOfRangeException("--k " + o.k() + " is larger than the dataset allows: " + f.dataSize(available));
         }
         List<Map<String, Object>> spaces = new ArrayList<>();
-        Figure sheet = sheet(s, f, queryFeatures(s.interpreter(), f.layer(), images), indices, images,
+        Figure sheet = sheet(s, f, queryFeatures(s.forward(), f.layer(), images), indices, images,
                 "feature space (" + f.layer() + ")", o, spaces);
         if (o.pixelSpace()) {
             Features px = s.features().pixels(o.extraction(), p);
@@ -186,7 +186,7 @@ public final class NeighborsFigure {
     }
 
     /** Features of the query images at the layer, in one forward pass. */
-    private static float[] queryFeatures(Interpreter ip, String layer, List<Picture> images) {
+    private static float[] queryFeatures(Forward ip, String layer, List<Picture> images) {
         if (images.isEmpty()) {
             return new float[0];
         }

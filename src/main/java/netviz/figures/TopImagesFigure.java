@@ -156,7 +156,7 @@ public final class TopImagesFigure {
         if (n == 0) {
             throw new NetvizException("the dataset " + dataset.description() + " has no images");
         }
-        TopImages top = new TopImages(ip, tensor, o.channels() == null ? new int[0] : o.channels(), o.k());
+        TopImages top = new TopImages(s.forward(), tensor, o.channels() == null ? new int[0] : o.channels(), o.k());
         try (Batches batches = dataset.batches(o.batchSize(), 0, n).withProgress(p, "top-images " + tensor)) {
             for (Batch b : batches) {
                 top.add(b.images(), b.shape(), b.indices());

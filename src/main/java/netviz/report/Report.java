@@ -55,17 +55,25 @@ public final class Report {
      *     on all, dead filters on the first {@link #DEFAULT_SCAN}, neighbours and maps on the first
      *     1,000)
      * @param examples how many example images to pick from the dataset (one per class)
+     * @param runtime what runs forward-only work: {@code ort} (ONNX Runtime; null: this default) or {@code torch}
      */
     public record Options(Path model, String modelShown, Path data, String dataShown, List<Path> images, Path out,
-                          int limit, int examples) {
+                          int limit, int examples, String runtime) {
         public Options {
             images = List.copyOf(images);
+            runtime = netviz.session.Session.parseRuntime(runtime);
             if (limit < 0) {
                 throw new NetvizException("--limit must be 0 (all) or positive, not " + limit);
             }
             if (examples < 0 || examples > 20) {
                 throw new NetvizException("--examples must be between 0 and 20, not " + examples);
             }
+        }
+
+        /** The same on the default runtime (ONNX Runtime for forward-only work). */
+        public Options(Path model, String modelShown, Path data, String dataShown, List<Path> images, Path out,
+                       int limit, int examples) {
+            this(model, modelShown, data, dataShown, images, out, limit, examples, null);
         }
     }
 
@@ -123,7 +131,7 @@ public final class Report {
                     + (Files.isDirectory(o.model()) ? " (it is a folder)" : ""));
         }
         try (netviz.session.Session session = netviz.session.Session.builder(o.model()).data(o.data())
-                .alignDataset(false).warnings(w -> {
+                .alignDataset(false).runtime(o.runtime()).warnings(w -> {
                     if (log != null) {
                         log.println("netviz: " + w);
                     }

@@ -87,7 +87,7 @@ public final class FeatureCache {
             if (hit != null) {
                 return hit;
             }
-            Features f = FeatureExtractor.extract(session.interpreter(), data, tensor, o.withLimit(n), progress);
+            Features f = FeatureExtractor.extract(session.forward(), data, tensor, o.withLimit(n), progress);
             if (key != null) {
                 write(key, f);
             }
