@@ -255,7 +255,7 @@ public final class Interpreter implements Forward {
     }
 
     private Values run(NDManager scope, Map<String, NDArray> inputs, Set<String> wanted, Map<String, String> alias) {
-        Split split = split(inputs);
+        BatchSplit split = split(inputs);
         try (Autograd.Mode m = Autograd.pause()) {
             if (split == null) {
                 Run run = new Run(scope, inputs, wanted);
@@ -330,7 +330,7 @@ public final class Interpreter implements Forward {
         Set<String> wrtSet = checkWrt(wrt);
         Set<String> wanted = new LinkedHashSet<>(objective.tensors());
         wanted.forEach(this::checkTensor);
-        Split split = split(inputs);
+        BatchSplit split = split(inputs);
         try (Autograd.Mode m = Autograd.record()) {
             // leaves shared by every pass: the split inputs (whole batch), unsplit inputs and parameters
             Map<String, NDArray> sources = new HashMap<>();
@@ -416,7 +416,7 @@ public final class Interpreter implements Forward {
         Set<String> wrtSet = checkWrt(wrt);
         Set<String> wanted = new LinkedHashSet<>(objective.tensors());
         wanted.forEach(this::checkTensor);
-        Split split = split(inputs);
+        BatchSplit split = split(inputs);
         try (Autograd.Mode m = Autograd.record()) {
             int passes = split == null ? 1 : split.passes();
             List<Run> runs = new ArrayList<>();
@@ -643,61 +643,21 @@ public final class Interpreter implements Forward {
      */
     public static final int MAX_FIXED_BATCH = 4096;
 
-    /** How a call splits its batch of {@code n} into passes of {@code batch} rows of {@code inputs}. */
-    private record Split(int batch, long n, Set<String> inputs) {
-        int passes() {
-            return (int) ((n + batch - 1) / batch);
-        }
-
-        long from(int p) {
-            return (long) p * batch;
-        }
-
-        int rows(int p) {
-            return (int) Math.min(batch, n - from(p));
-        }
-    }
-
     /** The passes the feeds need: null when every input's batch matches the model's (or is free). */
-    private Split split(Map<String, NDArray> feeds) {
-        Set<String> names = new LinkedHashSet<>();
-        long b = -1;
-        long n = -1;
-        for (ValueInfo in : graph.inputs()) {
-            NDArray x = feeds.get(in.name());
-            if (x == null || !in.hasShape() || in.dims().length == 0) {
-                continue;
+    private BatchSplit split(Map<String, NDArray> feeds) {
+        Map<String, long[]> shapes = new HashMap<>();
+        Set<String> floating = new HashSet<>();
+        feeds.forEach((name, x) -> {
+            shapes.put(name, x.getShape().getShape());
+            if (x.getDataType().isFloating()) {
+                floating.add(name);
             }
-            long fixed = in.dims()[0];
-            if (fixed <= 0) {
-                // a free batch, unless the graph writes one in (a Reshape to [1, -1]); only image-like
-                // float inputs, whose first axis is surely the batch
-                if (in.dims().length < 2 || !x.getDataType().isFloating() || hardCodedBatch() == 0) {
-                    continue;
-                }
-                fixed = hardCodedBatch();
-            }
-            long[] s = x.getShape().getShape();
-            if (s.length != in.dims().length || s[0] == fixed || s[0] == 0) {
-                continue;
-            }
-            if (fixed > MAX_FIXED_BATCH) {
-                throw new ShapeMismatchException("input '" + in.name() + "' fixes its batch at " + fixed
-                        + " but is given " + s[0] + "; netviz runs a fixed-batch model in passes of its batch, "
-                        + "which may be at most " + MAX_FIXED_BATCH);
-            }
-            if (b >= 0 && (b != fixed || n != s[0])) {
-                return null; // inputs disagree: the shape check names the problem
-            }
-            b = fixed;
-            n = s[0];
-            names.add(in.name());
-        }
-        return names.isEmpty() ? null : new Split((int) b, n, Set.copyOf(names));
+        });
+        return BatchSplit.of(graph, shapes, floating, this::hardCodedBatch);
     }
 
     /** The feeds of pass {@code p}: rows of each split input (from {@code sources} where given), padded. */
-    private static Map<String, NDArray> passFeeds(Map<String, NDArray> feeds, Split s, int p,
+    private static Map<String, NDArray> passFeeds(Map<String, NDArray> feeds, BatchSplit s, int p,
                                                   Map<String, NDArray> sources, NDManager m) {
         Map<String, NDArray> out = new HashMap<>(feeds);
         for (String name : s.inputs()) {
@@ -733,7 +693,7 @@ public final class Interpreter implements Forward {
         OTHER
     }
 
-    private Kind kind(String tensor, NDArray value, Split s) {
+    private Kind kind(String tensor, NDArray value, BatchSplit s) {
         Set<String> from = inputsOf.computeIfAbsent(tensor, t -> {
             Set<String> a = graph.ancestors(Set.of(t));
             Set<String> ins = new HashSet<>();
@@ -759,7 +719,7 @@ public final class Interpreter implements Forward {
      * True when {@code tensor} has one row per example (it depends on a split input); one that
      * depends on the input but does not keep the batch as its first axis is refused, not guessed.
      */
-    private boolean carriesBatch(String tensor, NDArray value, Split s) {
+    private boolean carriesBatch(String tensor, NDArray value, BatchSplit s) {
         Kind k = kind(tensor, value, s);
         if (k == Kind.OTHER) {
             throw notBatchFirst(tensor, value, s);
@@ -767,19 +727,17 @@ public final class Interpreter implements Forward {
         return k == Kind.ROWS;
     }
 
-    private static ShapeMismatchException notBatchFirst(String tensor, NDArray value, Split s) {
-        return new ShapeMismatchException("tensor '" + tensor + "' has shape " + value.getShape()
-                + " in a pass of " + s.batch() + " (the model's fixed batch): its first axis is not the batch, so a"
-                + " batch of " + s.n() + " cannot be split into passes; feed " + s.batch() + " at a time");
+    private static ShapeMismatchException notBatchFirst(String tensor, NDArray value, BatchSplit s) {
+        return s.notBatchFirst(tensor, value.getShape().toString());
     }
 
     /** The first {@code r} rows of {@code a} (a itself when it has no more). */
-    private static NDArray rows(NDArray a, int r, Split s) {
+    private static NDArray rows(NDArray a, int r, BatchSplit s) {
         return r == s.batch() ? a : a.get(new NDIndex("0:" + r));
     }
 
     /** Rows of pass {@code p} of a whole-batch array, padded with zeros to the pass size. */
-    private static NDArray passRows(NDArray a, Split s, int p, NDManager scope) {
+    private static NDArray passRows(NDArray a, BatchSplit s, int p, NDManager scope) {
         long from = s.from(p);
         int r = s.rows(p);
         NDArray part = a.get(new NDIndex(from + ":" + (from + r)));
@@ -807,7 +765,7 @@ public final class Interpreter implements Forward {
     }
 
     /** The values of {@code names} over every pass: real rows joined (differentiably), the rest from pass 0. */
-    private Values joined(List<Run> runs, Set<String> names, Split s, NDManager scope) {
+    private Values joined(List<Run> runs, Set<String> names, BatchSplit s, NDManager scope) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (String t : names) {
             NDArray first = runs.get(0).values.get(t);
@@ -830,7 +788,7 @@ public final class Interpreter implements Forward {
     }
 
     /** One gradient from the per-pass gradients of {@code w}: rows joined, or summed for a shared tensor. */
-    private NDArray combine(String w, List<NDArray> gs, List<Run> runs, Split s, NDManager scope) {
+    private NDArray combine(String w, List<NDArray> gs, List<Run> runs, BatchSplit s, NDManager scope) {
         if (s == null) {
             return gs.get(0);
         }

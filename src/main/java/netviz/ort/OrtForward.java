@@ -31,6 +31,7 @@ import netviz.NetvizException;
 import netviz.ShapeMismatchException;
 import netviz.UnknownNameException;
 import netviz.UnsupportedOperatorException;
+import netviz.engine.BatchSplit;
 import netviz.engine.Engines;
 import netviz.engine.Forward;
 import netviz.engine.Graph;
@@ -271,7 +272,7 @@ public final class OrtForward implements Forward {
 
     /** Runs ONNX Runtime on the whole batch, or in passes of the model's fixed batch. */
     private Map<String, Host> runPasses(Map<String, Host> inputs, Set<String> outputs) {
-        Split split = split(inputs);
+        BatchSplit split = split(inputs);
         if (split == null) {
             return runOnce(inputs, outputs);
         }
@@ -291,10 +292,7 @@ public final class OrtForward implements Forward {
                 } else if (p == 0) {
                     whole.put(t, h);
                 } else if (depends && h.floating() && !h.sameAs(whole.get(t))) {
-                    throw new ShapeMismatchException("tensor '" + t + "' has shape " + Arrays.toString(h.shape())
-                            + " in a pass of " + split.batch() + " (the model's fixed batch): its first axis is not"
-                            + " the batch, so a batch of " + split.n() + " cannot be split into passes; feed "
-                            + split.batch() + " at a time");
+                    throw split.notBatchFirst(t, new Shape(h.shape()).toString());
                 }
             }
         }
@@ -317,54 +315,17 @@ public final class OrtForward implements Forward {
         });
     }
 
-    private record Split(int batch, long n, Set<String> inputs) {
-        int passes() {
-            return (int) ((n + batch - 1) / batch);
-        }
-
-        long from(int p) {
-            return (long) p * batch;
-        }
-
-        int rows(int p) {
-            return (int) Math.min(batch, n - from(p));
-        }
-    }
-
-    /** The passes the inputs need: null when every input's batch is the model's (or free); as the interpreter splits. */
-    private Split split(Map<String, Host> inputs) {
-        Set<String> names = new LinkedHashSet<>();
-        long b = -1;
-        long n = -1;
-        for (ValueInfo in : graph.inputs()) {
-            Host x = inputs.get(in.name());
-            if (!in.hasShape() || in.dims().length == 0) {
-                continue;
+    /** The passes the inputs need: null when every input's batch is the model's (or free), as the interpreter splits. */
+    private BatchSplit split(Map<String, Host> inputs) {
+        Map<String, long[]> shapes = new HashMap<>();
+        Set<String> floating = new HashSet<>();
+        inputs.forEach((name, h) -> {
+            shapes.put(name, h.shape());
+            if (h.floating()) {
+                floating.add(name);
             }
-            long fixed = in.dims()[0];
-            if (fixed <= 0) {
-                if (in.dims().length < 2 || !x.floating() || hardCodedBatch == 0) {
-                    continue;
-                }
-                fixed = hardCodedBatch;
-            }
-            long[] s = x.shape();
-            if (s.length != in.dims().length || s[0] == fixed || s[0] == 0) {
-                continue;
-            }
-            if (fixed > Interpreter.MAX_FIXED_BATCH) {
-                throw new ShapeMismatchException("input '" + in.name() + "' fixes its batch at " + fixed
-                        + " but is given " + s[0] + "; netviz runs a fixed-batch model in passes of its batch, "
-                        + "which may be at most " + Interpreter.MAX_FIXED_BATCH);
-            }
-            if (b >= 0 && (b != fixed || n != s[0])) {
-                return null;
-            }
-            b = fixed;
-            n = s[0];
-            names.add(in.name());
-        }
-        return names.isEmpty() ? null : new Split((int) b, n, Set.copyOf(names));
+        });
+        return BatchSplit.of(graph, shapes, floating, () -> hardCodedBatch);
     }
 
     /** One ONNX Runtime run; every tensor and result it makes is closed before it returns. */

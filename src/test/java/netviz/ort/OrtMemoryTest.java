@@ -1,21 +1,13 @@
 package netviz.ort;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import netviz.engine.Values;
+import netviz.zoo.MemoryTest;
 import netviz.zoo.ModelZoo;
 import netviz.zoo.Ort;
 import org.junit.jupiter.api.Test;
@@ -25,50 +17,19 @@ import org.junit.jupiter.api.Test;
  * two tap sets so that cached sessions are reused, and a third set every 100 passes so that a new
  * session is made and an old one closed) must grow the process's resident memory (VmRSS) by less
  * than 5% after a warm-up: an OnnxTensor, Result or session left open per call would show as
- * megabytes. Every pass must give the first pass's logits on the same input (to 1e-5: another tap set may
- * fuse other nodes). Measured as
- * {@code netviz.zoo.MemoryTest} does: in a fresh JVM with a fixed, pre-touched heap, comparing the
- * floors of three samples 50 passes apart at the start and at the end.
+ * megabytes. Every pass must give the first pass's logits on the same input (to 1e-5: another tap
+ * set may fuse other nodes). Measured by {@link MemoryTest#assertNoGrowth}: in a fresh JVM with a
+ * fixed, pre-touched heap, comparing the floors of three samples 50 passes apart at the start and at
+ * the end.
  */
 class OrtMemoryTest {
     static final int WARMUP = 1000;
-    static final int PASSES = 1000;
+    static final int PASSES = MemoryTest.PASSES;
     static final int SAMPLE = 50;
-    static final double MAX_GROWTH = 0.05;
 
     @Test
     void thousandForwardPassesDoNotGrowResidentMemory() throws Exception {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xms192m", "-Xmx192m", "-XX:+AlwaysPreTouch",
-                "-Xss8m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                "-Dai.djl.pytorch.num_interop_threads=1", "-Dai.djl.pytorch.graph_optimizer=false",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
-                "-cp", System.getProperty("java.class.path"), OrtMemoryTest.class.getName()));
-        Path log = Files.createTempFile("netviz-ort-memory-", ".log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("MALLOC_ARENA_MAX", "2");
-        Process p = pb.start();
-        String out;
-        try {
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                fail("the memory probe did not finish within 10 minutes");
-            }
-            out = Files.readString(log, StandardCharsets.UTF_8);
-        } finally {
-            p.destroyForcibly();
-            Files.deleteIfExists(log);
-        }
-        System.out.print(out);
-        assertEquals(0, p.exitValue(), "the memory probe failed:\n" + out);
-        String result = out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
-                .orElseThrow(() -> new AssertionError("no result from the memory probe:\n" + out));
-        String[] f = result.split(" ");
-        long before = Long.parseLong(f[1]);
-        long after = Long.parseLong(f[2]);
-        double growth = (after - before) / (double) before;
-        assertTrue(growth < MAX_GROWTH, String.format("MEMORY LEAK: resident memory grew from %d kB to %d kB (%.1f%%)"
-                + " over %d ONNX Runtime forward passes:%n%s", before, after, 100 * growth, PASSES, out));
+        MemoryTest.assertNoGrowth(OrtMemoryTest.class, "ONNX Runtime forward passes");
     }
 
     /** The measurement, in its own JVM; prints the series and "RESULT floorBefore floorAfter" (kB). */
@@ -86,7 +47,7 @@ class OrtMemoryTest {
             for (int i = 0; i < PASSES; i++) {
                 pass(ort, z, x, tapSets, i, first);
                 if ((i + 1) % SAMPLE == 0) {
-                    rss[(i + 1) / SAMPLE] = rssKb();
+                    rss[(i + 1) / SAMPLE] = MemoryTest.rssKb();
                     series.append(String.format(" %d:%d", i + 1, rss[(i + 1) / SAMPLE] / 1024));
                 }
             }
@@ -94,7 +55,7 @@ class OrtMemoryTest {
             long after = Math.min(rss[rss.length - 1], Math.min(rss[rss.length - 2], rss[rss.length - 3]));
             System.out.printf("Memory: VmRSS floor %d kB after %d warm-up passes, %d kB after %d more ONNX Runtime"
                     + " passes: growth %.2f%% (limit %.0f%%)%n", before, WARMUP, after, PASSES,
-                    100.0 * (after - before) / before, 100 * MAX_GROWTH);
+                    100.0 * (after - before) / before, 100 * MemoryTest.MAX_GROWTH);
             System.out.println("Memory series " + series);
             System.out.println("RESULT " + before + " " + after);
         }
@@ -115,14 +76,5 @@ class OrtMemoryTest {
             }
             return logits;
         }
-    }
-
-    static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("no VmRSS in /proc/self/status");
     }
 }
