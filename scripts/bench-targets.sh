@@ -39,9 +39,8 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-"$PY" -c "import sklearn" 2>/dev/null || { echo "scikit-learn is missing: apt-get install python3-sklearn" >&2; exit 1; }
+PY=$(command -v /usr/bin/python3 || command -v python3)
+"$PY" scripts/sklearn-tsne.py --check
 DIR=target/bench-targets
 rm -rf "$DIR"
 mkdir -p "$DIR"

@@ -2,11 +2,17 @@
 # netviz.bench.TsneBench wrote into DIR (features.npy, features-labels.npy, netviz-embedding.npy);
 # prints key=value lines: its time, its map's trustworthiness (k = 10) and netviz's map's, by sklearn.
 # Usage: python3 scripts/sklearn-tsne.py DIR   (used by bench-tsne.sh and bench-targets.sh)
+#        python3 scripts/sklearn-tsne.py --check (exit 1 with a hint when scikit-learn is missing)
 import os, sys, time
-import numpy as np
-import sklearn
-from sklearn.manifold import TSNE, trustworthiness
+try:
+    import numpy as np
+    import sklearn
+    from sklearn.manifold import TSNE, trustworthiness
+except ImportError:
+    sys.exit("scikit-learn is missing: apt-get install python3-sklearn")
 d = sys.argv[1]
+if d == "--check":
+    sys.exit(0)
 X = np.load(os.path.join(d, "features.npy")).astype(np.float32)
 print("sklearn_version=%s" % sklearn.__version__)
 print("load_before=%s" % open("/proc/loadavg").read().strip())

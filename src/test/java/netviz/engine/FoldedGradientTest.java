@@ -38,6 +38,24 @@ class FoldedGradientTest {
     static final double FD_TOLERANCE = 1e-5;
     static final double EPS = 1e-6;
 
+    /** A zoo model in a float64 interpreter, a Gaussian input and a random projection of the logits. */
+    private record Fixture(ZooModel z, Interpreter it, NDManager m, NDArray x, Objective obj, Map<String, NDArray> feeds)
+            implements AutoCloseable {
+        static Fixture float64(String name, long seed) {
+            ZooModel z = ModelZoo.named(name);
+            Interpreter it = Interpreter.of(z.graph(), new Interpreter.Options(DataType.FLOAT64));
+            NDManager m = it.newScope();
+            NDArray x = m.create(gaussian(new Random(seed), size(z.inputShape())), new Shape(z.inputShape()));
+            return new Fixture(z, it, m, x, projection(z, m, it, x, seed + 1), Map.of(z.input(), x));
+        }
+
+        @Override
+        public void close() {
+            m.close();
+            it.close();
+        }
+    }
+
     private static Objective projection(ZooModel z, NDManager m, Interpreter it, NDArray x, long seed) {
         Shape s = it.forward(m, Map.of(z.input(), x), List.of()).get(z.logits()).getShape();
         double[] r = gaussian(new Random(seed), (int) s.size());
@@ -86,12 +104,13 @@ class FoldedGradientTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"resnet_v1_op11_n1", "mobilenet_v2_op9_n2"})
     void foldedGradientsWithTapsAgreeWithUnfoldedAndFiniteDifferences(String name) {
-        ZooModel z = ModelZoo.named(name);
-        try (Interpreter it = Interpreter.of(z.graph(), new Interpreter.Options(DataType.FLOAT64));
-             NDManager m = it.newScope()) {
-            NDArray x = m.create(gaussian(new Random(3), size(z.inputShape())), new Shape(z.inputShape()));
-            Objective obj = projection(z, m, it, x, 4);
-            Map<String, NDArray> feeds = Map.of(z.input(), x);
+        try (Fixture f = Fixture.float64(name, 3)) {
+            ZooModel z = f.z();
+            Interpreter it = f.it();
+            NDManager m = f.m();
+            NDArray x = f.x();
+            Objective obj = f.obj();
+            Map<String, NDArray> feeds = f.feeds();
             List<String> convs = it.foldedConvOutputs();
             String bnOut = bnOutputOf(it, convs.get(convs.size() / 2));
             String tappedConv = convs.get(convs.size() / 3);
@@ -130,15 +149,15 @@ class FoldedGradientTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"resnet_v1_op11_n1"})
     void differentiatedParameterOfAFoldIsExact(String name) {
-        ZooModel z = ModelZoo.named(name);
-        try (Interpreter it = Interpreter.of(z.graph(), new Interpreter.Options(DataType.FLOAT64));
-             NDManager m = it.newScope()) {
-            NDArray x = m.create(gaussian(new Random(7), size(z.inputShape())), new Shape(z.inputShape()));
-            Objective obj = projection(z, m, it, x, 8);
+        try (Fixture f = Fixture.float64(name, 7)) {
+            ZooModel z = f.z();
+            Interpreter it = f.it();
+            NDManager m = f.m();
+            NDArray x = f.x();
+            Objective obj = f.obj();
+            Map<String, NDArray> feeds = f.feeds();
             List<String> convs = it.foldedConvOutputs();
-            Node bn = z.graph().producer(bnOutputOf(it, convs.get(1)));
-            String gamma = bn.input(1);
-            Map<String, NDArray> feeds = Map.of(z.input(), x);
+            String gamma = z.graph().producer(bnOutputOf(it, convs.get(1))).input(1);
             Gradients folded = it.gradient(m, feeds, obj, List.of(z.input(), gamma));
             Gradients unfolded = it.gradient(m, feeds, obj, with(List.of(z.input(), gamma), convs));
             Gradients rules = it.backward(m, feeds, obj, List.of(z.input(), gamma), BackwardRules.none());
@@ -162,16 +181,13 @@ class FoldedGradientTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"resnet_v1_op11_n1", "mobilenet_v2_op9_n2"})
     void guidedBackpropFoldedMatchesUnfolded(String name) {
-        ZooModel z = ModelZoo.named(name);
-        try (Interpreter it = Interpreter.of(z.graph(), new Interpreter.Options(DataType.FLOAT64));
-             NDManager m = it.newScope()) {
-            NDArray x = m.create(gaussian(new Random(11), size(z.inputShape())), new Shape(z.inputShape()));
-            Objective obj = projection(z, m, it, x, 12);
-            Map<String, NDArray> feeds = Map.of(z.input(), x);
+        try (Fixture f = Fixture.float64(name, 11)) {
+            String input = f.z().input();
             BackwardRules guided = BackwardRules.none().with("Relu", GuidedBackprop.RULE);
-            double[] folded = it.backward(m, feeds, obj, List.of(z.input()), guided).wrt(z.input()).toDoubleArray();
-            double[] unfolded = it.backward(m, feeds, obj, with(List.of(z.input()), it.foldedConvOutputs()), guided)
-                    .wrt(z.input()).toDoubleArray();
+            double[] folded = f.it().backward(f.m(), f.feeds(), f.obj(), List.of(input), guided).wrt(input)
+                    .toDoubleArray();
+            double[] unfolded = f.it().backward(f.m(), f.feeds(), f.obj(), with(List.of(input),
+                    f.it().foldedConvOutputs()), guided).wrt(input).toDoubleArray();
             double err = relMaxDiff(folded, unfolded);
             assertTrue(err <= FLOAT64_TOLERANCE, name + ": guided backprop folded vs unfolded " + err);
             assertTrue(maxAbs(folded) > 0);
