@@ -157,7 +157,7 @@ public final class Interpreter implements Forward {
         return p;
     }
 
-    /** The Conv outputs that forward-only runs skip by folding the BatchNormalization after them (graph order). */
+    /** The Conv outputs that runs skip by folding the BatchNormalization after them, unless asked for (graph order). */
     List<String> foldedConvOutputs() {
         List<String> out = new ArrayList<>();
         for (ConvBnFolding.Fold f : folds) {
@@ -168,7 +168,7 @@ public final class Interpreter implements Forward {
         return out;
     }
 
-    /** How many Conv→BatchNormalization pairs forward-only runs fold into one Conv (see {@link ConvBnFolding}). */
+    /** How many Conv→BatchNormalization pairs runs fold into one Conv when they may (see {@link ConvBnFolding}). */
     public int foldedPairs() {
         int n = 0;
         for (ConvBnFolding.Fold f : folds) {
