@@ -3,6 +3,11 @@ package netviz.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static netviz.zoo.GradientCheckTest.dot;
+import static netviz.zoo.GradientCheckTest.gaussian;
+import static netviz.zoo.GradientCheckTest.maxAbs;
+import static netviz.zoo.GradientCheckTest.maxDiff;
+import static netviz.zoo.GradientCheckTest.size;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -49,6 +54,23 @@ class FoldedGradientTest {
             return new Fixture(z, it, m, x, projection(z, m, it, x, seed + 1), Map.of(z.input(), x));
         }
 
+        /**
+         * The relative error of {@code <g, v>} against the central finite difference of the (folded)
+         * objective along a random direction v of the tensor {@code fed} (the input or a parameter),
+         * fed as {@code base ± εv}.
+         */
+        double finiteDifferenceError(String fed, NDArray base, double[] g, long seed) {
+            double[] v = gaussian(new Random(seed), g.length);
+            NDArray dv = m.create(v, base.getShape()).mul(EPS);
+            Map<String, NDArray> plus = new HashMap<>(feeds);
+            Map<String, NDArray> minus = new HashMap<>(feeds);
+            plus.put(fed, base.add(dv));
+            minus.put(fed, base.sub(dv));
+            double fd = (objective(it, m, obj, plus) - objective(it, m, obj, minus)) / (2 * EPS);
+            double analytic = dot(g, v);
+            return Math.abs(fd - analytic) / Math.max(Math.abs(analytic), 1e-12);
+        }
+
         @Override
         public void close() {
             m.close();
@@ -84,7 +106,7 @@ class FoldedGradientTest {
             float[] gu = unfolded.wrt(z.input()).toFloatArray();
             double err = relMaxDiff(gf, gu);
             assertTrue(err <= FLOAT32_TOLERANCE, name + ": folded vs unfolded input gradient " + err);
-            assertTrue(maxAbs(gu) > 0);
+            assertTrue(maxAbsOf(gu) > 0);
             // the folded run really folded: its float32 rounding differs from the node-by-node run's
             assertFalse(Arrays.equals(gf, gu), name + ": the folded gradient is bit-identical to the unfolded one");
             assertEquals(unfolded.objective(), folded.objective(), 1e-4 * Math.max(1, Math.abs(unfolded.objective())));
@@ -108,7 +130,6 @@ class FoldedGradientTest {
             ZooModel z = f.z();
             Interpreter it = f.it();
             NDManager m = f.m();
-            NDArray x = f.x();
             Objective obj = f.obj();
             Map<String, NDArray> feeds = f.feeds();
             List<String> convs = it.foldedConvOutputs();
@@ -128,16 +149,9 @@ class FoldedGradientTest {
             }
             // finite differences of the folded forward, with respect to the input
             double[] g = folded.wrt(z.input()).toDoubleArray();
-            Random rnd = new Random(5);
-            for (int d = 0; d < 2; d++) {
-                double[] v = gaussian(rnd, g.length);
-                NDArray dv = m.create(v, x.getShape()).mul(EPS);
-                double plus = objective(it, m, obj, Map.of(z.input(), x.add(dv)));
-                double minus = objective(it, m, obj, Map.of(z.input(), x.sub(dv)));
-                double fd = (plus - minus) / (2 * EPS);
-                double analytic = dot(g, v);
-                double err = Math.abs(fd - analytic) / Math.max(Math.abs(analytic), 1e-12);
-                assertTrue(err <= FD_TOLERANCE, name + ": finite difference " + fd + " vs gradient " + analytic);
+            for (long seed = 5; seed < 7; seed++) {
+                double err = f.finiteDifferenceError(z.input(), f.x(), g, seed);
+                assertTrue(err <= FD_TOLERANCE, name + ": finite difference vs gradient wrt the input: " + err);
             }
         }
     }
@@ -153,7 +167,6 @@ class FoldedGradientTest {
             ZooModel z = f.z();
             Interpreter it = f.it();
             NDManager m = f.m();
-            NDArray x = f.x();
             Objective obj = f.obj();
             Map<String, NDArray> feeds = f.feeds();
             List<String> convs = it.foldedConvOutputs();
@@ -165,15 +178,8 @@ class FoldedGradientTest {
             assertTrue(maxAbs(g) > 0, "gradient wrt " + gamma + " is zero");
             assertTrue(relMaxDiff(g, unfolded.wrt(gamma).toDoubleArray()) <= FLOAT64_TOLERANCE);
             assertTrue(relMaxDiff(rules.wrt(gamma).toDoubleArray(), g) <= FLOAT64_TOLERANCE);
-            NDArray p = it.parameter(gamma);
-            double[] v = gaussian(new Random(9), g.length);
-            NDArray dv = m.create(v, p.getShape()).mul(EPS);
-            double plus = objective(it, m, obj, Map.of(z.input(), x, gamma, p.add(dv)));
-            double minus = objective(it, m, obj, Map.of(z.input(), x, gamma, p.sub(dv)));
-            double fd = (plus - minus) / (2 * EPS);
-            double analytic = dot(g, v);
-            assertTrue(Math.abs(fd - analytic) <= FD_TOLERANCE * Math.max(Math.abs(analytic), 1e-12),
-                    "finite difference " + fd + " vs gradient " + analytic + " wrt " + gamma);
+            double err = f.finiteDifferenceError(gamma, it.parameter(gamma), g, 9);
+            assertTrue(err <= FD_TOLERANCE, "finite difference vs gradient wrt " + gamma + ": " + err);
         }
     }
 
@@ -241,14 +247,6 @@ class FoldedGradientTest {
         return obj.evaluate(v).toType(DataType.FLOAT64, false).getDouble();
     }
 
-    static double[] gaussian(Random r, int n) {
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = r.nextGaussian();
-        }
-        return a;
-    }
-
     static float[] toFloats(double[] d) {
         float[] f = new float[d.length];
         for (int i = 0; i < d.length; i++) {
@@ -257,31 +255,7 @@ class FoldedGradientTest {
         return f;
     }
 
-    static int size(long[] shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        return (int) n;
-    }
-
-    static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    static double maxAbs(double[] a) {
-        double m = 0;
-        for (double v : a) {
-            m = Math.max(m, Math.abs(v));
-        }
-        return m;
-    }
-
-    static double maxAbs(float[] a) {
+    static double maxAbsOf(float[] a) {
         double m = 0;
         for (float v : a) {
             m = Math.max(m, Math.abs(v));
@@ -290,11 +264,7 @@ class FoldedGradientTest {
     }
 
     static double relMaxDiff(double[] a, double[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-        }
-        return d / Math.max(1e-300, maxAbs(b));
+        return maxDiff(a, b) / Math.max(1e-300, maxAbs(b));
     }
 
     static double relMaxDiff(float[] a, float[] b) {
@@ -302,6 +272,6 @@ class FoldedGradientTest {
         for (int i = 0; i < a.length; i++) {
             d = Math.max(d, Math.abs((double) a[i] - b[i]));
         }
-        return d / Math.max(1e-300, maxAbs(b));
+        return d / Math.max(1e-300, maxAbsOf(b));
     }
 }
