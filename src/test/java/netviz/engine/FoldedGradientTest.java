@@ -54,6 +54,14 @@ class FoldedGradientTest {
             return new Fixture(z, it, m, x, projection(z, m, it, x, seed + 1), Map.of(z.input(), x));
         }
 
+        Gradients gradient(List<String> wrt) {
+            return it.gradient(m, feeds, obj, wrt);
+        }
+
+        Gradients backward(List<String> wrt, BackwardRules rules) {
+            return it.backward(m, feeds, obj, wrt, rules);
+        }
+
         /**
          * The relative error of {@code <g, v>} against the central finite difference of the (folded)
          * objective along a random direction v of the tensor {@code fed} (the input or a parameter),
@@ -127,18 +135,14 @@ class FoldedGradientTest {
     @ValueSource(strings = {"resnet_v1_op11_n1", "mobilenet_v2_op9_n2"})
     void foldedGradientsWithTapsAgreeWithUnfoldedAndFiniteDifferences(String name) {
         try (Fixture f = Fixture.float64(name, 3)) {
-            ZooModel z = f.z();
-            Interpreter it = f.it();
-            NDManager m = f.m();
-            Objective obj = f.obj();
-            Map<String, NDArray> feeds = f.feeds();
-            List<String> convs = it.foldedConvOutputs();
-            String bnOut = bnOutputOf(it, convs.get(convs.size() / 2));
+            String input = f.z().input();
+            List<String> convs = f.it().foldedConvOutputs();
+            String bnOut = bnOutputOf(f.it(), convs.get(convs.size() / 2));
             String tappedConv = convs.get(convs.size() / 3);
-            List<String> wrt = List.of(z.input(), bnOut, tappedConv);
-            Gradients folded = it.gradient(m, feeds, obj, wrt);
-            Gradients unfolded = it.gradient(m, feeds, obj, with(wrt, convs));
-            Gradients rules = it.backward(m, feeds, obj, wrt, BackwardRules.none());
+            List<String> wrt = List.of(input, bnOut, tappedConv);
+            Gradients folded = f.gradient(wrt);
+            Gradients unfolded = f.gradient(with(wrt, convs));
+            Gradients rules = f.backward(wrt, BackwardRules.none());
             for (String w : wrt) {
                 double[] g = folded.wrt(w).toDoubleArray();
                 double err = relMaxDiff(g, unfolded.wrt(w).toDoubleArray());
@@ -148,9 +152,9 @@ class FoldedGradientTest {
                 assertTrue(maxAbs(g) > 0, name + ": gradient wrt " + w + " is zero");
             }
             // finite differences of the folded forward, with respect to the input
-            double[] g = folded.wrt(z.input()).toDoubleArray();
+            double[] g = folded.wrt(input).toDoubleArray();
             for (long seed = 5; seed < 7; seed++) {
-                double err = f.finiteDifferenceError(z.input(), f.x(), g, seed);
+                double err = f.finiteDifferenceError(input, f.x(), g, seed);
                 assertTrue(err <= FD_TOLERANCE, name + ": finite difference vs gradient wrt the input: " + err);
             }
         }
@@ -164,21 +168,17 @@ class FoldedGradientTest {
     @ValueSource(strings = {"resnet_v1_op11_n1"})
     void differentiatedParameterOfAFoldIsExact(String name) {
         try (Fixture f = Fixture.float64(name, 7)) {
-            ZooModel z = f.z();
-            Interpreter it = f.it();
-            NDManager m = f.m();
-            Objective obj = f.obj();
-            Map<String, NDArray> feeds = f.feeds();
-            List<String> convs = it.foldedConvOutputs();
-            String gamma = z.graph().producer(bnOutputOf(it, convs.get(1))).input(1);
-            Gradients folded = it.gradient(m, feeds, obj, List.of(z.input(), gamma));
-            Gradients unfolded = it.gradient(m, feeds, obj, with(List.of(z.input(), gamma), convs));
-            Gradients rules = it.backward(m, feeds, obj, List.of(z.input(), gamma), BackwardRules.none());
+            List<String> convs = f.it().foldedConvOutputs();
+            String gamma = f.z().graph().producer(bnOutputOf(f.it(), convs.get(1))).input(1);
+            List<String> wrt = List.of(f.z().input(), gamma);
+            Gradients folded = f.gradient(wrt);
+            Gradients unfolded = f.gradient(with(wrt, convs));
+            Gradients rules = f.backward(wrt, BackwardRules.none());
             double[] g = folded.wrt(gamma).toDoubleArray();
             assertTrue(maxAbs(g) > 0, "gradient wrt " + gamma + " is zero");
             assertTrue(relMaxDiff(g, unfolded.wrt(gamma).toDoubleArray()) <= FLOAT64_TOLERANCE);
             assertTrue(relMaxDiff(rules.wrt(gamma).toDoubleArray(), g) <= FLOAT64_TOLERANCE);
-            double err = f.finiteDifferenceError(gamma, it.parameter(gamma), g, 9);
+            double err = f.finiteDifferenceError(gamma, f.it().parameter(gamma), g, 9);
             assertTrue(err <= FD_TOLERANCE, "finite difference vs gradient wrt " + gamma + ": " + err);
         }
     }
@@ -190,10 +190,9 @@ class FoldedGradientTest {
         try (Fixture f = Fixture.float64(name, 11)) {
             String input = f.z().input();
             BackwardRules guided = BackwardRules.none().with("Relu", GuidedBackprop.RULE);
-            double[] folded = f.it().backward(f.m(), f.feeds(), f.obj(), List.of(input), guided).wrt(input)
+            double[] folded = f.backward(List.of(input), guided).wrt(input).toDoubleArray();
+            double[] unfolded = f.backward(with(List.of(input), f.it().foldedConvOutputs()), guided).wrt(input)
                     .toDoubleArray();
-            double[] unfolded = f.it().backward(f.m(), f.feeds(), f.obj(), with(List.of(input),
-                    f.it().foldedConvOutputs()), guided).wrt(input).toDoubleArray();
             double err = relMaxDiff(folded, unfolded);
             assertTrue(err <= FLOAT64_TOLERANCE, name + ": guided backprop folded vs unfolded " + err);
             assertTrue(maxAbs(folded) > 0);
