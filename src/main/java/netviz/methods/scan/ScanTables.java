@@ -99,6 +99,15 @@ public final class ScanTables {
         };
     }
 
+    /** The columns {@code fields} of {@code schema}, as a projection to read. */
+    public static MessageType project(MessageType schema, String... fields) {
+        List<org.apache.parquet.schema.Type> types = new ArrayList<>();
+        for (String f : fields) {
+            types.add(schema.getType(f));
+        }
+        return new MessageType(schema.getName(), types);
+    }
+
     /** Keeps Hadoop's start-up warnings (native libraries, missing configuration) off the console. */
     public static void quietHadoop() {
         for (String logger : List.of("org.apache.hadoop", "org.apache.parquet")) {

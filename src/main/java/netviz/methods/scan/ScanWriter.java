@@ -101,24 +101,23 @@ public final class ScanWriter implements AutoCloseable {
         closeImages();
         writeTop(a);
         writeChannels(a);
-        try (ParquetWriter<Group> w = open(ScanTables.CONFUSION)) {
-            SimpleGroupFactory f = new SimpleGroupFactory(ScanTables.CONFUSION_SCHEMA);
-            for (long[] cell : a.confusion()) {
-                write(w, f.newGroup().append("label", (int) cell[0]).append("prediction", (int) cell[1])
-                        .append("count", cell[2]), ScanTables.CONFUSION);
-            }
-        } catch (IOException e) {
-            throw failed(ScanTables.CONFUSION, e);
-        }
-        try (ParquetWriter<Group> w = open(ScanTables.FAILURES)) {
-            SimpleGroupFactory f = new SimpleGroupFactory(ScanTables.FAILURES_SCHEMA);
-            for (ScanFailure x : a.failures()) {
-                write(w, f.newGroup().append("id", x.id()).append("reason", x.reason()), ScanTables.FAILURES);
-            }
-        } catch (IOException e) {
-            throw failed(ScanTables.FAILURES, e);
-        }
+        SimpleGroupFactory confusion = new SimpleGroupFactory(ScanTables.CONFUSION_SCHEMA);
+        table(ScanTables.CONFUSION, a.confusion(), cell -> confusion.newGroup().append("label", (int) cell[0])
+                .append("prediction", (int) cell[1]).append("count", cell[2]));
+        SimpleGroupFactory failures = new SimpleGroupFactory(ScanTables.FAILURES_SCHEMA);
+        table(ScanTables.FAILURES, a.failures(), x -> failures.newGroup().append("id", x.id()).append("reason", x.reason()));
         manifest.write(dir);
+    }
+
+    /** Writes {@code table} with one row per item. */
+    private <T> void table(String table, List<T> items, java.util.function.Function<T, Group> row) {
+        try (ParquetWriter<Group> w = open(table)) {
+            for (T t : items) {
+                write(w, row.apply(t), table);
+            }
+        } catch (IOException e) {
+            throw failed(table, e);
+        }
     }
 
     private void writeTop(ScanAggregate a) {
