@@ -15,6 +15,7 @@ import netviz.data.Datasets;
 import netviz.data.Idx;
 import netviz.data.IdxDataset;
 import netviz.data.ImageFolderDataset;
+import netviz.data.Labels;
 import netviz.image.FloatImage;
 import netviz.image.Preprocessing;
 import netviz.io.InputFiles;
@@ -155,6 +156,33 @@ public final class ScanInputs implements Iterator<ScanInput>, Closeable {
     /** Every non-hidden file below {@code dir} (recursively for a class folder), sorted. */
     private static List<Path> files(Path root, Path dir, boolean deep) {
         return ImageFolderDataset.files(root, dir, deep, false);
+    }
+
+    /**
+     * These inputs with their labels renumbered to the model's classes: a folder whose class
+     * sub-folders are named after the model's classes (in any order, or a subset) gets the model's
+     * class indices and names, as {@code Datasets.alignTo} does for datasets; unlabelled inputs are
+     * returned as they are. A {@link netviz.NetvizException} when a class is not one of the model's.
+     */
+    public ScanInputs alignedTo(Labels modelLabels) {
+        if (!labeled) {
+            return this;
+        }
+        int[] map = modelLabels.mapNames(classNames);
+        Iterator<ScanInput> mapped = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public ScanInput next() {
+                ScanInput in = rows.next();
+                Integer label = in.label() == null ? null : map[in.label()];
+                return new ScanInput(in.index(), in.id(), label, in.bytes(), in.pixels(), in.error());
+            }
+        };
+        return new ScanInputs(description, modelLabels.names(), true, size, mapped, resource);
     }
 
     /** One line: what and where. */
