@@ -37,10 +37,12 @@ import netviz.engine.ops.OpRegistry;
  *       vector-Jacobian product per node that {@link BackwardRules} may override (guided
  *       backpropagation replaces Relu's). With no override it equals {@link #gradient}.</li>
  * </ul>
- * Forward-only calls ({@link #forward}, {@link #tensors}) fold each Conv→BatchNormalization pair
- * into one Conv with precomputed parameters (see {@link ConvBnFolding}) unless the call asks for
- * the Conv's own output; results differ from the node-by-node run by float rounding only.
- * {@link #gradient} and {@link #backward} always run node by node.
+ * Every verb folds each Conv→BatchNormalization pair into one Conv with precomputed parameters
+ * (see {@link ConvBnFolding}) unless the call asks for the Conv's own output (a tap, an objective
+ * tensor or a {@code wrt} tensor), feeds or differentiates the pair's parameters, or (for
+ * {@link #backward}) overrides Conv or BatchNormalization with a rule; values and gradients differ
+ * from the node-by-node run by float rounding only, since the folded Conv is the same function of
+ * its input.
  * Every array a call creates lives in the manager the caller passes, and every temporary an op
  * makes is closed when the op returns. Ops are resolved and their attributes checked when the
  * interpreter is built, so an unsupported operator fails at load time, not mid-run. An interpreter
@@ -155,7 +157,7 @@ public final class Interpreter implements Forward {
         return p;
     }
 
-    /** The Conv outputs that forward-only runs skip by folding the BatchNormalization after them (graph order). */
+    /** The Conv outputs that runs skip by folding the BatchNormalization after them, unless asked for (graph order). */
     List<String> foldedConvOutputs() {
         List<String> out = new ArrayList<>();
         for (ConvBnFolding.Fold f : folds) {
@@ -166,7 +168,7 @@ public final class Interpreter implements Forward {
         return out;
     }
 
-    /** How many Conv→BatchNormalization pairs forward-only runs fold into one Conv (see {@link ConvBnFolding}). */
+    /** How many Conv→BatchNormalization pairs runs fold into one Conv when they may (see {@link ConvBnFolding}). */
     public int foldedPairs() {
         int n = 0;
         for (ConvBnFolding.Fold f : folds) {
@@ -259,7 +261,7 @@ public final class Interpreter implements Forward {
         try (Autograd.Mode m = Autograd.pause()) {
             if (split == null) {
                 Run run = new Run(scope, inputs, wanted);
-                run.execute(null);
+                run.execute(null, true);
                 return run.result(wanted, alias);
             }
             // one pass at a time, each in its own manager; the rows of the wanted tensors are joined
@@ -268,7 +270,7 @@ public final class Interpreter implements Forward {
             for (int p = 0; p < split.passes(); p++) {
                 try (NDManager pass = scope.newSubManager()) {
                     Run run = new Run(pass, passFeeds(inputs, split, p, Map.of(), pass), wanted);
-                    run.execute(null);
+                    run.execute(null, true);
                     for (String t : wanted) {
                         NDArray a = run.values.get(t);
                         if (a == null) {
@@ -352,6 +354,7 @@ public final class Interpreter implements Forward {
             for (int p = 0; p < passes; p++) {
                 Run run = new Run(scope, split == null ? inputs : passFeeds(inputs, split, p, sources, scope),
                         union(wanted, wrtSet));
+                wrtSet.stream().filter(params::containsKey).forEach(run.unfixedParams::add);
                 for (String w : wrtSet) {
                     if (!run.values.containsKey(w) || (split != null && split.inputs().contains(w))) {
                         continue;
@@ -380,7 +383,7 @@ public final class Interpreter implements Forward {
                             }
                         }
                     }
-                });
+                }, true);
                 runs.add(run);
                 perPass.add(leaves);
             }
@@ -426,6 +429,7 @@ public final class Interpreter implements Forward {
                 List<TapeEntry> tape = new ArrayList<>();
                 Run run = new Run(scope, split == null ? inputs : passFeeds(inputs, split, p, Map.of(), scope),
                         union(wanted, wrtSet));
+                wrtSet.stream().filter(params::containsKey).forEach(run.unfixedParams::add);
                 Set<String> act = new HashSet<>(wrtSet);
                 run.execute(new Hook() {
                     @Override
@@ -455,7 +459,7 @@ public final class Interpreter implements Forward {
                             }
                         }
                     }
-                });
+                }, foldsUnder(rules));
                 active.addAll(act);
                 runs.add(run);
                 tapes.add(tape);
@@ -509,6 +513,15 @@ public final class Interpreter implements Forward {
             }
             return new Gradients(v, fwd, new Values(out));
         }
+    }
+
+    /**
+     * Whether a rule-based backward may fold Conv→BatchNormalization pairs: only when no rule
+     * overrides either op, so that the folded Conv's autograd vector-Jacobian product, the same
+     * function of the Conv's input, stands for the pair's.
+     */
+    private static boolean foldsUnder(BackwardRules rules) {
+        return rules.ruleFor("Conv") == null && rules.ruleFor("BatchNormalization") == null;
     }
 
     /** Propagates {@code grads} (tensor → gradient, updated in place) backwards through {@code tape}. */
@@ -969,6 +982,8 @@ public final class Interpreter implements Forward {
         final Set<NDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         /** Initializers that the caller's feeds replace (folds built from them are not used). */
         final Set<String> fedParams = new HashSet<>();
+        /** Initializers the run differentiates (folds built from them are not used). */
+        final Set<String> unfixedParams = new HashSet<>();
 
         Run(NDManager scope, Map<String, NDArray> feeds, Set<String> wanted) {
             this.scope = scope;
@@ -1022,11 +1037,16 @@ public final class Interpreter implements Forward {
             return options.precision();
         }
 
-        void execute(Hook hook) {
+        /**
+         * Runs the planned nodes. With {@code mayFold}, each Conv→BatchNormalization pair runs as one
+         * folded Conv unless the run wants the Conv's own output or the fold's parameters are fed
+         * or differentiated ({@link #fixedParams}); a hook then sees the folded Conv as
+         * {@link ConvBnFolding.Fold#fused} (inputs x, folded weight, folded bias; the
+         * BatchNormalization's output), at the Conv's index.
+         */
+        void execute(Hook hook, boolean mayFold) {
             List<Node> nodes = graph.nodes();
             boolean[] plan = plan(wanted);
-            // Folding only in forward-only runs (no hook): gradient and backward see every node.
-            boolean mayFold = hook == null;
             boolean[] skip = null;
             for (int i = 0; i < nodes.size(); i++) {
                 if (!plan[i] || (skip != null && skip[i])) {
@@ -1035,9 +1055,11 @@ public final class Interpreter implements Forward {
                 Node node = nodes.get(i);
                 ConvBnFolding.Fold fold = mayFold ? folds[i] : null;
                 if (fold != null && (wanted.contains(fold.convOutput())
-                        || (!fedParams.isEmpty() && fold.sources().stream().anyMatch(fedParams::contains)))) {
+                        || (!fedParams.isEmpty() && fold.sources().stream().anyMatch(fedParams::contains))
+                        || (!unfixedParams.isEmpty() && fold.sources().stream().anyMatch(unfixedParams::contains)))) {
                     fold = null;
                 }
+                Node seen = fold != null ? fold.fused() : node;
                 NDArray[] in = new NDArray[node.inputs().size()];
                 for (int k = 0; k < in.length; k++) {
                     String x = node.input(k);
@@ -1057,7 +1079,7 @@ public final class Interpreter implements Forward {
                     skip[fold.bnIndex()] = true;
                 }
                 if (hook != null) {
-                    hook.beforeNode(i, node, in);
+                    hook.beforeNode(i, seen, in);
                 }
                 NDArray[] out;
                 try (NDScope s = new NDScope()) {
@@ -1085,7 +1107,7 @@ public final class Interpreter implements Forward {
                     }
                 }
                 if (hook != null) {
-                    hook.afterNode(i, node, out);
+                    hook.afterNode(i, seen, out);
                 }
                 if (fold != null) {
                     values.put(fold.bnOutput(), out[0]);

@@ -42,11 +42,14 @@ final class EmbeddingSection implements ReportSection {
         EmbeddingFigure.Options pcaOptions = EmbeddingFigure.Options.defaults().withMethod(EmbeddingFigure.Method.PCA)
                 .withCompare(false).withLimit(n);
         EmbeddingFigure.Options tsneOptions = EmbeddingFigure.Options.defaults().withLimit(n);
-        FigureResult pca = EmbeddingFigure.make(ctx.session(), pcaOptions, Progress.NONE);
+        // the PCA map is shown as a scatter plot only: no image map (its optimal assignment of 1,000
+        // images to cells costs as much as the t-SNE map's, for a figure the page does not show)
+        FigureResult pca = EmbeddingFigure.make(ctx.session(), EmbeddingFigure.features(ctx.session(), pcaOptions,
+                Progress.NONE), pcaOptions, Progress.NONE, false);
         FigureResult tsne = EmbeddingFigure.make(ctx.session(), tsneOptions, Progress.NONE);
         NetvizCommand pcaCommand = command(ctx, pcaOptions, "pca.png");
         NetvizCommand tsneCommand = command(ctx, tsneOptions, "tsne.png");
-        Png.write(pca.figures().get(1), ctx.file(ReportContext.FIGURES + "/pca-scatter.png"));
+        Png.write(pca.figures().get(0), ctx.file(ReportContext.FIGURES + "/pca-scatter.png"));
         Png.write(tsne.figures().get(1), ctx.file(ReportContext.FIGURES + "/tsne-scatter.png"));
         Png.write(tsne.figures().get(0), ctx.file(ReportContext.FIGURES + "/tsne.png"));
         String trust = EmbeddingFigure.scores(tsne, "trustworthiness", ", ");
