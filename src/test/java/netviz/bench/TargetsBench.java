@@ -213,8 +213,8 @@ public final class TargetsBench {
         long[] one = {1, 3, SIDE, SIDE};
         float[] x = Ort.randomInput(one, 9);
         Occlusion.Options o = new Occlusion.Options(32, 16, Baseline.zero(), batch);
-        // forward-only: once Occlusion takes a Forward, session.forward() is the runtime users get
-        Occlusion occlusion = new Occlusion(session.interpreter(), o);
+        // forward-only: session.forward() is the runtime users get
+        Occlusion occlusion = new Occlusion(session.forward(), o);
         // the mask positions, as the map's shape counts them (checked below)
         int perSide = (SIDE - o.window()) / o.stride() + 1;
         int positions = perSide * perSide;
