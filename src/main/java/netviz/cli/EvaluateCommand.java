@@ -32,6 +32,9 @@ public final class EvaluateCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ScanOptions scan;
+
     @Option(names = "--data", paramLabel = "DATA", description = "Dataset to score on (default: the bundled Fashion-MNIST test split).")
     Path data;
 
@@ -71,7 +74,7 @@ public final class EvaluateCommand implements Runnable {
         Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
         o = o.withLimit(limit);
         FigureResult r;
-        try (Session s = model.session().preprocessing(preprocessing::resolve).labels(labelsFile).data(data).build();
+        try (Session s = scan.apply(model.session()).preprocessing(preprocessing::resolve).labels(labelsFile).data(data).build();
              TerminalProgress bar = new TerminalProgress(progress)) {
             r = EvaluationFigure.make(s, o, bar);
         }

@@ -230,7 +230,7 @@ public final class NeighborsFigure {
             for (int t = 0; t < k; t++) {
                 nb[t] = r.index(row, t);
             }
-            Batch b = s.dataset().get(nb);
+            Batch b = s.dataset().get(java.util.Arrays.stream(nb).map(j -> f.indices()[j]).toArray());
             int queryLabel;
             NeighborSheet.Cell queryCell;
             String queryName;

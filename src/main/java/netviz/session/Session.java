@@ -50,6 +50,7 @@ public final class Session implements AutoCloseable {
     private final boolean alignDataset;
     private final Consumer<String> warnings;
     private final Path featureCacheDir;
+    private final Path scanDir;
 
     private Graph raw;
     private Graph graph;
@@ -61,6 +62,7 @@ public final class Session implements AutoCloseable {
     private Dataset dataset;
     private String modelHash;
     private FeatureCache features;
+    private DatasetScan scan;
     private boolean closed;
 
     private Session(Builder b) {
@@ -72,6 +74,7 @@ public final class Session implements AutoCloseable {
         this.alignDataset = b.alignDataset;
         this.warnings = b.warnings;
         this.featureCacheDir = b.featureCache;
+        this.scanDir = b.scan;
     }
 
     /** A session on the ONNX file {@code model}; nothing is read until it is needed. */
@@ -94,6 +97,7 @@ public final class Session implements AutoCloseable {
         private boolean alignDataset = true;
         private Consumer<String> warnings = w -> { };
         private Path featureCache;
+        private Path scan;
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -141,6 +145,15 @@ public final class Session implements AutoCloseable {
         /** Where {@link #features()} keeps features on disk (default null: in memory only). */
         public Builder featureCache(Path dir) {
             this.featureCache = dir;
+            return this;
+        }
+
+        /**
+         * A finished dataset scan to draw the dataset-wide figures from instead of passing over the
+         * dataset ({@code --scan}; null: none); see {@link Session#scan()}.
+         */
+        public Builder scan(Path dir) {
+            this.scan = dir;
             return this;
         }
 
@@ -408,6 +421,18 @@ public final class Session implements AutoCloseable {
         return features;
     }
 
+    /**
+     * The dataset scan given to the builder, opened once and checked against this model (empty when
+     * none was given): figures that pass over the dataset take its results instead.
+     */
+    public synchronized java.util.Optional<DatasetScan> scan() {
+        checkOpen();
+        if (scan == null && scanDir != null) {
+            scan = DatasetScan.open(scanDir, this);
+        }
+        return java.util.Optional.ofNullable(scan);
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the session on '" + modelPath + "' is closed");
@@ -417,6 +442,10 @@ public final class Session implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (scan != null) {
+            scan.close();
+            scan = null;
+        }
         if (interpreter != null) {
             interpreter.close();
             interpreter = null;
