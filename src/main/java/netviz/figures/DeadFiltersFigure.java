@@ -138,10 +138,10 @@ public final class DeadFiltersFigure {
      * {@code max}, {@code firingRate} (by images) and {@code positionalRate}.
      */
     public static FigureResult make(Session s, Options o, Progress p) {
+        DatasetScan sc = s.scan().orElse(null);
         Graph graph = s.graph();
         List<String> scan = !o.layers().isEmpty() ? o.layers()
                 : o.all() ? everyActivation(graph) : DeadFilters.convActivations(graph);
-        DatasetScan sc = s.scan().orElse(null);
         String data = sc != null ? sc.description() : s.dataset().description();
         DeadFilters.Report report = sc != null ? fromScan(sc, scan, o) : scanDataset(s, scan, o, p);
 

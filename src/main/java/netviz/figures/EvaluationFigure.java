@@ -71,9 +71,9 @@ public final class EvaluationFigure {
      * {@code perClass}: per shown class its index, name, precision, recall (null when undefined) and support.
      */
     public static FigureResult make(Session s, Options o, Progress p) {
+        DatasetScan scan = s.scan().orElse(null);
         int classes = s.classCount();
         Labels labels = s.labels();
-        DatasetScan scan = s.scan().orElse(null);
         String data;
         String shortData;
         ConfusionMatrix cm;

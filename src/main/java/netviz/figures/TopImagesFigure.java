@@ -152,9 +152,9 @@ public final class TopImagesFigure {
      * {@code box} (x0, y0, x1, y1, inclusive).
      */
     public static FigureResult make(Session s, Options o, Progress p) {
+        DatasetScan scan = s.scan().orElse(null);
         Interpreter ip = s.interpreter();
         String tensor = s.graph().resolveTensor(o.layer());
-        DatasetScan scan = s.scan().orElse(null);
         Tops tops = scan != null ? fromScan(s, scan, o) : scanDataset(s, ip, tensor, o, p);
         ReceptiveField rf = ReceptiveField.analyze(ip);
         ReceptiveField.Field field = rf.field(tensor);
