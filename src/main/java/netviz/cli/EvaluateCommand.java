@@ -108,9 +108,10 @@ public final class EvaluateCommand implements Runnable {
         w.println("model     " + model.path());
         w.println("data      " + sum.get("data"));
         w.println("input     " + sum.get("preprocessing"));
-        w.printf(Locale.ROOT, "accuracy  %s  (%,d of %,d correct)  in %.1f s, %.0f images/s%n",
+        w.printf(Locale.ROOT, "accuracy  %s  (%,d of %,d correct)  %s%n",
                 ConfusionMatrixImage.percent(accuracy == null ? Double.NaN : accuracy), (Long) sum.get("correct"),
-                total, seconds, total / Math.max(1e-9, seconds));
+                total, scan.dir() != null ? "from the scan" : String.format(Locale.ROOT, "in %.1f s, %.0f images/s",
+                        seconds, total / Math.max(1e-9, seconds)));
         w.println();
         if (shownNames.size() <= EvaluationFigure.MAX_SHOWN_CLASSES) {
             printMatrix(w, (long[][]) sum.get("shownConfusion"), shownNames);

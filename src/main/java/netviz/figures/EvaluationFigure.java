@@ -79,7 +79,7 @@ public final class EvaluationFigure {
         ConfusionMatrix cm;
         double seconds;
         if (scan != null) {
-            cm = fromScan(scan, o, classes);
+            cm = fromScan(scan, o, labels, classes);
             data = scan.description();
             shortData = scan.manifest().input();
             seconds = 0;
@@ -144,29 +144,37 @@ public final class EvaluationFigure {
         return new FigureResult(List.of(fig), Map.of(), summary);
     }
 
-    /** The confusion matrix a finished scan counted, over the model's {@code classes}. */
-    private static ConfusionMatrix fromScan(DatasetScan scan, Options o, int classes) {
+    /**
+     * The confusion matrix a finished scan counted, over the model's {@code classes}: the scan's labels
+     * are its source's, mapped to the model's classes by name as a pass maps a dataset's.
+     */
+    private static ConfusionMatrix fromScan(DatasetScan scan, Options o, Labels labels, int classes) {
         scan.requireAll(o.limit());
         if (!scan.manifest().labeled()) {
             throw new NetvizException("the scan '" + scan.dir() + "' is of unlabelled images (" + scan.manifest().input()
                     + "); evaluate needs labelled data");
         }
-        ConfusionMatrix cm = scan.reader().confusion();
-        if (cm.classes() == classes) {
-            return cm;
+        List<String> names = scan.manifest().classes();
+        int[] classMap;
+        try {
+            classMap = names.isEmpty() ? null : labels.mapNames(names);
+        } catch (UnknownNameException e) {
+            classMap = null;   // labels that are class indices already
         }
-        // the scan's table lists non-zero cells only: widen it to the model's classes
+        // the scan's table lists non-zero cells only: laid out over the model's classes
         long[][] c = new long[classes][classes];
-        long[][] have = cm.counts();
+        long[][] have = scan.reader().confusion().counts();
         for (int t = 0; t < have.length; t++) {
             for (int q = 0; q < have[t].length; q++) {
-                if (have[t][q] > 0 && (t >= classes || q >= classes)) {
-                    throw new NetvizException("the scan '" + scan.dir() + "' counts class " + Math.max(t, q)
+                if (have[t][q] == 0) {
+                    continue;
+                }
+                int truth = classMap == null ? t : t < classMap.length ? classMap[t] : -1;
+                if (truth < 0 || truth >= classes || q >= classes) {
+                    throw new NetvizException("the scan '" + scan.dir() + "' counts label " + t + " predicted as " + q
                             + ", but the model has " + classes + " classes");
                 }
-                if (have[t][q] > 0) {
-                    c[t][q] = have[t][q];
-                }
+                c[truth][q] += have[t][q];
             }
         }
         return ConfusionMatrix.of(c);
