@@ -143,7 +143,7 @@ public final class DeadFiltersFigure {
         List<String> scan = !o.layers().isEmpty() ? o.layers()
                 : o.all() ? everyActivation(graph) : DeadFilters.convActivations(graph);
         String data = sc != null ? sc.description() : s.dataset().description();
-        DeadFilters.Report report = sc != null ? fromScan(sc, scan, o) : scanDataset(s, scan, o, p);
+        DeadFilters.Report report = sc != null ? fromScan(sc, graph, scan, o) : scanDataset(s, scan, o, p);
 
         List<FiringRateFigure.LayerRates> rates = new ArrayList<>();
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -199,18 +199,21 @@ public final class DeadFiltersFigure {
      * The statistics of {@code layers} that a finished scan recorded, each named as asked; the scan
      * must hold every layer and have counted firing above the same tolerance.
      */
-    private static DeadFilters.Report fromScan(DatasetScan sc, List<String> layers, Options o) {
+    private static DeadFilters.Report fromScan(DatasetScan sc, Graph graph, List<String> layers, Options o) {
         sc.requireAll(o.limit());
         double counted = sc.manifest().tolerance();
         if (counted != o.tolerance()) {
             throw new NetvizException("the scan '" + sc.dir() + "' counted firing above tolerance " + counted + ", not "
                     + o.tolerance() + "; ask for --tolerance " + counted + ", or run without --scan");
         }
-        DeadFilters.Report all = sc.reader().deadFilters();
+        DeadFilters.Report all = sc.reader().deadFilters(graph);
         List<DeadFilters.LayerStats> chosen = new ArrayList<>();
         for (String l : layers) {
-            DeadFilters.LayerStats st = all.layer(sc.tensor(l));
-            chosen.add(new DeadFilters.LayerStats(l, st.tensor(), st.channels(), st.images(), st.mean(), st.max(),
+            String tensor = sc.tensor(l);
+            DeadFilters.LayerStats st = all.layer(tensor);
+            // named as a pass names it: a layer asked for by its tensor is named by the node that makes it
+            String name = l.equals(tensor) ? st.layer() : l;
+            chosen.add(new DeadFilters.LayerStats(name, tensor, st.channels(), st.images(), st.mean(), st.max(),
                     st.firingRate(), st.positionalRate(), st.positions()));
         }
         return new DeadFilters.Report(all.images(), all.tolerance(), chosen);

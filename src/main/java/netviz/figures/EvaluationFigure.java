@@ -163,7 +163,7 @@ public final class EvaluationFigure {
         }
         // the scan's table lists non-zero cells only: laid out over the model's classes
         long[][] c = new long[classes][classes];
-        long[][] have = scan.reader().confusion().counts();
+        long[][] have = scan.reader().confusion(classes).counts();
         for (int t = 0; t < have.length; t++) {
             for (int q = 0; q < have[t].length; q++) {
                 if (have[t][q] == 0) {

@@ -267,9 +267,10 @@ public final class TopImagesFigure {
             hits.add(List.copyOf(h.subList(0, Math.min(o.k(), h.size()))));
         }
         return new Tops(channels, hits, h -> {
+            Map<Long, BufferedImage> stored = scan.reader().images(h);
             List<Picture> pictures = new ArrayList<>();
             for (TopImages.Hit hit : h) {
-                Picture p = s.picture(scan.reader().image(hit), "scan:" + hit.image());
+                Picture p = s.picture(stored.get((long) hit.image()), "scan:" + hit.image());
                 pictures.add(new Picture(p.id(), p.input(), p.shape(), p.picture(), scan.label(hit.image())));
             }
             return pictures;

@@ -476,7 +476,7 @@ public final class Report {
                 .append(scan.description()).append(", made by ").append(scan.manifest().tool()).append(" on ")
                 .append(scan.manifest().created()).append("; the dataset was not scanned again for them (the facets still pass over"
                         + " the dataset: they rank images by the unit's value, which a scan does not record).");
-        List<netviz.methods.scan.ScanReader.Failure> failed = scan.reader().failures();
+        List<netviz.methods.scan.ScanFailure> failed = scan.reader().failures();
         if (!failed.isEmpty()) {
             b.append(" Inputs it could not read: ");
             for (int i = 0; i < Math.min(5, failed.size()); i++) {

@@ -1,16 +1,16 @@
 package netviz.session;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import netviz.InputFormatException;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.engine.Graph;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
+import netviz.methods.scan.ImageRow;
+import netviz.methods.scan.ScanManifest;
 import netviz.methods.scan.ScanReader;
 
 /**
@@ -21,10 +21,10 @@ import netviz.methods.scan.ScanReader;
  * with the session's model (the SHA-256 of the file); asking for a layer the scan did not record
  * fails with one line naming the layers it holds.
  */
-public final class DatasetScan implements AutoCloseable {
+public final class DatasetScan {
     private final Path dir;
     private final ScanReader reader;
-    private final ScanReader.Manifest manifest;
+    private final ScanManifest manifest;
     private final Graph graph;
     private int[] labelsByIndex;
 
@@ -37,27 +37,7 @@ public final class DatasetScan implements AutoCloseable {
 
     /** Opens the scan in {@code dir} for {@code session}'s model (a one-line error when it is not one, or of another model). */
     static DatasetScan open(Path dir, Session session) {
-        if (!Files.isDirectory(dir)) {
-            throw new InputFormatException("--scan '" + dir + "' is not a folder; give the folder that netviz scan wrote");
-        }
-        ScanReader r = ScanReader.open(dir);
-        try {
-            ScanReader.Manifest m = r.manifest();
-            String mine = session.modelHash();
-            if (!mine.equalsIgnoreCase(m.modelSha256())) {
-                throw new NetvizException("the scan '" + dir + "' was made with model " + m.model() + " (SHA-256 "
-                        + shortHash(m.modelSha256()) + "), not with " + session.modelPath().getFileName() + " (SHA-256 "
-                        + shortHash(mine) + "); give the scan's model or scan this one");
-            }
-            return new DatasetScan(dir, r, session.graph());
-        } catch (RuntimeException e) {
-            r.close();
-            throw e;
-        }
-    }
-
-    private static String shortHash(String h) {
-        return h == null ? "unknown" : h.length() > 12 ? h.substring(0, 12) + "…" : h;
+        return new DatasetScan(dir, ScanReader.open(dir, session.modelHash()), session.graph());
     }
 
     /** The scan's folder. */
@@ -71,7 +51,7 @@ public final class DatasetScan implements AutoCloseable {
     }
 
     /** Its manifest ({@code scan.json}). */
-    public ScanReader.Manifest manifest() {
+    public ScanManifest manifest() {
         return manifest;
     }
 
@@ -143,19 +123,14 @@ public final class DatasetScan implements AutoCloseable {
     /** The true class of scanned image {@code index} (-1 when unlabelled or not scanned). */
     public synchronized int label(int index) {
         if (labelsByIndex == null) {
-            Features f = reader.features(0);
-            int max = Arrays.stream(f.indices()).max().orElse(-1);
+            List<ImageRow> rows = reader.rows();
+            int max = rows.stream().mapToInt(r -> Math.toIntExact(r.index())).max().orElse(-1);
             labelsByIndex = new int[max + 1];
             Arrays.fill(labelsByIndex, -1);
-            for (int i = 0; i < f.count(); i++) {
-                labelsByIndex[f.indices()[i]] = f.labels()[i];
+            for (ImageRow r : rows) {
+                labelsByIndex[(int) r.index()] = r.label() == null ? -1 : r.label();
             }
         }
         return index >= 0 && index < labelsByIndex.length ? labelsByIndex[index] : -1;
-    }
-
-    @Override
-    public void close() {
-        reader.close();
     }
 }

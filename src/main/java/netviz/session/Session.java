@@ -442,10 +442,7 @@ public final class Session implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        if (scan != null) {
-            scan.close();
-            scan = null;
-        }
+        scan = null;
         if (interpreter != null) {
             interpreter.close();
             interpreter = null;
