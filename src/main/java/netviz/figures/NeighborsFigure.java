@@ -227,7 +227,7 @@ public final class NeighborsFigure {
             for (int t = 0; t < k; t++) {
                 nb[t] = r.index(row, t);
             }
-            Batch b = s.dataset().get(java.util.Arrays.stream(nb).map(j -> f.indices()[j]).toArray());
+            Batch b = images(s, f, nb);
             int queryLabel;
             NeighborSheet.Cell queryCell;
             String queryName;
@@ -281,6 +281,24 @@ public final class NeighborsFigure {
             title += ": " + share(same, judged) + " of neighbours share the query's class";
         }
         return NeighborSheet.render(rows, o.tile(), title);
+    }
+
+    /**
+     * The dataset images of rows {@code rows} of {@code f}, checked to be the images the features are
+     * of (features read from a scan of other data than the session's would otherwise be drawn with the
+     * wrong pictures).
+     */
+    static Batch images(Session s, Features f, int... rows) {
+        Batch b = s.dataset().get(java.util.Arrays.stream(rows).map(j -> f.indices()[j]).toArray());
+        for (int t = 0; t < rows.length; t++) {
+            String want = f.ids().get(rows[t]);
+            if (!want.equals(b.id(t))) {
+                throw new NetvizException("image " + f.indices()[rows[t]] + " of the features (" + f.source() + ") is '"
+                        + want + "', but image " + f.indices()[rows[t]] + " of the dataset " + s.dataset().description()
+                        + " is '" + b.id(t) + "'; give the --data the features were made of");
+            }
+        }
+        return b;
     }
 
     /**

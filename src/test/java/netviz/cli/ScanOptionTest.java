@@ -144,6 +144,14 @@ class ScanOptionTest {
     }
 
     @Test
+    void thumbnailsFromDataTheScanWasNotMadeOfAreOneLine() {
+        // the bundled split holds the same first images, but under another file name: not the scan's source
+        String err = oneLineError(List.of("neighbors", "--scan", scan(), "--index", "0", "--k", "3", "--out",
+                dir.resolve("n.png").toString()), "give the --data the features were made of");
+        assertTrue(err.contains("t10k-images-idx3-ubyte#"), err);
+    }
+
+    @Test
     void statisticsOfTheWholeScanCannotBeCut() {
         oneLineError(List.of("dead-filters", "--scan", scan(), "--limit", "100"), "--limit 100");
         oneLineError(List.of("top-images", "--scan", scan(), "--layer", "relu2", "--channel", "0", "--k", "10"),
