@@ -51,26 +51,31 @@ class ScanOptionTest {
         return r;
     }
 
+    /**
+     * {@code netviz COMMAND --json} passing over the 2,000 images, then drawing from their scan; both
+     * pictures are written, the scan's is checked to be one.
+     */
+    private JsonNode[] passThenScan(String command) throws IOException {
+        Path b = dir.resolve(command + "-scan.png");
+        JsonNode pass = JSON.readTree(ok(command, "--data", data(), "--json", "--out",
+                dir.resolve(command + "-pass.png").toString()).out());
+        JsonNode fromScan = JSON.readTree(ok(command, "--scan", scan(), "--json", "--out", b.toString()).out());
+        assertPicture(b);
+        return new JsonNode[] {pass, fromScan};
+    }
+
     @Test
     void deadFiltersFromTheScanAreThoseOfAPass() throws IOException {
-        Path a = dir.resolve("pass.png");
-        Path b = dir.resolve("scan.png");
-        JsonNode pass = JSON.readTree(ok("dead-filters", "--data", data(), "--json", "--out", a.toString()).out());
-        JsonNode fromScan = JSON.readTree(ok("dead-filters", "--scan", scan(), "--json", "--out", b.toString()).out());
-        assertEquals(BundledScan.IMAGES, fromScan.get("images").asLong());
-        assertSameJson(pass, fromScan, Set.of("data", "png", "out"), Set.of("mean"), false, "");
-        assertPicture(b);
+        JsonNode[] r = passThenScan("dead-filters");
+        assertEquals(BundledScan.IMAGES, r[1].get("images").asLong());
+        assertSameJson(r[0], r[1], Set.of("data", "png", "out"), Set.of("mean"), false, "");
     }
 
     @Test
     void evaluationFromTheScanIsThatOfAPass() throws IOException {
-        Path a = dir.resolve("pass.png");
-        Path b = dir.resolve("scan.png");
-        JsonNode pass = JSON.readTree(ok("evaluate", "--data", data(), "--json", "--out", a.toString()).out());
-        JsonNode fromScan = JSON.readTree(ok("evaluate", "--scan", scan(), "--json", "--out", b.toString()).out());
-        assertEquals(BundledScan.IMAGES, fromScan.get("examples").asLong());
-        assertSameJson(pass, fromScan, Set.of("data", "png", "seconds"), "");
-        assertPicture(b);
+        JsonNode[] r = passThenScan("evaluate");
+        assertEquals(BundledScan.IMAGES, r[1].get("examples").asLong());
+        assertSameJson(r[0], r[1], Set.of("data", "png", "seconds"), "");
     }
 
     @Test
