@@ -266,8 +266,9 @@ public final class TopImagesFigure {
             List<TopImages.Hit> h = scan.reader().top(tensor, c);
             hits.add(List.copyOf(h.subList(0, Math.min(o.k(), h.size()))));
         }
+        // every channel's images in one pass over the scan's top table
+        Map<Long, BufferedImage> stored = scan.reader().images(hits.stream().flatMap(List::stream).toList());
         return new Tops(channels, hits, h -> {
-            Map<Long, BufferedImage> stored = scan.reader().images(h);
             List<Picture> pictures = new ArrayList<>();
             for (TopImages.Hit hit : h) {
                 Picture p = s.picture(stored.get((long) hit.image()), "scan:" + hit.image());
