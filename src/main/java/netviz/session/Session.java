@@ -53,6 +53,7 @@ public final class Session implements AutoCloseable {
     private final Consumer<String> warnings;
     private final Path featureCacheDir;
     private final String runtime;
+    private final Path scanDir;
 
     private Graph raw;
     private Graph graph;
@@ -65,6 +66,7 @@ public final class Session implements AutoCloseable {
     private Dataset dataset;
     private String modelHash;
     private FeatureCache features;
+    private DatasetScan scan;
     private boolean closed;
 
     private Session(Builder b) {
@@ -77,6 +79,7 @@ public final class Session implements AutoCloseable {
         this.warnings = b.warnings;
         this.featureCacheDir = b.featureCache;
         this.runtime = b.runtime;
+        this.scanDir = b.scan;
     }
 
     /** A session on the ONNX file {@code model}; nothing is read until it is needed. */
@@ -100,6 +103,7 @@ public final class Session implements AutoCloseable {
         private Consumer<String> warnings = w -> { };
         private Path featureCache;
         private String runtime = RUNTIMES.get(0);
+        private Path scan;
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -158,6 +162,15 @@ public final class Session implements AutoCloseable {
          */
         public Builder runtime(String name) {
             this.runtime = parseRuntime(name);
+            return this;
+        }
+
+        /**
+         * A finished dataset scan to draw the dataset-wide figures from instead of passing over the
+         * dataset ({@code --scan}; null: none); see {@link Session#scan()}.
+         */
+        public Builder scan(Path dir) {
+            this.scan = dir;
             return this;
         }
 
@@ -459,6 +472,18 @@ public final class Session implements AutoCloseable {
         return features;
     }
 
+    /**
+     * The dataset scan given to the builder, opened once and checked against this model (empty when
+     * none was given): figures that pass over the dataset take its results instead.
+     */
+    public synchronized java.util.Optional<DatasetScan> scan() {
+        checkOpen();
+        if (scan == null && scanDir != null) {
+            scan = DatasetScan.open(scanDir, this);
+        }
+        return java.util.Optional.ofNullable(scan);
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the session on '" + modelPath + "' is closed");
@@ -472,6 +497,7 @@ public final class Session implements AutoCloseable {
             forward.close();
         }
         forward = null;
+        scan = null;
         if (interpreter != null) {
             interpreter.close();
             interpreter = null;
