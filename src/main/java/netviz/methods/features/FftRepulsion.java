@@ -19,8 +19,14 @@ package netviz.methods.features;
  * Then {@code F_i = y_i φ_1 − (φ_x, φ_y)}. {@code Z_i} is the potential of charge 1 under
  * {@code (1 + ‖d‖²)⁻¹}, minus 1 for j = i (FIt-SNE instead expands it through the squared kernel with a
  * fourth charge {@code ‖y‖²}, which loses digits to cancellation far from the origin). Coordinates are
- * taken relative to the square's centre. Everything runs in Java, in double: the FFTs are
- * {@link ComplexFft} on a power-of-two grid. The defaults (3 nodes per box, at least 50 boxes,
+ * taken relative to the square's centre. Everything runs in Java, in double: the FFTs are {@link ComplexFft}
+ * (mixed radix) on a grid of side {@code 2Bp − 1} rounded up to the next {@code 2^a·3^b·5^c}, as 2-D transforms
+ * done as batched column transforms and tiled transposes, skipping the zero half of the padded charges and
+ * computing the kernels' (real, even) spectra on half the columns; loops over points, boxes and columns are
+ * cut into chunks on a {@link Parallel} pool, each chunk owning its outputs (points are bucketed by box
+ * column so that chunks spread onto disjoint grid rows), so the result does not depend on the thread count.
+ * Work arrays are kept from one call to the next while the grid size stays. The defaults (3 nodes per box,
+ * at least 50 boxes,
  * boxes at most 1 unit wide) are FIt-SNE's and openTSNE's.
  */
 public final class FftRepulsion {
