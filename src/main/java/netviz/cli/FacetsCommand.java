@@ -39,6 +39,9 @@ public final class FacetsCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ScanOptions scan;
+
     @Option(names = "--data", paramLabel = "DATA", description = "Dataset to search (default: the Fashion-MNIST training "
             + "split in " + "/usr/share/datasets/fashion-mnist for the bundled model when it is installed, as the paper uses "
             + "training images; else the bundled test split).")
@@ -137,7 +140,7 @@ public final class FacetsCommand implements Runnable {
                 .withMeanOf(meanOf).withFeatureLayer(featureLayer).withLimit(limit).withStep(step).withDecay(decay)
                 .withBlur(blur, blurEvery).withJitter(jitter).withCenterBias(centerBias).withSeed(seed);
         PrintWriter w = spec.commandLine().getOut();
-        try (Session s = model.session().data(data).build()) {
+        try (Session s = scan.apply(model.session()).data(data).build()) {
             Dataset dataset = FacetsFigure.defaultDataset(s);
             if (!json) {
                 w.println("data      " + dataset.description() + (data == null ? "  (default"

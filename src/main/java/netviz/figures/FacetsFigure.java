@@ -374,7 +374,9 @@ public final class FacetsFigure {
         } else {
             request = new Unit(o.layer(), o.channel(), o.position());
         }
-        MultifacetedVisualization.Result r = new MultifacetedVisualization(s.interpreter(), data)
+        // the pass over the dataset is forward only (the session's forward pass), or a finished scan's rows
+        MultifacetedVisualization.Precomputed pre = s.scan().map(sc -> sc.facetRows(o.method().limit())).orElse(null);
+        MultifacetedVisualization.Result r = new MultifacetedVisualization(s.interpreter(), s.forward(), data, pre)
                 .run(request, o.method(), progress);
         return draw(s.name(), r, data, className, o);
     }

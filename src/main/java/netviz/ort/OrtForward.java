@@ -452,7 +452,9 @@ public final class OrtForward implements Forward {
     }
 
     private static UnsupportedOperatorException refused(String reason) {
-        return new UnsupportedOperatorException("ONNX Runtime cannot run this model (" + reason + ")");
+        // ORT's own prefix ("Error code - ORT_NOT_IMPLEMENTED - message: ") says nothing to a user
+        String why = reason.replaceFirst("^Error code - [A-Z_]+ - message: ", "");
+        return new UnsupportedOperatorException("ONNX Runtime cannot run this model (" + why + ")");
     }
 
     private static void closeQuietly(OrtSession s) {

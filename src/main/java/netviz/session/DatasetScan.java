@@ -120,6 +120,47 @@ public final class DatasetScan {
         }
     }
 
+    /**
+     * What multifaceted visualization's pass over the dataset would compute for a class unit: every
+     * scanned image's index, label, class scores and features, in index order (the first {@code limit}
+     * images; 0: all). A one-line error when the scan kept no features or no class scores.
+     */
+    public netviz.methods.neurons.MultifacetedVisualization.Precomputed facetRows(int limit) {
+        if (manifest.featureLayer() == null) {
+            throw new NetvizException("the scan '" + dir + "' kept no features; facets need them: run without --scan,"
+                    + " or scan again with a feature layer");
+        }
+        List<ImageRow> rows = reader.rows();
+        int n = limit > 0 ? Math.min(limit, rows.size()) : rows.size();
+        if (n == 0) {
+            throw new NetvizException("the scan '" + dir + "' holds no images");
+        }
+        int dim = manifest.featureDim();
+        float[] first = rows.get(0).scores();
+        if (first == null) {
+            throw new NetvizException("the scan '" + dir + "' kept no class scores (an older scan); scan again, or run"
+                    + " without --scan");
+        }
+        int classes = first.length;
+        int[] indices = new int[n];
+        int[] labels = new int[n];
+        float[] scores = new float[Math.multiplyExact(n, classes)];
+        float[] features = new float[Math.multiplyExact(n, dim)];
+        for (int i = 0; i < n; i++) {
+            ImageRow r = rows.get(i);
+            if (r.scores() == null || r.scores().length != classes || r.features() == null
+                    || r.features().length != dim) {
+                throw new NetvizException("the scan '" + dir + "' has an incomplete row for image " + r.index());
+            }
+            indices[i] = Math.toIntExact(r.index());
+            labels[i] = r.label() == null ? -1 : r.label();
+            System.arraycopy(r.scores(), 0, scores, i * classes, classes);
+            System.arraycopy(r.features(), 0, features, i * dim, dim);
+        }
+        return new netviz.methods.neurons.MultifacetedVisualization.Precomputed(indices, labels, scores, classes,
+                features, dim, manifest.featureLayer());
+    }
+
     /** The true class of scanned image {@code index} (-1 when unlabelled or not scanned). */
     public synchronized int label(int index) {
         if (labelsByIndex == null) {

@@ -291,12 +291,79 @@ public final class Session implements AutoCloseable {
                 try {
                     forward = netviz.ort.OrtForward.of(graph());
                 } catch (netviz.UnsupportedOperatorException e) {
-                    warnings.accept(e.getMessage() + "; forward passes run on the libtorch interpreter");
-                    forward = interpreter();
+                    forward = new Fallback(interpreter(), e.getMessage()
+                            + "; forward passes run on the libtorch interpreter", warnings);
                 }
             }
         }
         return forward;
+    }
+
+    /**
+     * The interpreter standing in for ONNX Runtime: says so once, when its first forward pass has
+     * succeeded (a model that neither runtime can run ends in the interpreter's one error line alone).
+     * Closing it leaves the interpreter to the session.
+     */
+    private static final class Fallback implements netviz.engine.Forward {
+        private final Interpreter interpreter;
+        private final String warning;
+        private final Consumer<String> sink;
+        private boolean warned;
+
+        Fallback(Interpreter interpreter, String warning, Consumer<String> sink) {
+            this.interpreter = interpreter;
+            this.warning = warning;
+            this.sink = sink;
+        }
+
+        private synchronized <T> T warnAfter(T result) {
+            if (!warned) {
+                warned = true;
+                sink.accept(warning);
+            }
+            return result;
+        }
+
+        @Override
+        public Graph graph() {
+            return interpreter.graph();
+        }
+
+        @Override
+        public String runtime() {
+            return interpreter.runtime();
+        }
+
+        @Override
+        public ai.djl.ndarray.NDManager newScope() {
+            return interpreter.newScope();
+        }
+
+        @Override
+        public String inputName() {
+            return interpreter.inputName();
+        }
+
+        @Override
+        public netviz.engine.Values forward(ai.djl.ndarray.NDManager scope, java.util.Map<String, ai.djl.ndarray.NDArray> inputs,
+                                            java.util.Collection<String> taps) {
+            return warnAfter(interpreter.forward(scope, inputs, taps));
+        }
+
+        @Override
+        public netviz.engine.Values tensors(ai.djl.ndarray.NDManager scope, java.util.Map<String, ai.djl.ndarray.NDArray> inputs,
+                                            java.util.Collection<String> taps) {
+            return warnAfter(interpreter.tensors(scope, inputs, taps));
+        }
+
+        @Override
+        public int fixedBatch() {
+            return interpreter.fixedBatch();
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** A new interpreter with other options (e.g. float64); the caller closes it. */

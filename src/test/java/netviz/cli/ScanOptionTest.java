@@ -163,6 +163,29 @@ class ScanOptionTest {
                 "--k 10");
     }
 
+    /**
+     * The facets of a class from the scan's class scores and features are those of a pass over the same
+     * images: the same top images, map, clusters and synthesised facets; a channel's facets need a pass.
+     */
+    @Test
+    void facetsOfAClassFromTheScanAreThoseOfAPass() throws IOException {
+        List<String> common = List.of("--data", data(), "--target", "8", "--top-share", "0.2", "--facets", "2",
+                "--tsne-iterations", "250", "--iterations", "5", "--json", "--no-progress");
+        List<String> pass = new java.util.ArrayList<>(List.of("facets", "--out", dir.resolve("facets-pass").toString()));
+        pass.addAll(common);
+        List<String> scanned = new java.util.ArrayList<>(List.of("facets", "--scan", scan(), "--out",
+                dir.resolve("facets-scan").toString()));
+        scanned.addAll(common);
+        JsonNode a = JSON.readTree(ok(pass.toArray(String[]::new)).out());
+        JsonNode b = JSON.readTree(ok(scanned.toArray(String[]::new)).out());
+        assertEquals(BundledScan.IMAGES, b.get("scanned").asLong());
+        assertTrue(b.path("facets").size() == 2, b.toString());
+        assertSameJson(a, b, Set.of("files", "file", "data", "dataset"), "");
+        assertPicture(Path.of(b.path("files").path("facets").asText()));
+        oneLineError(List.of("facets", "--scan", scan(), "--data", data(), "--layer", "relu2", "--channel", "5"),
+                "need a pass over the dataset");
+    }
+
     /** Runs a command that must fail as a user error; returns its one line of stderr. */
     private static String oneLineError(List<String> args, String mentions) {
         Cli.Result r = Cli.run(args.toArray(String[]::new));

@@ -193,16 +193,21 @@ class OrtForwardTest {
         OnnxWriter.write(g, file);
         List<String> warnings = new ArrayList<>();
         try (Session s = Session.builder(file).warnings(warnings::add).build()) {
-            assertSame(s.interpreter(), s.forward());
+            assertEquals("torch", s.forward().runtime());
             assertSame(s.forward(), s.forward());
+            // the warning comes with the first forward pass that the interpreter could run
+            assertEquals(List.of(), warnings);
+            for (int pass = 0; pass < 2; pass++) {
+                try (NDManager m = s.forward().newScope()) {
+                    NDArray y = s.forward().forward(m, m.create(new float[] {-1, 2, -3, 4}, new Shape(1, 4)))
+                            .get("relu_out");
+                    assertArrayEquals(new float[] {0, 2, 0, 4}, y.toFloatArray());
+                }
+            }
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).startsWith("ONNX Runtime cannot run this model ("), warnings.get(0));
+            assertFalse(warnings.get(0).contains("Error code"), warnings.get(0));
             assertTrue(warnings.get(0).endsWith("; forward passes run on the libtorch interpreter"), warnings.get(0));
-            try (NDManager m = s.forward().newScope()) {
-                NDArray y = s.forward().forward(m, m.create(new float[] {-1, 2, -3, 4}, new Shape(1, 4)))
-                        .get("relu_out");
-                assertArrayEquals(new float[] {0, 2, 0, 4}, y.toFloatArray());
-            }
         }
     }
 

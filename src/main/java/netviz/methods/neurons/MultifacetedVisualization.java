@@ -18,6 +18,7 @@ import netviz.OutOfRangeException;
 import netviz.data.Batch;
 import netviz.data.Batches;
 import netviz.data.Dataset;
+import netviz.engine.Forward;
 import netviz.engine.Interpreter;
 import netviz.engine.Values;
 import netviz.io.FloatArray;
@@ -227,12 +228,42 @@ public final class MultifacetedVisualization {
     public static final int MIN_IMAGES_PER_FACET = 5;
 
     private final Interpreter interpreter;
+    private final Forward forward;
     private final Dataset dataset;
+    private final Precomputed precomputed;
+
+    /**
+     * A finished pass over the dataset (a dataset scan): per image its dataset index, label, class
+     * scores (the score tensor of {@link ScoreTensor#find}) and the features of {@code featureLayer}.
+     * Step 1 then ranks the images by these scores instead of running the model; only class units
+     * can be ranked this way.
+     */
+    public record Precomputed(int[] indices, int[] labels, float[] scores, int classCount, float[] features,
+                              int featureDim, String featureLayer) {
+        public Precomputed {
+            int n = indices.length;
+            if (labels.length != n || scores.length != (long) n * classCount || features.length != (long) n * featureDim) {
+                throw new IllegalArgumentException("precomputed rows disagree: " + n + " indices, " + labels.length
+                        + " labels, " + scores.length + " scores, " + features.length + " features");
+            }
+        }
+    }
 
     /** Visualises units of {@code interpreter}'s model on the images of {@code dataset} (with its preprocessing). */
     public MultifacetedVisualization(Interpreter interpreter, Dataset dataset) {
+        this(interpreter, interpreter, dataset, null);
+    }
+
+    /**
+     * The same, with the pass over the dataset (step 1, forward only) on {@code forward} (e.g. ONNX
+     * Runtime), or taken from {@code precomputed} when it is not null; the activation maximisation
+     * runs on {@code interpreter}.
+     */
+    public MultifacetedVisualization(Interpreter interpreter, Forward forward, Dataset dataset, Precomputed precomputed) {
         this.interpreter = interpreter;
+        this.forward = forward;
         this.dataset = dataset;
+        this.precomputed = precomputed;
     }
 
     private record Top(double activation, int index, int label, float[] features) {
@@ -256,7 +287,8 @@ public final class MultifacetedVisualization {
         int per = chw[0] * chw[1] * chw[2];
 
         // 1. one pass: the unit's value and the features of every image; keep the top ones
-        int n = o.limit() > 0 ? Math.min(o.limit(), dataset.size()) : dataset.size();
+        int total = precomputed != null ? precomputed.indices().length : dataset.size();
+        int n = o.limit() > 0 ? Math.min(o.limit(), total) : total;
         if (n == 0) {
             throw new NetvizException("the dataset " + dataset.description() + " has no images");
         }
@@ -266,6 +298,34 @@ public final class MultifacetedVisualization {
         int scanned = 0;
         int positive = 0;
         String value = "value > 0";
+        if (precomputed != null) {
+            if (!request.isClassScore()) {
+                throw new NetvizException("a dataset scan keeps every image's class scores, not its values of layer "
+                        + "channels; the facets of " + tensor + ":" + request.channel() + " need a pass over the "
+                        + "dataset (leave out --scan), or choose a class");
+            }
+            if (!precomputed.featureLayer().equals(featureLayer)) {
+                throw new NetvizException("the scan's features are of layer '" + precomputed.featureLayer()
+                        + "', not of the feature layer '" + featureLayer + "' asked for; scan with --feature-layer "
+                        + featureLayer + " or leave out --feature-layer");
+            }
+            if (request.channel() < 0 || request.channel() >= precomputed.classCount()) {
+                throw new NetvizException("class " + request.channel() + " is not one of the scan's "
+                        + precomputed.classCount() + " classes");
+            }
+            featureDim = precomputed.featureDim();
+            int c = precomputed.classCount();
+            for (int i = 0; i < n; i++) {
+                double a = precomputed.scores()[i * c + request.channel()];
+                if (a > 0) {
+                    positive++;
+                    offer(heap, keep, new Top(a, precomputed.indices()[i], precomputed.labels()[i], null),
+                            precomputed.features(), i * featureDim, featureDim);
+                }
+            }
+            scanned = n;
+            progress.update("scanning images", n, n);
+        } else {
         progress.update("scanning images", 0, n);
         try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
             for (Batch b : batches) {
@@ -273,9 +333,9 @@ public final class MultifacetedVisualization {
                 Units goal = Units.repeat(tensor, request.channel(), yx, rows);
                 double[] act;
                 float[] feats;
-                try (NDManager scope = interpreter.newScope()) {
+                try (NDManager scope = forward.newScope()) {
                     NDArray x = b.toNDArray(scope);
-                    Values v = interpreter.forward(scope, Map.of(interpreter.inputName(), x), List.of(tensor, featureLayer));
+                    Values v = forward.forward(scope, Map.of(forward.inputName(), x), List.of(tensor, featureLayer));
                     if (scanned == 0) {
                         long[] shape = v.get(tensor).getShape().getShape();
                         goal.check(shape);
@@ -306,19 +366,14 @@ public final class MultifacetedVisualization {
                         continue;
                     }
                     positive++;
-                    Top t = new Top(a, b.index(i), b.hasLabels() ? b.label(i) : -1, null);
-                    if (heap.size() < keep || BEST_FIRST.compare(t, heap.peek()) < 0) {
-                        heap.add(new Top(a, t.index(), t.label(),
-                                Arrays.copyOfRange(feats, i * featureDim, (i + 1) * featureDim)));
-                        if (heap.size() > keep) {
-                            heap.poll();
-                        }
-                    }
+                    offer(heap, keep, new Top(a, b.index(i), b.hasLabels() ? b.label(i) : -1, null), feats,
+                            i * featureDim, featureDim);
                 }
                 scanned += b.size();
                 progress.update("scanning images", scanned, n);
                 progress.checkCancelled();
             }
+        }
         }
         List<Top> top = new ArrayList<>(heap);
         top.sort(BEST_FIRST);
@@ -438,6 +493,16 @@ public final class MultifacetedVisualization {
         return new Result(tensor, request.channel(), yx, request.isClassScore(), chw, dataset.description(), scanned,
                 indices, activations, labels, activations[m - 1], featureLayer, featureDim, xy, clusters,
                 ts.klDivergence(), km.inertia(), facets);
+    }
+
+    /** Keeps {@code t} (with its features copied) if it is among the best {@code keep}. */
+    private static void offer(PriorityQueue<Top> heap, int keep, Top t, float[] feats, int from, int dim) {
+        if (heap.size() < keep || BEST_FIRST.compare(t, heap.peek()) < 0) {
+            heap.add(new Top(t.activation(), t.index(), t.label(), Arrays.copyOfRange(feats, from, from + dim)));
+            if (heap.size() > keep) {
+                heap.poll();
+            }
+        }
     }
 
     private static Units goal(String tensor, Unit request, int n) {

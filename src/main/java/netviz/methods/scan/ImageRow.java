@@ -9,7 +9,11 @@ package netviz.methods.scan;
  * @param prediction  the most probable class (the first on ties)
  * @param probability that class's probability (softmax of the scores, or the output itself after a Softmax)
  * @param features    the feature layer flattened, or null without a feature layer
+ * @param scores      the class scores the explanations use (the logits before a final Softmax, see
+ *                    {@link netviz.methods.attribution.ScoreTensor}), one per class; null in scans that did
+ *                    not keep them
  */
-public record ImageRow(long index, String id, Integer label, int prediction, float probability, float[] features)
+public record ImageRow(long index, String id, Integer label, int prediction, float probability, float[] features,
+                       float[] scores)
         implements java.io.Serializable {
 }

@@ -48,7 +48,8 @@ import netviz.methods.features.FeatureExtractor;
 public record ScanPlan(String modelName, String modelSha256, String runtime, String input, List<String> layers,
                        int[] channels, String featureLayer, int featureDim, String outputTensor,
                        Classifier.Scores scores, int classCount, List<String> classNames, boolean labeled,
-                       long[] inputShape, int topK, int batchSize, double tolerance, LogHistogram histogram)
+                       long[] inputShape, int topK, int batchSize, double tolerance, LogHistogram histogram,
+                       String scoreTensor)
         implements Serializable {
 
     /** The manifest's format name. */
@@ -162,6 +163,8 @@ public record ScanPlan(String modelName, String modelSha256, String runtime, Str
             taps.add(feature);
         }
         taps.add(output);
+        String scoreTensor = netviz.methods.attribution.ScoreTensor.find(g);
+        taps.add(scoreTensor);
         int[] channels = new int[layers.size()];
         int featureDim = 0;
         int classes;
@@ -183,7 +186,7 @@ public record ScanPlan(String modelName, String modelSha256, String runtime, Str
         }
         return new ScanPlan(modelName, sha256, forward.runtime(), input, layers, channels, feature, featureDim, output,
                 Classifier.scoresOf(g, output), classes, classNames, labeled, in, o.topK(), o.batchSize(),
-                o.tolerance(), o.histogram());
+                o.tolerance(), o.histogram(), scoreTensor);
     }
 
     /** The (C, H, W) every preprocessed image must have: the crop, else the model's declared input size. */

@@ -177,18 +177,23 @@ public final class ScanReader {
     }
 
     private static ImageRow row(Group g) {
-        float[] features = null;
-        if (g.getFieldRepetitionCount("features") > 0) {
-            Group list = g.getGroup("features", 0);
-            int n = list.getFieldRepetitionCount(0);
-            features = new float[n];
-            for (int i = 0; i < n; i++) {
-                Group e = list.getGroup(0, i);
-                features[i] = e.getFieldRepetitionCount(0) > 0 ? e.getFloat(0, 0) : Float.NaN;
-            }
-        }
         return new ImageRow(g.getLong("index", 0), g.getString("id", 0), optInt(g, "label"),
-                g.getInteger("prediction", 0), g.getFloat("probability", 0), features);
+                g.getInteger("prediction", 0), g.getFloat("probability", 0), floatList(g, "features"),
+                floatList(g, "scores"));
+    }
+
+    private static float[] floatList(Group g, String field) {
+        if (!g.getType().containsField(field) || g.getFieldRepetitionCount(field) == 0) {
+            return null;
+        }
+        Group list = g.getGroup(field, 0);
+        int n = list.getFieldRepetitionCount(0);
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            Group e = list.getGroup(0, i);
+            values[i] = e.getFieldRepetitionCount(0) > 0 ? e.getFloat(0, 0) : Float.NaN;
+        }
+        return values;
     }
 
     private static Integer optInt(Group g, String field) {

@@ -44,6 +44,7 @@ public final class ScanTables {
               optional int32 prediction;
               optional float probability;
               optional group features (LIST) { repeated group list { optional float element; } }
+              optional group scores (LIST) { repeated group list { optional float element; } }
             }""");
     public static final MessageType TOP_SCHEMA = MessageTypeParser.parseMessageType("""
             message spark_schema {

@@ -137,13 +137,18 @@ public final class ScanWriter implements AutoCloseable {
             g.append("label", r.label());
         }
         g.append("prediction", r.prediction()).append("probability", r.probability());
-        if (r.features() != null) {
-            Group list = g.addGroup("features");
-            for (float f : r.features()) {
+        floatList(g, "features", r.features());
+        floatList(g, "scores", r.scores());
+        write(images, g, ScanTables.IMAGES);
+    }
+
+    private static void floatList(Group g, String field, float[] values) {
+        if (values != null) {
+            Group list = g.addGroup(field);
+            for (float f : values) {
                 list.addGroup("list").append("element", f);
             }
         }
-        write(images, g, ScanTables.IMAGES);
     }
 
     /** Writes the aggregate's tables and then {@code scan.json} (the scan is finished). */

@@ -49,6 +49,7 @@ public final class Scanner {
             t.add(plan.featureLayer());
         }
         t.add(plan.outputTensor());
+        t.add(plan.scoreTensor());
         this.taps = List.copyOf(t);
     }
 
@@ -189,6 +190,7 @@ public final class Scanner {
         int[] widths = new int[layerCount];
         float[] outputs;
         float[] features = null;
+        float[] scores;
         try (NDManager scope = forward.newScope()) {
             NDArray x = scope.create(pixels, new Shape(n, s[0], s[1], s[2]));
             Values v = forward.forward(scope, Map.of(forward.inputName(), x), taps);
@@ -218,13 +220,19 @@ public final class Scanner {
                         + " for a batch of " + n + ", not " + plan.classCount() + " scores per image");
             }
             outputs = floats(o);
+            NDArray sc = v.get(plan.scoreTensor());
+            if (sc.size() != (long) n * plan.classCount()) {
+                throw new netviz.ShapeMismatchException("class scores '" + plan.scoreTensor() + "' have shape "
+                        + sc.getShape() + " for a batch of " + n + ", not " + plan.classCount() + " per image");
+            }
+            scores = plan.scoreTensor().equals(plan.outputTensor()) ? outputs : floats(sc);
         }
         int k = plan.classCount();
         int fd = plan.featureDim();
         boolean[] bad = new boolean[n];
         String[] why = new String[n];
         for (int i = 0; i < n; i++) {
-            if (!finite(outputs, i * k, k)) {
+            if (!finite(outputs, i * k, k) || !finite(scores, i * k, k)) {
                 bad[i] = true;
                 why[i] = "the model's output '" + plan.outputTensor() + "' is not finite on this image";
             } else if (features != null && !finite(features, i * fd, fd)) {
@@ -273,7 +281,8 @@ public final class Scanner {
             int pred = p.argmax(j);
             aggregate.addImage(in.label(), pred);
             float[] f = features == null ? null : Arrays.copyOfRange(features, keep[j] * fd, (keep[j] + 1) * fd);
-            rows.add(new ImageRow(in.index(), in.id(), in.label(), pred, (float) p.probabilities()[j][pred], f));
+            float[] sj = Arrays.copyOfRange(scores, keep[j] * k, (keep[j] + 1) * k);
+            rows.add(new ImageRow(in.index(), in.id(), in.label(), pred, (float) p.probabilities()[j][pred], f, sj));
         }
         return rows;
     }

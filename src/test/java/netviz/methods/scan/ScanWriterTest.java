@@ -28,12 +28,12 @@ class ScanWriterTest {
         ScanAggregateTest.batches(6, 8, 9).forEach(b -> ScanAggregateTest.add(a, b));
         Path local = tmp.resolve("local");
         try (ScanWriter w = ScanWriter.create(local)) {
-            w.image(new ImageRow(0, "img0", 1, 2, 0.5f, null));
+            w.image(new ImageRow(0, "img0", 1, 2, 0.5f, null, null));
             w.finish(manifest(a), a);
         }
         Path viaHadoop = tmp.resolve("hadoop");
         try (ScanWriter w = ScanWriter.create(viaHadoop)) {
-            w.image(new ImageRow(0, "img0", 1, 2, 0.5f, null));
+            w.image(new ImageRow(0, "img0", 1, 2, 0.5f, null, null));
         }
         assertFalse(Files.exists(viaHadoop.resolve(ScanManifest.FILE)), "an unfinished scan has no manifest");
         ScanWriter.writeTables(new org.apache.hadoop.fs.Path(viaHadoop.toUri()), new org.apache.hadoop.conf.Configuration(),
