@@ -45,13 +45,30 @@ public final class ImageFiles {
         }
         netviz.io.InputFiles.requireRegular(file, "image file", netviz.io.InputFiles.MAX_IMAGE_BYTES);
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            return decode(in, file.toString(), Files.size(file) == 0);
+        } catch (IOException e) {
+            throw new InputFormatException("cannot read image file '" + file + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes the first image of an encoded file's bytes; {@code name} names it in errors. */
+    public static BufferedImage read(byte[] bytes, String name) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return decode(in, name, bytes.length == 0);
+        } catch (IOException e) {
+            throw new InputFormatException("cannot read image '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static BufferedImage decode(ImageInputStream in, String file, boolean empty) {
+        try {
             if (in == null) {
                 throw new InputFormatException("cannot open image file '" + file + "'");
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new InputFormatException("'" + file + "' is not an image netviz can read (PNG, JPEG, BMP or GIF)"
-                        + (Files.size(file) == 0 ? ": the file is empty" : ""));
+                        + (empty ? ": the file is empty" : ""));
             }
             ImageReader reader = readers.next();
             List<String> warnings = new ArrayList<>();
