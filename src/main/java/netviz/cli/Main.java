@@ -59,6 +59,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 FiltersCommand.class,
                 ActivationsCommand.class,
                 DeadFiltersCommand.class,
+                ScanCommand.class,
 
                 // attribution
                 OcclusionCommand.class,

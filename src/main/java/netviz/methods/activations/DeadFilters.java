@@ -265,7 +265,7 @@ public final class DeadFilters {
                     int c = Math.toIntExact(s[1]);
                     NDArray flat = a.toType(DataType.FLOAT32, false).reshape(s[0], c, -1);
                     float[] perMax = flat.max(new int[] {2}).toFloatArray();
-                    float[] perMean = flat.mean(new int[] {2}).toFloatArray();
+                    double[] perMean = flat.toType(DataType.FLOAT64, false).mean(new int[] {2}).toDoubleArray();
                     long[] above = flat.gt(tol).toType(DataType.INT64, false).sum(new int[] {0, 2}).toLongArray();
                     long plane = flat.getShape().get(2);
                     int bad = Finite.firstNonFinite(perMean);

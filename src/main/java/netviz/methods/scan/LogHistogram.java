@@ -37,9 +37,17 @@ public record LogHistogram(int binsPerOctave, int minExponent, int maxExponent) 
         return 1 + (maxExponent - minExponent) * binsPerOctave;
     }
 
-    /** The lower edge of bin {@code i >= 1}: 2^(min + (i-1)/b). */
+    /**
+     * The lower edge of bin {@code i >= 1}: 2^(min + (i-1)/b), computed as the binner compares, the
+     * octave's power of two times {@code StrictMath.pow(2, j/b)}.
+     */
     public double lowerEdge(int i) {
-        return StrictMath.pow(2, minExponent + (i - 1) / (double) binsPerOctave);
+        if (i < 1 || i >= bins()) {
+            throw new IllegalArgumentException("log bins are 1 to " + (bins() - 1) + ", not " + i);
+        }
+        int k = i - 1;
+        return Math.scalb(StrictMath.pow(2, Math.floorMod(k, binsPerOctave) / (double) binsPerOctave),
+                minExponent + Math.floorDiv(k, binsPerOctave));
     }
 
     /** A bin finder with the thresholds precomputed. */

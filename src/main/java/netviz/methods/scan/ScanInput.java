@@ -16,11 +16,13 @@ import netviz.image.FloatImage;
  * @param label  the true class, or null
  * @param bytes  the encoded image file, or null when {@code pixels} are given
  * @param pixels decoded pixels with white = 255, or null when {@code bytes} are given
+ * @param error  why the input could not even be read (then neither bytes nor pixels), else null
  */
-public record ScanInput(long index, String id, Integer label, byte[] bytes, FloatImage pixels) implements Serializable {
+public record ScanInput(long index, String id, Integer label, byte[] bytes, FloatImage pixels, String error)
+        implements Serializable {
 
     public ScanInput {
-        if ((bytes == null) == (pixels == null)) {
+        if (error == null && (bytes == null) == (pixels == null)) {
             throw new IllegalArgumentException("a scan input has either bytes or pixels, not " + (bytes == null ? "neither" : "both"));
         }
         if (index < 0) {
@@ -30,12 +32,17 @@ public record ScanInput(long index, String id, Integer label, byte[] bytes, Floa
 
     /** An input read from an encoded file. */
     public static ScanInput ofBytes(long index, String id, Integer label, byte[] bytes) {
-        return new ScanInput(index, id, label, bytes, null);
+        return new ScanInput(index, id, label, bytes, null, null);
     }
 
     /** An input of decoded 8-bit pixels. */
     public static ScanInput ofPixels(long index, String id, Integer label, FloatImage pixels) {
-        return new ScanInput(index, id, label, null, pixels);
+        return new ScanInput(index, id, label, null, pixels, null);
+    }
+
+    /** An input that could not be read: the scan lists it as a failure with {@code reason}. */
+    public static ScanInput unreadable(long index, String id, Integer label, String reason) {
+        return new ScanInput(index, id, label, null, null, reason);
     }
 
     /** The bytes the scan stores for a top image: the file's own, or the pixels encoded as PNG. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
+import netviz.Progress;
 import netviz.engine.Forward;
 import netviz.engine.Values;
 import netviz.image.FloatImage;
@@ -95,6 +97,25 @@ public final class Scanner {
         }
     }
 
+    /**
+     * Scans {@code inputs} (in index order) into the scan folder {@code dir}: image rows as they
+     * come, then the aggregate's tables and {@code scan.json}. {@code progress} hears of each batch
+     * ({@code total} inputs in all) and may cancel between batches (the folder then stays an
+     * unfinished scan).
+     */
+    public ScanManifest scanTo(Path dir, Iterator<ScanInput> inputs, long total, Progress progress) {
+        Progress p = Progress.orNone(progress);
+        try (ScanWriter w = ScanWriter.create(dir)) {
+            scan(inputs, w::image, done -> {
+                p.update("scanning images", done, total);
+                p.checkCancelled();
+            });
+            ScanManifest m = ScanManifest.of(plan, aggregate, ScanManifest.TOOL);
+            w.finish(m, aggregate);
+            return m;
+        }
+    }
+
     /** One decoded input: its preprocessed pixels, or why it failed. */
     private record Decoded(FloatImage image, String failure) {
     }
@@ -136,6 +157,9 @@ public final class Scanner {
     }
 
     private Decoded decode(ScanInput in) {
+        if (in.error() != null) {
+            return new Decoded(null, in.error());
+        }
         try {
             FloatImage img = in.bytes() != null ? preprocessing.apply(ImageFiles.read(in.bytes(), in.id())).image()
                     : preprocessing.apply(in.pixels(), 255f).image();
