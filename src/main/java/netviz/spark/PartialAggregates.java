@@ -46,11 +46,15 @@ public final class PartialAggregates {
         }
     }
 
+    /** The merged aggregate and how many bytes of partition aggregates the driver read for it. */
+    public record Merged(ScanAggregate total, long bytesRead) {
+    }
+
     /**
      * The merge of the aggregates of partitions 0 to {@code partitions - 1} saved under {@code dir},
      * into {@code into}; one part is in memory at a time besides the total.
      */
-    public static ScanAggregate mergeAll(Configuration conf, String dir, int partitions, ScanAggregate into) {
+    public static Merged mergeAll(Configuration conf, String dir, int partitions, ScanAggregate into) {
         Path base = new Path(dir);
         try {
             FileSystem fs = base.getFileSystem(conf);
@@ -60,12 +64,14 @@ public final class PartialAggregates {
                         + " partition aggregates are in '" + dir + "'");
             }
             Arrays.sort(parts);
+            long bytes = 0;
             for (FileStatus s : parts) {
+                bytes += s.getLen();
                 try (InputStream raw = fs.open(s.getPath()); ObjectInputStream in = new ObjectInputStream(raw)) {
                     into.merge((ScanAggregate) in.readObject());
                 }
             }
-            return into;
+            return new Merged(into, bytes);
         } catch (IOException | ClassNotFoundException e) {
             throw new NetvizException("cannot read the partition aggregates in '" + dir + "': " + e.getMessage(), e);
         }

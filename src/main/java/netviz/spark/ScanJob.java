@@ -78,6 +78,7 @@ public final class ScanJob implements Callable<Integer> {
     static final StructType FAILURES_SCHEMA = schema("id", DataTypes.StringType, "reason", DataTypes.StringType);
 
     private static final String PARTIALS = "_partition_aggregates";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScanJob.class);
 
     /**
      * A scan's choices.
@@ -286,7 +287,10 @@ public final class ScanJob implements Callable<Integer> {
                 .mapPartitions(new PartitionScan(plan, model, hadoop, partials, o.failFirstAttemptOf()));
         spark.createDataFrame(rows, IMAGES_SCHEMA).write().parquet(table(out, ScanTables.IMAGES));
 
-        ScanAggregate total = PartialAggregates.mergeAll(conf, partials, partitioner.numPartitions(), new ScanAggregate(plan));
+        PartialAggregates.Merged merged = PartialAggregates.mergeAll(conf, partials, partitioner.numPartitions(),
+                new ScanAggregate(plan));
+        ScanAggregate total = merged.total();
+        LOG.info("merged {} partition aggregates, {} bytes", partitioner.numPartitions(), merged.bytesRead());
         write(spark, out, ScanTables.TOP, TOP_SCHEMA, topRows(total));
         write(spark, out, ScanTables.CHANNELS, CHANNELS_SCHEMA, channelRows(total));
         List<Row> confusion = new ArrayList<>();
