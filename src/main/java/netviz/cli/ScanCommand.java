@@ -73,6 +73,18 @@ public final class ScanCommand implements Runnable {
             description = "Show a progress bar on stderr when it is a terminal (default: on).")
     boolean progress;
 
+    /** The inputs with labels renumbered to the model's classes when the class folders name them (as the session's dataset). */
+    private static ScanInputs aligned(Session s, ScanInputs in) {
+        if (!in.labeled() || s.config().labels().isEmpty()) {
+            return in;
+        }
+        try {
+            return in.alignedTo(s.labels());
+        } catch (netviz.NetvizException e) {
+            return in;
+        }
+    }
+
     @Override
     public void run() {
         Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
@@ -81,8 +93,9 @@ public final class ScanCommand implements Runnable {
         long t0 = System.nanoTime();
         ScanManifest m;
         try (Session s = model.session().preprocessing(preprocessing::resolve).data(data).build();
-             ScanInputs inputs = ScanInputs.open(data);
+             ScanInputs opened = ScanInputs.open(data);
              TerminalProgress bar = new TerminalProgress(progress)) {
+            ScanInputs inputs = aligned(s, opened);
             ScanPlan plan = ScanPlan.resolve(s.forward(), s.preprocessing(), s.modelPath().getFileName().toString(),
                     s.modelHash(), inputs.description(), inputs.classNames(), inputs.labeled(), o);
             m = new Scanner(s.forward(), s.preprocessing(), plan).scanTo(out, inputs, inputs.size(), bar);

@@ -39,17 +39,7 @@ public final class ImageFolderDataset extends AbstractDataset {
             throw new InputFormatException(Files.exists(root) ? "'" + root + "' is not a folder"
                     : "image folder '" + root + "' does not exist");
         }
-        List<Path> dirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-            for (Path p : ds) {
-                if (Files.isDirectory(p) && !hidden(p)) {
-                    dirs.add(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new InputFormatException("cannot list folder '" + root + "': " + e.getMessage(), e);
-        }
-        dirs.sort(null);
+        List<Path> dirs = classFolders(root);
         if (dirs.isEmpty()) {
             classes = List.of();
             classDirs = List.of(root);
@@ -77,8 +67,33 @@ public final class ImageFolderDataset extends AbstractDataset {
         return p.getFileName().toString().startsWith(".");
     }
 
+    /** The class sub-folders of {@code root}: its folders not starting with '.', sorted (empty for a flat folder). */
+    public static List<Path> classFolders(Path root) {
+        List<Path> dirs = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p) && !hidden(p)) {
+                    dirs.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new InputFormatException("cannot list folder '" + root + "': " + e.getMessage(), e);
+        }
+        dirs.sort(null);
+        return dirs;
+    }
+
     /** Image files below {@code dir} (recursively when {@code deep}), sorted. */
     private List<Path> list(Path dir, boolean deep) {
+        return files(root, dir, deep, true);
+    }
+
+    /**
+     * The regular files below {@code dir} (recursively when {@code deep}), sorted, skipping every
+     * path with a part below {@code root} that starts with '.'; only those with an image extension
+     * when {@code imagesOnly}.
+     */
+    public static List<Path> files(Path root, Path dir, boolean deep, boolean imagesOnly) {
         try (Stream<Path> s = deep ? Files.walk(dir) : Files.list(dir)) {
             return s.filter(p -> !root.relativize(p).toString().isEmpty())
                     .filter(p -> {
@@ -89,7 +104,7 @@ public final class ImageFolderDataset extends AbstractDataset {
                         }
                         return true;
                     })
-                    .filter(p -> ImageFiles.hasImageExtension(p) && Files.isRegularFile(p))
+                    .filter(p -> (!imagesOnly || ImageFiles.hasImageExtension(p)) && Files.isRegularFile(p))
                     .sorted()
                     .collect(Collectors.toList());
         } catch (IOException | UncheckedIOException e) {

@@ -11,7 +11,7 @@ import java.util.Arrays;
  * layout of one example of an (N, C, H, W) tensor. The value scale is the caller's (0..255 for decoded
  * pixels, normalised values after preprocessing). The record does not copy {@code data}.
  */
-public record FloatImage(int channels, int height, int width, float[] data) {
+public record FloatImage(int channels, int height, int width, float[] data) implements java.io.Serializable {
 
     public FloatImage {
         if (channels < 1 || height < 0 || width < 0 || (long) channels * height * width != data.length) {

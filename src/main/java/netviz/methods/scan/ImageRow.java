@@ -10,5 +10,6 @@ package netviz.methods.scan;
  * @param probability that class's probability (softmax of the scores, or the output itself after a Softmax)
  * @param features    the feature layer flattened, or null without a feature layer
  */
-public record ImageRow(long index, String id, Integer label, int prediction, float probability, float[] features) {
+public record ImageRow(long index, String id, Integer label, int prediction, float probability, float[] features)
+        implements java.io.Serializable {
 }

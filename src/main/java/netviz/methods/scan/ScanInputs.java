@@ -3,20 +3,19 @@ package netviz.methods.scan;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import netviz.InputFormatException;
 import netviz.data.Dataset;
 import netviz.data.Datasets;
 import netviz.data.Idx;
 import netviz.data.IdxDataset;
+import netviz.data.ImageFolderDataset;
+import netviz.data.Labels;
 import netviz.image.FloatImage;
 import netviz.image.Preprocessing;
 import netviz.io.InputFiles;
@@ -106,17 +105,7 @@ public final class ScanInputs implements Iterator<ScanInput>, Closeable {
     }
 
     private static ScanInputs folder(Path root) {
-        List<Path> classDirs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
-            for (Path p : ds) {
-                if (Files.isDirectory(p) && !hidden(p)) {
-                    classDirs.add(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new InputFormatException("cannot list folder '" + root + "': " + e.getMessage(), e);
-        }
-        classDirs.sort(null);
+        List<Path> classDirs = ImageFolderDataset.classFolders(root);
         boolean labeled = !classDirs.isEmpty();
         List<Path> dirs = labeled ? classDirs : List.of(root);
         List<String> classes = labeled ? classDirs.stream().map(p -> p.getFileName().toString()).toList() : List.of();
@@ -164,27 +153,36 @@ public final class ScanInputs implements Iterator<ScanInput>, Closeable {
         return new ScanInputs(desc, classes, labeled, total, it, () -> { });
     }
 
-    private static boolean hidden(Path p) {
-        return p.getFileName().toString().startsWith(".");
+    /** Every non-hidden file below {@code dir} (recursively for a class folder), sorted. */
+    private static List<Path> files(Path root, Path dir, boolean deep) {
+        return ImageFolderDataset.files(root, dir, deep, false);
     }
 
-    /** The non-hidden regular files below {@code dir} (recursively for a class folder), sorted. */
-    private static List<Path> files(Path root, Path dir, boolean deep) {
-        try (Stream<Path> s = deep ? Files.walk(dir) : Files.list(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        for (Path part : root.relativize(p)) {
-                            if (part.toString().startsWith(".")) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    })
-                    .sorted()
-                    .collect(Collectors.toList());
-        } catch (IOException | UncheckedIOException e) {
-            throw new InputFormatException("cannot list folder '" + dir + "': " + e.getMessage(), e);
+    /**
+     * These inputs with their labels renumbered to the model's classes: a folder whose class
+     * sub-folders are named after the model's classes (in any order, or a subset) gets the model's
+     * class indices and names, as {@code Datasets.alignTo} does for datasets; unlabelled inputs are
+     * returned as they are. A {@link netviz.NetvizException} when a class is not one of the model's.
+     */
+    public ScanInputs alignedTo(Labels modelLabels) {
+        if (!labeled) {
+            return this;
         }
+        int[] map = modelLabels.mapNames(classNames);
+        Iterator<ScanInput> mapped = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public ScanInput next() {
+                ScanInput in = rows.next();
+                Integer label = in.label() == null ? null : map[in.label()];
+                return new ScanInput(in.index(), in.id(), label, in.bytes(), in.pixels(), in.error());
+            }
+        };
+        return new ScanInputs(description, modelLabels.names(), true, size, mapped, resource);
     }
 
     /** One line: what and where. */

@@ -29,7 +29,6 @@ import netviz.methods.neurons.TopImages;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Reads a finished scan folder ({@code docs/scan-format.md}), whoever wrote it (this machine's
@@ -40,27 +39,10 @@ import org.apache.parquet.schema.MessageTypeParser;
  * part files and sorted by its keys, never trusting file order.
  */
 public final class ScanReader {
-    private static final MessageType TOP_NO_IMAGE = MessageTypeParser.parseMessageType("""
-            message spark_schema {
-              optional binary layer (STRING);
-              optional int32 channel;
-              optional int32 rank;
-              optional float value;
-              optional int64 index;
-              optional binary id (STRING);
-              optional int32 y;
-              optional int32 x;
-            }""");
-    private static final MessageType TOP_IMAGE = MessageTypeParser.parseMessageType("""
-            message spark_schema {
-              optional int64 index;
-              optional binary id (STRING);
-              optional binary image;
-            }""");
-    private static final MessageType IMAGES_INDEX = MessageTypeParser.parseMessageType("""
-            message spark_schema {
-              optional int64 index;
-            }""");
+    private static final MessageType TOP_NO_IMAGE = ScanTables.project(ScanTables.TOP_SCHEMA, "layer", "channel",
+            "rank", "value", "index", "id", "y", "x");
+    private static final MessageType TOP_IMAGE = ScanTables.project(ScanTables.TOP_SCHEMA, "index", "id", "image");
+    private static final MessageType IMAGES_INDEX = ScanTables.project(ScanTables.IMAGES_SCHEMA, "index");
 
     private final Path dir;
     private final ScanManifest manifest;

@@ -18,6 +18,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -99,6 +100,15 @@ public final class ScanTables {
         };
     }
 
+    /** The columns {@code fields} of {@code schema}, as a projection to read. */
+    public static MessageType project(MessageType schema, String... fields) {
+        List<org.apache.parquet.schema.Type> types = new ArrayList<>();
+        for (String f : fields) {
+            types.add(schema.getType(f));
+        }
+        return new MessageType(schema.getName(), types);
+    }
+
     /** Keeps Hadoop's start-up warnings (native libraries, missing configuration) off the console. */
     public static void quietHadoop() {
         for (String logger : List.of("org.apache.hadoop", "org.apache.parquet")) {
@@ -113,14 +123,23 @@ public final class ScanTables {
     public static ParquetWriter<Group> writer(Path file, MessageType schema) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            return ExampleParquetWriter.builder(new LocalOutputFile(file))
+        } catch (IOException e) {
+            throw new NetvizException("cannot write '" + file + "': " + e.getMessage(), e);
+        }
+        return writer(new LocalOutputFile(file), schema, file.toString());
+    }
+
+    /** A writer of {@code file} (any Parquet output: local, or Hadoop's {@code HadoopOutputFile}); {@code name} names it in errors. */
+    public static ParquetWriter<Group> writer(OutputFile file, MessageType schema, String name) {
+        try {
+            return ExampleParquetWriter.builder(file)
                     .withConf(new PlainParquetConfiguration())
                     .withType(schema)
                     .withCompressionCodec(CompressionCodecName.SNAPPY)
                     .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                     .build();
         } catch (IOException e) {
-            throw new NetvizException("cannot write '" + file + "': " + e.getMessage(), e);
+            throw new NetvizException("cannot write '" + name + "': " + e.getMessage(), e);
         }
     }
 

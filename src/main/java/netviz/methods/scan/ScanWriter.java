@@ -5,6 +5,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import netviz.NetvizException;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -20,6 +22,9 @@ import org.apache.parquet.io.api.Binary;
 public final class ScanWriter implements AutoCloseable {
     private static final String PART = "part-00000.parquet";
 
+    private final String where;
+    private final Function<String, ParquetWriter<Group>> tables;
+    private final Consumer<ScanManifest> manifests;
     private final Path dir;
     private final ParquetWriter<Group> images;
     private final SimpleGroupFactory imageRows = new SimpleGroupFactory(ScanTables.IMAGES_SCHEMA);
@@ -27,7 +32,57 @@ public final class ScanWriter implements AutoCloseable {
 
     private ScanWriter(Path dir) {
         this.dir = dir;
-        this.images = ScanTables.writer(dir.resolve(ScanTables.IMAGES).resolve(PART), ScanTables.IMAGES_SCHEMA);
+        this.where = dir.toString();
+        this.tables = table -> ScanTables.writer(dir.resolve(table).resolve(PART), ScanTables.schema(table));
+        this.manifests = m -> m.write(dir);
+        this.images = tables.apply(ScanTables.IMAGES);
+    }
+
+    /** A writer of the aggregate's tables only (the images table is written by someone else). */
+    private ScanWriter(String where, Function<String, ParquetWriter<Group>> tables, Consumer<ScanManifest> manifests) {
+        this.dir = null;
+        this.where = where;
+        this.tables = tables;
+        this.manifests = manifests;
+        this.images = null;
+        this.closed = true;
+    }
+
+    /**
+     * Writes the aggregate's tables ({@code top}, {@code channels}, {@code confusion},
+     * {@code failures}, one part file each) and then {@code scan.json} into {@code dir} on any
+     * Hadoop file system; the {@code images} table is not touched (a cluster job writes it itself,
+     * before calling this). Earlier files of these tables are replaced.
+     */
+    public static void writeTables(org.apache.hadoop.fs.Path dir, org.apache.hadoop.conf.Configuration conf,
+                                   ScanManifest manifest, ScanAggregate a) {
+        ScanTables.quietHadoop();
+        org.apache.hadoop.fs.FileSystem fs;
+        try {
+            fs = dir.getFileSystem(conf);
+            fs.delete(new org.apache.hadoop.fs.Path(dir, ScanManifest.FILE), false);
+        } catch (IOException e) {
+            throw new NetvizException("cannot prepare scan output '" + dir + "': " + e.getMessage(), e);
+        }
+        Function<String, ParquetWriter<Group>> tables = table -> {
+            org.apache.hadoop.fs.Path part = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(dir, table), PART);
+            try {
+                fs.delete(new org.apache.hadoop.fs.Path(dir, table), true);
+                return ScanTables.writer(org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(part, conf),
+                        ScanTables.schema(table), part.toString());
+            } catch (IOException e) {
+                throw new NetvizException("cannot write '" + part + "': " + e.getMessage(), e);
+            }
+        };
+        Consumer<ScanManifest> manifests = m -> {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, ScanManifest.FILE);
+            try (java.io.OutputStream out = fs.create(file, true)) {
+                out.write(m.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new NetvizException("cannot write '" + file + "': " + e.getMessage(), e);
+            }
+        };
+        new ScanWriter(dir.toString(), tables, manifests).finish(manifest, a);
     }
 
     /**
@@ -69,7 +124,7 @@ public final class ScanWriter implements AutoCloseable {
         return new ScanWriter(dir);
     }
 
-    /** The scan folder. */
+    /** The scan folder (null for a writer of a Hadoop file system's tables). */
     public Path dir() {
         return dir;
     }
@@ -101,24 +156,23 @@ public final class ScanWriter implements AutoCloseable {
         closeImages();
         writeTop(a);
         writeChannels(a);
-        try (ParquetWriter<Group> w = open(ScanTables.CONFUSION)) {
-            SimpleGroupFactory f = new SimpleGroupFactory(ScanTables.CONFUSION_SCHEMA);
-            for (long[] cell : a.confusion()) {
-                write(w, f.newGroup().append("label", (int) cell[0]).append("prediction", (int) cell[1])
-                        .append("count", cell[2]), ScanTables.CONFUSION);
+        SimpleGroupFactory confusion = new SimpleGroupFactory(ScanTables.CONFUSION_SCHEMA);
+        table(ScanTables.CONFUSION, a.confusion(), cell -> confusion.newGroup().append("label", (int) cell[0])
+                .append("prediction", (int) cell[1]).append("count", cell[2]));
+        SimpleGroupFactory failures = new SimpleGroupFactory(ScanTables.FAILURES_SCHEMA);
+        table(ScanTables.FAILURES, a.failures(), x -> failures.newGroup().append("id", x.id()).append("reason", x.reason()));
+        manifests.accept(manifest);
+    }
+
+    /** Writes {@code table} with one row per item. */
+    private <T> void table(String table, List<T> items, java.util.function.Function<T, Group> row) {
+        try (ParquetWriter<Group> w = open(table)) {
+            for (T t : items) {
+                write(w, row.apply(t), table);
             }
         } catch (IOException e) {
-            throw failed(ScanTables.CONFUSION, e);
+            throw failed(table, e);
         }
-        try (ParquetWriter<Group> w = open(ScanTables.FAILURES)) {
-            SimpleGroupFactory f = new SimpleGroupFactory(ScanTables.FAILURES_SCHEMA);
-            for (ScanFailure x : a.failures()) {
-                write(w, f.newGroup().append("id", x.id()).append("reason", x.reason()), ScanTables.FAILURES);
-            }
-        } catch (IOException e) {
-            throw failed(ScanTables.FAILURES, e);
-        }
-        manifest.write(dir);
     }
 
     private void writeTop(ScanAggregate a) {
@@ -166,7 +220,7 @@ public final class ScanWriter implements AutoCloseable {
     }
 
     private ParquetWriter<Group> open(String table) {
-        return ScanTables.writer(dir.resolve(table).resolve(PART), ScanTables.schema(table));
+        return tables.apply(table);
     }
 
     private void write(ParquetWriter<Group> w, Group g, String table) {
@@ -178,7 +232,7 @@ public final class ScanWriter implements AutoCloseable {
     }
 
     private NetvizException failed(String table, IOException e) {
-        return new NetvizException("cannot write the scan table '" + dir.resolve(table) + "': " + e.getMessage(), e);
+        return new NetvizException("cannot write the scan table '" + table + "' of '" + where + "': " + e.getMessage(), e);
     }
 
     private void closeImages() {

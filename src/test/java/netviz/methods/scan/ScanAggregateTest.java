@@ -149,12 +149,17 @@ class ScanAggregateTest {
     }
 
     static ScanAggregate roundTrip(ScanAggregate a) throws Exception {
+        return (ScanAggregate) copy(a);
+    }
+
+    /** {@code o} written with Java serialisation and read back. */
+    static Object copy(Object a) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(a);
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (ScanAggregate) in.readObject();
+            return in.readObject();
         }
     }
 }

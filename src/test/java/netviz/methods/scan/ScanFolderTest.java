@@ -126,6 +126,22 @@ class ScanFolderTest {
     }
 
     @Test
+    void classFoldersNamedAfterTheModelsClassesTakeTheirIndices() throws Exception {
+        Path named = tmp.resolve("named");
+        Files.createDirectories(named.resolve("Sneaker"));
+        Files.createDirectories(named.resolve("Trouser"));
+        Files.writeString(named.resolve("Sneaker").resolve("a.png"), "x");
+        Files.writeString(named.resolve("Trouser").resolve("b.png"), "y");
+        try (ScanInputs in = ScanInputs.open(named)) {
+            ScanInputs aligned = in.alignedTo(netviz.data.Labels.fashionMnist());
+            assertEquals(netviz.data.Labels.fashionMnist().names(), aligned.classNames());
+            assertEquals(7, aligned.next().label());
+            assertEquals(1, aligned.next().label());
+            assertFalse(aligned.hasNext());
+        }
+    }
+
+    @Test
     void aScanFolderIsNotWrittenOverOtherFiles() throws Exception {
         Path other = Files.createDirectories(tmp.resolve("other"));
         Files.writeString(other.resolve("thesis.tex"), "precious");

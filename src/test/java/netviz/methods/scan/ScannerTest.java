@@ -101,6 +101,19 @@ class ScannerTest {
     }
 
     @Test
+    void planAggregateAndInputsTravelSerialised() throws Exception {
+        ScanPlan plan = (ScanPlan) ScanAggregateTest.copy(scanner.plan());
+        assertEquals(scanner.plan().layers(), plan.layers());
+        assertArrayEquals(scanner.plan().channels(), plan.channels());
+        assertArrayEquals(scanner.plan().inputShape(), plan.inputShape());
+        assertEquals(scanner.aggregate(), ScanAggregateTest.copy(scanner.aggregate()));
+        try (ScanInputs inputs = ScanInputs.open(null)) {
+            ScanInput in = inputs.next();
+            assertEquals(in.pixels(), ((ScanInput) ScanAggregateTest.copy(in)).pixels());
+        }
+    }
+
+    @Test
     void topImagesEqualTopImagesOfTheSameLayers() {
         Dataset data = session.dataset();
         for (String layer : manifest.layers()) {
