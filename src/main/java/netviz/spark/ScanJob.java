@@ -2,20 +2,17 @@ package netviz.spark;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import netviz.InputFormatException;
 import netviz.NetvizException;
 import netviz.methods.scan.ScanAggregate;
-import netviz.methods.scan.ScanFailure;
-import netviz.methods.scan.ScanHit;
 import netviz.methods.scan.ScanManifest;
 import netviz.methods.scan.ScanPlan;
 import netviz.methods.scan.ScanTables;
+import netviz.methods.scan.ScanWriter;
 import netviz.session.Session;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -26,7 +23,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -64,19 +60,6 @@ public final class ScanJob implements Callable<Integer> {
             "index", DataTypes.LongType, "id", DataTypes.StringType, "label", DataTypes.IntegerType,
             "prediction", DataTypes.IntegerType, "probability", DataTypes.FloatType,
             "features", DataTypes.createArrayType(DataTypes.FloatType, true));
-    static final StructType TOP_SCHEMA = schema(
-            "layer", DataTypes.StringType, "channel", DataTypes.IntegerType, "rank", DataTypes.IntegerType,
-            "value", DataTypes.FloatType, "index", DataTypes.LongType, "id", DataTypes.StringType,
-            "y", DataTypes.IntegerType, "x", DataTypes.IntegerType, "image", DataTypes.BinaryType);
-    static final StructType CHANNELS_SCHEMA = schema(
-            "layer", DataTypes.StringType, "channel", DataTypes.IntegerType, "images", DataTypes.LongType,
-            "positions", DataTypes.LongType, "firing_positions", DataTypes.LongType,
-            "firing_images", DataTypes.LongType, "sum", DataTypes.DoubleType, "max", DataTypes.FloatType,
-            "histogram", DataTypes.createArrayType(DataTypes.LongType, true));
-    static final StructType CONFUSION_SCHEMA = schema(
-            "label", DataTypes.IntegerType, "prediction", DataTypes.IntegerType, "count", DataTypes.LongType);
-    static final StructType FAILURES_SCHEMA = schema("id", DataTypes.StringType, "reason", DataTypes.StringType);
-
     private static final String PARTIALS = "_partition_aggregates";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScanJob.class);
 
@@ -243,7 +226,7 @@ public final class ScanJob implements Callable<Integer> {
             throw new InputFormatException("--input is needed with --format " + format
                     + " (only --format idx defaults to the bundled test split)");
         }
-        SparkSession.Builder b = SparkSession.builder().appName("netviz-spark scan");
+        SparkSession.Builder b = MetricsWithoutServlet.ifServlet6(SparkSession.builder().appName("netviz-spark scan"));
         if (master != null) {
             b.master(master);
         }
@@ -274,7 +257,9 @@ public final class ScanJob implements Callable<Integer> {
 
         SparkInputs inputs = SparkInputs.open(spark, o.format(), o.input(), o.limit(), o.imageColumn(),
                 o.labelColumn(), session.preprocessing());
-        // labels as the source numbers them, as 'netviz scan' keeps them
+        if (session.config().labels().isPresent()) {
+            inputs.alignTo(session.labels());
+        }
         ScanPlan plan = ScanPlan.resolve(session.forward(), session.preprocessing(), name, sha, inputs.description(),
                 inputs.classNames(), inputs.labeled(), o.scan());
         int wanted = o.partitions() > 0 ? o.partitions() : 4 * jsc.defaultParallelism();
@@ -285,71 +270,21 @@ public final class ScanJob implements Callable<Integer> {
         String partials = new Path(out, PARTIALS).toString();
         JavaRDD<Row> rows = inputs.inputs(partitioner)
                 .mapPartitions(new PartitionScan(plan, model, hadoop, partials, o.failFirstAttemptOf()));
-        spark.createDataFrame(rows, IMAGES_SCHEMA).write().parquet(table(out, ScanTables.IMAGES));
+        spark.createDataFrame(rows, IMAGES_SCHEMA).write().parquet(new Path(out, ScanTables.IMAGES).toString());
 
         PartialAggregates.Merged merged = PartialAggregates.mergeAll(conf, partials, partitioner.numPartitions(),
                 new ScanAggregate(plan));
         ScanAggregate total = merged.total();
         LOG.info("merged {} partition aggregates, {} bytes", partitioner.numPartitions(), merged.bytesRead());
-        write(spark, out, ScanTables.TOP, TOP_SCHEMA, topRows(total));
-        write(spark, out, ScanTables.CHANNELS, CHANNELS_SCHEMA, channelRows(total));
-        List<Row> confusion = new ArrayList<>();
-        for (long[] cell : total.confusion()) {
-            confusion.add(RowFactory.create((int) cell[0], (int) cell[1], cell[2]));
-        }
-        write(spark, out, ScanTables.CONFUSION, CONFUSION_SCHEMA, confusion);
-        List<Row> failures = new ArrayList<>();
-        for (ScanFailure f : total.failures()) {
-            failures.add(RowFactory.create(f.id(), f.reason()));
-        }
-        write(spark, out, ScanTables.FAILURES, FAILURES_SCHEMA, failures);
         try {
             out.getFileSystem(conf).delete(new Path(partials), true);
         } catch (IOException e) {
             throw new NetvizException("cannot remove '" + partials + "': " + e.getMessage(), e);
         }
+        // top, channels, confusion, failures, then scan.json, as the single-machine scan writes them
         ScanManifest manifest = ScanManifest.of(plan, total, TOOL);
-        writeManifest(conf, out, manifest);
+        ScanWriter.writeTables(out, conf, manifest, total);
         return manifest;
-    }
-
-    private static List<Row> topRows(ScanAggregate a) {
-        List<Row> rows = new ArrayList<>();
-        for (int l = 0; l < a.layers().size(); l++) {
-            for (int ch = 0; ch < a.channels(l); ch++) {
-                List<ScanHit> hits = a.top(l, ch);
-                for (int r = 0; r < hits.size(); r++) {
-                    ScanHit h = hits.get(r);
-                    rows.add(RowFactory.create(a.layers().get(l), ch, r, h.value(), h.index(), h.id(), h.y(), h.x(), h.image()));
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static List<Row> channelRows(ScanAggregate a) {
-        List<Row> rows = new ArrayList<>();
-        for (int l = 0; l < a.layers().size(); l++) {
-            for (int ch = 0; ch < a.channels(l); ch++) {
-                long[] h = a.histogram(l, ch);
-                Long[] boxed = new Long[h.length];
-                for (int i = 0; i < h.length; i++) {
-                    boxed[i] = h[i];
-                }
-                rows.add(RowFactory.create(a.layers().get(l), ch, a.layerImages(l), a.layerPositions(l),
-                        a.firingPositions(l, ch), a.firingImages(l, ch), a.sum(l, ch), a.max(l, ch), boxed));
-            }
-        }
-        return rows;
-    }
-
-    /** Writes a small table (the merged aggregate's) as one part file. */
-    private static void write(SparkSession spark, Path out, String table, StructType schema, List<Row> rows) {
-        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(table(out, table));
-    }
-
-    private static String table(Path out, String table) {
-        return new Path(out, table).toString();
     }
 
     /** Refuses an output folder that holds anything (a scan is never written over another's files). */
@@ -394,22 +329,6 @@ public final class ScanJob implements Callable<Integer> {
         }
     }
 
-    /** Writes {@code scan.json} (under a temporary name, then renamed: its presence means the scan finished). */
-    private static void writeManifest(Configuration conf, Path out, ScanManifest manifest) {
-        Path file = new Path(out, ScanManifest.FILE);
-        Path tmp = new Path(out, "." + ScanManifest.FILE + ".tmp");
-        try {
-            FileSystem fs = out.getFileSystem(conf);
-            try (OutputStream o = fs.create(tmp, true)) {
-                o.write(manifest.toJson().getBytes(StandardCharsets.UTF_8));
-            }
-            if (!fs.rename(tmp, file)) {
-                throw new IOException("rename of " + tmp + " failed");
-            }
-        } catch (IOException e) {
-            throw new NetvizException("cannot write '" + file + "': " + e.getMessage(), e);
-        }
-    }
 
     private static StructType schema(Object... nameAndType) {
         StructField[] fields = new StructField[nameAndType.length / 2];

@@ -12,11 +12,13 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import netviz.InputFormatException;
+import netviz.NetvizException;
 import netviz.UnknownNameException;
 import netviz.data.Dataset;
 import netviz.data.Datasets;
 import netviz.data.Idx;
 import netviz.data.IdxDataset;
+import netviz.data.Labels;
 import netviz.image.FloatImage;
 import netviz.image.Preprocessing;
 import netviz.io.InputFiles;
@@ -97,6 +99,8 @@ public final class SparkInputs {
     private final List<Ref> listed;
     private final IdxSource idx;
     private final String root;
+    private int[] labelMap;
+    private List<String> alignedNames;
 
     private SparkInputs(SparkSession spark, Format format, String description, List<String> classNames, boolean labeled,
                         long count, JavaPairRDD<Long, Ref> refs, List<Ref> listed, IdxSource idx, String root) {
@@ -131,9 +135,26 @@ public final class SparkInputs {
         return description;
     }
 
-    /** The source's class names (empty when unlabelled). */
+    /** The source's class names (empty when unlabelled), the model's after {@link #alignTo}. */
     public List<String> classNames() {
-        return classNames;
+        return alignedNames != null ? alignedNames : classNames;
+    }
+
+    /**
+     * Renumbers the labels to the model's classes when the source's class names are the model's (in
+     * any order, or a subset), as {@code netviz scan} does ({@code ScanInputs.alignedTo}); a source
+     * whose names are not the model's keeps its own labels.
+     */
+    public SparkInputs alignTo(Labels modelLabels) {
+        if (labeled) {
+            try {
+                labelMap = modelLabels.mapNames(classNames);
+                alignedNames = modelLabels.names();
+            } catch (NetvizException e) {
+                // not the model's classes
+            }
+        }
+        return this;
     }
 
     public boolean labeled() {
@@ -151,6 +172,7 @@ public final class SparkInputs {
         Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
         int parts = partitioner.numPartitions();
         long n = count;
+        int[] map = labelMap;
         if (idx != null) {
             // each task reads its own range of the file
             IdxSource source = idx;
@@ -158,7 +180,7 @@ public final class SparkInputs {
             for (int p = 0; p < parts; p++) {
                 ranges.add(new long[] {partitioner.firstIndex(p), p + 1 == parts ? n : Math.min(n, partitioner.firstIndex(p + 1))});
             }
-            return jsc.parallelize(ranges, parts).flatMap(r -> source.read(r[0], r[1]));
+            return jsc.parallelize(ranges, parts).flatMap(r -> source.read(r[0], r[1], map));
         }
         if (listed != null) {
             // the listing is cut into the partitions on the driver: only paths travel, each task reads its files
@@ -171,18 +193,23 @@ public final class SparkInputs {
             }
             String root = this.root;
             return jsc.parallelize(byPartition, parts).flatMap(List::iterator).map(r -> {
+                Integer label = relabel(r.label(), map);
                 try {
-                    return ScanInput.ofBytes(r.index(), r.id(), r.label(), read(conf.value().value(), root + r.id()));
+                    return ScanInput.ofBytes(r.index(), r.id(), label, read(conf.value().value(), root + r.id()));
                 } catch (IOException | RuntimeException e) {
                     // worded as the single-machine scan words it
-                    return ScanInput.unreadable(r.index(), r.id(), r.label(), "cannot read '" + r.id() + "': " + e.getMessage());
+                    return ScanInput.unreadable(r.index(), r.id(), label, "cannot read '" + r.id() + "': " + e.getMessage());
                 }
             });
         }
         // table rows (with their bytes) move once, to the partition of their batch, sorted by index there
         return refs.repartitionAndSortWithinPartitions(partitioner).values().map(r -> r.bytes() == null
-                ? ScanInput.unreadable(r.index(), r.id(), r.label(), "row '" + r.id() + "' has no image bytes")
-                : ScanInput.ofBytes(r.index(), r.id(), r.label(), r.bytes()));
+                ? ScanInput.unreadable(r.index(), r.id(), relabel(r.label(), map), "row '" + r.id() + "' has no image bytes")
+                : ScanInput.ofBytes(r.index(), r.id(), relabel(r.label(), map), r.bytes()));
+    }
+
+    private static Integer relabel(Integer label, int[] map) {
+        return label == null || map == null ? label : Integer.valueOf(map[label]);
     }
 
     /** The bytes of the file at {@code uri}. */
@@ -360,7 +387,7 @@ public final class SparkInputs {
 
     /** An IDX images file (and its labels) read from any index on. */
     record IdxSource(String images, byte[] labels) implements java.io.Serializable {
-        Iterator<ScanInput> read(long from, long to) {
+        Iterator<ScanInput> read(long from, long to, int[] map) {
             Path file = Path.of(images);
             Idx.Reader in = Idx.open(file);
             in.skip(from);
@@ -393,7 +420,7 @@ public final class SparkInputs {
                     long index = next++;
                     Integer label = null;
                     if (labels != null) {
-                        label = labels[(int) index] & 0xff;
+                        label = relabel(labels[(int) index] & 0xff, map);
                     }
                     return ScanInput.ofPixels(index, base + "#" + index, label, new FloatImage(1, rows, cols, f));
                 }
