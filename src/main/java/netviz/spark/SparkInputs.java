@@ -16,13 +16,12 @@ import netviz.NetvizException;
 import netviz.UnknownNameException;
 import netviz.data.Dataset;
 import netviz.data.Datasets;
-import netviz.data.Idx;
 import netviz.data.IdxDataset;
 import netviz.data.Labels;
-import netviz.image.FloatImage;
 import netviz.image.Preprocessing;
 import netviz.io.InputFiles;
 import netviz.methods.scan.ScanInput;
+import netviz.methods.scan.ScanInputs;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -385,25 +384,24 @@ public final class SparkInputs {
 
     // ---- IDX ----
 
-    /** An IDX images file (and its labels) read from any index on. */
-    record IdxSource(String images, byte[] labels) implements java.io.Serializable {
+    /** An IDX images file (and its labels), read from any index on as the single-machine scan reads it. */
+    record IdxSource(String images) implements java.io.Serializable {
         Iterator<ScanInput> read(long from, long to, int[] map) {
-            Path file = Path.of(images);
-            Idx.Reader in = Idx.open(file);
-            in.skip(from);
-            int rows = in.header().dims()[1];
-            int cols = in.header().dims()[2];
-            String base = file.getFileName().toString();
+            ScanInputs in = ScanInputs.open(Path.of(images));
+            // an IDX file (gzipped) streams: the rows before the range are read and dropped
+            for (long i = 0; i < from && in.hasNext(); i++) {
+                in.next();
+            }
             return new Iterator<>() {
                 private long next = from;
 
                 @Override
                 public boolean hasNext() {
-                    if (next >= to) {
-                        in.close();
-                        return false;
+                    if (next < to && in.hasNext()) {
+                        return true;
                     }
-                    return true;
+                    in.close();
+                    return false;
                 }
 
                 @Override
@@ -411,18 +409,10 @@ public final class SparkInputs {
                     if (!hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    byte[] px = new byte[rows * cols];
-                    in.readItems(px, 0, 1);
-                    float[] f = new float[px.length];
-                    for (int i = 0; i < f.length; i++) {
-                        f[i] = px[i] & 0xff;
-                    }
-                    long index = next++;
-                    Integer label = null;
-                    if (labels != null) {
-                        label = relabel(labels[(int) index] & 0xff, map);
-                    }
-                    return ScanInput.ofPixels(index, base + "#" + index, label, new FloatImage(1, rows, cols, f));
+                    next++;
+                    ScanInput s = in.next();
+                    return map == null ? s
+                            : new ScanInput(s.index(), s.id(), relabel(s.label(), map), s.bytes(), s.pixels(), s.error());
                 }
             };
         }
@@ -434,9 +424,8 @@ public final class SparkInputs {
             throw new InputFormatException("input '" + input + "' is not an IDX images file or a folder with a"
                     + " Fashion-MNIST split; give --format folder for a folder of images");
         }
-        byte[] labels = idx.labelsFile() == null ? null : Idx.read(idx.labelsFile()).data();
         long n = limit > 0 ? Math.min(limit, d.size()) : d.size();
-        IdxSource source = new IdxSource(idx.imagesFile().toAbsolutePath().toString(), labels);
+        IdxSource source = new IdxSource(idx.imagesFile().toAbsolutePath().toString());
         return new SparkInputs(spark, Format.IDX, idx.description() + (n < d.size() ? " (first " + n + ")" : ""),
                 idx.labeled() ? idx.classNames() : List.of(), idx.labeled(), n, null, null, source, null);
     }
