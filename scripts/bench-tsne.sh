@@ -17,9 +17,8 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
 done
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-"$PY" -c "import sklearn" 2>/dev/null || { echo "scikit-learn is missing: apt-get install python3-sklearn" >&2; exit 1; }
+PY=$(command -v /usr/bin/python3 || command -v python3)
+"$PY" scripts/sklearn-tsne.py --check
 DIR=target/bench-tsne
 mkdir -p "$DIR"
 mvn -o -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
@@ -28,27 +27,7 @@ java -Xss8m -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn 
     -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error -Dai.djl.pytorch.graph_optimizer=false \
     -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" netviz.bench.TsneBench \
     --model "$MODEL" --limit "$LIMIT" --out "$DIR" | tee "$DIR/netviz.txt"
-"$PY" - "$DIR" <<'PYEOF' | tee "$DIR/sklearn.txt"
-import os, sys, time
-import numpy as np
-import sklearn
-from sklearn.manifold import TSNE, trustworthiness
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.model_selection import cross_val_score
-d = sys.argv[1]
-X = np.load(os.path.join(d, "features.npy")).astype(np.float32)
-y = np.load(os.path.join(d, "features-labels.npy"))
-print("sklearn_version=%s" % sklearn.__version__)
-print("load_before=%s" % open("/proc/loadavg").read().strip())
-t0 = time.time()
-Y = TSNE(n_components=2, perplexity=30.0, early_exaggeration=12.0, learning_rate="auto", init="pca",
-         method="barnes_hut", angle=0.5, random_state=0).fit_transform(X)
-s = time.time() - t0
-print("sklearn_tsne_seconds=%.2f" % s)
-print("sklearn_trustworthiness=%.4f" % trustworthiness(X, Y, n_neighbors=10))
-Yn = np.load(os.path.join(d, "netviz-embedding.npy"))
-print("sklearn_checks_netviz_trustworthiness=%.4f" % trustworthiness(X, Yn, n_neighbors=10))
-PYEOF
+"$PY" scripts/sklearn-tsne.py "$DIR" | tee "$DIR/sklearn.txt"
 "$PY" - "$DIR" "$OUT" <<'PYEOF'
 import sys, os, datetime
 d, out = sys.argv[1], sys.argv[2]

@@ -55,8 +55,8 @@ public final class ClassifyCommand implements Runnable {
         input.require();
         Classifier.Prediction p;
         Labels labels;
-        try (Session s = model.session().labels(labelsFile).build(); NDManager scope = s.interpreter().newScope()) {
-            p = new Classifier(s.interpreter()).predict(scope, input.array(scope, s.graph()));
+        try (Session s = model.session().labels(labelsFile).build(); NDManager scope = s.forward().newScope()) {
+            p = new Classifier(s.forward()).predict(scope, input.array(scope, s.graph()));
             labels = s.labels();
         }
         List<Example> examples = new ArrayList<>();

@@ -40,6 +40,9 @@ public final class DeadFiltersCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ScanOptions scan;
+
     @Option(names = "--data", paramLabel = "DATA",
             description = "Dataset: IDX file or folder, image folder, or .npy batch (default: the bundled "
                     + "Fashion-MNIST test split).")
@@ -106,7 +109,7 @@ public final class DeadFiltersCommand implements Runnable {
         Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
         o = o.withLimit(limit).withTolerance(tolerance).withNearlyDead(nearlyDead).withAll(all).withLayers(layers);
         FigureResult r;
-        try (Session s = model.session().preprocessing(preprocessing::resolve).data(data).build();
+        try (Session s = scan.apply(model.session()).preprocessing(preprocessing::resolve).data(data).build();
              TerminalProgress bar = new TerminalProgress(progress)) {
             r = DeadFiltersFigure.make(s, o, bar);
         }

@@ -33,6 +33,9 @@ public final class EmbedCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ScanOptions scan;
+
     @Option(names = "--data", paramLabel = "DATA", description = "Dataset to map (default: the bundled Fashion-MNIST test split).")
     Path data;
 
@@ -95,7 +98,7 @@ public final class EmbedCommand implements Runnable {
         o = o.withPerplexity(perplexity).withTheta(theta).withSeed(seed).withInit(in).withPixels(pixels).withCompare(compare)
                 .withLayer(features.layer).withLimit(features.limit()).withBatchSize(features.batchSize());
         PrintWriter w = spec.commandLine().getOut();
-        try (Session s = features.session(model, preprocessing, data); TerminalProgress bars = features.progress()) {
+        try (Session s = features.session(model, scan, preprocessing, data); TerminalProgress bars = features.progress()) {
             FigureResult r = EmbeddingFigure.make(s, o, bars);
             Features f = EmbeddingFigure.features(s, o, bars);
             w.printf(Locale.ROOT, "features  %s: %,d examples x %,d values%s%n", f.source(), f.count(), f.dim(),

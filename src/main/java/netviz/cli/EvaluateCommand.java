@@ -32,6 +32,9 @@ public final class EvaluateCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ScanOptions scan;
+
     @Option(names = "--data", paramLabel = "DATA", description = "Dataset to score on (default: the bundled Fashion-MNIST test split).")
     Path data;
 
@@ -71,7 +74,7 @@ public final class EvaluateCommand implements Runnable {
         Limits.check("--batch-size", batchSize, 1, Limits.MAX_BATCH);
         o = o.withLimit(limit);
         FigureResult r;
-        try (Session s = model.session().preprocessing(preprocessing::resolve).labels(labelsFile).data(data).build();
+        try (Session s = scan.apply(model.session()).preprocessing(preprocessing::resolve).labels(labelsFile).data(data).build();
              TerminalProgress bar = new TerminalProgress(progress)) {
             r = EvaluationFigure.make(s, o, bar);
         }
@@ -105,9 +108,10 @@ public final class EvaluateCommand implements Runnable {
         w.println("model     " + model.path());
         w.println("data      " + sum.get("data"));
         w.println("input     " + sum.get("preprocessing"));
-        w.printf(Locale.ROOT, "accuracy  %s  (%,d of %,d correct)  in %.1f s, %.0f images/s%n",
+        w.printf(Locale.ROOT, "accuracy  %s  (%,d of %,d correct)  %s%n",
                 ConfusionMatrixImage.percent(accuracy == null ? Double.NaN : accuracy), (Long) sum.get("correct"),
-                total, seconds, total / Math.max(1e-9, seconds));
+                total, scan.dir() != null ? "from the scan" : String.format(Locale.ROOT, "in %.1f s, %.0f images/s",
+                        seconds, total / Math.max(1e-9, seconds)));
         w.println();
         if (shownNames.size() <= EvaluationFigure.MAX_SHOWN_CLASSES) {
             printMatrix(w, (long[][]) sum.get("shownConfusion"), shownNames);

@@ -51,11 +51,11 @@ public final class FeatureOptions {
     /**
      * The command's session: its model, preprocessing and dataset (labels as the dataset numbers
      * them), with the feature cache in {@code --cache-dir} (default {@link FeatureCache#defaultDir()}),
-     * or in memory only with {@code --no-cache}.
+     * or in memory only with {@code --no-cache}, and the {@code --scan} if given.
      */
-    Session session(ModelOptions model, PreprocessingOptions preprocessing, Path data) {
+    Session session(ModelOptions model, ScanOptions scan, PreprocessingOptions preprocessing, Path data) {
         Path dir = !cache ? null : cacheDir != null ? cacheDir : FeatureCache.defaultDir();
-        return model.session().preprocessing(preprocessing::resolve).data(data).alignDataset(false).featureCache(dir).build();
+        return scan.apply(model.session()).preprocessing(preprocessing::resolve).data(data).alignDataset(false).featureCache(dir).build();
     }
 
     /** Bars on the terminal unless --no-progress; close it when the work is done. */

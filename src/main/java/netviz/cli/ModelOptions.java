@@ -53,6 +53,13 @@ public final class ModelOptions {
                     + " second is not). A channels-last model is fed NCHW through a Transpose.")
     String layout;
 
+    @Option(names = "--runtime", paramLabel = "ort|torch",
+            description = "What runs forward passes that need no gradient (classification, evaluation, activations,"
+                    + " dataset scans, features, occlusion): ort, ONNX Runtime (default; the libtorch interpreter when"
+                    + " ONNX Runtime cannot run the model), or torch, the libtorch interpreter. Gradients always run on"
+                    + " libtorch.")
+    String runtime;
+
     private Graph raw;
     private Graph graph;
 
@@ -133,6 +140,11 @@ public final class ModelOptions {
                 layout == null ? null : ModelView.Layout.parse(layout));
     }
 
+    /** The {@code --runtime} choice, checked ({@code ort} when not given). */
+    public String runtime() {
+        return netviz.session.Session.parseRuntime(runtime);
+    }
+
     /** Prints the notes on the command's session to {@code err}, one "netviz: note: …" line each. */
     public static void printNotes(java.io.PrintWriter err, netviz.session.Session session, boolean scores) {
         for (String n : netviz.session.ModelNotes.of(session, scores)) {
@@ -143,11 +155,11 @@ public final class ModelOptions {
 
     /**
      * A session on the model with the {@code --output}, {@code --score} and {@code --layout}
-     * choices, its warnings on the command's stderr; the command adds its preprocessing, labels and
+     * choices and the {@code --runtime} of its forward passes, its warnings on the command's stderr; the command adds its preprocessing, labels and
      * data, builds it and closes it.
      */
     public netviz.session.Session.Builder session() {
-        return netviz.session.Session.builder(path()).view(view()).warnings(w -> {
+        return netviz.session.Session.builder(path()).view(view()).runtime(runtime).warnings(w -> {
             java.io.PrintWriter err = command != null ? command.commandLine().getErr()
                     : new java.io.PrintWriter(System.err, true);
             err.println("netviz: " + w);

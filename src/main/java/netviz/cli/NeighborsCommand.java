@@ -33,6 +33,9 @@ public final class NeighborsCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ScanOptions scan;
+
     @Option(names = "--data", paramLabel = "DATA", description = "Dataset to search (default: the bundled Fashion-MNIST test split).")
     Path data;
 
@@ -77,7 +80,7 @@ public final class NeighborsCommand implements Runnable {
                 .withMetric(NearestNeighbors.Metric.parse(metric)).withPixelSpace(pixelSpace)
                 .withLayer(features.layer).withLimit(features.limit()).withBatchSize(features.batchSize());
         PrintWriter w = spec.commandLine().getOut();
-        try (Session s = features.session(model, preprocessing, data); TerminalProgress bars = features.progress()) {
+        try (Session s = features.session(model, scan, preprocessing, data); TerminalProgress bars = features.progress()) {
             List<Picture> queries = new ArrayList<>();
             for (Path p : images) {
                 queries.add(s.picture(p));

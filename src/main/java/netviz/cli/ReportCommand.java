@@ -51,17 +51,27 @@ public final class ReportCommand implements Runnable {
                     + "accuracy, 2000 for the dead-filter scan and top images, 1000 for neighbours and maps).")
     int limit;
 
+    @Option(names = "--scan", paramLabel = "DIR",
+            description = "Take the dataset-wide numbers (accuracy, dead filters, top images, neighbours, maps) from this "
+                    + "finished scan of the model (netviz scan) instead of passing over the dataset.")
+    Path scan;
+
     @Option(names = "--examples", paramLabel = "K", defaultValue = "6",
             description = "Example images picked from the dataset: the first image of each of the first K classes "
                     + "(default: ${DEFAULT-VALUE}).")
     int examples;
+
+    @Option(names = "--runtime", paramLabel = "ort|torch",
+            description = "What runs the forward passes that need no gradient: ort, ONNX Runtime (default; the libtorch"
+                    + " interpreter when ONNX Runtime cannot run the model), or torch, the libtorch interpreter.")
+    String runtime;
 
     @Override
     public void run() {
         ModelOptions m = ModelOptions.of(model);
         Path modelPath = m.path();
         Report.Options o = new Report.Options(modelPath, model == null ? null : model.toString(), data,
-                data == null ? null : data.toString(), images, out, limit, examples);
+                data == null ? null : data.toString(), images, out, limit, examples, runtime, scan);
         PrintWriter err = spec.commandLine().getErr();
         Report.Result r = Report.generate(o, err);
         PrintWriter w = spec.commandLine().getOut();

@@ -64,6 +64,7 @@ public final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
+        String runtime = model.runtime();
         if (!model.view().equals(netviz.engine.ModelView.Options.defaults())) {
             throw new netviz.NetvizException("serve explains the model's default classifier output, its logits and its"
                     + " detected layout; --output, --score and --layout apply to the other commands");
@@ -75,7 +76,7 @@ public final class ServeCommand implements Runnable {
             System.setProperty("org.slf4j.simpleLogger.log.io.javalin.Javalin", "off");
         }
         ServerOptions o = ServerOptions.of(model.path(), data, dir).withHost(host).withPort(port).withLimit(limit)
-                .withQueue(queue);
+                .withQueue(queue).withRuntime(runtime);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String warning = hostWarning(o);

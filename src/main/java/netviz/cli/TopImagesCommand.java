@@ -34,6 +34,9 @@ public final class TopImagesCommand implements Runnable {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    ScanOptions scan;
+
     @Option(names = "--data", paramLabel = "DATA",
             description = "Dataset: IDX file or folder, image folder, or .npy batch (default: the bundled test split).")
     Path data;
@@ -86,7 +89,7 @@ public final class TopImagesCommand implements Runnable {
         }
         PrintWriter w = spec.commandLine().getOut();
         FigureResult r;
-        try (Session s = model.session().preprocessing(preprocessing::resolve).data(data).build();
+        try (Session s = scan.apply(model.session()).preprocessing(preprocessing::resolve).data(data).build();
              TerminalProgress bar = new TerminalProgress(progress)) {
             r = TopImagesFigure.make(s, o, bar);
         }

@@ -20,15 +20,22 @@ import java.util.Set;
  *   b'[m] = (b[m] − μ[m]) · γ[m] / √(σ²[m] + ε) + β[m]      (b = 0 when the Conv has no bias)
  * </pre>
  * per output channel m. The folded parameters are computed once, in float64, when the
- * {@link Interpreter} is built; forward-only runs use them when nobody asks for the Conv's own
- * output, saving one pass over every such activation. Results differ from the unfolded pair by
- * float rounding only.
+ * {@link Interpreter} is built; runs use them when nobody asks for the Conv's own output, saving
+ * one pass over every such activation (and, in autograd runs, its backward). Results differ from
+ * the unfolded pair by float rounding only; so do gradients with respect to the Conv's input and
+ * anything upstream, since the folded Conv is the same function of its input. Runs that
+ * differentiate the folded parameters themselves, or whose backward rules override Conv or
+ * BatchNormalization, do not fold.
  */
 final class ConvBnFolding {
 
-    /** One folded pair: node indices, tensor names, the folded parameters and the initializers they replace. */
+    /**
+     * One folded pair: node indices, tensor names, the folded parameters, the initializers they
+     * replace, and {@code fused}: the Conv node as the fold runs it (the Conv's attributes, inputs
+     * [x, weight, bias] and the BatchNormalization's output), which autograd runs record.
+     */
     record Fold(int convIndex, int bnIndex, String convOutput, String bnOutput, NDArray weight, NDArray bias,
-                Set<String> sources) {
+                Set<String> sources, Node fused) {
     }
 
     private ConvBnFolding() {
@@ -135,7 +142,11 @@ final class ConvBnFolding {
             for (int k = 1; k <= 4; k++) {
                 sources.add(bn.input(k));
             }
-            return new Fold(i, j, conv.outputs().get(0), bn.outputs().get(0), wOut, bOut, Set.copyOf(sources));
+            // the folded bias has a name of its own only when the Conv has one; else it stands in for β
+            String biasName = b != null ? conv.input(2) : bn.input(2);
+            Node fused = new Node(conv.name(), conv.opType(), conv.domain(),
+                    List.of(conv.input(0), conv.input(1), biasName), List.of(bn.outputs().get(0)), conv.attributes());
+            return new Fold(i, j, conv.outputs().get(0), bn.outputs().get(0), wOut, bOut, Set.copyOf(sources), fused);
         }
     }
 }

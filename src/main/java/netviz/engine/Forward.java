@@ -26,7 +26,15 @@ public interface Forward extends AutoCloseable {
     NDManager newScope();
 
     /** The name of the single graph input; fails when the model has several. */
-    String inputName();
+    default String inputName() {
+        Graph graph = graph();
+        if (graph.inputs().size() != 1) {
+            throw new netviz.ShapeMismatchException("the model has " + graph.inputs().size() + " inputs ("
+                    + ValueInfo.names(graph.inputs()) + "); netviz explains models with one image input "
+                    + "(netviz forward and info run any model)");
+        }
+        return graph.inputs().get(0).name();
+    }
 
     /** The first graph output's name. */
     default String outputName() {
@@ -40,6 +48,12 @@ public interface Forward extends AutoCloseable {
      * batch runs in passes). The arrays belong to {@code scope}.
      */
     Values forward(NDManager scope, Map<String, NDArray> inputs, Collection<String> taps);
+
+    /**
+     * Runs the model and returns only the tapped tensors (named as in {@link #forward}); the graph
+     * outputs are computed only when a tap names them.
+     */
+    Values tensors(NDManager scope, Map<String, NDArray> inputs, Collection<String> taps);
 
     /** {@link #forward(NDManager, Map, Collection)} on the single input. */
     default Values forward(NDManager scope, NDArray input, String... taps) {

@@ -37,10 +37,12 @@ import netviz.engine.ops.OpRegistry;
  *       vector-Jacobian product per node that {@link BackwardRules} may override (guided
  *       backpropagation replaces Relu's). With no override it equals {@link #gradient}.</li>
  * </ul>
- * Forward-only calls ({@link #forward}, {@link #tensors}) fold each Conv→BatchNormalization pair
- * into one Conv with precomputed parameters (see {@link ConvBnFolding}) unless the call asks for
- * the Conv's own output; results differ from the node-by-node run by float rounding only.
- * {@link #gradient} and {@link #backward} always run node by node.
+ * Every verb folds each Conv→BatchNormalization pair into one Conv with precomputed parameters
+ * (see {@link ConvBnFolding}) unless the call asks for the Conv's own output (a tap, an objective
+ * tensor or a {@code wrt} tensor), feeds or differentiates the pair's parameters, or (for
+ * {@link #backward}) overrides Conv or BatchNormalization with a rule; values and gradients differ
+ * from the node-by-node run by float rounding only, since the folded Conv is the same function of
+ * its input.
  * Every array a call creates lives in the manager the caller passes, and every temporary an op
  * makes is closed when the op returns. Ops are resolved and their attributes checked when the
  * interpreter is built, so an unsupported operator fails at load time, not mid-run. An interpreter
@@ -155,7 +157,7 @@ public final class Interpreter implements Forward {
         return p;
     }
 
-    /** The Conv outputs that forward-only runs skip by folding the BatchNormalization after them (graph order). */
+    /** The Conv outputs that runs skip by folding the BatchNormalization after them, unless asked for (graph order). */
     List<String> foldedConvOutputs() {
         List<String> out = new ArrayList<>();
         for (ConvBnFolding.Fold f : folds) {
@@ -166,7 +168,7 @@ public final class Interpreter implements Forward {
         return out;
     }
 
-    /** How many Conv→BatchNormalization pairs forward-only runs fold into one Conv (see {@link ConvBnFolding}). */
+    /** How many Conv→BatchNormalization pairs runs fold into one Conv when they may (see {@link ConvBnFolding}). */
     public int foldedPairs() {
         int n = 0;
         for (ConvBnFolding.Fold f : folds) {
@@ -212,16 +214,6 @@ public final class Interpreter implements Forward {
         return a;
     }
 
-    /** The name of the single graph input; fails when the model has several. */
-    public String inputName() {
-        if (graph.inputs().size() != 1) {
-            throw new ShapeMismatchException("the model has " + graph.inputs().size() + " inputs ("
-                    + ValueInfo.names(graph.inputs()) + "); netviz explains models with one image input "
-                    + "(netviz forward and info run any model)");
-        }
-        return graph.inputs().get(0).name();
-    }
-
     /** The first graph output's name. */
     public String outputName() {
         return graph.outputs().get(0).name();
@@ -265,11 +257,11 @@ public final class Interpreter implements Forward {
     }
 
     private Values run(NDManager scope, Map<String, NDArray> inputs, Set<String> wanted, Map<String, String> alias) {
-        Split split = split(inputs);
+        BatchSplit split = split(inputs);
         try (Autograd.Mode m = Autograd.pause()) {
             if (split == null) {
                 Run run = new Run(scope, inputs, wanted);
-                run.execute(null);
+                run.execute(null, true);
                 return run.result(wanted, alias);
             }
             // one pass at a time, each in its own manager; the rows of the wanted tensors are joined
@@ -278,7 +270,7 @@ public final class Interpreter implements Forward {
             for (int p = 0; p < split.passes(); p++) {
                 try (NDManager pass = scope.newSubManager()) {
                     Run run = new Run(pass, passFeeds(inputs, split, p, Map.of(), pass), wanted);
-                    run.execute(null);
+                    run.execute(null, true);
                     for (String t : wanted) {
                         NDArray a = run.values.get(t);
                         if (a == null) {
@@ -340,7 +332,7 @@ public final class Interpreter implements Forward {
         Set<String> wrtSet = checkWrt(wrt);
         Set<String> wanted = new LinkedHashSet<>(objective.tensors());
         wanted.forEach(this::checkTensor);
-        Split split = split(inputs);
+        BatchSplit split = split(inputs);
         try (Autograd.Mode m = Autograd.record()) {
             // leaves shared by every pass: the split inputs (whole batch), unsplit inputs and parameters
             Map<String, NDArray> sources = new HashMap<>();
@@ -362,6 +354,7 @@ public final class Interpreter implements Forward {
             for (int p = 0; p < passes; p++) {
                 Run run = new Run(scope, split == null ? inputs : passFeeds(inputs, split, p, sources, scope),
                         union(wanted, wrtSet));
+                wrtSet.stream().filter(params::containsKey).forEach(run.unfixedParams::add);
                 for (String w : wrtSet) {
                     if (!run.values.containsKey(w) || (split != null && split.inputs().contains(w))) {
                         continue;
@@ -390,7 +383,7 @@ public final class Interpreter implements Forward {
                             }
                         }
                     }
-                });
+                }, true);
                 runs.add(run);
                 perPass.add(leaves);
             }
@@ -426,7 +419,7 @@ public final class Interpreter implements Forward {
         Set<String> wrtSet = checkWrt(wrt);
         Set<String> wanted = new LinkedHashSet<>(objective.tensors());
         wanted.forEach(this::checkTensor);
-        Split split = split(inputs);
+        BatchSplit split = split(inputs);
         try (Autograd.Mode m = Autograd.record()) {
             int passes = split == null ? 1 : split.passes();
             List<Run> runs = new ArrayList<>();
@@ -436,6 +429,7 @@ public final class Interpreter implements Forward {
                 List<TapeEntry> tape = new ArrayList<>();
                 Run run = new Run(scope, split == null ? inputs : passFeeds(inputs, split, p, Map.of(), scope),
                         union(wanted, wrtSet));
+                wrtSet.stream().filter(params::containsKey).forEach(run.unfixedParams::add);
                 Set<String> act = new HashSet<>(wrtSet);
                 run.execute(new Hook() {
                     @Override
@@ -465,7 +459,7 @@ public final class Interpreter implements Forward {
                             }
                         }
                     }
-                });
+                }, foldsUnder(rules));
                 active.addAll(act);
                 runs.add(run);
                 tapes.add(tape);
@@ -519,6 +513,15 @@ public final class Interpreter implements Forward {
             }
             return new Gradients(v, fwd, new Values(out));
         }
+    }
+
+    /**
+     * Whether a rule-based backward may fold Conv→BatchNormalization pairs: only when no rule
+     * overrides either op, so that the folded Conv's autograd vector-Jacobian product, the same
+     * function of the Conv's input, stands for the pair's.
+     */
+    private static boolean foldsUnder(BackwardRules rules) {
+        return rules.ruleFor("Conv") == null && rules.ruleFor("BatchNormalization") == null;
     }
 
     /** Propagates {@code grads} (tensor → gradient, updated in place) backwards through {@code tape}. */
@@ -653,61 +656,21 @@ public final class Interpreter implements Forward {
      */
     public static final int MAX_FIXED_BATCH = 4096;
 
-    /** How a call splits its batch of {@code n} into passes of {@code batch} rows of {@code inputs}. */
-    private record Split(int batch, long n, Set<String> inputs) {
-        int passes() {
-            return (int) ((n + batch - 1) / batch);
-        }
-
-        long from(int p) {
-            return (long) p * batch;
-        }
-
-        int rows(int p) {
-            return (int) Math.min(batch, n - from(p));
-        }
-    }
-
     /** The passes the feeds need: null when every input's batch matches the model's (or is free). */
-    private Split split(Map<String, NDArray> feeds) {
-        Set<String> names = new LinkedHashSet<>();
-        long b = -1;
-        long n = -1;
-        for (ValueInfo in : graph.inputs()) {
-            NDArray x = feeds.get(in.name());
-            if (x == null || !in.hasShape() || in.dims().length == 0) {
-                continue;
+    private BatchSplit split(Map<String, NDArray> feeds) {
+        Map<String, long[]> shapes = new HashMap<>();
+        Set<String> floating = new HashSet<>();
+        feeds.forEach((name, x) -> {
+            shapes.put(name, x.getShape().getShape());
+            if (x.getDataType().isFloating()) {
+                floating.add(name);
             }
-            long fixed = in.dims()[0];
-            if (fixed <= 0) {
-                // a free batch, unless the graph writes one in (a Reshape to [1, -1]); only image-like
-                // float inputs, whose first axis is surely the batch
-                if (in.dims().length < 2 || !x.getDataType().isFloating() || hardCodedBatch() == 0) {
-                    continue;
-                }
-                fixed = hardCodedBatch();
-            }
-            long[] s = x.getShape().getShape();
-            if (s.length != in.dims().length || s[0] == fixed || s[0] == 0) {
-                continue;
-            }
-            if (fixed > MAX_FIXED_BATCH) {
-                throw new ShapeMismatchException("input '" + in.name() + "' fixes its batch at " + fixed
-                        + " but is given " + s[0] + "; netviz runs a fixed-batch model in passes of its batch, "
-                        + "which may be at most " + MAX_FIXED_BATCH);
-            }
-            if (b >= 0 && (b != fixed || n != s[0])) {
-                return null; // inputs disagree: the shape check names the problem
-            }
-            b = fixed;
-            n = s[0];
-            names.add(in.name());
-        }
-        return names.isEmpty() ? null : new Split((int) b, n, Set.copyOf(names));
+        });
+        return BatchSplit.of(graph, shapes, floating, this::hardCodedBatch);
     }
 
     /** The feeds of pass {@code p}: rows of each split input (from {@code sources} where given), padded. */
-    private static Map<String, NDArray> passFeeds(Map<String, NDArray> feeds, Split s, int p,
+    private static Map<String, NDArray> passFeeds(Map<String, NDArray> feeds, BatchSplit s, int p,
                                                   Map<String, NDArray> sources, NDManager m) {
         Map<String, NDArray> out = new HashMap<>(feeds);
         for (String name : s.inputs()) {
@@ -743,7 +706,7 @@ public final class Interpreter implements Forward {
         OTHER
     }
 
-    private Kind kind(String tensor, NDArray value, Split s) {
+    private Kind kind(String tensor, NDArray value, BatchSplit s) {
         Set<String> from = inputsOf.computeIfAbsent(tensor, t -> {
             Set<String> a = graph.ancestors(Set.of(t));
             Set<String> ins = new HashSet<>();
@@ -769,7 +732,7 @@ public final class Interpreter implements Forward {
      * True when {@code tensor} has one row per example (it depends on a split input); one that
      * depends on the input but does not keep the batch as its first axis is refused, not guessed.
      */
-    private boolean carriesBatch(String tensor, NDArray value, Split s) {
+    private boolean carriesBatch(String tensor, NDArray value, BatchSplit s) {
         Kind k = kind(tensor, value, s);
         if (k == Kind.OTHER) {
             throw notBatchFirst(tensor, value, s);
@@ -777,19 +740,17 @@ public final class Interpreter implements Forward {
         return k == Kind.ROWS;
     }
 
-    private static ShapeMismatchException notBatchFirst(String tensor, NDArray value, Split s) {
-        return new ShapeMismatchException("tensor '" + tensor + "' has shape " + value.getShape()
-                + " in a pass of " + s.batch() + " (the model's fixed batch): its first axis is not the batch, so a"
-                + " batch of " + s.n() + " cannot be split into passes; feed " + s.batch() + " at a time");
+    private static ShapeMismatchException notBatchFirst(String tensor, NDArray value, BatchSplit s) {
+        return s.notBatchFirst(tensor, value.getShape().toString());
     }
 
     /** The first {@code r} rows of {@code a} (a itself when it has no more). */
-    private static NDArray rows(NDArray a, int r, Split s) {
+    private static NDArray rows(NDArray a, int r, BatchSplit s) {
         return r == s.batch() ? a : a.get(new NDIndex("0:" + r));
     }
 
     /** Rows of pass {@code p} of a whole-batch array, padded with zeros to the pass size. */
-    private static NDArray passRows(NDArray a, Split s, int p, NDManager scope) {
+    private static NDArray passRows(NDArray a, BatchSplit s, int p, NDManager scope) {
         long from = s.from(p);
         int r = s.rows(p);
         NDArray part = a.get(new NDIndex(from + ":" + (from + r)));
@@ -817,7 +778,7 @@ public final class Interpreter implements Forward {
     }
 
     /** The values of {@code names} over every pass: real rows joined (differentiably), the rest from pass 0. */
-    private Values joined(List<Run> runs, Set<String> names, Split s, NDManager scope) {
+    private Values joined(List<Run> runs, Set<String> names, BatchSplit s, NDManager scope) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (String t : names) {
             NDArray first = runs.get(0).values.get(t);
@@ -840,7 +801,7 @@ public final class Interpreter implements Forward {
     }
 
     /** One gradient from the per-pass gradients of {@code w}: rows joined, or summed for a shared tensor. */
-    private NDArray combine(String w, List<NDArray> gs, List<Run> runs, Split s, NDManager scope) {
+    private NDArray combine(String w, List<NDArray> gs, List<Run> runs, BatchSplit s, NDManager scope) {
         if (s == null) {
             return gs.get(0);
         }
@@ -1021,6 +982,8 @@ public final class Interpreter implements Forward {
         final Set<NDArray> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         /** Initializers that the caller's feeds replace (folds built from them are not used). */
         final Set<String> fedParams = new HashSet<>();
+        /** Initializers the run differentiates (folds built from them are not used). */
+        final Set<String> unfixedParams = new HashSet<>();
 
         Run(NDManager scope, Map<String, NDArray> feeds, Set<String> wanted) {
             this.scope = scope;
@@ -1061,22 +1024,7 @@ public final class Interpreter implements Forward {
         }
 
         private void checkShape(ValueInfo in, NDArray x) {
-            if (!in.hasShape()) {
-                return;
-            }
-            long[] s = x.getShape().getShape();
-            boolean ok = s.length == in.dims().length;
-            for (int i = 0; ok && i < s.length; i++) {
-                ok = in.dims()[i] < 0 || in.dims()[i] == s[i];
-            }
-            if (!ok) {
-                throw new ShapeMismatchException("input '" + in.name() + "' has shape " + Arrays.toString(s)
-                        + " but the model expects " + in.shapeString());
-            }
-            if (in.type() != null && in.type().isFloatingPoint() != x.getDataType().isFloating()) {
-                throw new ShapeMismatchException("input '" + in.name() + "' has type " + x.getDataType()
-                        + " but the model expects " + in.type());
-            }
+            in.checkFeed(x);
         }
 
         @Override
@@ -1089,11 +1037,16 @@ public final class Interpreter implements Forward {
             return options.precision();
         }
 
-        void execute(Hook hook) {
+        /**
+         * Runs the planned nodes. With {@code mayFold}, each Conv→BatchNormalization pair runs as one
+         * folded Conv unless the run wants the Conv's own output or the fold's parameters are fed
+         * or differentiated ({@link #fixedParams}); a hook then sees the folded Conv as
+         * {@link ConvBnFolding.Fold#fused} (inputs x, folded weight, folded bias; the
+         * BatchNormalization's output), at the Conv's index.
+         */
+        void execute(Hook hook, boolean mayFold) {
             List<Node> nodes = graph.nodes();
             boolean[] plan = plan(wanted);
-            // Folding only in forward-only runs (no hook): gradient and backward see every node.
-            boolean mayFold = hook == null;
             boolean[] skip = null;
             for (int i = 0; i < nodes.size(); i++) {
                 if (!plan[i] || (skip != null && skip[i])) {
@@ -1102,9 +1055,11 @@ public final class Interpreter implements Forward {
                 Node node = nodes.get(i);
                 ConvBnFolding.Fold fold = mayFold ? folds[i] : null;
                 if (fold != null && (wanted.contains(fold.convOutput())
-                        || (!fedParams.isEmpty() && fold.sources().stream().anyMatch(fedParams::contains)))) {
+                        || (!fedParams.isEmpty() && fold.sources().stream().anyMatch(fedParams::contains))
+                        || (!unfixedParams.isEmpty() && fold.sources().stream().anyMatch(unfixedParams::contains)))) {
                     fold = null;
                 }
+                Node seen = fold != null ? fold.fused() : node;
                 NDArray[] in = new NDArray[node.inputs().size()];
                 for (int k = 0; k < in.length; k++) {
                     String x = node.input(k);
@@ -1124,7 +1079,7 @@ public final class Interpreter implements Forward {
                     skip[fold.bnIndex()] = true;
                 }
                 if (hook != null) {
-                    hook.beforeNode(i, node, in);
+                    hook.beforeNode(i, seen, in);
                 }
                 NDArray[] out;
                 try (NDScope s = new NDScope()) {
@@ -1152,7 +1107,7 @@ public final class Interpreter implements Forward {
                     }
                 }
                 if (hook != null) {
-                    hook.afterNode(i, node, out);
+                    hook.afterNode(i, seen, out);
                 }
                 if (fold != null) {
                     values.put(fold.bnOutput(), out[0]);

@@ -33,6 +33,30 @@ public record ValueInfo(String name, Tensor.ElementType type, long[] dims, List<
         return b.append("]").toString();
     }
 
+    /**
+     * Checks that {@code x} may be fed to this input: its rank and every fixed dimension match, and
+     * it is floating point exactly when the input is; a {@link netviz.ShapeMismatchException} naming
+     * both otherwise. An input without a declared shape accepts any array.
+     */
+    public void checkFeed(ai.djl.ndarray.NDArray x) {
+        if (!hasShape()) {
+            return;
+        }
+        long[] s = x.getShape().getShape();
+        boolean ok = s.length == dims.length;
+        for (int i = 0; ok && i < s.length; i++) {
+            ok = dims[i] < 0 || dims[i] == s[i];
+        }
+        if (!ok) {
+            throw new netviz.ShapeMismatchException("input '" + name + "' has shape " + java.util.Arrays.toString(s)
+                    + " but the model expects " + shapeString());
+        }
+        if (type != null && type.isFloatingPoint() != x.getDataType().isFloating()) {
+            throw new netviz.ShapeMismatchException("input '" + name + "' has type " + x.getDataType()
+                    + " but the model expects " + type);
+        }
+    }
+
     @Override
     public String toString() {
         return name + " " + (type == null ? "" : type + " ") + shapeString();

@@ -12,7 +12,7 @@ import java.util.Map;
 import netviz.NetvizException;
 import netviz.Progress;
 import netviz.engine.Graph;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.engine.Node;
 import netviz.methods.activations.ActivationMaps;
 import netviz.methods.activations.DeadFilters;
@@ -152,7 +152,7 @@ public final class ActivationsFigure {
         Colormap map = Colormap.byName(o.colormap());
         Normalization norm = o.normalize() == null ? Normalization.defaultFor(map) : Normalization.parse(o.normalize());
         List<ActivationMaps.LayerMaps> result;
-        Interpreter ip = s.interpreter();
+        Forward ip = s.forward();
         try (NDManager scope = ip.newScope()) {
             result = ActivationMaps.compute(ip, scope.create(x, new Shape(shape)), chosen,
                     new ActivationMaps.Options(o.count(), o.sort(), o.example()));

@@ -19,6 +19,7 @@ import netviz.methods.activations.DeadFilters;
 import netviz.render.Figure;
 import netviz.render.FiringRateFigure;
 import netviz.render.Ticks;
+import netviz.session.DatasetScan;
 import netviz.session.Session;
 
 /**
@@ -126,7 +127,9 @@ public final class DeadFiltersFigure {
     }
 
     /**
-     * Scans the session's dataset. The summary: {@code data} (the dataset's description),
+     * Scans the session's dataset, or reads the firing statistics of the session's
+     * {@link Session#scan() scan} (which must hold the layers and have counted firing above the same
+     * tolerance). The summary: {@code data} (the dataset's or the scan's description),
      * {@code images}, {@code tolerance}, {@code nearlyDeadBelow} (the threshold), {@code measure}
      * (the rate the histograms count: {@code "positions"}) and {@code layers}, per layer its
      * {@code layer}, {@code tensor} (the tensor read), {@code filters}, {@code positions} (per image),
@@ -135,22 +138,12 @@ public final class DeadFiltersFigure {
      * {@code max}, {@code firingRate} (by images) and {@code positionalRate}.
      */
     public static FigureResult make(Session s, Options o, Progress p) {
+        DatasetScan sc = s.scan().orElse(null);
         Graph graph = s.graph();
         List<String> scan = !o.layers().isEmpty() ? o.layers()
                 : o.all() ? everyActivation(graph) : DeadFilters.convActivations(graph);
-        Dataset dataset = s.dataset();
-        int n = o.limit() > 0 ? Math.min(o.limit(), dataset.size()) : dataset.size();
-        if (n == 0) {
-            throw new NetvizException("the dataset " + dataset.description() + " has no images; nothing to scan");
-        }
-        DeadFilters.Report report;
-        try (Batches batches = dataset.batches(o.batchSize(), 0, n).withProgress(p, "dead-filters")) {
-            DeadFilters.Accumulator acc = new DeadFilters.Accumulator(graph, scan, o.tolerance());
-            for (Batch b : batches) {
-                acc.add(s.interpreter(), b.images(), b.shape());
-            }
-            report = acc.finish();
-        }
+        String data = sc != null ? sc.description() : s.dataset().description();
+        DeadFilters.Report report = sc != null ? fromScan(sc, graph, scan, o) : scanDataset(s, scan, o, p);
 
         List<FiringRateFigure.LayerRates> rates = new ArrayList<>();
         List<Map<String, Object>> layers = new ArrayList<>();
@@ -177,13 +170,53 @@ public final class DeadFiltersFigure {
                 + ", over " + String.format(Locale.ROOT, "%,d", report.images()) + " images";
         Figure fig = FiringRateFigure.render(rates, title, BINS, FiringRateFigure.Measure.POSITIONS);
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("data", dataset.description());
+        summary.put("data", data);
         summary.put("images", report.images());
         summary.put("tolerance", o.tolerance());
         summary.put("nearlyDeadBelow", o.nearlyDead());
         summary.put("measure", "positions");
         summary.put("layers", layers);
         return new FigureResult(List.of(fig), Map.of(), summary);
+    }
+
+    /** One batched pass over the first {@code o.limit()} images of the session's dataset. */
+    private static DeadFilters.Report scanDataset(Session s, List<String> layers, Options o, Progress p) {
+        Dataset dataset = s.dataset();
+        int n = o.limit() > 0 ? Math.min(o.limit(), dataset.size()) : dataset.size();
+        if (n == 0) {
+            throw new NetvizException("the dataset " + dataset.description() + " has no images; nothing to scan");
+        }
+        try (Batches batches = dataset.batches(o.batchSize(), 0, n).withProgress(p, "dead-filters")) {
+            DeadFilters.Accumulator acc = new DeadFilters.Accumulator(s.graph(), layers, o.tolerance());
+            for (Batch b : batches) {
+                acc.add(s.forward(), b.images(), b.shape());
+            }
+            return acc.finish();
+        }
+    }
+
+    /**
+     * The statistics of {@code layers} that a finished scan recorded, each named as asked; the scan
+     * must hold every layer and have counted firing above the same tolerance.
+     */
+    private static DeadFilters.Report fromScan(DatasetScan sc, Graph graph, List<String> layers, Options o) {
+        sc.requireAll(o.limit());
+        double counted = sc.manifest().tolerance();
+        if (counted != o.tolerance()) {
+            throw new NetvizException("the scan '" + sc.dir() + "' counted firing above tolerance " + counted + ", not "
+                    + o.tolerance() + "; ask for --tolerance " + counted + ", or run without --scan");
+        }
+        DeadFilters.Report all = sc.reader().deadFilters(graph);
+        List<DeadFilters.LayerStats> chosen = new ArrayList<>();
+        for (String l : layers) {
+            String tensor = sc.tensor(l);
+            DeadFilters.LayerStats st = all.layer(tensor);
+            // named as a pass names it: a layer asked for by its tensor is named by the node that makes it
+            String name = l.equals(tensor) ? st.layer() : l;
+            chosen.add(new DeadFilters.LayerStats(name, tensor, st.channels(), st.images(), st.mean(), st.max(),
+                    st.firingRate(), st.positionalRate(), st.positions()));
+        }
+        return new DeadFilters.Report(all.images(), all.tolerance(), chosen);
     }
 
     /** The filters that fire somewhere ({@code rate > 0}) but on fewer than {@code below} of the positions. */

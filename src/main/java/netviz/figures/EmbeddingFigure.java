@@ -343,7 +343,7 @@ public final class EmbeddingFigure {
         int drawn = placement.shown();
         String mapTitle = title + "\n" + drawnNote(drawn, f.count(), grid);
         Figure map = ImageMap.render(placement, f.labels(), classes,
-                i -> s.preprocessing().toImage(s.dataset().get(f.indices()[i]).image(0)),
+                i -> s.preprocessing().toImage(NeighborsFigure.images(s, f, i).image(0)),
                 new ImageMap.Options(grid, 28, mapTitle, placing));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("placing", assign ? "assignment" : "nearest-in-cell");

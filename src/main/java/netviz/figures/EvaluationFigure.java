@@ -16,6 +16,7 @@ import netviz.methods.evaluation.ConfusionMatrix;
 import netviz.methods.evaluation.Evaluation;
 import netviz.render.ConfusionMatrixImage;
 import netviz.render.Figure;
+import netviz.session.DatasetScan;
 import netviz.session.Session;
 
 /**
@@ -62,26 +63,42 @@ public final class EvaluationFigure {
     }
 
     /**
-     * Scores the model on the session's dataset. The summary: {@code data}, {@code preprocessing},
+     * Scores the model on the session's dataset, or takes the confusion matrix of the session's
+     * {@link Session#scan() scan} ({@code seconds} is then 0). The summary: {@code data}, {@code preprocessing},
      * {@code examples}, {@code correct}, {@code accuracy} (null when no image was scored),
      * {@code seconds}, {@code classes} (every class name), {@code confusion} (classes x classes),
      * {@code shown} (the classes drawn) with {@code shownNames} and {@code shownConfusion}, and
      * {@code perClass}: per shown class its index, name, precision, recall (null when undefined) and support.
      */
     public static FigureResult make(Session s, Options o, Progress p) {
-        Dataset dataset = s.dataset();
-        if (!dataset.labeled()) {
-            throw new NetvizException("dataset " + dataset.description() + " has no labels; evaluate needs labelled data");
-        }
-        if (dataset.size() == 0) {
-            throw new NetvizException("dataset " + dataset.description() + " is empty");
-        }
+        DatasetScan scan = s.scan().orElse(null);
         int classes = s.classCount();
         Labels labels = s.labels();
-        int[] classMap = classMap(labels, dataset, classes);
-        Evaluation.Result r = Evaluation.run(s.interpreter(), dataset, classes, classMap,
-                new Evaluation.Options(o.batchSize(), o.limit(), p));
-        ConfusionMatrix cm = r.matrix();
+        String data;
+        String shortData;
+        ConfusionMatrix cm;
+        double seconds;
+        if (scan != null) {
+            cm = fromScan(scan, o, labels, classes);
+            data = scan.description();
+            shortData = scan.manifest().input();
+            seconds = 0;
+        } else {
+            Dataset dataset = s.dataset();
+            if (!dataset.labeled()) {
+                throw new NetvizException("dataset " + dataset.description() + " has no labels; evaluate needs labelled data");
+            }
+            if (dataset.size() == 0) {
+                throw new NetvizException("dataset " + dataset.description() + " is empty");
+            }
+            int[] classMap = classMap(labels, dataset, classes);
+            Evaluation.Result r = Evaluation.run(s.forward(), dataset, classes, classMap,
+                    new Evaluation.Options(o.batchSize(), o.limit(), p));
+            cm = r.matrix();
+            data = dataset.description();
+            shortData = shortName(dataset);
+            seconds = r.seconds();
+        }
 
         List<Integer> shown = shownClasses(cm);
         long[][] counts = cm.counts();
@@ -93,7 +110,7 @@ public final class EvaluationFigure {
                 sub[i][j] = counts[shown.get(i)][shown.get(j)];
             }
         }
-        String title = s.name() + " on " + shortName(dataset) + ": accuracy "
+        String title = s.name() + " on " + shortData + ": accuracy "
                 + ConfusionMatrixImage.percent(cm.accuracy()) + " (" + String.format(Locale.ROOT, "%,d", cm.total())
                 + " images)";
         Figure fig = Figure.of(ConfusionMatrixImage.render(sub, shownNames, title));
@@ -112,12 +129,12 @@ public final class EvaluationFigure {
             perClass.add(k);
         }
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("data", dataset.description());
+        summary.put("data", data);
         summary.put("preprocessing", s.preprocessing().describe());
         summary.put("examples", cm.total());
         summary.put("correct", cm.correct());
         summary.put("accuracy", nullIfNaN(cm.accuracy()));
-        summary.put("seconds", r.seconds());
+        summary.put("seconds", seconds);
         summary.put("classes", labels.names());
         summary.put("confusion", counts);
         summary.put("shown", shown);
@@ -125,6 +142,42 @@ public final class EvaluationFigure {
         summary.put("shownConfusion", sub);
         summary.put("perClass", perClass);
         return new FigureResult(List.of(fig), Map.of(), summary);
+    }
+
+    /**
+     * The confusion matrix a finished scan counted, over the model's {@code classes}: the scan's labels
+     * are its source's, mapped to the model's classes by name as a pass maps a dataset's.
+     */
+    private static ConfusionMatrix fromScan(DatasetScan scan, Options o, Labels labels, int classes) {
+        scan.requireAll(o.limit());
+        if (!scan.manifest().labeled()) {
+            throw new NetvizException("the scan '" + scan.dir() + "' is of unlabelled images (" + scan.manifest().input()
+                    + "); evaluate needs labelled data");
+        }
+        List<String> names = scan.manifest().classes();
+        int[] classMap;
+        try {
+            classMap = names.isEmpty() ? null : labels.mapNames(names);
+        } catch (UnknownNameException e) {
+            classMap = null;   // labels that are class indices already
+        }
+        // the scan's table lists non-zero cells only: laid out over the model's classes
+        long[][] c = new long[classes][classes];
+        long[][] have = scan.reader().confusion(classes).counts();
+        for (int t = 0; t < have.length; t++) {
+            for (int q = 0; q < have[t].length; q++) {
+                if (have[t][q] == 0) {
+                    continue;
+                }
+                int truth = classMap == null ? t : t < classMap.length ? classMap[t] : -1;
+                if (truth < 0 || truth >= classes || q >= classes) {
+                    throw new NetvizException("the scan '" + scan.dir() + "' counts label " + t + " predicted as " + q
+                            + ", but the model has " + classes + " classes");
+                }
+                c[truth][q] += have[t][q];
+            }
+        }
+        return ConfusionMatrix.of(c);
     }
 
     /** Dataset label → model class: by name, or by position when the names are the model's in another spelling. */

@@ -13,7 +13,7 @@ import netviz.OutOfRangeException;
 import netviz.Progress;
 import netviz.ShapeMismatchException;
 import netviz.data.Batch;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.io.FloatArray;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
@@ -149,17 +149,14 @@ public final class NeighborsFigure {
         }
         Features f = s.features().features(o.layer(), o.extraction(), p);
         for (int i : indices) {
-            if (i < 0 || i >= f.count()) {
-                throw new OutOfRangeException("--index " + i + " is outside the dataset's " + f.count() + " examples (0.."
-                        + (f.count() - 1) + ")");
-            }
+            row(f, i);
         }
         int available = images.isEmpty() ? f.count() - 1 : indices.isEmpty() ? f.count() : f.count() - 1;
         if (o.k() > available) {
             throw new OutOfRangeException("--k " + o.k() + " is larger than the dataset allows: " + f.dataSize(available));
         }
         List<Map<String, Object>> spaces = new ArrayList<>();
-        Figure sheet = sheet(s, f, queryFeatures(s.interpreter(), f.layer(), images), indices, images,
+        Figure sheet = sheet(s, f, queryFeatures(s.forward(), f.layer(), images), indices, images,
                 "feature space (" + f.layer() + ")", o, spaces);
         if (o.pixelSpace()) {
             Features px = s.features().pixels(o.extraction(), p);
@@ -186,7 +183,7 @@ public final class NeighborsFigure {
     }
 
     /** Features of the query images at the layer, in one forward pass. */
-    private static float[] queryFeatures(Interpreter ip, String layer, List<Picture> images) {
+    private static float[] queryFeatures(Forward ip, String layer, List<Picture> images) {
         if (images.isEmpty()) {
             return new float[0];
         }
@@ -216,7 +213,7 @@ public final class NeighborsFigure {
         }
         int k = o.k();
         NearestNeighbors.Result byIndex = indices.isEmpty() ? null
-                : nn.neighborsOf(indices.stream().mapToInt(Integer::intValue).toArray(), k);
+                : nn.neighborsOf(indices.stream().mapToInt(i -> row(f, i)).toArray(), k);
         NearestNeighbors.Result byImage = images.isEmpty() ? null : nn.search(imageQueries, k);
         List<NeighborSheet.Row> rows = new ArrayList<>();
         List<Map<String, Object>> queries = new ArrayList<>();
@@ -230,15 +227,16 @@ public final class NeighborsFigure {
             for (int t = 0; t < k; t++) {
                 nb[t] = r.index(row, t);
             }
-            Batch b = s.dataset().get(nb);
+            Batch b = images(s, f, nb);
             int queryLabel;
             NeighborSheet.Cell queryCell;
             String queryName;
             if (isIndex) {
                 int qi = indices.get(q);
-                queryLabel = f.labels()[qi];
-                queryName = "#" + qi + (f.labeled() ? " " + f.className(qi) : "");
-                queryCell = new NeighborSheet.Cell(s.datasetPicture(qi).picture(), List.of("query #" + qi, f.className(qi)), null);
+                int qr = row(f, qi);
+                queryLabel = f.labels()[qr];
+                queryName = "#" + qi + (f.labeled() ? " " + f.className(qr) : "");
+                queryCell = new NeighborSheet.Cell(s.datasetPicture(qi).picture(), List.of("query #" + qi, f.className(qr)), null);
             } else {
                 Picture in = images.get(row);
                 queryLabel = -1;
@@ -256,10 +254,11 @@ public final class NeighborsFigure {
                     same += match ? 1 : 0;
                 }
                 String dist = String.format(Locale.ROOT, "d=%.3g", r.distance(row, t));
-                List<String> caption = f.labeled() ? List.of(f.className(j), "#" + j, dist) : List.of("#" + j, dist);
+                int index = f.indices()[j];
+                List<String> caption = f.labeled() ? List.of(f.className(j), "#" + index, dist) : List.of("#" + index, dist);
                 cells.add(new NeighborSheet.Cell(s.preprocessing().toImage(b.image(t)), caption, match));
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("index", j);
+                m.put("index", index);
                 m.put("className", f.className(j));
                 m.put("distance", r.distance(row, t));
                 found.add(m);
@@ -282,6 +281,41 @@ public final class NeighborsFigure {
             title += ": " + share(same, judged) + " of neighbours share the query's class";
         }
         return NeighborSheet.render(rows, o.tile(), title);
+    }
+
+    /**
+     * The dataset images of rows {@code rows} of {@code f}, checked to be the images the features are
+     * of (features read from a scan of other data than the session's would otherwise be drawn with the
+     * wrong pictures).
+     */
+    static Batch images(Session s, Features f, int... rows) {
+        Batch b = s.dataset().get(java.util.Arrays.stream(rows).map(j -> f.indices()[j]).toArray());
+        for (int t = 0; t < rows.length; t++) {
+            String want = f.ids().get(rows[t]);
+            if (!want.equals(b.id(t))) {
+                throw new NetvizException("image " + f.indices()[rows[t]] + " of the features (" + f.source() + ") is '"
+                        + want + "', but image " + f.indices()[rows[t]] + " of the dataset " + s.dataset().description()
+                        + " is '" + b.id(t) + "'; give the --data the features were made of");
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The row of {@code f} that holds dataset image {@code index} (the same number unless a scan could
+     * not read some images); a one-line error when there is none.
+     */
+    private static int row(Features f, int index) {
+        int last = f.count() == 0 ? -1 : f.indices()[f.count() - 1];
+        if (index < 0 || index > last) {
+            throw new OutOfRangeException("--index " + index + " is outside the dataset's " + f.count() + " examples (0.."
+                    + last + ")");
+        }
+        int r = java.util.Arrays.binarySearch(f.indices(), index);
+        if (r < 0) {
+            throw new OutOfRangeException("--index " + index + " has no features: the scan could not read that image");
+        }
+        return r;
     }
 
     /** "83%": {@code same} of {@code judged} as a whole percentage. */

@@ -244,16 +244,16 @@ public final class OcclusionFigure {
         List<Figure> rows = new ArrayList<>();
         List<List<Figure>> panels = new ArrayList<>();
         Attributions a;
-        try (NDManager scope = s.interpreter().newScope()) {
+        try (NDManager scope = s.forward().newScope()) {
             NDArray x = AttributionInputs.stack(scope, pictures);
             if (o.layer() == null) {
-                Occlusion.Result r = new Occlusion(s.interpreter(), oo, p)
+                Occlusion.Result r = new Occlusion(s.forward(), oo, p)
                         .run(x, AttributionInputs.classTarget(o.target(), names));
                 a = r.map();
                 classRows(s, names, pictures, oo, o.show(), r, rows, panels, details);
             } else {
                 int maps = o.featureMaps() == null ? 9 : o.featureMaps();
-                OcclusionFeatureMaps.Result r = new OcclusionFeatureMaps(s.interpreter(),
+                OcclusionFeatureMaps.Result r = new OcclusionFeatureMaps(s.forward(),
                         new OcclusionFeatureMaps.Options(o.layer(), maps, oo), p).run(x);
                 a = r.drops();
                 featureRows(pictures, oo, r, rows, details);

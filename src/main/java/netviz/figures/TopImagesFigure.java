@@ -1,8 +1,6 @@
 package netviz.figures;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
 import netviz.Progress;
@@ -28,6 +27,8 @@ import netviz.render.Images;
 import netviz.render.Ticks;
 import netviz.render.TopImagesSheet;
 import netviz.render.ValueRange;
+import netviz.session.DatasetScan;
+import netviz.session.Picture;
 import netviz.session.Session;
 
 /**
@@ -140,7 +141,9 @@ public final class TopImagesFigure {
     }
 
     /**
-     * Scans the session's dataset. The figures: one sheet per channel, in the order of
+     * Scans the session's dataset, or reads the hits and images of the session's
+     * {@link Session#scan() scan} (which must hold the layer and at least k images per channel).
+     * The figures: one sheet per channel, in the order of
      * {@code channels}. The summary: {@code tensor}, {@code data} (the dataset's description),
      * {@code scanned} (images), {@code k}, {@code spatial}, {@code unknown} (why the field is not
      * analytic, or null: the boxes are then effective receptive fields) and {@code channels}: per
@@ -149,43 +152,34 @@ public final class TopImagesFigure {
      * {@code box} (x0, y0, x1, y1, inclusive).
      */
     public static FigureResult make(Session s, Options o, Progress p) {
+        DatasetScan scan = s.scan().orElse(null);
         Interpreter ip = s.interpreter();
         String tensor = s.graph().resolveTensor(o.layer());
-        Dataset dataset = s.dataset();
-        int n = o.limit() > 0 ? Math.min(o.limit(), dataset.size()) : dataset.size();
-        if (n == 0) {
-            throw new NetvizException("the dataset " + dataset.description() + " has no images");
-        }
-        TopImages top = new TopImages(ip, tensor, o.channels() == null ? new int[0] : o.channels(), o.k());
-        try (Batches batches = dataset.batches(o.batchSize(), 0, n).withProgress(p, "top-images " + tensor)) {
-            for (Batch b : batches) {
-                top.add(b.images(), b.shape(), b.indices());
-            }
-        }
+        Tops tops = scan != null ? fromScan(s, scan, o) : scanDataset(s, tensor, o, p);
         ReceptiveField rf = ReceptiveField.analyze(ip);
         ReceptiveField.Field field = rf.field(tensor);
         boolean spatial = field.spatial();
         List<Figure> figures = new ArrayList<>();
         List<Map<String, Object>> channels = new ArrayList<>();
-        int[] tracked = top.channels();
-        for (int i = 0; i < tracked.length; i++) {
-            int c = tracked[i];
-            List<TopImages.Hit> hits = top.top(i);
-            Batch batch = dataset.get(hits.stream().mapToInt(TopImages.Hit::image).toArray());
+        for (int i = 0; i < tops.channels().length; i++) {
+            int c = tops.channels()[i];
+            List<TopImages.Hit> hits = tops.hits().get(i);
+            List<Picture> pictures = tops.pictures().apply(hits);
             List<TopImagesSheet.Entry> entries = new ArrayList<>();
             List<Map<String, Object>> images = new ArrayList<>();
             for (int h = 0; h < hits.size(); h++) {
                 TopImages.Hit hit = hits.get(h);
+                Picture pic = pictures.get(h);
                 ReceptiveField.Box box = rf.boxOrEffective(ip, tensor, c, hit.y(), hit.x());
                 Rectangle r = new Rectangle(box.x0(), box.y0(), box.width(), box.height());
                 Unit unit = spatial ? Unit.neuron(tensor, c, hit.y(), hit.x()) : Unit.channel(tensor, c);
-                BufferedImage beside = o.guided() ? guided(ip, batch, h, unit, r) : null;
-                int label = batch.hasLabels() ? batch.label(h) : -1;
+                BufferedImage beside = o.guided() ? guided(ip, pic, unit, r) : null;
+                int label = pic.label();
                 List<String> labels = new ArrayList<>();
-                labels.add("#" + hit.image() + (label >= 0 && !dataset.classNames().isEmpty()
-                        ? " " + dataset.classNames().get(label) : ""));
+                labels.add("#" + hit.image() + (label >= 0 && !tops.classNames().isEmpty()
+                        && label < tops.classNames().size() ? " " + tops.classNames().get(label) : ""));
                 labels.add(Ticks.format(hit.activation(), 3) + (spatial ? " @" + hit.y() + "," + hit.x() : ""));
-                entries.add(new TopImagesSheet.Entry(s.preprocessing().toImage(batch.image(h)), r, beside, labels));
+                entries.add(new TopImagesSheet.Entry(pic.picture(), r, beside, labels));
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("index", hit.image());
                 e.put("label", label);
@@ -203,8 +197,8 @@ public final class TopImagesFigure {
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("tensor", tensor);
-        summary.put("data", dataset.description());
-        summary.put("scanned", top.images());
+        summary.put("data", tops.data());
+        summary.put("scanned", tops.scanned());
         summary.put("k", o.k());
         summary.put("spatial", spatial);
         summary.put("unknown", field.unknown());
@@ -212,17 +206,86 @@ public final class TopImagesFigure {
         return new FigureResult(figures, Map.of(), summary);
     }
 
-    /** Guided backpropagation of {@code unit} on image {@code h} of {@code batch}, cropped to {@code r}. */
-    private static BufferedImage guided(Interpreter ip, Batch batch, int h, Unit unit, Rectangle r) {
-        int ch = batch.channels();
-        int hh = batch.height();
-        int ww = batch.width();
-        float[] one = new float[ch * hh * ww];
-        System.arraycopy(batch.images(), h * one.length, one, 0, one.length);
+    /**
+     * The top images of each channel, wherever they came from: the channels in order, each one's hits
+     * (best first), how to get the hits' images, what was scanned and the class names.
+     */
+    private record Tops(int[] channels, List<List<TopImages.Hit>> hits, Function<List<TopImages.Hit>, List<Picture>> pictures,
+                        long scanned, String data, List<String> classNames) {
+    }
+
+    /** One batched pass over the session's dataset. */
+    private static Tops scanDataset(Session s, String tensor, Options o, Progress p) {
+        Dataset dataset = s.dataset();
+        int n = o.limit() > 0 ? Math.min(o.limit(), dataset.size()) : dataset.size();
+        if (n == 0) {
+            throw new NetvizException("the dataset " + dataset.description() + " has no images");
+        }
+        TopImages top = new TopImages(s.forward(), tensor, o.channels() == null ? new int[0] : o.channels(), o.k());
+        try (Batches batches = dataset.batches(o.batchSize(), 0, n).withProgress(p, "top-images " + tensor)) {
+            for (Batch b : batches) {
+                top.add(b.images(), b.shape(), b.indices());
+            }
+        }
+        List<List<TopImages.Hit>> hits = new ArrayList<>();
+        for (int i = 0; i < top.channels().length; i++) {
+            hits.add(top.top(i));
+        }
+        return new Tops(top.channels(), hits, h -> {
+            Batch batch = dataset.get(h.stream().mapToInt(TopImages.Hit::image).toArray());
+            List<Picture> pictures = new ArrayList<>();
+            int per = batch.channels() * batch.height() * batch.width();
+            for (int i = 0; i < h.size(); i++) {
+                pictures.add(new Picture("dataset:" + h.get(i).image(),
+                        Arrays.copyOfRange(batch.images(), i * per, (i + 1) * per),
+                        new long[] {1, batch.channels(), batch.height(), batch.width()},
+                        s.preprocessing().toImage(batch.image(i)), batch.hasLabels() ? batch.label(i) : -1));
+            }
+            return pictures;
+        }, top.images(), dataset.description(), dataset.classNames());
+    }
+
+    /** The hits a finished scan recorded, with the images it stored (no pass over the dataset). */
+    private static Tops fromScan(Session s, DatasetScan scan, Options o) {
+        String tensor = scan.tensor(o.layer());
+        scan.requireAll(o.limit());
+        int kept = scan.manifest().topK();
+        if (o.k() > kept) {
+            throw new OutOfRangeException("--k " + o.k() + " is more than the scan's " + kept + " top images per channel;"
+                    + " ask for --k " + kept + " or fewer, or scan again with --top-k " + o.k());
+        }
+        long[] shape = s.shapeOf(tensor);
+        int count = shape.length > 1 ? (int) shape[1] : 1;
+        int[] channels = o.channels() != null && o.channels().length > 0 ? o.channels()
+                : java.util.stream.IntStream.range(0, count).toArray();
+        List<List<TopImages.Hit>> hits = new ArrayList<>();
+        for (int c : channels) {
+            if (c < 0 || c >= count) {
+                throw new OutOfRangeException("channel " + c + " does not exist: " + tensor + " has channels 0 to " + (count - 1));
+            }
+            List<TopImages.Hit> h = scan.reader().top(tensor, c);
+            hits.add(List.copyOf(h.subList(0, Math.min(o.k(), h.size()))));
+        }
+        // every channel's images in one pass over the scan's top table
+        Map<Long, BufferedImage> stored = scan.reader().images(hits.stream().flatMap(List::stream).toList());
+        return new Tops(channels, hits, h -> {
+            List<Picture> pictures = new ArrayList<>();
+            for (TopImages.Hit hit : h) {
+                Picture p = s.picture(stored.get((long) hit.image()), "scan:" + hit.image());
+                pictures.add(new Picture(p.id(), p.input(), p.shape(), p.picture(), scan.label(hit.image())));
+            }
+            return pictures;
+        }, scan.images(), scan.description(), scan.manifest().classes());
+    }
+
+    /** Guided backpropagation of {@code unit} on {@code pic}, cropped to {@code r}. */
+    private static BufferedImage guided(Interpreter ip, Picture pic, Unit unit, Rectangle r) {
+        int ch = pic.channels();
+        int hh = pic.height();
+        int ww = pic.width();
         Attributions a;
         try (NDManager m = ip.newScope()) {
-            NDArray x = m.create(one, new Shape(1, ch, hh, ww));
-            a = new GuidedBackprop(ip).attribute(x, Target.of(unit));
+            a = new GuidedBackprop(ip).attribute(pic.toNDArray(m), Target.of(unit));
         }
         float[] g = a.values();
         float[] crop = new float[ch * r.height * r.width];

@@ -35,12 +35,12 @@ final class DeadFiltersSection implements ReportSection {
             ctx.paragraph("The model has no convolution, so there are no filters to scan.");
             return;
         }
-        int size = ctx.dataset().size();
-        int n = ctx.options().limit() > 0 ? ctx.datasetImages() : Math.min(size, Report.DEFAULT_SCAN);
+        int size = ctx.wholeOrFirst(ctx.dataset().size());
+        int n = ctx.wholeOrFirst(ctx.options().limit() > 0 ? ctx.datasetImages() : Math.min(size, Report.DEFAULT_SCAN));
         DeadFiltersFigure.Options o = DeadFiltersFigure.Options.defaults().withLimit(n < size ? n : 0);
         FigureResult r = DeadFiltersFigure.make(ctx.session(), o, Progress.NONE);
         Png.write(r.figure(), ctx.file(ReportContext.FIGURES + "/dead-filters.png"));
-        NetvizCommand c = ctx.withData(ctx.command("dead-filters")).arg(o.arguments().toArray(String[]::new));
+        NetvizCommand c = ctx.withDataOrScan(ctx.command("dead-filters")).arg(o.arguments().toArray(String[]::new));
         ctx.withOut(c, "dead-filters.png", "dead-filters.png");
         String below = Ticks.format(100 * o.nearlyDead(), 3) + "%";
         ctx.paragraph("A filter is dead when its activation (after the ReLU) is zero at every position of every "
@@ -51,8 +51,8 @@ final class DeadFiltersSection implements ReportSection {
                 + "to 1 for nearly every filter of a trained network (one of the many positions of an image almost "
                 + "always fires), so the histograms count the positional rate.");
         String scanned = n < size ? String.format(Locale.ROOT, "the first %,d of the %,d images of %s (a subsample, "
-                + "to keep the report quick)", n, size, ctx.dataset().description())
-                : String.format(Locale.ROOT, "all %,d images of %s", n, ctx.dataset().description());
+                + "to keep the report quick)", n, size, ctx.dataDescription())
+                : String.format(Locale.ROOT, "all %,d images of %s", n, ctx.dataDescription());
         ctx.figure("dead-filters.png", "Histograms of the filters' positional firing rates (the share of all "
                 + "positions where a filter is above zero) per convolution over " + scanned
                 + "; dead filters sit at 0, in red.", c);

@@ -38,22 +38,26 @@ final class EmbeddingSection implements ReportSection {
                 + "& Hinton 2008) places points so that each keeps its nearest neighbours, which shows the clusters the "
                 + "network forms for the classes. Trustworthiness (Venna & Kaski 2001) measures how well a map keeps "
                 + "neighbourhoods (1 is perfect).");
-        int n = Math.min(ctx.options().limit() > 0 ? Math.min(MAPPED, ctx.options().limit()) : MAPPED, ctx.dataset().size());
+        int first = Math.min(ctx.options().limit() > 0 ? Math.min(MAPPED, ctx.options().limit()) : MAPPED, ctx.dataset().size());
+        int n = Math.min(first, ctx.wholeOrFirst(first));
         EmbeddingFigure.Options pcaOptions = EmbeddingFigure.Options.defaults().withMethod(EmbeddingFigure.Method.PCA)
                 .withCompare(false).withLimit(n);
         EmbeddingFigure.Options tsneOptions = EmbeddingFigure.Options.defaults().withLimit(n);
-        FigureResult pca = EmbeddingFigure.make(ctx.session(), pcaOptions, Progress.NONE);
+        // the PCA map is shown as a scatter plot only: no image map (its optimal assignment of 1,000
+        // images to cells costs as much as the t-SNE map's, for a figure the page does not show)
+        FigureResult pca = EmbeddingFigure.make(ctx.session(), EmbeddingFigure.features(ctx.session(), pcaOptions,
+                Progress.NONE), pcaOptions, Progress.NONE, false);
         FigureResult tsne = EmbeddingFigure.make(ctx.session(), tsneOptions, Progress.NONE);
         NetvizCommand pcaCommand = command(ctx, pcaOptions, "pca.png");
         NetvizCommand tsneCommand = command(ctx, tsneOptions, "tsne.png");
-        Png.write(pca.figures().get(1), ctx.file(ReportContext.FIGURES + "/pca-scatter.png"));
+        Png.write(pca.figures().get(0), ctx.file(ReportContext.FIGURES + "/pca-scatter.png"));
         Png.write(tsne.figures().get(1), ctx.file(ReportContext.FIGURES + "/tsne-scatter.png"));
         Png.write(tsne.figures().get(0), ctx.file(ReportContext.FIGURES + "/tsne.png"));
         String trust = EmbeddingFigure.scores(tsne, "trustworthiness", ", ");
         String knn = EmbeddingFigure.scores(tsne, "knnAccuracy", ", ");
         ctx.paragraph("Trustworthiness (k = " + EmbeddingFigure.TRUST_K + "): " + trust + "." + (knn != null
                 ? " Share of each point's 10 nearest neighbours in the map that are of its class: " + knn + "." : ""));
-        String what = String.format(Locale.ROOT, "the first %,d images of %s", n, ctx.dataset().description());
+        String what = String.format(Locale.ROOT, "the first %,d images of %s", n, ctx.dataDescription());
         Map<?, ?> pcaMap = (Map<?, ?>) ((List<?>) pca.summary().get("maps")).get(0);
         String variance = String.format(Locale.ROOT, "%d components explain %.1f%% of the variance", pcaMap.get("components"),
                 100 * (Double) pcaMap.get("explainedVariance"));
@@ -68,7 +72,7 @@ final class EmbeddingSection implements ReportSection {
 
     /** The command that draws the figures of {@code o}, writing {@code out} (its scatter plot beside it). */
     private static NetvizCommand command(ReportContext ctx, EmbeddingFigure.Options o, String out) {
-        NetvizCommand c = ctx.withData(ctx.command("embed")).arg(o.arguments().toArray(String[]::new));
+        NetvizCommand c = ctx.withDataOrScan(ctx.command("embed")).arg(o.arguments().toArray(String[]::new));
         return ctx.withOut(c, out, out);
     }
 }

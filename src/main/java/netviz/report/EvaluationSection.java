@@ -24,16 +24,18 @@ final class EvaluationSection implements ReportSection {
     @Override
     @SuppressWarnings("unchecked")
     public void render(ReportContext ctx) {
-        if (!ctx.dataset().labeled()) {
-            ctx.paragraph("The dataset " + ctx.dataset().description() + " has no labels, so the model cannot be "
+        boolean labeled = ctx.scan().map(s -> s.manifest().labeled()).orElse(ctx.dataset().labeled());
+        if (!labeled) {
+            ctx.paragraph("The dataset " + ctx.dataDescription() + " has no labels, so the model cannot be "
                     + "scored on it.");
             return;
         }
-        int n = ctx.datasetImages();
-        EvaluationFigure.Options o = EvaluationFigure.Options.defaults().withLimit(n < ctx.dataset().size() ? n : 0);
+        int size = ctx.wholeOrFirst(ctx.dataset().size());
+        int n = ctx.wholeOrFirst(ctx.datasetImages());
+        EvaluationFigure.Options o = EvaluationFigure.Options.defaults().withLimit(n < size ? n : 0);
         FigureResult result = EvaluationFigure.make(ctx.session(), o, Progress.NONE);
         Png.write(result.figure(), ctx.file(ReportContext.FIGURES + "/confusion.png"));
-        NetvizCommand c = ctx.withData(ctx.command("evaluate")).arg(o.arguments().toArray(String[]::new));
+        NetvizCommand c = ctx.withDataOrScan(ctx.command("evaluate")).arg(o.arguments().toArray(String[]::new));
         ctx.withOut(c, "confusion.png", "confusion.png");
         Map<String, Object> r = result.summary();
         Double accuracy = (Double) r.get("accuracy");
@@ -41,8 +43,8 @@ final class EvaluationSection implements ReportSection {
                         + "classified correctly.</p>", 100 * (accuracy == null ? 0 : accuracy), (Long) r.get("correct"),
                 (Long) r.get("examples")));
         ctx.figure("confusion.png", String.format(Locale.ROOT, "Confusion matrix on %s%s: row = true class, column = "
-                        + "predicted class; the diagonal holds the correct predictions.", ctx.dataset().description(),
-                n < ctx.dataset().size() ? String.format(Locale.ROOT, " (the first %,d images)", n) : ""), c);
+                        + "predicted class; the diagonal holds the correct predictions.", ctx.dataDescription(),
+                n < size ? String.format(Locale.ROOT, " (the first %,d images)", n) : ""), c);
         List<List<String>> rows = new ArrayList<>();
         for (Map<String, Object> k : (List<Map<String, Object>>) r.get("perClass")) {
             rows.add(List.of((String) k.get("name"), pct((Double) k.get("precision")), pct((Double) k.get("recall")),

@@ -37,9 +37,10 @@ final class NeighborsSection implements ReportSection {
                 + "images the network considers alike. If the network has learned the classes, an image's neighbours "
                 + "in feature space share its class even where their pixels differ (pose, pattern, brightness), "
                 + "while neighbours by raw pixels just look alike.");
-        int n = Math.min(ctx.options().limit() > 0 ? Math.min(SEARCHED, ctx.options().limit()) : SEARCHED, ctx.dataset().size());
+        int first = Math.min(ctx.options().limit() > 0 ? Math.min(SEARCHED, ctx.options().limit()) : SEARCHED, ctx.dataset().size());
+        int n = Math.min(first, ctx.wholeOrFirst(first));
         NeighborsFigure.Options o = NeighborsFigure.Options.defaults().withLimit(n).withPixelSpace(true);
-        NetvizCommand c = ctx.withData(ctx.command("neighbors")).arg(o.arguments().toArray(String[]::new));
+        NetvizCommand c = ctx.withDataOrScan(ctx.command("neighbors")).arg(o.arguments().toArray(String[]::new));
         List<Integer> indices = new ArrayList<>();
         for (ReportContext.Example e : ctx.examples()) {
             if (e.index() >= 0 && e.index() < n) {
@@ -86,6 +87,6 @@ final class NeighborsSection implements ReportSection {
         ctx.figure("neighbors.png", String.format(Locale.ROOT, "Each row: an example image (the query, left) and its "
                 + "8 nearest neighbours (Euclidean distance) among the first %,d images of %s, in the feature space of "
                 + "%s (left block) and by raw pixels (right block); a green frame marks a neighbour of the query's "
-                + "class, a red one another class.%s", n, ctx.dataset().description(), where, share), c);
+                + "class, a red one another class.%s", n, ctx.dataDescription(), where, share), c);
     }
 }

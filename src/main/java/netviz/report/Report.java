@@ -55,17 +55,27 @@ public final class Report {
      *     on all, dead filters on the first {@link #DEFAULT_SCAN}, neighbours and maps on the first
      *     1,000)
      * @param examples how many example images to pick from the dataset (one per class)
+     * @param runtime what runs forward-only work: {@code ort} (ONNX Runtime; null: this default) or {@code torch}
+     * @param scan a finished dataset scan of the model the dataset-wide sections take their numbers
+     *     from (accuracy, dead filters, top images, features), or null to pass over the dataset
      */
     public record Options(Path model, String modelShown, Path data, String dataShown, List<Path> images, Path out,
-                          int limit, int examples) {
+                          int limit, int examples, String runtime, Path scan) {
         public Options {
             images = List.copyOf(images);
+            runtime = netviz.session.Session.parseRuntime(runtime);
             if (limit < 0) {
                 throw new NetvizException("--limit must be 0 (all) or positive, not " + limit);
             }
             if (examples < 0 || examples > 20) {
                 throw new NetvizException("--examples must be between 0 and 20, not " + examples);
             }
+        }
+
+        /** The same on the default runtime (ONNX Runtime for forward-only work), without a scan. */
+        public Options(Path model, String modelShown, Path data, String dataShown, List<Path> images, Path out,
+                       int limit, int examples) {
+            this(model, modelShown, data, dataShown, images, out, limit, examples, null, null);
         }
     }
 
@@ -122,8 +132,8 @@ public final class Report {
             throw new InputFormatException("model file '" + o.model() + "' does not exist"
                     + (Files.isDirectory(o.model()) ? " (it is a folder)" : ""));
         }
-        try (netviz.session.Session session = netviz.session.Session.builder(o.model()).data(o.data())
-                .alignDataset(false).warnings(w -> {
+        try (netviz.session.Session session = netviz.session.Session.builder(o.model()).data(o.data()).scan(o.scan())
+                .alignDataset(false).runtime(o.runtime()).warnings(w -> {
                     if (log != null) {
                         log.println("netviz: " + w);
                     }
@@ -141,6 +151,7 @@ public final class Report {
         for (Path p : o.images()) {
             user.add(ImageInput.load(p, pre));
         }
+        session.scan();   // a folder that is not a scan of this model: one line, before anything is written
         Dataset dataset = session.dataset();
         if (dataset.size() == 0) {
             throw new NetvizException("the dataset " + dataset.description() + " has no images");
@@ -194,7 +205,7 @@ public final class Report {
                         .append(Html.escape(s.title())).append("</h2>\n").append(html).append("</section>\n");
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            String page = page(o, graph, dataset, sections, failures, body.toString(), examples, seconds, timings);
+            String page = page(o, graph, dataset, session.scan().orElse(null), sections, failures, body.toString(), examples, seconds, timings);
             removeUnreferenced(tmp.resolve(ReportContext.FIGURES), page);
             Files.writeString(tmp.resolve("index.html"), page, StandardCharsets.UTF_8);
             Files.write(tmp.resolve("style.css"), stylesheet());
@@ -415,7 +426,8 @@ public final class Report {
         return t.isEmpty() ? "x" : t;
     }
 
-    private static String page(Options o, Graph graph, Dataset dataset, List<ReportSection> sections,
+    private static String page(Options o, Graph graph, Dataset dataset, netviz.session.DatasetScan scan,
+                               List<ReportSection> sections,
                                List<Failure> failures, String body,
                                List<ReportContext.Example> examples, double seconds, List<Timing> timings) {
         String model = o.modelShown() != null ? o.modelShown() : o.model().getFileName().toString() + " (bundled)";
@@ -431,6 +443,9 @@ public final class Report {
                 .append(" · made by netviz ").append(Html.escape(netviz.Version.current())).append(" on ")
                 .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
                 .append(String.format(Locale.ROOT, " in %.0f s", seconds)).append("</p>\n");
+        if (scan != null) {
+            b.append("<p class=\"scan\">").append(Html.escape(scanNote(scan))).append("</p>\n");
+        }
         b.append("<p>Every figure below was written by the <code>netviz</code> command in its caption; run it from the "
                 + "folder you ran <code>netviz report</code> in to get the same picture (and <code>--help</code> on any "
                 + "command for its options). The per-image figures use the example images in <a href=\"examples/\">"
@@ -454,6 +469,23 @@ public final class Report {
             b.append(i == 0 ? "" : ", ").append(Html.escape(t.id())).append(String.format(Locale.ROOT, " %.1f s", t.seconds()));
         }
         b.append(String.format(Locale.ROOT, "; %.1f s in all.</p>\n</footer>\n</body>\n</html>\n", seconds));
+        return b.toString();
+    }
+
+    /** Where the dataset-wide numbers come from, with the scan's image count and the inputs it could not read. */
+    static String scanNote(netviz.session.DatasetScan scan) {
+        StringBuilder b = new StringBuilder("The accuracy, dead filters, top images, neighbours and maps come from ")
+                .append(scan.description()).append(", made by ").append(scan.manifest().tool()).append(" on ")
+                .append(scan.manifest().created()).append("; the dataset was not scanned again for them (the facets still pass over"
+                        + " the dataset: they rank images by the unit's value, which a scan does not record).");
+        List<netviz.methods.scan.ScanFailure> failed = scan.reader().failures();
+        if (!failed.isEmpty()) {
+            b.append(" Inputs it could not read: ");
+            for (int i = 0; i < Math.min(5, failed.size()); i++) {
+                b.append(i == 0 ? "" : "; ").append(failed.get(i).id()).append(" (").append(failed.get(i).reason()).append(')');
+            }
+            b.append(failed.size() > 5 ? String.format(Locale.ROOT, "; and %,d more.", failed.size() - 5) : ".");
+        }
         return b.toString();
     }
 

@@ -121,6 +121,36 @@ public final class ReportContext {
         return c;
     }
 
+    /**
+     * Adds the report's {@code --data}, and its {@code --scan} when the dataset-wide numbers come from
+     * a scan, to a command that accepts both.
+     */
+    public NetvizCommand withDataOrScan(NetvizCommand c) {
+        withData(c);
+        if (options.scan() != null) {
+            c.arg("--scan", options.scan().toAbsolutePath().toString(), options.scan().toString());
+        }
+        return c;
+    }
+
+    /** The scan the dataset-wide sections read, if the report was given one. */
+    public java.util.Optional<netviz.session.DatasetScan> scan() {
+        return session.scan();
+    }
+
+    /**
+     * The images a dataset-wide section that cannot be cut to a subset (dead filters, top images,
+     * accuracy) uses: every image of the scan when there is one, else the first {@code usual}.
+     */
+    public int wholeOrFirst(int usual) {
+        return scan().map(s -> (int) s.images()).orElse(usual);
+    }
+
+    /** What the dataset-wide numbers describe: the scan when there is one, else the dataset. */
+    public String dataDescription() {
+        return scan().map(netviz.session.DatasetScan::description).orElse(dataset.description());
+    }
+
     /** Adds {@code flag <report>/relative}: the temporary file when run, the final report path when shown. */
     public NetvizCommand withReportPath(NetvizCommand c, String flag, String relative) {
         return c.arg(flag, file(relative).toString(), shownDir + "/" + relative);

@@ -42,24 +42,25 @@ final class TopImagesSection implements ReportSection {
         ctx.paragraph("What does one channel of the last convolution respond to? Scan the dataset, keep the images on "
                 + "which the channel's activation peaks highest, and show where: the box is the receptive field of the "
                 + "peak position, the part of the image that unit can see (Girshick et al. 2014).");
-        int n = Math.min(ctx.options().limit() > 0 ? Math.min(SCANNED, ctx.options().limit()) : SCANNED,
-                ctx.dataset().size());
+        int n = ctx.wholeOrFirst(Math.min(ctx.options().limit() > 0 ? Math.min(SCANNED, ctx.options().limit()) : SCANNED,
+                ctx.dataset().size()));
         int[] channels = new int[CHANNELS];
         for (int c = 0; c < CHANNELS; c++) {
             channels[c] = c;
         }
-        TopImagesFigure.Options o = TopImagesFigure.Options.of(layer).withChannels(channels).withLimit(n);
+        TopImagesFigure.Options o = TopImagesFigure.Options.of(layer).withChannels(channels)
+                .withLimit(ctx.scan().isPresent() ? 0 : n);
         FigureResult r = TopImagesFigure.make(ctx.session(), o, Progress.NONE);
         for (int k = 0; k < CHANNELS; k++) {
             Png.write(r.figures().get(k), ctx.file(ReportContext.FIGURES + "/top-c" + k + ".png"));
         }
-        NetvizCommand c = ctx.withData(ctx.command("top-images")).arg(o.arguments().toArray(String[]::new));
+        NetvizCommand c = ctx.withDataOrScan(ctx.command("top-images")).arg(o.arguments().toArray(String[]::new));
         ctx.withOut(c, "top.png", "top.png");
         for (int k = 0; k < CHANNELS; k++) {
             ctx.figure("top-c" + k + ".png", String.format(Locale.ROOT, "Channel %d of %s: the 9 images among the first "
                     + "%,d of %s on which it fires most (ranked by the channel's largest value over positions), each "
                     + "with the receptive-field box of its peak, and the crops enlarged. The command writes one file "
-                    + "per channel: this one is top-c%d.png.", k, layer, n, ctx.dataset().description(), k), c);
+                    + "per channel: this one is top-c%d.png.", k, layer, n, ctx.dataDescription(), k), c);
         }
     }
 }

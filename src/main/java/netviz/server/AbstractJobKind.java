@@ -56,8 +56,8 @@ abstract class AbstractJobKind implements JobKinds.Kind {
     /** Result fields naming the explained class and its probability. */
     Map<String, Object> classFields(ModelSession.Picture pic, int k) {
         double p;
-        try (NDManager scope = s.interpreter().newScope()) {
-            p = new Classifier(s.interpreter()).predict(scope, pic.toNDArray(scope)).probabilities()[0][k];
+        try (NDManager scope = s.session().forward().newScope()) {
+            p = new Classifier(s.session().forward()).predict(scope, pic.toNDArray(scope)).probabilities()[0][k];
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", k);

@@ -151,8 +151,8 @@ final class JobKinds {
         if (self >= 0) {
             q = f.row(self);
         } else {
-            try (NDManager scope = s.interpreter().newScope()) {
-                NDArray v = s.interpreter().forward(scope, pic.toNDArray(scope), f.layer()).get(f.layer());
+            try (NDManager scope = s.session().forward().newScope()) {
+                NDArray v = s.session().forward().forward(scope, pic.toNDArray(scope), f.layer()).get(f.layer());
                 q = netviz.methods.Finite.check(v.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray(),
                         "the features of layer '" + f.layer() + "' for image " + pic.ref());
             }

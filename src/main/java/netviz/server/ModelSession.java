@@ -81,12 +81,14 @@ public final class ModelSession implements AutoCloseable {
         this.options = options;
         this.modelPath = options.model();
         this.session = netviz.session.Session.builder(modelPath).data(options.data())
-                .featureCache(options.cache().resolve("features")).build();
+                .featureCache(options.cache().resolve("features")).runtime(options.runtime())
+                .warnings(w -> System.err.println("netviz: " + w)).build();
         try {
             this.graph = session.graph();
             this.preprocessing = session.preprocessing();
             this.summary = session.summary();
             this.interpreter = session.interpreter();
+            session.forward(); // the runtime is chosen (and a fallback reported) at start-up
             this.labels = session.labels();
             this.dataset = session.dataset();
             this.size = options.limit() > 0 ? Math.min(options.limit(), dataset.size()) : dataset.size();

@@ -263,8 +263,8 @@ public final class NetvizServer implements AutoCloseable {
         ModelSession.Picture p = session.resolve(ctx.queryParam("image"));
         int top = intParam(ctx, "top", 5, 1, session.labels().size());
         Classifier.Prediction pred;
-        try (NDManager scope = session.interpreter().newScope()) {
-            pred = new Classifier(session.interpreter()).predict(scope, p.toNDArray(scope));
+        try (NDManager scope = session.session().forward().newScope()) {
+            pred = new Classifier(session.session().forward()).predict(scope, p.toNDArray(scope));
         }
         List<Map<String, Object>> list = new ArrayList<>();
         for (int k : pred.topK(0, top)) {

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param queue       jobs that may wait for a worker; more are refused with 503
  * @param maxUpload   largest accepted upload, in bytes (413 beyond)
  * @param maxPixels   largest accepted upload after decoding, width × height (400 beyond)
+ * @param runtime     what runs forward-only work server-wide: {@code ort} (default) or {@code torch}
  */
 public record ServerOptions(Path model, Path data, String host, int port, Path cache, int limit, int workers, int queue,
-                            long maxUpload, long maxPixels) {
+                            long maxUpload, long maxPixels, String runtime) {
     /** The default bind address: the loopback interface only. */
     public static final String LOCAL_HOST = "127.0.0.1";
     /** The default port. */
@@ -32,6 +33,7 @@ public record ServerOptions(Path model, Path data, String host, int port, Path c
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(cache, "cache");
+        runtime = netviz.session.Session.parseRuntime(runtime);
         if (port < 0 || port > 65535) {
             throw new netviz.OutOfRangeException("--port must be between 0 and 65535, not " + port);
         }
@@ -48,27 +50,32 @@ public record ServerOptions(Path model, Path data, String host, int port, Path c
 
     /** Defaults: local host, port 8080, 2 workers, 32 queued jobs, 5 MB uploads of at most 16 megapixels. */
     public static ServerOptions of(Path model, Path data, Path cache) {
-        return new ServerOptions(model, data, LOCAL_HOST, DEFAULT_PORT, cache, 0, 2, 32, MAX_UPLOAD, MAX_PIXELS);
+        return new ServerOptions(model, data, LOCAL_HOST, DEFAULT_PORT, cache, 0, 2, 32, MAX_UPLOAD, MAX_PIXELS, null);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(model, data, h, port, cache, limit, workers, queue, maxUpload, maxPixels);
+        return new ServerOptions(model, data, h, port, cache, limit, workers, queue, maxUpload, maxPixels, runtime);
     }
 
     public ServerOptions withPort(int p) {
-        return new ServerOptions(model, data, host, p, cache, limit, workers, queue, maxUpload, maxPixels);
+        return new ServerOptions(model, data, host, p, cache, limit, workers, queue, maxUpload, maxPixels, runtime);
     }
 
     public ServerOptions withLimit(int l) {
-        return new ServerOptions(model, data, host, port, cache, l, workers, queue, maxUpload, maxPixels);
+        return new ServerOptions(model, data, host, port, cache, l, workers, queue, maxUpload, maxPixels, runtime);
     }
 
     public ServerOptions withQueue(int q) {
-        return new ServerOptions(model, data, host, port, cache, limit, workers, q, maxUpload, maxPixels);
+        return new ServerOptions(model, data, host, port, cache, limit, workers, q, maxUpload, maxPixels, runtime);
     }
 
     public ServerOptions withWorkers(int w) {
-        return new ServerOptions(model, data, host, port, cache, limit, w, queue, maxUpload, maxPixels);
+        return new ServerOptions(model, data, host, port, cache, limit, w, queue, maxUpload, maxPixels, runtime);
+    }
+
+    /** The same with forward-only work on {@code r} ({@code ort} or {@code torch}). */
+    public ServerOptions withRuntime(String r) {
+        return new ServerOptions(model, data, host, port, cache, limit, workers, queue, maxUpload, maxPixels, r);
     }
 
     /** Whether {@link #host()} is a loopback address (the app is reachable from this machine only). */

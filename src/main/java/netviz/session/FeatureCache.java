@@ -75,10 +75,15 @@ public final class FeatureCache {
     /**
      * The features of the first {@code o.limit()} dataset images (0: all) at {@code layer} (a layer
      * or tensor name; null: {@link FeatureExtractor#defaultLayer}), from memory, from disk, or computed
-     * with the session's interpreter; {@code progress} hears of the computation.
+     * with the session's interpreter; {@code progress} hears of the computation. A session with a
+     * {@link Session#scan() scan} reads them from the scan instead.
      */
     public Features features(String layer, FeatureExtractor.Options o, Progress progress) {
         String tensor = FeatureExtractor.tensor(session.graph(), layer);
+        DatasetScan scan = session.scan().orElse(null);
+        if (scan != null) {
+            return remembered("scan|layer=" + tensor + "|limit=" + o.limit(), () -> scan.features(layer, o.limit()));
+        }
         Dataset data = session.dataset();
         int n = FeatureExtractor.count(data, o.limit());
         return remembered("layer=" + tensor + "|n=" + n, () -> {
@@ -87,7 +92,7 @@ public final class FeatureCache {
             if (hit != null) {
                 return hit;
             }
-            Features f = FeatureExtractor.extract(session.interpreter(), data, tensor, o.withLimit(n), progress);
+            Features f = FeatureExtractor.extract(session.forward(), data, tensor, o.withLimit(n), progress);
             if (key != null) {
                 write(key, f);
             }

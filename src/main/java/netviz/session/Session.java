@@ -39,6 +39,8 @@ import netviz.onnx.OnnxLoader;
  * preprocessing, one interpreter, the model summary (with the measured shape of every tensor), the
  * class count and names, and the dataset. The command line builds one per command, the report one
  * per report, the web app one per server; figure recipes take it as their first argument.
+ * Forward-only work runs on {@link #forward()}: ONNX Runtime by default, the interpreter with
+ * {@code runtime("torch")} or when ONNX Runtime cannot run the model (after one warning).
  * Thread-safe; close it to release the interpreter's native memory.
  */
 public final class Session implements AutoCloseable {
@@ -50,17 +52,21 @@ public final class Session implements AutoCloseable {
     private final boolean alignDataset;
     private final Consumer<String> warnings;
     private final Path featureCacheDir;
+    private final String runtime;
+    private final Path scanDir;
 
     private Graph raw;
     private Graph graph;
     private Preprocessing preprocessing;
     private Interpreter interpreter;
+    private netviz.engine.Forward forward;
     private ModelSummary.Summary summary;
     private Integer classCount;
     private Labels labels;
     private Dataset dataset;
     private String modelHash;
     private FeatureCache features;
+    private DatasetScan scan;
     private boolean closed;
 
     private Session(Builder b) {
@@ -72,6 +78,8 @@ public final class Session implements AutoCloseable {
         this.alignDataset = b.alignDataset;
         this.warnings = b.warnings;
         this.featureCacheDir = b.featureCache;
+        this.runtime = b.runtime;
+        this.scanDir = b.scan;
     }
 
     /** A session on the ONNX file {@code model}; nothing is read until it is needed. */
@@ -94,6 +102,8 @@ public final class Session implements AutoCloseable {
         private boolean alignDataset = true;
         private Consumer<String> warnings = w -> { };
         private Path featureCache;
+        private String runtime = RUNTIMES.get(0);
+        private Path scan;
 
         private Builder(Path model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -144,9 +154,50 @@ public final class Session implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Which runtime runs forward-only work ({@link Session#forward()}): {@code ort} (ONNX Runtime,
+         * the default; the interpreter when ONNX Runtime cannot run the model) or {@code torch} (the
+         * libtorch interpreter, which always runs gradients). Null keeps the default; any other value
+         * is an {@link netviz.InputFormatException} naming the accepted ones.
+         */
+        public Builder runtime(String name) {
+            this.runtime = parseRuntime(name);
+            return this;
+        }
+
+        /**
+         * A finished dataset scan to draw the dataset-wide figures from instead of passing over the
+         * dataset ({@code --scan}; null: none); see {@link Session#scan()}.
+         */
+        public Builder scan(Path dir) {
+            this.scan = dir;
+            return this;
+        }
+
         public Session build() {
             return new Session(this);
         }
+    }
+
+    /** The runtimes {@link Builder#runtime} accepts, the default first. */
+    public static final List<String> RUNTIMES = List.of("ort", "torch");
+
+    /** {@code name} as a runtime ({@code ort} for null); an {@link InputFormatException} naming the accepted ones otherwise. */
+    public static String parseRuntime(String name) {
+        if (name == null) {
+            return RUNTIMES.get(0);
+        }
+        String r = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!RUNTIMES.contains(r)) {
+            throw new InputFormatException("unknown runtime '" + name + "'; --runtime accepts ort (ONNX Runtime, the"
+                    + " default) or torch (the libtorch interpreter)");
+        }
+        return r;
+    }
+
+    /** The runtime asked for forward-only work ({@code ort} or {@code torch}); {@link #forward()} says which one runs. */
+    public String runtime() {
+        return runtime;
     }
 
     /** The model file. */
@@ -232,7 +283,20 @@ public final class Session implements AutoCloseable {
      * scans, features, occlusion); the session closes it. Gradients use {@link #interpreter()}.
      */
     public synchronized netviz.engine.Forward forward() {
-        return interpreter();
+        checkOpen();
+        if (forward == null) {
+            if (runtime.equals("torch")) {
+                forward = interpreter();
+            } else {
+                try {
+                    forward = netviz.ort.OrtForward.of(graph());
+                } catch (netviz.UnsupportedOperatorException e) {
+                    warnings.accept(e.getMessage() + "; forward passes run on the libtorch interpreter");
+                    forward = interpreter();
+                }
+            }
+        }
+        return forward;
     }
 
     /** A new interpreter with other options (e.g. float64); the caller closes it. */
@@ -408,6 +472,18 @@ public final class Session implements AutoCloseable {
         return features;
     }
 
+    /**
+     * The dataset scan given to the builder, opened once and checked against this model (empty when
+     * none was given): figures that pass over the dataset take its results instead.
+     */
+    public synchronized java.util.Optional<DatasetScan> scan() {
+        checkOpen();
+        if (scan == null && scanDir != null) {
+            scan = DatasetScan.open(scanDir, this);
+        }
+        return java.util.Optional.ofNullable(scan);
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("the session on '" + modelPath + "' is closed");
@@ -417,6 +493,11 @@ public final class Session implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (forward != null && forward != interpreter) {
+            forward.close();
+        }
+        forward = null;
+        scan = null;
         if (interpreter != null) {
             interpreter.close();
             interpreter = null;

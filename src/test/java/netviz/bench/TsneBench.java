@@ -25,7 +25,7 @@ import netviz.onnx.OnnxLoader;
  * can run scikit-learn's Barnes-Hut TSNE on exactly the same data. (2) Exact k-NN on random
  * 100,000 × 128 features: a batch of queries against all 100,000 rows (k = 10).
  *
- * <p>Usage: {@code TsneBench [--model M.onnx] [--limit N] [--out DIR] [--knn-queries Q]}; prints
+ * <p>Usage: {@code TsneBench [--model M.onnx] [--limit N] [--out DIR] [--knn-queries Q] [--knn-rows R]}; prints
  * {@code key=value} lines.
  */
 public final class TsneBench {
@@ -37,12 +37,14 @@ public final class TsneBench {
         Path out = Path.of("target/bench-tsne");
         int limit = 0;
         int knnQueries = 2000;
+        int knnRows = 100_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> model = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--limit" -> limit = Integer.parseInt(args[++i]);
                 case "--knn-queries" -> knnQueries = Integer.parseInt(args[++i]);
+                case "--knn-rows" -> knnRows = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -67,8 +69,8 @@ public final class TsneBench {
                 + "netviz_knn10_accuracy=%.4f%ntrustworthiness_seconds=%.2f%n", r.seconds(), r.klDivergence(), trust, knn, trustSeconds);
         netviz.io.Npy.write(out.resolve("netviz-embedding.npy"), y, r.n(), 2);
 
-        // exact k-NN on 100,000 random 128-d features
-        int n = 100_000;
+        // exact k-NN on 100,000 (--knn-rows) random 128-d features
+        int n = knnRows;
         int d = 128;
         Random rnd = new Random(1);
         float[] x = new float[n * d];

@@ -19,14 +19,16 @@ import netviz.onnx.OnnxLoader;
 
 /**
  * Exact k-NN with the Java kernel against the libtorch kernel (random 100,000 × 128 features, k = 10,
- * the same queries; the results must be identical), and t-SNE with the Barnes-Hut gradient against the
- * FFT-accelerated one on the same relu3 features of the bundled model (Fashion-MNIST t10k, 10,000
- * images): wall time, KL, trustworthiness (k = 10), 10-NN class accuracy. With {@code --full} also the
- * FFT t-SNE of all 70,000 Fashion-MNIST images (train + t10k from {@code --data}); its trustworthiness
- * is not computed (quadratic in N).
+ * the same queries; the results must be identical), and t-SNE on the relu3 features of the bundled model
+ * (Fashion-MNIST t10k, 10,000 images) with each gradient ({@code --methods}, default Barnes-Hut, FFT and
+ * AUTO's choice): wall time, KL, trustworthiness (k = 10), 10-NN class accuracy. With {@code --out DIR} it
+ * writes the features ({@code features.npy}, {@code features-labels.npy}) and the AUTO map
+ * ({@code netviz-embedding.npy}) there, for {@code scripts/bench-tsne-fft.sh} to run scikit-learn on the
+ * same features. With {@code --full} also the t-SNE (AUTO) of all 70,000 Fashion-MNIST images (train +
+ * t10k from {@code --data}); its trustworthiness is not computed (quadratic in N).
  *
  * <p>Usage: {@code TsneFftBench [--model M.onnx] [--limit N] [--knn-queries Q] [--full] [--data DIR]
- * [--skip-knn] [--skip-tsne]}; prints {@code key=value} lines.
+ * [--skip-knn] [--skip-tsne] [--methods BARNES_HUT,FFT,AUTO] [--out DIR]}; prints {@code key=value} lines.
  */
 public final class TsneFftBench {
     private TsneFftBench() {
@@ -40,6 +42,8 @@ public final class TsneFftBench {
         boolean full = false;
         boolean knn = true;
         boolean tsne = true;
+        String methods = "BARNES_HUT,FFT,AUTO";
+        Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> model = Path.of(args[++i]);
@@ -49,6 +53,8 @@ public final class TsneFftBench {
                 case "--full" -> full = true;
                 case "--skip-knn" -> knn = false;
                 case "--skip-tsne" -> tsne = false;
+                case "--methods" -> methods = args[++i];
+                case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -59,10 +65,18 @@ public final class TsneFftBench {
         if (tsne) {
             Features f = features(model, Datasets.bundledTestSplit(Preprocessing.fashionMnist()), limit);
             System.out.printf(Locale.ROOT, "features=%s%nrows=%d%ndim=%d%n", f.source(), f.count(), f.dim());
-            for (Tsne.Method m : new Tsne.Method[] {Tsne.Method.BARNES_HUT, Tsne.Method.FFT}) {
+            if (out != null) {
+                Files.createDirectories(out);
+                f.writeNpy(out.resolve("features.npy"));
+            }
+            for (String name : methods.split(",")) {
+                Tsne.Method m = Tsne.Method.valueOf(name.trim().toUpperCase(Locale.ROOT));
                 String key = m.name().toLowerCase(Locale.ROOT);
                 Tsne.Result r = Tsne.run(f.values(), f.dim(), Tsne.Options.defaults().withMethod(m));
                 float[] y = r.coordinatesAsFloats();
+                if (out != null && m == Tsne.Method.AUTO) {
+                    netviz.io.Npy.write(out.resolve("netviz-embedding.npy"), y, r.n(), 2);
+                }
                 double trust = Trustworthiness.of(f.values(), f.dim(), y, 2, 10);
                 double acc = NearestNeighbors.knnAccuracy(y, 2, f.labels(), 10);
                 System.out.printf(Locale.ROOT, "%s_method=%s%n%s_seconds=%.2f%n%s_kl=%.4f%n%s_trustworthiness=%.4f%n"
@@ -78,10 +92,10 @@ public final class TsneFftBench {
             int[] labels = Arrays.copyOf(train.labels(), train.count() + test.count());
             System.arraycopy(test.labels(), 0, labels, train.count(), test.count());
             System.out.printf(Locale.ROOT, "full_rows=%d%nfull_load_before=%s%n", labels.length, load());
-            Tsne.Result r = Tsne.run(x, train.dim(), Tsne.Options.defaults().withMethod(Tsne.Method.FFT));
+            Tsne.Result r = Tsne.run(x, train.dim(), Tsne.Options.defaults());
             double acc = NearestNeighbors.knnAccuracy(r.coordinatesAsFloats(), 2, labels, 10);
-            System.out.printf(Locale.ROOT, "full_fft_seconds=%.2f%nfull_fft_kl=%.4f%nfull_fft_knn10_accuracy=%.4f%n"
-                    + "full_load_after=%s%n", r.seconds(), r.klDivergence(), acc, load());
+            System.out.printf(Locale.ROOT, "full_method=%s%nfull_seconds=%.2f%nfull_kl=%.4f%nfull_knn10_accuracy=%.4f%n"
+                    + "full_load_after=%s%n", r.method(), r.seconds(), r.klDivergence(), acc, load());
         }
     }
 

@@ -76,8 +76,8 @@ public class ActivationsFigureTest {
             String tensor = s.graph().resolveTensor("relu2");
             float[] y;
             long[] shape;
-            try (NDManager scope = s.interpreter().newScope()) {
-                var a = s.interpreter().forward(scope, p.toNDArray(scope), tensor).get(tensor);
+            try (NDManager scope = s.forward().newScope()) {
+                var a = s.forward().forward(scope, p.toNDArray(scope), tensor).get(tensor);
                 y = a.toFloatArray();
                 shape = a.getShape().getShape();
             }

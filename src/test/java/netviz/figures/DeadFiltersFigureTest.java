@@ -95,8 +95,8 @@ public class DeadFiltersFigureTest {
                 java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
                 for (int i = 0; i < IMAGES; i++) {
                     Picture p = s.datasetPicture(i);
-                    try (NDManager scope = s.interpreter().newScope()) {
-                        float[] y = s.interpreter().forward(scope, p.toNDArray(scope), tensor).get(tensor).toFloatArray();
+                    try (NDManager scope = s.forward().newScope()) {
+                        float[] y = s.forward().forward(scope, p.toNDArray(scope), tensor).get(tensor).toFloatArray();
                         plane = y.length / filters;
                         for (int c = 0; c < filters; c++) {
                             float m = -Float.MAX_VALUE;

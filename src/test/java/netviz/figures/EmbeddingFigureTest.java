@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import netviz.NetvizException;
 import netviz.Progress;
-import netviz.engine.Interpreter;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
 import netviz.methods.features.Pca;
@@ -80,9 +79,9 @@ class EmbeddingFigureTest {
                     .withCompare(false).withLimit(120);
             FigureResult r = EmbeddingFigure.make(s, o, Progress.NONE);
             Features f;
-            try (Interpreter ip = Interpreter.of(s.graph())) {
-                f = FeatureExtractor.extract(ip, s.dataset(), null, new FeatureExtractor.Options(100, 120), Progress.NONE);
-            }
+            // the features as the session's forward pass computes them (the one the recipe uses)
+            f = FeatureExtractor.extract(s.forward(), s.dataset(), null, new FeatureExtractor.Options(100, 120),
+                    Progress.NONE);
             double[] want = Pca.fit(f.values(), f.dim(), 2).transform(f.values());
             assertArrayEquals(want, (double[]) r.summary().get("coordinates"), 1e-9);
             float[] y = new float[want.length];

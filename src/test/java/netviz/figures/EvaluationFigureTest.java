@@ -51,10 +51,10 @@ public class EvaluationFigureTest {
             int k = s.classCount();
             long[][] want = new long[k][k];
             long correct = 0;
-            Classifier classifier = new Classifier(s.interpreter());
+            Classifier classifier = new Classifier(s.forward());
             for (int i = 0; i < IMAGES; i++) {
                 Picture p = s.datasetPicture(i);
-                try (NDManager scope = s.interpreter().newScope()) {
+                try (NDManager scope = s.forward().newScope()) {
                     int predicted = classifier.predict(scope, p.toNDArray(scope)).topK(0, 1)[0];
                     want[p.label()][predicted]++;
                     correct += p.label() == predicted ? 1 : 0;

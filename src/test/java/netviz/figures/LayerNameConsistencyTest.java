@@ -42,8 +42,8 @@ class LayerNameConsistencyTest {
             long positionsPositive = 0;
             for (int i = 0; i < IMAGES; i++) {
                 Picture p = s.datasetPicture(i);
-                try (NDManager scope = s.interpreter().newScope()) {
-                    float[] y = s.interpreter().forward(scope, p.toNDArray(scope), tensor).get(tensor).toFloatArray();
+                try (NDManager scope = s.forward().newScope()) {
+                    float[] y = s.forward().forward(scope, p.toNDArray(scope), tensor).get(tensor).toFloatArray();
                     assertEquals(filters * plane, y.length);
                     double m = Double.NEGATIVE_INFINITY;
                     double sum = 0;

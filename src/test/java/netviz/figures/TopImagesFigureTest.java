@@ -71,7 +71,7 @@ class TopImagesFigureTest {
                     "web app and command line");
 
             // the hits: a direct scan of the same images, best first, each on the command's line
-            TopImages want = new TopImages(s.interpreter(), layer, new int[] {5}, 4);
+            TopImages want = new TopImages(s.forward(), layer, new int[] {5}, 4);
             try (Batches batches = s.dataset().batches(64, 0, LIMIT)) {
                 for (Batch b : batches) {
                     want.add(b.images(), b.shape(), b.indices());

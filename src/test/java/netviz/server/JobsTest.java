@@ -162,7 +162,7 @@ class JobsTest {
         DeadFilters.Accumulator acc = new DeadFilters.Accumulator(ip.graph(), List.of("relu2"), 0);
         try (Batches batches = data.batches(64, 0, LIMIT)) {
             for (Batch b : batches) {
-                acc.add(ip, b.images(), b.shape());
+                acc.add(s.session().session().forward(), b.images(), b.shape()); // the server's runtime
             }
         }
         DeadFilters.LayerStats want = acc.finish().layers().get(0);

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import netviz.Progress;
-import netviz.engine.Interpreter;
 import netviz.methods.features.FeatureExtractor;
 import netviz.methods.features.Features;
 import netviz.methods.features.TinyCnn;
@@ -52,9 +51,7 @@ class FeatureCacheTest {
     }
 
     static Features extracted(Session s, String layer, FeatureExtractor.Options o) {
-        try (Interpreter ip = Interpreter.of(s.graph())) {
-            return FeatureExtractor.extract(ip, s.dataset(), layer, o, Progress.NONE);
-        }
+        return FeatureExtractor.extract(s.forward(), s.dataset(), layer, o, Progress.NONE); // the cache's runtime
     }
 
     static long entries(Path cache) throws Exception {

@@ -180,7 +180,7 @@ public class GradientCheckTest {
         return m.create(s, shape);
     }
 
-    static double[] gaussian(Random rnd, int n) {
+    public static double[] gaussian(Random rnd, int n) {
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
             d[i] = rnd.nextGaussian();
@@ -188,7 +188,7 @@ public class GradientCheckTest {
         return d;
     }
 
-    static int size(long[] shape) {
+    public static int size(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n *= d;
@@ -196,7 +196,7 @@ public class GradientCheckTest {
         return (int) n;
     }
 
-    static double dot(double[] a, double[] b) {
+    public static double dot(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += a[i] * b[i];
@@ -204,7 +204,7 @@ public class GradientCheckTest {
         return s;
     }
 
-    static double maxAbs(double[] a) {
+    public static double maxAbs(double[] a) {
         double m = 0;
         for (double d : a) {
             m = Math.max(m, Math.abs(d));
@@ -212,7 +212,7 @@ public class GradientCheckTest {
         return m;
     }
 
-    static double maxDiff(double[] a, double[] b) {
+    public static double maxDiff(double[] a, double[] b) {
         double m = 0;
         for (int i = 0; i < a.length; i++) {
             m = Math.max(m, Math.abs(a[i] - b[i]));

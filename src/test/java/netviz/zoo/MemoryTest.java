@@ -41,19 +41,28 @@ import org.junit.jupiter.api.Test;
 public class MemoryTest {
     /** Passes before measuring: on a loaded machine RSS was seen to settle only after about 750 passes. */
     static final int WARMUP = 800;
-    static final int PASSES = 1000;
-    static final double MAX_GROWTH = 0.05;
+    public static final int PASSES = 1000;
+    public static final double MAX_GROWTH = 0.05;
     static final int SAMPLE = 50;
 
     @Test
     void thousandForwardBackwardPassesDoNotGrowResidentMemory() throws Exception {
+        assertNoGrowth(MemoryTest.class, "forward+backward passes");
+    }
+
+    /**
+     * Runs {@code probe}'s main in a fresh JVM as described above (fixed, pre-touched heap, one
+     * libtorch thread, {@code MALLOC_ARENA_MAX=2}) and checks its "RESULT floorBefore floorAfter"
+     * line: resident memory may grow by less than {@value #MAX_GROWTH} over its {@code passes}.
+     */
+    public static void assertNoGrowth(Class<?> probe, String passes) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xms192m", "-Xmx192m", "-XX:+AlwaysPreTouch",
                 "-Xss8m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
                 "-Dai.djl.pytorch.num_interop_threads=1", "-Dai.djl.pytorch.graph_optimizer=false",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error",
-                "-cp", System.getProperty("java.class.path"), MemoryTest.class.getName()));
+                "-cp", System.getProperty("java.class.path"), probe.getName()));
         Path log = Files.createTempFile("netviz-memory-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("MALLOC_ARENA_MAX", "2"); // fewer glibc arenas: less allocator noise in RSS
@@ -77,7 +86,7 @@ public class MemoryTest {
         long after = Long.parseLong(f[2]);
         double growth = (after - before) / (double) before;
         assertTrue(growth < MAX_GROWTH, String.format("MEMORY LEAK: resident memory grew from %d kB to %d kB (%.1f%%) "
-                + "over %d forward+backward passes:%n%s", before, after, 100 * growth, PASSES, out));
+                + "over %d %s:%n%s", before, after, 100 * growth, PASSES, passes, out));
     }
 
     /** The measurement, in its own JVM; prints the series and "RESULT floorBefore floorAfter" (kB). */
@@ -142,7 +151,8 @@ public class MemoryTest {
         }
     }
 
-    static long rssKb() throws IOException {
+    /** The process's resident memory (VmRSS of /proc/self/status), in kB. */
+    public static long rssKb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));

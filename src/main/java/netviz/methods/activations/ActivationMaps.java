@@ -12,13 +12,13 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import netviz.NetvizException;
 import netviz.ShapeMismatchException;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.engine.Values;
 
 /**
  * Activation maps: the values a <em>layer</em> computes for one input, one h x w map per channel
  * c, {@code A_c(y, x) = layer(input)[n, c, y, x]}, taken from a forward pass with the layer
- * tapped ({@link Interpreter#forward}). Showing them next to the input reveals what each layer
+ * tapped ({@link Forward#forward}). Showing them next to the input reveals what each layer
  * responds to: early maps keep the image's detail, late maps are coarse and abstract (Zeiler and
  * Fergus, "Visualizing and understanding convolutional networks", ECCV 2014; Yosinski et al.,
  * "Understanding neural networks through deep visualization", 2015).
@@ -113,7 +113,7 @@ public final class ActivationMaps {
      * Runs example {@code o.example()} of {@code input} once with every layer tapped; the maps of
      * each layer, in the order given (shapes have batch size 1).
      */
-    public static List<LayerMaps> compute(Interpreter model, NDArray input, List<String> layers, Options o) {
+    public static List<LayerMaps> compute(Forward model, NDArray input, List<String> layers, Options o) {
         if (layers.isEmpty()) {
             throw new NetvizException("no layer given; name at least one layer (node name, tensor name or index)");
         }

@@ -17,7 +17,7 @@ import netviz.NetvizException;
 import netviz.methods.Finite;
 import netviz.ShapeMismatchException;
 import netviz.engine.Graph;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.engine.Node;
 import netviz.engine.Values;
 
@@ -120,7 +120,7 @@ public final class DeadFilters {
      * {@code o.batchSize()} per forward pass; {@code progress} (may be null) gets the number of
      * images done after each batch.
      */
-    public static Report scan(Interpreter model, List<String> layers, Iterator<float[]> images, long[] imageShape,
+    public static Report scan(Forward model, List<String> layers, Iterator<float[]> images, long[] imageShape,
                               Options o, LongConsumer progress) {
         Accumulator acc = new Accumulator(model.graph(), layers, o.tolerance());
         long per = 1;
@@ -159,7 +159,7 @@ public final class DeadFilters {
     }
 
     /** Scans batches given as NDArrays (N, ...); the caller owns them. */
-    public static Report scanBatches(Interpreter model, List<String> layers, Iterable<NDArray> batches, Options o,
+    public static Report scanBatches(Forward model, List<String> layers, Iterable<NDArray> batches, Options o,
                                      LongConsumer progress) {
         Accumulator acc = new Accumulator(model.graph(), layers, o.tolerance());
         for (NDArray b : batches) {
@@ -243,14 +243,14 @@ public final class DeadFilters {
         }
 
         /** One batch given as a flat array of {@code shape} (batch first). */
-        public void add(Interpreter model, float[] batch, long[] shape) {
+        public void add(Forward model, float[] batch, long[] shape) {
             try (NDManager scope = model.newScope()) {
                 add(model, scope.create(batch, new Shape(shape)));
             }
         }
 
         /** One batch (N, ...). */
-        public void add(Interpreter model, NDArray batch) {
+        public void add(Forward model, NDArray batch) {
             try (NDManager scope = model.newScope()) {
                 Values v = model.tensors(scope, Map.of(model.inputName(), batch), new ArrayList<>(tensors.values()));
                 long n = -1;

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import netviz.OutOfRangeException;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.methods.Finite;
 
 /**
@@ -77,15 +77,15 @@ public final class Occlusion implements Attribution {
     public record Result(Attributions map, double[] unoccluded) {
     }
 
-    private final Interpreter interpreter;
+    private final Forward interpreter;
     private final Options options;
     private final Progress progress;
 
-    public Occlusion(Interpreter interpreter, Options options) {
+    public Occlusion(Forward interpreter, Options options) {
         this(interpreter, options, Progress.NONE);
     }
 
-    public Occlusion(Interpreter interpreter, Options options, Progress progress) {
+    public Occlusion(Forward interpreter, Options options, Progress progress) {
         this.interpreter = interpreter;
         this.options = options;
         this.progress = Progress.orNone(progress);

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import netviz.OutOfRangeException;
 import netviz.ShapeMismatchException;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.methods.Finite;
 
 /**
@@ -47,11 +47,11 @@ public final class OcclusionFeatureMaps {
     public record Result(String layer, int[][] channels, double[][] totals, Attributions drops) {
     }
 
-    private final Interpreter interpreter;
+    private final Forward interpreter;
     private final Options options;
     private final Progress progress;
 
-    public OcclusionFeatureMaps(Interpreter interpreter, Options options, Progress progress) {
+    public OcclusionFeatureMaps(Forward interpreter, Options options, Progress progress) {
         this.interpreter = interpreter;
         this.options = options;
         this.progress = Progress.orNone(progress);

@@ -7,7 +7,7 @@ import java.util.Map;
 import netviz.ShapeMismatchException;
 import netviz.methods.Finite;
 import netviz.engine.Graph;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.engine.Node;
 import netviz.engine.Values;
 
@@ -55,17 +55,17 @@ public final class Classifier {
         }
     }
 
-    private final Interpreter interpreter;
+    private final Forward interpreter;
     private final String output;
     private final Scores scores;
 
     /** A classifier reading the model's first output. */
-    public Classifier(Interpreter interpreter) {
+    public Classifier(Forward interpreter) {
         this(interpreter, interpreter.outputName());
     }
 
     /** A classifier reading the named graph output or tensor. */
-    public Classifier(Interpreter interpreter, String output) {
+    public Classifier(Forward interpreter, String output) {
         this.interpreter = interpreter;
         this.output = interpreter.graph().resolveTensor(output);
         this.scores = scoresOf(interpreter.graph(), this.output);

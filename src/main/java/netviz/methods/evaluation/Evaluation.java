@@ -7,7 +7,7 @@ import netviz.data.Batch;
 import netviz.data.Batches;
 import netviz.data.Dataset;
 import netviz.Progress;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 
 /**
  * Scores a classifier on a labelled {@link Dataset}: runs it batch by batch (never holding the
@@ -74,7 +74,7 @@ public final class Evaluation {
      * @param classes number of model classes (the confusion matrix size)
      * @param classMap dataset label → model class index, or null for the identity
      */
-    public static Result run(Interpreter interpreter, Dataset data, int classes, int[] classMap, Options options) {
+    public static Result run(Forward interpreter, Dataset data, int classes, int[] classMap, Options options) {
         if (!data.labeled()) {
             throw new ShapeMismatchException("dataset " + data.description() + " has no labels; evaluation needs them");
         }

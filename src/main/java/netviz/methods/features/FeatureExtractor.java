@@ -13,7 +13,7 @@ import netviz.data.Batches;
 import netviz.data.Dataset;
 import netviz.Progress;
 import netviz.engine.Graph;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.engine.Node;
 import netviz.io.FloatArray;
 
@@ -98,7 +98,7 @@ public final class FeatureExtractor {
      * Features of every example (up to the limit) at {@code layer} (null = {@link #defaultLayer});
      * {@code progress} hears of each batch.
      */
-    public static Features extract(Interpreter ip, Dataset data, String layer, Options o, Progress progress) {
+    public static Features extract(Forward ip, Dataset data, String layer, Options o, Progress progress) {
         Graph g = ip.graph();
         String tensor = tensor(g, layer);
         int n = count(data, o.limit());

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.IntStream;
 
 import netviz.OutOfRangeException;
 import netviz.methods.Finite;
@@ -58,11 +57,12 @@ public final class Tsne {
 
     /**
      * From this many points on, {@link Method#AUTO} uses the FFT gradient for 2-D maps. Its cost per
-     * iteration grows with the grid (the map's extent), not with N, so it overtakes Barnes-Hut only at large
-     * N: at 10,000 points (Fashion-MNIST features) this Java implementation was still slower than
-     * Barnes-Hut (BENCHMARKS.md), so the switch sits above the sizes measured.
+     * iteration grows with the grid (the map's extent), Barnes-Hut's with N log N. Measured (CPU time of one
+     * repulsion evaluation, one thread, mixed-radix grid): 10,000 points over 60 units, Barnes-Hut 37 ms vs
+     * FFT 41 ms (and the FFT loses more as the 10k Fashion-MNIST map grows to about 145 units); 70,000 points
+     * over about 200 units, Barnes-Hut 353 ms vs FFT 277 ms. The switch sits between the two.
      */
-    public static final int FFT_MIN_POINTS = 100_000;
+    public static final int FFT_MIN_POINTS = 50_000;
 
     /**
      * @param dim               2 or 3
@@ -73,39 +73,44 @@ public final class Tsne {
      * @param learningRate      step size; NaN = auto, {@code max(N / earlyExaggeration / 4, 50)}
      * @param theta             Barnes-Hut accuracy (0.5; 0 = exact)
      * @param seed              for the random initialisation
+     * @param threads           worker threads (0 = one per available processor); the map does not depend on it
      */
     public record Options(int dim, double perplexity, double earlyExaggeration, int earlyIterations, int iterations,
-                          double learningRate, double theta, Method method, Init init, long seed) {
+                          double learningRate, double theta, Method method, Init init, long seed, int threads) {
         public static Options defaults() {
-            return new Options(2, 30, 12, 250, 1000, Double.NaN, 0.5, Method.AUTO, Init.PCA, 0);
+            return new Options(2, 30, 12, 250, 1000, Double.NaN, 0.5, Method.AUTO, Init.PCA, 0, 0);
+        }
+
+        public Options withThreads(int t) {
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, seed, t);
         }
 
         public Options withDim(int d) {
-            return new Options(d, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, seed);
+            return new Options(d, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, seed, threads);
         }
 
         public Options withPerplexity(double p) {
-            return new Options(dim, p, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, seed);
+            return new Options(dim, p, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, seed, threads);
         }
 
         public Options withIterations(int it) {
-            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, it, learningRate, theta, method, init, seed);
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, it, learningRate, theta, method, init, seed, threads);
         }
 
         public Options withMethod(Method m) {
-            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, m, init, seed);
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, m, init, seed, threads);
         }
 
         public Options withTheta(double t) {
-            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, t, method, init, seed);
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, t, method, init, seed, threads);
         }
 
         public Options withInit(Init i) {
-            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, i, seed);
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, i, seed, threads);
         }
 
         public Options withSeed(long s) {
-            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, s);
+            return new Options(dim, perplexity, earlyExaggeration, earlyIterations, iterations, learningRate, theta, method, init, s, threads);
         }
     }
 
@@ -168,6 +173,9 @@ public final class Tsne {
         if (!(o.theta() >= 0)) {
             throw new OutOfRangeException("theta must be 0 or positive, got " + o.theta());
         }
+        if (o.threads() < 0) {
+            throw new OutOfRangeException("t-SNE threads must be 0 (all processors) or positive, got " + o.threads());
+        }
     }
 
     private static String fmt(double v) {
@@ -184,16 +192,22 @@ public final class Tsne {
      * "t-SNE") and stopping when it is cancelled.
      */
     public static Result run(float[] x, int d, Options o, Progress reporter) {
-        Progress progress = Progress.orNone(reporter);
         int n = x.length / d;
         validate(o, n);
         Finite.check(x, new long[] {n, d}, "t-SNE: its input features");
+        try (Parallel par = new Parallel(Parallel.threads(o.threads()))) {
+            return run(x, d, o, Progress.orNone(reporter), par);
+        }
+    }
+
+    private static Result run(float[] x, int d, Options o, Progress progress, Parallel par) {
+        int n = x.length / d;
         long t0 = System.nanoTime();
         boolean exact = o.method() == Method.EXACT || (o.method() == Method.AUTO && n <= EXACT_MAX_POINTS);
         FftRepulsion fft = o.method() == Method.FFT || (o.method() == Method.AUTO && o.dim() == 2 && n >= FFT_MIN_POINTS)
                 ? new FftRepulsion() : null;
         int k = exact ? n - 1 : Math.min(n - 1, (int) (3 * o.perplexity() + 1));
-        Affinities p = affinities(x, d, o.perplexity(), k);
+        Affinities p = affinities(x, d, o.perplexity(), k, par);
         double[] y = initial(x, d, o);
         int dim = o.dim();
         double lr = Double.isNaN(o.learningRate()) ? Math.max(n / o.earlyExaggeration() / 4, 50) : o.learningRate();
@@ -213,7 +227,7 @@ public final class Tsne {
                     Arrays.fill(gains, 1);
                 }
                 boolean check = it == 0 || (it + 1) % 50 == 0 || it == o.iterations() - 1;
-                double klNow = gradient(y, dim, p, early ? o.earlyExaggeration() : 1, theta, fft, grad, check);
+                double klNow = gradient(y, dim, p, early ? o.earlyExaggeration() : 1, theta, fft, grad, check, par);
                 if (check) {
                     kl = klNow;
                     history.add(new double[] {it == 0 ? 0 : it + 1, klNow});
@@ -243,7 +257,7 @@ public final class Tsne {
                 }
             }
         }
-        kl = gradient(y, dim, p, 1, theta, fft, grad, true);
+        kl = gradient(y, dim, p, 1, theta, fft, grad, true, par);
         if (history.isEmpty() || history.get(history.size() - 1)[0] != done) {
             history.add(new double[] {done, kl});
         } else {
@@ -291,11 +305,15 @@ public final class Tsne {
      * the k nearest neighbours (squared euclidean distances), symmetrised and normalised.
      */
     public static Affinities affinities(float[] x, int d, double perplexity, int k) {
+        return affinities(x, d, perplexity, k, Parallel.SERIAL);
+    }
+
+    static Affinities affinities(float[] x, int d, double perplexity, int k, Parallel par) {
         int n = x.length / d;
         NearestNeighbors.Result nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN).graph(k);
         double[] cond = new double[n * k];
         double desired = Math.log(perplexity);
-        IntStream.range(0, n).parallel().forEach(i -> {
+        par.forEach(n, i -> {
             double[] d2 = new double[k];
             for (int t = 0; t < k; t++) {
                 double dist = nn.distance(i, t);
@@ -362,7 +380,7 @@ public final class Tsne {
         int[] outStart = new int[n + 1];
         int[][] rowCols = new int[n][];
         double[][] rowVals = new double[n][];
-        IntStream.range(0, n).parallel().forEach(i -> {
+        par.forEach(n, i -> {
             int a = start[i];
             int m = start[i + 1] - a;
             long[] keyed = new long[m];
@@ -422,6 +440,11 @@ public final class Tsne {
      */
     public static double gradient(double[] y, int dim, Affinities p, double exaggeration, double theta, FftRepulsion fft,
                                   double[] grad, boolean withKl) {
+        return gradient(y, dim, p, exaggeration, theta, fft, grad, withKl, Parallel.SERIAL);
+    }
+
+    static double gradient(double[] y, int dim, Affinities p, double exaggeration, double theta, FftRepulsion fft,
+                           double[] grad, boolean withKl, Parallel par) {
         int n = p.n();
         double[] neg = new double[n * dim];
         double[] sumQ = new double[n];
@@ -430,9 +453,9 @@ public final class Tsne {
         int chunks = (n + chunk - 1) / chunk;
         double theta2 = theta * theta;
         if (fft != null) {
-            fft.compute(y, neg, sumQ);
+            fft.compute(y, neg, sumQ, par);
         } else {
-            IntStream.range(0, chunks).parallel().forEach(b -> {
+            par.forEach(chunks, b -> {
                 int[] stack = tree == null ? null : new int[tree.maxStack()];
                 double[] f = new double[dim];
                 for (int t = b * chunk; t < Math.min(n, (b + 1) * chunk); t++) {
@@ -450,7 +473,7 @@ public final class Tsne {
         }
         double zz = Math.max(z, Double.MIN_NORMAL);
         double[] klRow = withKl ? new double[n] : null;
-        IntStream.range(0, chunks).parallel().forEach(b -> {
+        par.forEach(chunks, b -> {
             double[] pos = new double[dim];
             for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
                 Arrays.fill(pos, 0);

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import netviz.NetvizException;
 import netviz.OutOfRangeException;
-import netviz.engine.Interpreter;
+import netviz.engine.Forward;
 import netviz.methods.Finite;
 import netviz.engine.Values;
 import netviz.methods.unit.Unit;
@@ -38,7 +38,7 @@ public final class TopImages {
     public static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble((Hit h) -> -h.activation)
             .thenComparingInt(Hit::image);
 
-    private final Interpreter interpreter;
+    private final Forward interpreter;
     private final String tensor;
     private final int[] channels;
     private final int k;
@@ -51,7 +51,7 @@ public final class TopImages {
      * @param channels the channels to track (empty: every channel, known after the first batch)
      * @param k        how many images to keep per channel (at least 1)
      */
-    public TopImages(Interpreter interpreter, String layer, int[] channels, int k) {
+    public TopImages(Forward interpreter, String layer, int[] channels, int k) {
         if (k < 1) {
             throw new OutOfRangeException("k must be at least 1, not " + k);
         }

@@ -94,6 +94,65 @@ class TsneTest {
         }
     }
 
+    /**
+     * The map depends on the input and the seed only: the same on one thread as on two, for every gradient
+     * (the per-point loops are cut into chunks that do not depend on the thread count, sums are ordered).
+     */
+    @Test
+    void sameMapOnOneThreadAndOnTwo() {
+        int[] labels = new int[3 * 70];
+        float[] x = blobs(3, 70, 5, 11, labels);
+        for (Tsne.Method m : List.of(Tsne.Method.EXACT, Tsne.Method.BARNES_HUT, Tsne.Method.FFT)) {
+            Tsne.Options o = Tsne.Options.defaults().withPerplexity(10).withIterations(300).withMethod(m)
+                    .withInit(Tsne.Init.RANDOM).withSeed(7);
+            double[] one = Tsne.run(x, 5, o.withThreads(1)).coordinates();
+            double[] two = Tsne.run(x, 5, o.withThreads(2)).coordinates();
+            double[] again = Tsne.run(x, 5, o.withThreads(2)).coordinates();
+            assertArrayEquals(one, two, m + ": one thread vs two");
+            assertArrayEquals(two, again, m + ": two threads, twice");
+        }
+    }
+
+    /**
+     * P is stored exactly where a brute-force search finds j among the k nearest neighbours of i or i among
+     * those of j (no tied distances in Gaussian data), and its rows are the symmetrised conditionals.
+     */
+    @Test
+    void affinitiesLiveOnTheBruteForceNeighbourGraph() {
+        int n = 150;
+        int d = 6;
+        int k = 31;
+        float[] x = NearestNeighborsTest.gaussian(n, d, 9);
+        Tsne.Affinities p = Tsne.affinities(x, d, 10, k);
+        boolean[][] near = new boolean[n][n];
+        for (int i = 0; i < n; i++) {
+            Integer[] order = new Integer[n - 1];
+            for (int j = 0, t = 0; j < n; j++) {
+                if (j != i) {
+                    order[t++] = j;
+                }
+            }
+            double[] d2 = new double[n];
+            for (int j = 0; j < n; j++) {
+                for (int c = 0; c < d; c++) {
+                    double diff = (double) x[i * d + c] - x[j * d + c];
+                    d2[j] += diff * diff;
+                }
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(d2[a], d2[b]));
+            for (int t = 0; t < k; t++) {
+                near[i][order[t]] = true;
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                boolean expected = near[i][j] || near[j][i];
+                assertEquals(expected, p.get(i, j) > 0, "P_" + i + "," + j + " stored");
+                assertEquals(p.get(i, j), p.get(j, i), 1e-15, "P symmetric at " + i + "," + j);
+            }
+        }
+    }
+
     @Test
     void fftGradientAgreesWithTheExactGradient() {
         int n = 300;

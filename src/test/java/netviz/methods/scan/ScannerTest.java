@@ -117,7 +117,7 @@ class ScannerTest {
     void topImagesEqualTopImagesOfTheSameLayers() {
         Dataset data = session.dataset();
         for (String layer : manifest.layers()) {
-            TopImages oracle = new TopImages(session.interpreter(), layer, null, 9);
+            TopImages oracle = new TopImages(session.forward(), layer, null, 9);
             try (Batches batches = data.batches(B, 0, N)) {
                 for (Batch b : batches) {
                     oracle.add(b.images(), b.shape(), b.indices());
@@ -140,7 +140,7 @@ class ScannerTest {
         DeadFilters.Accumulator acc = new DeadFilters.Accumulator(session.graph(), manifest.layers(), 0.0);
         try (Batches batches = session.dataset().batches(B, 0, N)) {
             for (Batch b : batches) {
-                acc.add(session.interpreter(), b.images(), b.shape());
+                acc.add(session.forward(), b.images(), b.shape());
             }
         }
         DeadFilters.Report want = acc.finish();
@@ -166,7 +166,7 @@ class ScannerTest {
 
     @Test
     void featuresEqualTheFeatureExtractorExactly() {
-        Features want = FeatureExtractor.extract(session.interpreter(), session.dataset(), null,
+        Features want = FeatureExtractor.extract(session.forward(), session.dataset(), null,
                 new FeatureExtractor.Options(B, N), null);
         Features got = reader.images();
         assertEquals(want.count(), got.count());
@@ -184,7 +184,7 @@ class ScannerTest {
 
     @Test
     void confusionEqualsTheEvaluation() {
-        Evaluation.Result want = Evaluation.run(session.interpreter(), session.dataset(), 10, null,
+        Evaluation.Result want = Evaluation.run(session.forward(), session.dataset(), 10, null,
                 Evaluation.Options.defaults().withBatchSize(B).withLimit(N));
         assertTrue(Arrays.deepEquals(want.matrix().counts(), reader.confusion(10).counts()));
         List<ImageRow> rows = reader.rows();
