@@ -53,7 +53,7 @@ public final class PartitionScan implements FlatMapFunction<Iterator<ScanInput>,
 
     @Override
     public Iterator<Row> call(Iterator<ScanInput> inputs) {
-        Session session = ExecutorModels.session(plan.modelSha256(), plan.modelName(), model::value);
+        Session session = ExecutorModels.session(plan.modelSha256(), plan.runtime(), plan.modelName(), model::value);
         if (!session.forward().runtime().equals(plan.runtime())) {
             throw new NetvizException("this executor runs the model on " + session.forward().runtime()
                     + " but the scan's plan says " + plan.runtime());

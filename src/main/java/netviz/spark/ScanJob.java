@@ -76,37 +76,43 @@ public final class ScanJob implements Callable<Integer> {
      * @param imageColumn a Parquet source's image column
      * @param labelColumn a Parquet source's label column
      * @param failFirstAttemptOf a partition whose first attempt fails at its end (a test of retries), or -1
+     * @param runtime     the forward pass's runtime (ort or torch, as {@code netviz scan --runtime})
      */
     public record Options(String model, String input, String out, SparkInputs.Format format, ScanPlan.Options scan,
-                          int partitions, long limit, String imageColumn, String labelColumn, int failFirstAttemptOf) {
+                          int partitions, long limit, String imageColumn, String labelColumn, int failFirstAttemptOf,
+                          String runtime) {
         /** The defaults for {@code model}, {@code input} and {@code out}: a folder of images, the scan's defaults. */
         public static Options of(String model, String input, String out) {
             return new Options(model, input, out, SparkInputs.Format.FOLDER, ScanPlan.Options.defaults(), 0, 0,
-                    "image", "label", -1);
+                    "image", "label", -1, Session.RUNTIMES.get(0));
         }
 
         public Options withFormat(SparkInputs.Format f) {
-            return new Options(model, input, out, f, scan, partitions, limit, imageColumn, labelColumn, failFirstAttemptOf);
+            return new Options(model, input, out, f, scan, partitions, limit, imageColumn, labelColumn, failFirstAttemptOf, runtime);
         }
 
         public Options withScan(ScanPlan.Options s) {
-            return new Options(model, input, out, format, s, partitions, limit, imageColumn, labelColumn, failFirstAttemptOf);
+            return new Options(model, input, out, format, s, partitions, limit, imageColumn, labelColumn, failFirstAttemptOf, runtime);
         }
 
         public Options withPartitions(int p) {
-            return new Options(model, input, out, format, scan, p, limit, imageColumn, labelColumn, failFirstAttemptOf);
+            return new Options(model, input, out, format, scan, p, limit, imageColumn, labelColumn, failFirstAttemptOf, runtime);
         }
 
         public Options withLimit(long n) {
-            return new Options(model, input, out, format, scan, partitions, n, imageColumn, labelColumn, failFirstAttemptOf);
+            return new Options(model, input, out, format, scan, partitions, n, imageColumn, labelColumn, failFirstAttemptOf, runtime);
         }
 
         public Options withColumns(String image, String label) {
-            return new Options(model, input, out, format, scan, partitions, limit, image, label, failFirstAttemptOf);
+            return new Options(model, input, out, format, scan, partitions, limit, image, label, failFirstAttemptOf, runtime);
         }
 
         public Options withFailFirstAttemptOf(int partition) {
-            return new Options(model, input, out, format, scan, partitions, limit, imageColumn, labelColumn, partition);
+            return new Options(model, input, out, format, scan, partitions, limit, imageColumn, labelColumn, partition, runtime);
+        }
+
+        public Options withRuntime(String r) {
+            return new Options(model, input, out, format, scan, partitions, limit, imageColumn, labelColumn, failFirstAttemptOf, r);
         }
     }
 
@@ -158,6 +164,10 @@ public final class ScanJob implements Callable<Integer> {
     @Option(names = "--label-column", paramLabel = "C", defaultValue = "label",
             description = "A Parquet source's column of class indices; absent: unlabelled (default: ${DEFAULT-VALUE}).")
     String labelColumn;
+
+    @Option(names = "--runtime", paramLabel = "R", defaultValue = "ort",
+            description = "The forward pass's runtime: ort (ONNX Runtime) or torch (libtorch), as netviz scan (default: ${DEFAULT-VALUE}).")
+    String runtime;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "Spark's master when not run by spark-submit (e.g. local[2]).")
@@ -221,7 +231,7 @@ public final class ScanJob implements Callable<Integer> {
                     + (partitions < 0 ? partitions : limit));
         }
         Options o = Options.of(model, input, out).withFormat(SparkInputs.Format.parse(format)).withScan(scan)
-                .withPartitions(partitions).withLimit(limit).withColumns(imageColumn, labelColumn);
+                .withPartitions(partitions).withLimit(limit).withColumns(imageColumn, labelColumn).withRuntime(runtime);
         if (input == null && o.format() != SparkInputs.Format.IDX) {
             throw new InputFormatException("--input is needed with --format " + format
                     + " (only --format idx defaults to the bundled test split)");
@@ -253,7 +263,7 @@ public final class ScanJob implements Callable<Integer> {
         byte[] modelBytes = readAll(conf, modelPath, "model");
         String sha = ExecutorModels.sha256(modelBytes);
         String name = modelPath.getName();
-        Session session = ExecutorModels.session(sha, name, () -> modelBytes);
+        Session session = ExecutorModels.session(sha, o.runtime(), name, () -> modelBytes);
 
         SparkInputs inputs = SparkInputs.open(spark, o.format(), o.input(), o.limit(), o.imageColumn(),
                 o.labelColumn(), session.preprocessing());
