@@ -114,6 +114,30 @@ class PackageLayersTest {
         assertEquals(List.of(), violations);
     }
 
+    /**
+     * Spark is a provided dependency (a cluster brings it; the launcher's class path has none), so
+     * only the Spark job's package may use it, and nothing uses that package.
+     */
+    @Test
+    void onlyTheSparkJobUsesSpark() throws IOException {
+        List<String> violations = new ArrayList<>();
+        USES.forEach((from, uses) -> {
+            if (uses.containsKey("spark")) {
+                violations.add(from + " uses spark (" + uses.get("spark") + ")");
+            }
+        });
+        Pattern sparkImport = Pattern.compile("\\borg\\.apache\\.spark\\.");
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (!SOURCES.relativize(p).startsWith(Path.of("netviz", "spark"))
+                        && sparkImport.matcher(strip(Files.readString(p))).find()) {
+                    violations.add(SOURCES.relativize(p) + " uses org.apache.spark");
+                }
+            }
+        }
+        assertEquals(List.of(), violations);
+    }
+
     @Test
     void noTwoTypesShareASimpleName() throws IOException {
         Map<String, List<String>> byName = new TreeMap<>();
