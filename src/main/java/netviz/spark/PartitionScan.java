@@ -120,13 +120,18 @@ public final class PartitionScan implements FlatMapFunction<Iterator<ScanInput>,
 
     /** An {@code images} row in the format's columns (see {@link ScanJob#IMAGES_SCHEMA}). */
     static Row row(ImageRow r) {
-        Float[] features = null;
-        if (r.features() != null) {
-            features = new Float[r.features().length];
-            for (int i = 0; i < features.length; i++) {
-                features[i] = r.features()[i];
-            }
+        return RowFactory.create(r.index(), r.id(), r.label(), r.prediction(), r.probability(), boxed(r.features()),
+                boxed(r.scores()));
+    }
+
+    private static Float[] boxed(float[] values) {
+        if (values == null) {
+            return null;
         }
-        return RowFactory.create(r.index(), r.id(), r.label(), r.prediction(), r.probability(), features);
+        Float[] out = new Float[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
     }
 }

@@ -59,7 +59,8 @@ public final class ScanJob implements Callable<Integer> {
     static final StructType IMAGES_SCHEMA = schema(
             "index", DataTypes.LongType, "id", DataTypes.StringType, "label", DataTypes.IntegerType,
             "prediction", DataTypes.IntegerType, "probability", DataTypes.FloatType,
-            "features", DataTypes.createArrayType(DataTypes.FloatType, true));
+            "features", DataTypes.createArrayType(DataTypes.FloatType, true),
+            "scores", DataTypes.createArrayType(DataTypes.FloatType, true));
     private static final String PARTIALS = "_partition_aggregates";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ScanJob.class);
 
