@@ -222,8 +222,9 @@ class JobsTest {
         JsonNode j = s.run("facets", "{\"layer\":\"fc2\",\"channel\":3}");
         JsonNode r = j.get("result");
         assertEquals(4, j.get("params").get("facets").asInt(), "default: 4 facets");
+        // the pass over the dataset runs on the server session's forward pass, as the figure's does
         netviz.methods.neurons.MultifacetedVisualization.Result want = new netviz.methods.neurons.MultifacetedVisualization(
-                ip, data).run(new netviz.methods.unit.Unit("fc2", 3, null),
+                ip, s.session().session().forward(), data, null).run(new netviz.methods.unit.Unit("fc2", 3, null),
                 netviz.methods.neurons.MultifacetedVisualization.Options.defaults().withFacets(4).withLimit(LIMIT),
                 netviz.Progress.NONE);
         assertEquals(want.scanned(), r.get("scanned").asInt());
