@@ -297,23 +297,22 @@ public final class NearestNeighbors {
                                 float largest = Float.NEGATIVE_INFINITY;
                                 for (int t = i * take; t < (i + 1) * take; t++) {
                                     largest = Math.max(largest, v[t]);
-                                }
-                                if (take < sn && largest + (float) c.queryNorm2 <= c.limit()) {
-                                    // rows past the top-k may still be within the rounding tolerance: scan the whole row
-                                    float[] row = scores.get(i).toFloatArray();
-                                    for (int j = 0; j < sn; j++) {
-                                        float sc = row[j] + (float) c.queryNorm2;
-                                        if (sc <= c.limit() && s0 + j != self) {
-                                            c.offer(sc, s0 + j);
-                                        }
-                                    }
-                                    continue;
-                                }
-                                for (int t = i * take; t < (i + 1) * take; t++) {
                                     int j = s0 + (int) idx[t];
                                     float sc = v[t] + (float) c.queryNorm2;
                                     if (sc <= c.limit() && j != self) {
                                         c.offer(sc, j);
+                                    }
+                                }
+                                // decided after the block's best are in the pool (an empty pool's limit is
+                                // infinite): rows past the top-k may still be within the rounding tolerance
+                                // of the pool's limit, so then the rest of the row is scanned
+                                if (take < sn && largest + (float) c.queryNorm2 <= c.limit()) {
+                                    float[] row = scores.get(i).toFloatArray();
+                                    for (int j = 0; j < sn; j++) {
+                                        float sc = row[j] + (float) c.queryNorm2;
+                                        if (sc <= c.limit() && s0 + j != self && !among(idx, i * take, take, j)) {
+                                            c.offer(sc, s0 + j);
+                                        }
                                     }
                                 }
                             }
@@ -324,6 +323,16 @@ public final class NearestNeighbors {
                 IntStream.range(0, qn).parallel().forEach(i -> finish(pools[i], rawQueries, first + i, k, outIdx, outDist));
             }
         }
+    }
+
+    /** Whether {@code j} is one of {@code idx[from..from+len)}. */
+    private static boolean among(long[] idx, int from, int len, int j) {
+        for (int t = from; t < from + len; t++) {
+            if (idx[t] == j) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
