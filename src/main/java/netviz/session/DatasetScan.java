@@ -1,7 +1,6 @@
 package netviz.session;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import netviz.NetvizException;
@@ -164,13 +163,7 @@ public final class DatasetScan {
     /** The true class of scanned image {@code index} (-1 when unlabelled or not scanned). */
     public synchronized int label(int index) {
         if (labelsByIndex == null) {
-            List<ImageRow> rows = reader.rows();
-            int max = rows.stream().mapToInt(r -> Math.toIntExact(r.index())).max().orElse(-1);
-            labelsByIndex = new int[max + 1];
-            Arrays.fill(labelsByIndex, -1);
-            for (ImageRow r : rows) {
-                labelsByIndex[(int) r.index()] = r.label() == null ? -1 : r.label();
-            }
+            labelsByIndex = reader.labelsByIndex();
         }
         return index >= 0 && index < labelsByIndex.length ? labelsByIndex[index] : -1;
     }

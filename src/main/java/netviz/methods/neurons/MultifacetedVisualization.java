@@ -293,95 +293,17 @@ public final class MultifacetedVisualization {
             throw new NetvizException("the dataset " + dataset.description() + " has no images");
         }
         int keep = o.topCount() > 0 ? Math.min(o.topCount(), n) : Math.max(1, (int) Math.ceil(o.topShare() * n));
-        PriorityQueue<Top> heap = new PriorityQueue<>(keep + 1, BEST_FIRST.reversed());
-        int featureDim = -1;
-        int scanned = 0;
-        int positive = 0;
-        String value = "value > 0";
-        if (precomputed != null) {
-            if (!request.isClassScore()) {
-                throw new NetvizException("a dataset scan keeps every image's class scores, not its values of layer "
-                        + "channels; the facets of " + tensor + ":" + request.channel() + " need a pass over the "
-                        + "dataset (leave out --scan), or choose a class");
-            }
-            if (!precomputed.featureLayer().equals(featureLayer)) {
-                throw new NetvizException("the scan's features are of layer '" + precomputed.featureLayer()
-                        + "', not of the feature layer '" + featureLayer + "' asked for; scan with --feature-layer "
-                        + featureLayer + " or leave out --feature-layer");
-            }
-            if (request.channel() < 0 || request.channel() >= precomputed.classCount()) {
-                throw new NetvizException("class " + request.channel() + " is not one of the scan's "
-                        + precomputed.classCount() + " classes");
-            }
-            featureDim = precomputed.featureDim();
-            int c = precomputed.classCount();
-            for (int i = 0; i < n; i++) {
-                double a = precomputed.scores()[i * c + request.channel()];
-                if (a > 0) {
-                    positive++;
-                    offer(heap, keep, new Top(a, precomputed.indices()[i], precomputed.labels()[i], null),
-                            precomputed.features(), i * featureDim, featureDim);
-                }
-            }
-            scanned = n;
-            progress.update("scanning images", n, n);
-        } else {
-        progress.update("scanning images", 0, n);
-        try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
-            for (Batch b : batches) {
-                int rows = b.size();
-                Units goal = Units.repeat(tensor, request.channel(), yx, rows);
-                double[] act;
-                float[] feats;
-                try (NDManager scope = forward.newScope()) {
-                    NDArray x = b.toNDArray(scope);
-                    Values v = forward.forward(scope, Map.of(forward.inputName(), x), List.of(tensor, featureLayer));
-                    if (scanned == 0) {
-                        long[] shape = v.get(tensor).getShape().getShape();
-                        goal.check(shape);
-                        if (yx == null && shape.length > 2 && !request.isClassScore()) {
-                            value = "its mean over the " + positions(shape) + " positions of " + tensor + " > 0";
-                        }
-                    }
-                    act = goal.values(v);
-                    NDArray f = v.get(featureLayer);
-                    long[] s = f.getShape().getShape();
-                    if (s.length == 0 || s[0] != rows) {
-                        throw new NetvizException("layer '" + featureLayer + "' has no per-image features (shape "
-                                + Arrays.toString(s) + "); choose another feature layer");
-                    }
-                    feats = FloatArray.of(f).data();
-                    featureDim = (int) (feats.length / rows);
-                }
-                for (int i = 0; i < b.size(); i++) {
-                    double a = act[i];
-                    int badFeature = Finite.firstNonFinite(feats, i * featureDim, featureDim);
-                    if (!Double.isFinite(a) || badFeature >= 0) {
-                        throw Finite.result("multifaceted visualization of " + tensor + ":" + request.channel()
-                                + " became non-finite while scanning image " + b.id(i) + " ("
-                                + (Double.isFinite(a) ? "feature " + Finite.name(feats[badFeature]) + " in layer '"
-                                + featureLayer + "'" : "unit value " + Finite.name(a)) + ")");
-                    }
-                    if (!(a > 0)) {
-                        continue;
-                    }
-                    positive++;
-                    offer(heap, keep, new Top(a, b.index(i), b.hasLabels() ? b.label(i) : -1, null), feats,
-                            i * featureDim, featureDim);
-                }
-                scanned += b.size();
-                progress.update("scanning images", scanned, n);
-                progress.checkCancelled();
-            }
-        }
-        }
-        List<Top> top = new ArrayList<>(heap);
-        top.sort(BEST_FIRST);
+        Pass pass = precomputed != null ? fromScan(request, tensor, featureLayer, n, keep, progress)
+                : overDataset(request, tensor, featureLayer, n, keep, o, progress);
+        int featureDim = pass.featureDim();
+        int scanned = pass.scanned();
+        String value = pass.value();
+        List<Top> top = pass.top();
         int k = o.facets();
         int need = MIN_IMAGES_PER_FACET * k;
         if (top.size() < need) {
             throw new NotEnoughImagesException(tooFew(tensor + ":" + request.channel()
-                    + (yx == null ? "" : "@" + yx[0] + "," + yx[1]), value, scanned, positive, top.size(), keep, o));
+                    + (yx == null ? "" : "@" + yx[0] + "," + yx[1]), value, scanned, pass.positive(), top.size(), keep, o));
         }
         int m = top.size();
         int[] indices = new int[m];
@@ -493,6 +415,108 @@ public final class MultifacetedVisualization {
         return new Result(tensor, request.channel(), yx, request.isClassScore(), chw, dataset.description(), scanned,
                 indices, activations, labels, activations[m - 1], featureLayer, featureDim, xy, clusters,
                 ts.klDivergence(), km.inertia(), facets);
+    }
+
+    /** Step 1's outcome: the top images best first, the feature size, images scanned and activating, the value's name. */
+    private record Pass(List<Top> top, int featureDim, int scanned, int positive, String value) {
+    }
+
+    private static Pass pass(PriorityQueue<Top> heap, int featureDim, int scanned, int positive, String value) {
+        List<Top> top = new ArrayList<>(heap);
+        top.sort(BEST_FIRST);
+        return new Pass(top, featureDim, scanned, positive, value);
+    }
+
+    /** Step 1 from a finished scan: the class unit's score and the features of its first {@code n} images. */
+    private Pass fromScan(Unit request, String tensor, String featureLayer, int n, int keep, Progress progress) {
+        PriorityQueue<Top> heap = new PriorityQueue<>(keep + 1, BEST_FIRST.reversed());
+        int positive = 0;
+        if (!request.isClassScore()) {
+            throw new NetvizException("a dataset scan keeps every image's class scores, not its values of layer "
+                    + "channels; the facets of " + tensor + ":" + request.channel() + " need a pass over the "
+                    + "dataset (leave out --scan), or choose a class");
+        }
+        if (!precomputed.featureLayer().equals(featureLayer)) {
+            throw new NetvizException("the scan's features are of layer '" + precomputed.featureLayer()
+                    + "', not of the feature layer '" + featureLayer + "' asked for; scan with --feature-layer "
+                    + featureLayer + " or leave out --feature-layer");
+        }
+        if (request.channel() < 0 || request.channel() >= precomputed.classCount()) {
+            throw new NetvizException("class " + request.channel() + " is not one of the scan's "
+                    + precomputed.classCount() + " classes");
+        }
+        int featureDim = precomputed.featureDim();
+        int c = precomputed.classCount();
+        for (int i = 0; i < n; i++) {
+            double a = precomputed.scores()[i * c + request.channel()];
+            if (a > 0) {
+                positive++;
+                offer(heap, keep, new Top(a, precomputed.indices()[i], precomputed.labels()[i], null),
+                        precomputed.features(), i * featureDim, featureDim);
+            }
+        }
+        progress.update("scanning images", n, n);
+        return pass(heap, featureDim, n, positive, "value > 0");
+    }
+
+    /** Step 1 as one pass over the first {@code n} images of the dataset on the forward pass. */
+    private Pass overDataset(Unit request, String tensor, String featureLayer, int n, int keep, Options o,
+                             Progress progress) {
+        PriorityQueue<Top> heap = new PriorityQueue<>(keep + 1, BEST_FIRST.reversed());
+        int[] yx = request.position();
+        int featureDim = -1;
+        int scanned = 0;
+        int positive = 0;
+        String value = "value > 0";
+        progress.update("scanning images", 0, n);
+        try (Batches batches = dataset.batches(o.batchSize(), 0, n)) {
+            for (Batch b : batches) {
+                int rows = b.size();
+                Units goal = Units.repeat(tensor, request.channel(), yx, rows);
+                double[] act;
+                float[] feats;
+                try (NDManager scope = forward.newScope()) {
+                    NDArray x = b.toNDArray(scope);
+                    Values v = forward.forward(scope, Map.of(forward.inputName(), x), List.of(tensor, featureLayer));
+                    if (scanned == 0) {
+                        long[] shape = v.get(tensor).getShape().getShape();
+                        goal.check(shape);
+                        if (yx == null && shape.length > 2 && !request.isClassScore()) {
+                            value = "its mean over the " + positions(shape) + " positions of " + tensor + " > 0";
+                        }
+                    }
+                    act = goal.values(v);
+                    NDArray f = v.get(featureLayer);
+                    long[] s = f.getShape().getShape();
+                    if (s.length == 0 || s[0] != rows) {
+                        throw new NetvizException("layer '" + featureLayer + "' has no per-image features (shape "
+                                + Arrays.toString(s) + "); choose another feature layer");
+                    }
+                    feats = FloatArray.of(f).data();
+                    featureDim = (int) (feats.length / rows);
+                }
+                for (int i = 0; i < b.size(); i++) {
+                    double a = act[i];
+                    int badFeature = Finite.firstNonFinite(feats, i * featureDim, featureDim);
+                    if (!Double.isFinite(a) || badFeature >= 0) {
+                        throw Finite.result("multifaceted visualization of " + tensor + ":" + request.channel()
+                                + " became non-finite while scanning image " + b.id(i) + " ("
+                                + (Double.isFinite(a) ? "feature " + Finite.name(feats[badFeature]) + " in layer '"
+                                + featureLayer + "'" : "unit value " + Finite.name(a)) + ")");
+                    }
+                    if (!(a > 0)) {
+                        continue;
+                    }
+                    positive++;
+                    offer(heap, keep, new Top(a, b.index(i), b.hasLabels() ? b.label(i) : -1, null), feats,
+                            i * featureDim, featureDim);
+                }
+                scanned += b.size();
+                progress.update("scanning images", scanned, n);
+                progress.checkCancelled();
+            }
+        }
+        return pass(heap, featureDim, scanned, positive, value);
     }
 
     /** Keeps {@code t} (with its features copied) if it is among the best {@code keep}. */

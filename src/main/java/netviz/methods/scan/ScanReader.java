@@ -43,6 +43,7 @@ public final class ScanReader {
             "rank", "value", "index", "id", "y", "x");
     private static final MessageType TOP_IMAGE = ScanTables.project(ScanTables.TOP_SCHEMA, "index", "id", "image");
     private static final MessageType IMAGES_INDEX = ScanTables.project(ScanTables.IMAGES_SCHEMA, "index");
+    private static final MessageType IMAGES_LABEL = ScanTables.project(ScanTables.IMAGES_SCHEMA, "index", "label");
 
     private final Path dir;
     private final ScanManifest manifest;
@@ -114,6 +115,20 @@ public final class ScanReader {
         forEach(ScanTables.IMAGES, null, g -> rows.add(row(g)));
         rows.sort(Comparator.comparingLong(ImageRow::index));
         return rows;
+    }
+
+    /**
+     * Every scanned image's true class by index (-1 where unlabelled; indices the scan did not read
+     * are -1 too), reading only the index and label columns.
+     */
+    public int[] labelsByIndex() {
+        Map<Long, Integer> labels = new java.util.HashMap<>();
+        forEach(ScanTables.IMAGES, IMAGES_LABEL, g -> labels.put(g.getLong("index", 0), optInt(g, "label")));
+        int max = labels.keySet().stream().mapToInt(Math::toIntExact).max().orElse(-1);
+        int[] out = new int[max + 1];
+        java.util.Arrays.fill(out, -1);
+        labels.forEach((i, l) -> out[Math.toIntExact(i)] = l == null ? -1 : l);
+        return out;
     }
 
     /** The feature vectors of every image, in index order. */
