@@ -48,7 +48,7 @@ import netviz.engine.ops.OpRegistry;
  * interpreter is built, so an unsupported operator fails at load time, not mid-run. An interpreter
  * is safe to use from several threads at once.
  */
-public final class Interpreter implements Forward {
+public final class Interpreter implements Forward, InputGradients {
 
     /** Options of an interpreter. {@code precision}: FLOAT32 (default) or FLOAT64 (exact checks). */
     public record Options(DataType precision) {
@@ -189,6 +189,11 @@ public final class Interpreter implements Forward {
     @Override
     public Graph graph() {
         return graph;
+    }
+
+    @Override
+    public String inputName() {
+        return Forward.super.inputName();
     }
 
     @Override

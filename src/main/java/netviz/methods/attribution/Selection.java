@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.Arrays;
 import java.util.Set;
+import netviz.engine.LinearSeed;
 import netviz.engine.Objective;
 
 /**
@@ -64,7 +65,24 @@ public record Selection(String tensor, int[][] coords) {
     /** The same objective, declared as also reading {@code extra} tensors (so the pass returns them). */
     Objective objective(Set<String> reads) {
         int[][] c = coords;
-        return Objective.of(toString(), reads, v -> scalarSum(v.get(tensor), c));
+        return Objective.linear(toString(), reads, v -> scalarSum(v.get(tensor), c),
+                LinearSeed.of(tensor, (shape, s) -> oneHot(shape, c, s)));
+    }
+
+    /** Writes 1 at {@code [n, coords[n]…]} of a zeroed row-major array of {@code shape}: the seed of {@link #scalarSum}. */
+    static void oneHot(long[] shape, int[][] coords, float[] seed) {
+        if (shape.length == 0 || shape[0] != coords.length) {
+            throw new IllegalArgumentException("batch of " + (shape.length == 0 ? 0 : shape[0]) + " but "
+                    + coords.length + " targets");
+        }
+        int per = seed.length / coords.length;
+        for (int i = 0; i < coords.length; i++) {
+            long at = 0;
+            for (int d = 1; d < shape.length; d++) {
+                at = at * shape[d] + (d - 1 < coords[i].length ? coords[i][d - 1] : 0);
+            }
+            seed[i * per + (int) at] = 1f;
+        }
     }
 
     static NDArray scalarSum(NDArray t, int[][] coords) {

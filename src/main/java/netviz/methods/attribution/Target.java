@@ -12,6 +12,7 @@ import netviz.OutOfRangeException;
 import netviz.ShapeMismatchException;
 import netviz.UnknownNameException;
 import netviz.engine.Graph;
+import netviz.engine.LinearSeed;
 import netviz.engine.Objective;
 import netviz.engine.Values;
 import netviz.methods.unit.Unit;
@@ -121,11 +122,21 @@ public sealed interface Target {
         Set<String> reads = new LinkedHashSet<>();
         reads.add(t);
         reads.addAll(Arrays.asList(alsoRead));
-        return Objective.of(describe(), Set.copyOf(reads), v -> {
+        LinearSeed seed = LinearSeed.reading(t, readsValues(), (value, shape) -> {
+            float[] s = new float[Math.toIntExact(netviz.engine.Tensor.size(shape))];
+            Selection.oneHot(shape, select(graph, value).coords(), s);
+            return s;
+        });
+        return Objective.linear(describe(), Set.copyOf(reads), v -> {
             Selection s = select(graph, v.get(t));
             sink.accept(s);
             return Selection.scalarSum(v.get(t), s.coords());
-        });
+        }, seed);
+    }
+
+    /** Whether {@link #select} reads the values (a predicted class, a channel's maximum) and not only their shape. */
+    default boolean readsValues() {
+        return true;
     }
 
     /** A readable description, e.g. "class 3", "predicted class", "conv2_out channel 5". */
@@ -180,6 +191,11 @@ public sealed interface Target {
             int[] idx = new int[value.getShape().dimension() - 1];
             idx[0] = c;
             return idx;
+        }
+
+        @Override
+        public boolean readsValues() {
+            return classes.length == 0;
         }
 
         @Override
@@ -281,6 +297,11 @@ public sealed interface Target {
         }
 
         @Override
+        public boolean readsValues() {
+            return unit.position() == null;
+        }
+
+        @Override
         public String describe() {
             int[] position = unit.position();
             return unit.layer() + " channel " + unit.channel()
@@ -307,6 +328,11 @@ public sealed interface Target {
                 throw new ShapeMismatchException("a batch of " + n + " images but " + selection.size() + " targets");
             }
             return selection;
+        }
+
+        @Override
+        public boolean readsValues() {
+            return false;
         }
 
         @Override
