@@ -493,12 +493,12 @@ public final class AttributionFigure {
                 Attribution method = switch (o.method()) {
                     case GUIDED_BACKPROP -> rules;
                     case DECONVNET -> new Deconvnet(ip);
-                    default -> new Saliency(ip);
+                    default -> new Saliency(s.gradients());
                 };
                 if (o.smooth() != null) {
                     NoiseTunnel.Options n = o.smooth();
                     long calls = ((long) x.getShape().get(0) * n.samples() + n.batch() - 1) / n.batch();
-                    method = new NoiseTunnel(ip, counting(method, calls, p), n);
+                    method = new NoiseTunnel(s.gradients(), counting(method, calls, p), n);
                 }
                 Attributions a = method.attribute(x, target);
                 int[][] boxes = o.method().guided() && o.layer() != null
@@ -508,7 +508,7 @@ public final class AttributionFigure {
             case INTEGRATED_GRADIENTS -> {
                 IntegratedGradients.Options io = new IntegratedGradients.Options(o.steps(),
                         AttributionInputs.baseline("--baseline", o.baseline(), s, first), o.riemann(), o.batch());
-                IntegratedGradients.Result r = new IntegratedGradients(ip, io, p).run(x, target);
+                IntegratedGradients.Result r = new IntegratedGradients(s.gradients(), io, p).run(x, target);
                 return new Computed(r.attributions(), r, null, null, null, null, null);
             }
             case GRAD_CAM, GRAD_CAM_PLUS_PLUS, SCORE_CAM -> {

@@ -256,7 +256,8 @@ final class VjpGraph {
         }
         String x = n.input(0);
         switch (n.opType()) {
-            case "Relu" -> contribute(x, op("Where", List.of(op("Greater", List.of(y, f(0))), g, f(0))));
+            // y ≥ 0, so sign(y) is the mask [x > 0] (measured faster on ONNX Runtime than Where)
+            case "Relu" -> contribute(x, op("Mul", List.of(g, op("Sign", List.of(y)))));
             case "LeakyRelu" -> contribute(x, op("Where", List.of(op("Greater", List.of(x, f(0))), g,
                     op("Mul", List.of(g, f(n.getFloat("alpha", 0.01f)))))));
             case "Sigmoid" -> contribute(x, op("Mul", List.of(g, op("Mul", List.of(y, op("Sub", List.of(f(1), y)))))));

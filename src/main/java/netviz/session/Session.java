@@ -40,7 +40,9 @@ import netviz.onnx.OnnxLoader;
  * class count and names, and the dataset. The command line builds one per command, the report one
  * per report, the web app one per server; figure recipes take it as their first argument.
  * Forward-only work runs on {@link #forward()}: ONNX Runtime by default, the interpreter with
- * {@code runtime("torch")} or when ONNX Runtime cannot run the model (after one warning).
+ * {@code runtime("torch")} or when ONNX Runtime cannot run the model (after one warning). Input
+ * gradients (saliency, SmoothGrad, integrated gradients) run on {@link #gradients()}: ONNX Runtime
+ * where it runs the forward passes and can differentiate the graph, else the interpreter.
  * Thread-safe; close it to release the interpreter's native memory.
  */
 public final class Session implements AutoCloseable {
@@ -60,6 +62,7 @@ public final class Session implements AutoCloseable {
     private Preprocessing preprocessing;
     private Interpreter interpreter;
     private netviz.engine.Forward forward;
+    private netviz.engine.InputGradients gradients;
     private ModelSummary.Summary summary;
     private Integer classCount;
     private Labels labels;
@@ -297,6 +300,24 @@ public final class Session implements AutoCloseable {
             }
         }
         return forward;
+    }
+
+    /**
+     * The session's input gradients for saliency, SmoothGrad and integrated gradients; the session
+     * closes them. With runtime {@code ort} (the default) and a model ONNX Runtime runs, an
+     * {@link netviz.ort.OrtGradient}: a vector-Jacobian graph on ONNX Runtime for objectives linear in
+     * what they read, the interpreter for anything else (one warning line when ONNX Runtime cannot
+     * differentiate the graph); otherwise the interpreter. Rule-based methods (guided backprop,
+     * deconvnet, Grad-CAM) use {@link #interpreter()}.
+     */
+    public synchronized netviz.engine.InputGradients gradients() {
+        checkOpen();
+        if (gradients == null) {
+            netviz.engine.Forward f = forward();
+            gradients = f instanceof netviz.ort.OrtForward ort
+                    ? netviz.ort.OrtGradient.of(interpreter(), ort, warnings) : interpreter();
+        }
+        return gradients;
     }
 
     /**
@@ -560,6 +581,10 @@ public final class Session implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (gradients instanceof netviz.ort.OrtGradient o) {
+            o.close();
+        }
+        gradients = null;
         if (forward != null && forward != interpreter) {
             forward.close();
         }

@@ -37,7 +37,7 @@ import netviz.zoo.Ort;
  * (1.23, ALL_OPT, the same threads) timed in the same run, on {@link ModelZoo#resnet18} (ResNet-18
  * v1, full width, random weights, 224×224) opened as a {@link Session} from an ONNX file, so that
  * forward passes go through {@link Session#forward()} (the runtime users get) and gradients
- * through {@link Session#interpreter()}:
+ * through {@link Session#gradients()} (and, for comparison, {@link Session#interpreter()}):
  * <ul>
  *   <li>dataset forward scan: the first N bundled Fashion-MNIST test images (each upsampled 8×
  *       to 224×224 and repeated over 3 channels, once, outside the timings) in batches of B; netviz
@@ -45,8 +45,9 @@ import netviz.zoo.Ort;
  *   <li>occlusion, window 32, stride 16, zero fill, batches of B: against the same passes on ONNX
  *       Runtime (one intact image, then the masked images in batches of B);</li>
  *   <li>saliency (forward + backward, batch 1) against one ONNX Runtime forward pass, interleaved
- *       round by round (medians), with the same gradient run node by node (no Conv→BatchNormalization
- *       folding) beside it.</li>
+ *       round by round (medians): on the default path (ONNX Runtime's vector-Jacobian graph), on the
+ *       interpreter, with the predicted class (one more forward pass), and node by node on the
+ *       interpreter (no Conv→BatchNormalization folding).</li>
  * </ul>
  * Prints {@code key=value} lines for the script.
  *
@@ -171,12 +172,18 @@ public final class TargetsBench {
         return out;
     }
 
-    /** Saliency (forward + backward, batch 1) against one ONNX Runtime forward pass, interleaved. */
+    /**
+     * Saliency (forward + backward, batch 1) on the default path ({@link Session#gradients()}: ONNX
+     * Runtime's vector-Jacobian graph) and on the interpreter, against one ONNX Runtime forward pass,
+     * interleaved round by round (medians), with the predicted class (one more forward pass) and the
+     * interpreter's gradient node by node (no Conv→BatchNormalization folding) beside them.
+     */
     private static void saliency(Session session, Ort ort, int runs) throws OrtException {
         long[] shape = {1, 3, SIDE, SIDE};
         float[] x = Ort.randomInput(shape, 5);
         String input = session.interpreter().inputName();
-        Saliency saliency = new Saliency(session.interpreter());
+        Saliency saliency = new Saliency(session.gradients());
+        Saliency onInterpreter = new Saliency(session.interpreter());
         Target target = Target.classes(7);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OnnxTensor ox = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
@@ -189,7 +196,12 @@ public final class TargetsBench {
                     throw new IllegalStateException(e);
                 }
             };
+            float[] a = saliency.gradient(in, target).values();
+            float[] b = onInterpreter.gradient(in, target).values();
+            double agreement = Ort.relError(a, b);
             AttributionBench.Task sal = () -> saliency.attribute(in, target);
+            AttributionBench.Task predicted = () -> saliency.attribute(in, Target.predicted());
+            AttributionBench.Task interp = () -> onInterpreter.attribute(in, target);
             // the same gradient node by node (as before Conv→BatchNormalization folding reached autograd
             // runs): differentiating every Conv output as well keeps each pair apart
             Interpreter it = session.interpreter();
@@ -201,10 +213,14 @@ public final class TargetsBench {
                     ForwardBench.first(it.gradient(s, Map.of(input, in), logit, wrt).wrt(input));
                 }
             };
-            double[] med = AttributionBench.interleaved(new AttributionBench.Task[] {ortForward, sal, unfolded}, 2, runs);
-            System.out.printf(Locale.ROOT, "saliency_ms=%.1f%nsaliency_ort_forward_ms=%.1f%nsaliency_ratio=%.2f%n"
-                    + "saliency_unfolded_ms=%.1f%nsaliency_unfolded_ratio=%.2f%nsaliency_runs=%d%n", med[1], med[0],
-                    med[1] / med[0], med[2], med[2] / med[0], runs);
+            double[] med = AttributionBench.interleaved(new AttributionBench.Task[] {ortForward, sal, interp, predicted,
+                    unfolded}, 2, runs);
+            System.out.printf(Locale.ROOT, "saliency_runtime=%s%nsaliency_ms=%.1f%nsaliency_ort_forward_ms=%.1f%n"
+                    + "saliency_ratio=%.2f%nsaliency_interpreter_ms=%.1f%nsaliency_interpreter_ratio=%.2f%n"
+                    + "saliency_predicted_ms=%.1f%nsaliency_predicted_ratio=%.2f%n"
+                    + "saliency_unfolded_ms=%.1f%nsaliency_unfolded_ratio=%.2f%nsaliency_rel_error=%.1e%n"
+                    + "saliency_runs=%d%n", session.gradients().runtime(), med[1], med[0], med[1] / med[0], med[2],
+                    med[2] / med[0], med[3], med[3] / med[0], med[4], med[4] / med[0], agreement, runs);
         }
     }
 

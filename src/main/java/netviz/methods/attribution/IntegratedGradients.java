@@ -10,7 +10,7 @@ import java.util.Map;
 import netviz.OutOfRangeException;
 import netviz.engine.Gradients;
 import netviz.methods.Finite;
-import netviz.engine.Interpreter;
+import netviz.engine.InputGradients;
 
 /**
  * Integrated Gradients (Sundararajan, Taly and Yan, "Axiomatic Attribution for Deep Networks",
@@ -131,16 +131,16 @@ public final class IntegratedGradients implements Attribution {
         }
     }
 
-    private final Interpreter interpreter;
+    private final InputGradients gradients;
     private final Options options;
     private final Progress progress;
 
-    public IntegratedGradients(Interpreter interpreter, Options options) {
-        this(interpreter, options, Progress.NONE);
+    public IntegratedGradients(InputGradients gradients, Options options) {
+        this(gradients, options, Progress.NONE);
     }
 
-    public IntegratedGradients(Interpreter interpreter, Options options, Progress progress) {
-        this.interpreter = interpreter;
+    public IntegratedGradients(InputGradients gradients, Options options, Progress progress) {
+        this.gradients = gradients;
         this.options = options;
         this.progress = Progress.orNone(progress);
     }
@@ -157,8 +157,8 @@ public final class IntegratedGradients implements Attribution {
         int n = s[0];
         int c = s[1];
         int per = c * s[2] * s[3];
-        String in = interpreter.inputName();
-        String t = target.tensor(interpreter.graph());
+        String in = gradients.inputName();
+        String t = target.tensor(gradients.graph());
         float[] x = BatchArrays.floats(inputs);
         float[] base = new float[n * per];
         for (int i = 0; i < n; i++) {
@@ -168,12 +168,12 @@ public final class IntegratedGradients implements Attribution {
         Selection sel;
         double[] score;
         double[] baseScore;
-        try (NDManager scope = interpreter.newScope()) {
-            NDArray v = interpreter.tensors(scope, Map.of(in, inputs), List.of(t)).get(t);
-            sel = target.select(interpreter.graph(), v);
+        try (NDManager scope = gradients.newScope()) {
+            NDArray v = gradients.tensors(scope, Map.of(in, inputs), List.of(t)).get(t);
+            sel = target.select(gradients.graph(), v);
             score = Occlusion.read(v, sel, 0, n, false);
             NDArray xb = BatchArrays.create(scope, base, new Shape(n, c, s[2], s[3]), inputs.getDataType());
-            NDArray vb = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
+            NDArray vb = gradients.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
             baseScore = Occlusion.read(vb, sel, 0, n, false);
         }
         Finite.checkPerImage(score, "integrated gradients of " + BatchArrays.describe(sel) + ": the class score of the input");
@@ -197,9 +197,9 @@ public final class IntegratedGradients implements Attribution {
                     path[r * per + j] = (float) (b0 + a * (x[ex * per + j] - b0));
                 }
             }
-            try (NDManager scope = interpreter.newScope()) {
+            try (NDManager scope = gradients.newScope()) {
                 NDArray xb = BatchArrays.create(scope, path, new Shape(b, c, s[2], s[3]), inputs.getDataType());
-                Gradients g = interpreter.gradient(scope, Map.of(in, xb), sel.rows(rows).objective(), List.of(in));
+                Gradients g = gradients.gradient(scope, Map.of(in, xb), sel.rows(rows).objective(), List.of(in));
                 double[] grad = BatchArrays.doubles(g.wrt(in));
                 int bad = Finite.firstNonFinite(grad);
                 if (bad >= 0 || !Double.isFinite(g.objective())) {

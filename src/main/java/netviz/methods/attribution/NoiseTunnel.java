@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import netviz.OutOfRangeException;
-import netviz.engine.Interpreter;
+import netviz.engine.InputGradients;
 
 /**
  * SmoothGrad (Smilkov, Thorat, Kim, Viégas and Wattenberg, "SmoothGrad: removing noise by adding
@@ -62,12 +62,12 @@ public final class NoiseTunnel implements Attribution {
         }
     }
 
-    private final Interpreter interpreter;
+    private final InputGradients gradients;
     private final Attribution method;
     private final Options options;
 
-    public NoiseTunnel(Interpreter interpreter, Attribution method, Options options) {
-        this.interpreter = interpreter;
+    public NoiseTunnel(InputGradients gradients, Attribution method, Options options) {
+        this.gradients = gradients;
         this.method = method;
         this.options = options;
     }
@@ -82,10 +82,10 @@ public final class NoiseTunnel implements Attribution {
         int per = s[1] * s[2] * s[3];
         float[] x = BatchArrays.floats(inputs);
         Selection sel;
-        try (NDManager scope = interpreter.newScope()) {
-            String t = target.tensor(interpreter.graph());
-            sel = target.select(interpreter.graph(), interpreter.tensors(scope,
-                    Map.of(interpreter.inputName(), inputs), List.of(t)).get(t));
+        try (NDManager scope = gradients.newScope()) {
+            String t = target.tensor(gradients.graph());
+            sel = target.select(gradients.graph(), gradients.tensors(scope,
+                    Map.of(gradients.inputName(), inputs), List.of(t)).get(t));
         }
         double[] sigma = new double[n];
         for (int i = 0; i < n; i++) {
@@ -101,7 +101,7 @@ public final class NoiseTunnel implements Attribution {
         int total = n * options.samples();
         double[] sum = null;
         long[] shape = null;
-        try (NDManager scope = interpreter.newScope()) {
+        try (NDManager scope = gradients.newScope()) {
             for (int start = 0; start < total; start += options.batch()) {
                 int b = Math.min(options.batch(), total - start);
                 float[] noisy = new float[b * per];

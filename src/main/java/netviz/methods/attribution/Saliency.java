@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import netviz.engine.Gradients;
-import netviz.engine.Interpreter;
+import netviz.engine.InputGradients;
 
 /**
  * Image-specific class saliency (Simonyan, Vedaldi and Zisserman, "Deep Inside Convolutional
@@ -19,10 +19,10 @@ import netviz.engine.Interpreter;
  * ({@link NoiseTunnel}) and for users who want the sign.
  */
 public final class Saliency implements Attribution {
-    private final Interpreter interpreter;
+    private final InputGradients gradients;
 
-    public Saliency(Interpreter interpreter) {
-        this.interpreter = interpreter;
+    public Saliency(InputGradients gradients) {
+        this.gradients = gradients;
     }
 
     /**
@@ -31,7 +31,7 @@ public final class Saliency implements Attribution {
     @Override
     public Attributions attribute(NDArray inputs, Target target) {
         int[] s = BatchArrays.nchw(inputs, "saliency");
-        try (NDManager scope = interpreter.newScope()) {
+        try (NDManager scope = gradients.newScope()) {
             AtomicReference<Selection> used = new AtomicReference<>();
             NDArray g = grad(scope, inputs, target, used);
             float[] m = BatchArrays.floats(g.abs().max(new int[] {1}));
@@ -43,7 +43,7 @@ public final class Saliency implements Attribution {
     /** The plain gradient ∂S/∂I, shape (N, C, H, W). */
     public Attributions gradient(NDArray inputs, Target target) {
         int[] s = BatchArrays.nchw(inputs, "saliency");
-        try (NDManager scope = interpreter.newScope()) {
+        try (NDManager scope = gradients.newScope()) {
             AtomicReference<Selection> used = new AtomicReference<>();
             NDArray g = grad(scope, inputs, target, used);
             return BatchArrays.finite(new Attributions(BatchArrays.floats(g), new long[] {s[0], s[1], s[2], s[3]}, used.get()),
@@ -52,9 +52,9 @@ public final class Saliency implements Attribution {
     }
 
     private NDArray grad(NDManager scope, NDArray inputs, Target target, AtomicReference<Selection> used) {
-        String in = interpreter.inputName();
-        Gradients g = interpreter.gradient(scope, Map.of(in, inputs),
-                target.objective(interpreter.graph(), used::set), List.of(in));
+        String in = gradients.inputName();
+        Gradients g = gradients.gradient(scope, Map.of(in, inputs),
+                target.objective(gradients.graph(), used::set), List.of(in));
         BatchArrays.finiteScore(g.objective(), "saliency", used.get());
         return g.wrt(in);
     }
