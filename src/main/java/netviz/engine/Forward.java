@@ -10,8 +10,9 @@ import java.util.Map;
  * A forward pass of one model, whichever runtime computes it: the libtorch {@link Interpreter}
  * (which also differentiates) or ONNX Runtime (forward only). Forward-only methods (classification
  * and evaluation, activations, dead-filter statistics, top-image scans, feature extraction,
- * occlusion) take a {@code Forward} and never ask which runtime runs; gradients stay on the
- * {@link Interpreter}. Both runtimes take the same preprocessed input and return the same tensors
+ * occlusion) take a {@code Forward} and never ask which runtime runs; gradients run on the
+ * {@link Interpreter}, input gradients of linear objectives also on ONNX Runtime (see
+ * {@link InputGradients}). Both runtimes take the same preprocessed input and return the same tensors
  * (graph outputs plus the tapped intermediate tensors) as arrays of the caller's scope.
  */
 public interface Forward extends AutoCloseable {
