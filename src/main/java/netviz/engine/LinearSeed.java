@@ -32,6 +32,16 @@ public interface LinearSeed {
         return false;
     }
 
+    /**
+     * The tensor T when this seed is the one-hot of each example's largest score, seed[n, k] =
+     * [k = argmax_j T[n, j]] (the first of equal maxima) for T of shape (N, K) or (N, K, 1, …): the
+     * predicted class, which a runtime may then compute inside the backward pass itself. Empty for
+     * any other seed.
+     */
+    default java.util.Optional<String> argmaxOf() {
+        return java.util.Optional.empty();
+    }
+
     /** A seed of one tensor from its shape: {@code fill} writes the seed into a zeroed row-major array. */
     static LinearSeed of(String tensor, java.util.function.BiConsumer<long[], float[]> fill) {
         return (values, scope) -> {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -45,7 +46,8 @@ import netviz.onnx.GraphBuilder;
  *
  * <p>Everything else goes to the interpreter: other objectives, gradients with respect to other
  * tensors or several inputs, a graph the builder refuses (an operator without a backward rule,
- * float64 inputs, opsets before 13) or that ONNX Runtime refuses (one warning line, once), and every
+ * float64 inputs, opsets before 13) or that ONNX Runtime refuses (one warning line, once, said after
+ * the interpreter has answered, so that a run that fails there ends in its one error line), and every
  * call in a process whose self-check failed: on first use, the ONNX Runtime gradient of a small
  * random network (convolutions of stride 1 and 2, overlapping max pooling, batch normalization,
  * ReLU, a residual addition, Gemm) is compared with the float64 interpreter's (libtorch float64 uses
@@ -143,8 +145,10 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
         try {
             return onOrt(scope, x, inputs.get(x), objective, seed.get());
         } catch (UnsupportedOperatorException e) {
+            // said once the interpreter has answered, so that a run that fails there ends in its one error line
+            Gradients g = interpreter.gradient(scope, inputs, objective, wrt);
             warnOnce(e.getMessage() + "; gradients run on the libtorch interpreter");
-            return interpreter.gradient(scope, inputs, objective, wrt);
+            return g;
         }
     }
 
@@ -167,6 +171,10 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
     private Gradients onOrt(NDManager scope, String x, NDArray in, Objective objective, LinearSeed seed) {
         Map<String, String> asked = resolved(objective);
         List<String> taps = new ArrayList<>(new TreeSet<>(asked.values()));
+        Optional<String> argmax = seed.argmaxOf().map(t -> graph().resolveTensor(t));
+        if (argmax.isPresent() && taps.equals(List.of(argmax.get()))) {
+            return predicted(scope, x, in, objective, asked, argmax.get());
+        }
         String shapeKey = taps + "@" + in.getShape();
         long[][] known;
         synchronized (shapes) {
@@ -201,7 +209,7 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
         VjpGraph.Built built = null;
         OrtForward run = null;
         synchronized (graphs) {
-            Object[] r = graphEntry(taps, ranks);
+            Object[] r = graphEntry(taps, ranks, Set.of());
             built = (VjpGraph.Built) r[0];
             run = (OrtForward) r[1];
         }
@@ -234,13 +242,33 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
                         + " in the gradient pass but " + Arrays.toString(known[i]) + " in the forward pass");
             }
         }
-        Map<String, NDArray> read = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : asked.entrySet()) {
-            NDArray v = fv != null ? fv.get(e.getValue()) : out.get(e.getValue());
-            read.put(e.getValue(), v);
-            read.put(e.getKey(), v);
+        return finish(x, in, objective, asked, fv != null ? fv : out, out, built);
+    }
+
+    /** The predicted class's gradient in one run: the graph seeds itself with the one-hot of the argmax. */
+    private Gradients predicted(NDManager scope, String x, NDArray in, Objective objective, Map<String, String> asked,
+                                String tap) {
+        VjpGraph.Built built;
+        OrtForward run;
+        synchronized (graphs) {
+            Object[] r = graphEntry(List.of(tap), Map.of(tap, 0), Set.of(tap));
+            built = (VjpGraph.Built) r[0];
+            run = (OrtForward) r[1];
         }
-        Values forwardValues = new Values(read);
+        Values out = run.tensors(scope, Map.of(x, in), List.of(tap, built.gradient()));
+        return finish(x, in, objective, asked, out, out, built);
+    }
+
+    /** The gradients with the objective evaluated on the values {@code read} (which the seeds came from). */
+    private static Gradients finish(String x, NDArray in, Objective objective, Map<String, String> asked, Values read,
+                                    Values out, VjpGraph.Built built) {
+        Map<String, NDArray> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : asked.entrySet()) {
+            NDArray v = read.get(e.getValue());
+            values.put(e.getValue(), v);
+            values.put(e.getKey(), v);
+        }
+        Values forwardValues = new Values(values);
         NDArray value = objective.evaluate(forwardValues);
         double v = value.toType(DataType.FLOAT64, false).getDouble();
         NDArray g = out.get(built.gradient());
@@ -260,19 +288,20 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
     }
 
     /** The graph and session for these taps (held under the graphs lock): built on first use, refusals remembered. */
-    private Object[] graphEntry(List<String> taps, Map<String, Integer> ranks) {
+    private Object[] graphEntry(List<String> taps, Map<String, Integer> ranks, Set<String> argmax) {
         if (closed) {
             throw new IllegalStateException("the ONNX Runtime gradients are closed");
         }
         List<String> key = new ArrayList<>(taps);
-        taps.forEach(t -> key.add(Integer.toString(ranks.get(t))));
+        taps.forEach(t -> key.add(argmax.contains(t) ? "argmax" : Integer.toString(ranks.get(t))));
         Object e = graphs.get(key);
         if (e instanceof UnsupportedOperatorException u) {
             throw u;
         }
         if (e == null) {
             try {
-                VjpGraph.Built b = built(taps, ranks);
+                VjpGraph.Built b = VjpGraph.build(graph(), inputName(), taps, ranks, argmax,
+                        VjpGraph.StridedConv.CONV_TRANSPOSE);
                 e = new Object[] {b, OrtForward.of(b.graph())};
             } catch (UnsupportedOperatorException u) {
                 graphs.put(key, u);

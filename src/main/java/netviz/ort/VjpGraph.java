@@ -27,7 +27,7 @@ import netviz.engine.ValueInfo;
  * gradient): Conv — the transposed convolution, written as a Conv with flipped, transposed weights at
  * stride 1 and as a ConvTranspose cropped to x's size otherwise; BatchNormalization (inference) —
  * g·γ/√(σ²+ε), itself a BatchNormalization of g; Relu, LeakyRelu, Clip — g masked; Sigmoid
- * g·y(1−y); Tanh g(1−y²); Exp g·y; Neg −g; MaxPool — g scattered to the Indices output, adding where windows overlap
+ * g·y(1−y); Tanh g(1−y²); Exp g·y; Sqrt g/(2y); Neg −g; MaxPool — g scattered to the Indices output, adding where windows overlap
  * (as libtorch does); AveragePool and GlobalAveragePool — g spread over each window; Add, Sub, Mul,
  * Div — with ReduceSum over broadcast axes; Flatten, Reshape, Squeeze, Unsqueeze — reshaped back;
  * Transpose — the inverse permutation; Concat — Split; Gemm and MatMul (constant weights) — the
@@ -54,7 +54,7 @@ final class VjpGraph {
     private static final Map<String, int[]> DIFFERENTIABLE = new HashMap<>();
 
     static {
-        for (String op : List.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Exp", "Neg", "Identity", "Dropout", "Flatten", "Reshape",
+        for (String op : List.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Exp", "Sqrt", "Neg", "Identity", "Dropout", "Flatten", "Reshape",
                 "Squeeze", "Unsqueeze", "Transpose", "MaxPool", "AveragePool", "GlobalAveragePool", "Softmax",
                 "LogSoftmax", "Clip", "BatchNormalization", "Conv")) {
             DIFFERENTIABLE.put(op, new int[] {0});
@@ -97,14 +97,24 @@ final class VjpGraph {
      * (tensor names), each tap's seed declared of rank {@code ranks.get(tap)}.
      */
     static Built build(Graph graph, String input, List<String> taps, Map<String, Integer> ranks) {
-        return build(graph, input, taps, ranks, StridedConv.CONV_TRANSPOSE);
+        return build(graph, input, taps, ranks, Set.of(), StridedConv.CONV_TRANSPOSE);
+    }
+
+    /**
+     * The same, where each tap of {@code argmax} gets no seed input but is seeded inside the graph
+     * with the one-hot of each example's largest value along axis 1 (the predicted class; see
+     * {@link netviz.engine.LinearSeed#argmaxOf}).
+     */
+    static Built build(Graph graph, String input, List<String> taps, Map<String, Integer> ranks, Set<String> argmax,
+                       StridedConv strided) {
+        return new VjpGraph(graph, input, strided).run(taps, ranks, argmax);
     }
 
     static Built build(Graph graph, String input, List<String> taps, Map<String, Integer> ranks, StridedConv strided) {
-        return new VjpGraph(graph, input, strided).run(taps, ranks);
+        return build(graph, input, taps, ranks, Set.of(), strided);
     }
 
-    private Built run(List<String> taps, Map<String, Integer> ranks) {
+    private Built run(List<String> taps, Map<String, Integer> ranks, Set<String> argmax) {
         int modelOpset = source.opset("");
         if (modelOpset < 13) {
             throw new UnsupportedOperatorException("the model is at opset " + modelOpset
@@ -162,6 +172,12 @@ final class VjpGraph {
         Map<String, String> seeds = new LinkedHashMap<>();
         List<ValueInfo> inputs = new ArrayList<>(source.inputs());
         for (String t : taps) {
+            if (argmax.contains(t)) {
+                if (live.contains(t) || t.equals(input)) {
+                    contribute(t, argmaxSeed(t));
+                }
+                continue;
+            }
             String s = fresh("seed_" + t);
             seeds.put(t, s);
             int rank = ranks.get(t);
@@ -264,6 +280,7 @@ final class VjpGraph {
             case "Tanh" -> contribute(x, op("Mul", List.of(g, op("Sub", List.of(f(1), op("Mul", List.of(y, y)))))));
             case "Exp" -> contribute(x, op("Mul", List.of(g, y)));
             case "Neg" -> contribute(x, op("Neg", List.of(g)));
+            case "Sqrt" -> contribute(x, op("Div", List.of(g, op("Mul", List.of(y, f(2))))));
             case "Identity", "Dropout" -> contribute(x, g);
             case "Flatten", "Reshape", "Squeeze", "Unsqueeze" -> contribute(x, reshapeLike(g, x));
             case "Transpose" -> contribute(x, transposeBack(n, g));
@@ -641,6 +658,16 @@ final class VjpGraph {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The one-hot of each example's first largest value of {@code t} along axis 1, in t's shape. */
+    private String argmaxSeed(String t) {
+        String flat = op("Flatten", List.of(t), Attribute.ofInt("axis", 1));
+        String index = op("ArgMax", List.of(flat), Attribute.ofInt("axis", 1), Attribute.ofInt("keepdims", 0));
+        String depth = op("Gather", List.of(op("Shape", List.of(flat)), longs(1)));
+        String values = initializer("one_hot", Tensor.ofFloats(new long[] {2}, 0f, 1f));
+        String hot = op("OneHot", List.of(index, depth, values), Attribute.ofInt("axis", -1));
+        return reshapeLike(hot, t);
+    }
 
     /** The node with its Indices output (added when the model does not ask for it). */
     private Node withIndices(Node n) {

@@ -131,7 +131,7 @@ class AttributionFigureTest {
         RawArray raw = r.arrays().get(AttributionFigure.RAW);
         assertArrayEquals(new long[] {2, 28, 28}, raw.shape());
         try (NDManager m = s.interpreter().newScope()) {
-            float[] want = new Saliency(s.interpreter()).attribute(AttributionInputs.stack(m, pictures),
+            float[] want = new Saliency(s.gradients()).attribute(AttributionInputs.stack(m, pictures),
                     Target.classes(1)).values();
             assertArrayEquals(want, raw.values(), 0f);
         }

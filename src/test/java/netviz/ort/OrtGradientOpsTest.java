@@ -206,6 +206,9 @@ class OrtGradientOpsTest {
         check(in, unary("Sigmoid"), f);
         check(in, unary("Tanh"), f);
         check(in, unary("Identity"), f);
+        check(in, unary("Exp"), f);
+        check(in, unary("Neg"), f);
+        check(in, (b, x, r) -> b.node("Sqrt", "sqrt", List.of(b.node("Exp", "pos", List.of(x)))), f);
         check(in, unary("Dropout"), f);
         check(in, (b, x, r) -> b.node("Clip", "clip", List.of(x, b.initializer("lo", Tensor.ofFloats(new long[0], -0.5f)),
                 b.initializer("hi", Tensor.ofFloats(new long[0], 0.7f)))), f);

@@ -122,11 +122,28 @@ public sealed interface Target {
         Set<String> reads = new LinkedHashSet<>();
         reads.add(t);
         reads.addAll(Arrays.asList(alsoRead));
-        LinearSeed seed = LinearSeed.reading(t, readsValues(), (value, shape) -> {
+        LinearSeed onValues = LinearSeed.reading(t, readsValues(), (value, shape) -> {
             float[] s = new float[Math.toIntExact(netviz.engine.Tensor.size(shape))];
             Selection.oneHot(shape, select(graph, value).coords(), s);
             return s;
         });
+        boolean predicted = this instanceof ClassScore c && c.classes.length == 0;
+        LinearSeed seed = !predicted ? onValues : new LinearSeed() {
+            @Override
+            public java.util.Map<String, NDArray> seeds(Values values, ai.djl.ndarray.NDManager scope) {
+                return onValues.seeds(values, scope);
+            }
+
+            @Override
+            public boolean readsValues() {
+                return true;
+            }
+
+            @Override
+            public java.util.Optional<String> argmaxOf() {
+                return java.util.Optional.of(t);
+            }
+        };
         return Objective.linear(describe(), Set.copyOf(reads), v -> {
             Selection s = select(graph, v.get(t));
             sink.accept(s);
