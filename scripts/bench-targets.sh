@@ -95,7 +95,7 @@ rows = [
                                                                                         kv["saliency_rel_error"])),
     ("the same saliency on the libtorch interpreter", "%s ms" % kv["saliency_interpreter_ms"],
      "%s× one ONNX Runtime forward" % kv["saliency_interpreter_ratio"]),
-    ("the same saliency of the predicted class (one more forward pass)", "%s ms" % kv["saliency_predicted_ms"],
+    ("the same saliency of the predicted class", "%s ms" % kv["saliency_predicted_ms"],
      "%s× one ONNX Runtime forward" % kv["saliency_predicted_ratio"]),
     ("the same gradient node by node (no Conv→BatchNormalization folding; the reference of before)",
      "%s ms" % kv["saliency_unfolded_ms"], "%s× one ONNX Runtime forward" % kv["saliency_unfolded_ratio"]),

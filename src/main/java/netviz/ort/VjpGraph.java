@@ -70,8 +70,12 @@ final class VjpGraph {
     record Built(Graph graph, Map<String, String> seeds, String gradient) {
     }
 
-    /** How a strided Conv's input gradient is written (measured in {@code OrtGradientBench}). */
-    enum StridedConv { CONV_TRANSPOSE, ZERO_INSERT_CONV }
+    /**
+     * How a Conv's input gradient is written (measured in {@code OrtGradientBench}): stride 1 as a Conv
+     * with flipped weights and strided as a ConvTranspose (the default), strided as zero-insertion and
+     * a Conv, or every Conv as a ConvTranspose.
+     */
+    enum StridedConv { CONV_TRANSPOSE, ZERO_INSERT_CONV, TRANSPOSE_EVERYWHERE }
 
     private final Graph source;
     private final String input;
@@ -377,7 +381,7 @@ final class VjpGraph {
     /** d/dx of a convolution of x with {@code weights} (initializer {@code w}) under {@code geo}. */
     private String convBackward(Node n, String g, String x, String w, Tensor weights, Geometry geo, long group) {
         int r = geo.kernel().length;
-        if (geo.unitStride()) {
+        if (geo.unitStride() && strided != StridedConv.TRANSPOSE_EVERYWHERE) {
             // stride 1: a convolution of g with the flipped, transposed kernel, padded by d(k−1) − p
             long[] pads = new long[2 * r];
             for (int d = 0; d < r; d++) {

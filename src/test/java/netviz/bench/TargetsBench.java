@@ -46,8 +46,9 @@ import netviz.zoo.Ort;
  *       Runtime (one intact image, then the masked images in batches of B);</li>
  *   <li>saliency (forward + backward, batch 1) against one ONNX Runtime forward pass, interleaved
  *       round by round (medians): on the default path (ONNX Runtime's vector-Jacobian graph), on the
- *       interpreter, with the predicted class (one more forward pass), and node by node on the
- *       interpreter (no Conv→BatchNormalization folding).</li>
+ *       interpreter, with the predicted class, and node by node on the interpreter (no
+ *       Conv→BatchNormalization folding), each after a pause of 200 ms (the worker threads of
+ *       libtorch and of ONNX Runtime spin after a parallel region and would slow the next task).</li>
  * </ul>
  * Prints {@code key=value} lines for the script.
  *
@@ -213,8 +214,10 @@ public final class TargetsBench {
                     ForwardBench.first(it.gradient(s, Map.of(input, in), logit, wrt).wrt(input));
                 }
             };
-            double[] med = AttributionBench.interleaved(new AttributionBench.Task[] {ortForward, sal, interp, predicted,
-                    unfolded}, 2, runs);
+            // the worker threads of libtorch and of each ONNX Runtime session spin for a while after a parallel
+            // region: a pause before each timed task keeps them from slowing whichever task comes next
+            double[] med = settledInterleaved(new AttributionBench.Task[] {ortForward, sal, interp, predicted, unfolded},
+                    2, runs);
             System.out.printf(Locale.ROOT, "saliency_runtime=%s%nsaliency_ms=%.1f%nsaliency_ort_forward_ms=%.1f%n"
                     + "saliency_ratio=%.2f%nsaliency_interpreter_ms=%.1f%nsaliency_interpreter_ratio=%.2f%n"
                     + "saliency_predicted_ms=%.1f%nsaliency_predicted_ratio=%.2f%n"
@@ -222,6 +225,33 @@ public final class TargetsBench {
                     + "saliency_runs=%d%n", session.gradients().runtime(), med[1], med[0], med[1] / med[0], med[2],
                     med[2] / med[0], med[3], med[3] / med[0], med[4], med[4] / med[0], agreement, runs);
         }
+    }
+
+    /** As {@link AttributionBench#interleaved}, with a pause of 200 ms before each timed task (medians). */
+    static double[] settledInterleaved(AttributionBench.Task[] tasks, int warmup, int n) {
+        double[][] ms = new double[tasks.length][n];
+        for (int r = -warmup; r < n; r++) {
+            for (int k = 0; k < tasks.length; k++) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                long t0 = System.nanoTime();
+                tasks[k].run();
+                if (r >= 0) {
+                    ms[k][r] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+        }
+        double[] med = new double[tasks.length];
+        for (int k = 0; k < tasks.length; k++) {
+            double[] v = ms[k].clone();
+            java.util.Arrays.sort(v);
+            med[k] = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        }
+        return med;
     }
 
     /** Occlusion (window 32, stride 16, batches of {@code batch}) against the same forward passes on ONNX Runtime. */
