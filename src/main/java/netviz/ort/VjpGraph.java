@@ -30,7 +30,9 @@ import netviz.engine.ValueInfo;
  * g·y(1−y); Tanh g(1−y²); Exp g·y; Sqrt g/(2y); Neg −g; MaxPool — g scattered to the Indices output, adding where windows overlap
  * (as libtorch does); AveragePool and GlobalAveragePool — g spread over each window; Add, Sub, Mul,
  * Div — with ReduceSum over broadcast axes; Flatten, Reshape, Squeeze, Unsqueeze — reshaped back;
- * Transpose — the inverse permutation; Concat — Split; Gemm and MatMul (constant weights) — the
+ * Transpose — the inverse permutation; Concat — Split, and Split — Concat; Pad (constant) — a Slice;
+ * ReduceMean, ReduceSum — g spread back over the reduced axes; Cast to float32 — g; HardSigmoid, HardSwish — their
+ * piecewise slopes (as libtorch); Gemm and MatMul (constant weights) — the
  * transposed products; Identity, Dropout — g; Softmax, LogSoftmax — y(g − Σ g·y) and g − e^y Σ g.
  * Any other operator on a differentiated path is refused with an
  * {@link UnsupportedOperatorException} naming it, and the caller differentiates with the
@@ -50,11 +52,14 @@ final class VjpGraph {
             "Sign", "IsNaN", "IsInf", "ConstantOfShape", "Constant", "RandomNormalLike", "RandomUniformLike",
             "EyeLike", "OneHot", "Range");
 
+    /** ONNX element types that carry gradient (float, float16, double, bfloat16); a Cast to any other has none. */
+    private static final Set<Long> FLOATING = Set.of(1L, 10L, 11L, 16L);
+
     /** Inputs (by position) of each supported operator through which the gradient flows to x. */
     private static final Map<String, int[]> DIFFERENTIABLE = new HashMap<>();
 
     static {
-        for (String op : List.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Exp", "Sqrt", "Neg", "Identity", "Dropout", "Flatten", "Reshape",
+        for (String op : List.of("Relu", "LeakyRelu", "Sigmoid", "Tanh", "Exp", "Sqrt", "Neg", "HardSigmoid", "HardSwish", "ReduceMean", "ReduceSum", "Split", "Pad", "Cast", "Identity", "Dropout", "Flatten", "Reshape",
                 "Squeeze", "Unsqueeze", "Transpose", "MaxPool", "AveragePool", "GlobalAveragePool", "Softmax",
                 "LogSoftmax", "Clip", "BatchNormalization", "Conv")) {
             DIFFERENTIABLE.put(op, new int[] {0});
@@ -226,7 +231,7 @@ final class VjpGraph {
         Set<String> live = new HashSet<>();
         live.add(input);
         for (Node n : source.nodes()) {
-            if (NO_GRADIENT.contains(n.opType())) {
+            if (NO_GRADIENT.contains(n.opType()) || (n.opType().equals("Cast") && !FLOATING.contains(n.getInt("to", 0)))) {
                 continue;
             }
             boolean any = false;
@@ -270,6 +275,10 @@ final class VjpGraph {
 
     private void backward(Node n, Set<String> live) {
         String y = n.outputs().get(0);
+        if (n.opType().equals("Split")) {
+            split(n);
+            return;
+        }
         String g = gradientOf(y);
         if (g == null) {
             return;
@@ -285,7 +294,26 @@ final class VjpGraph {
             case "Exp" -> contribute(x, op("Mul", List.of(g, y)));
             case "Neg" -> contribute(x, op("Neg", List.of(g)));
             case "Sqrt" -> contribute(x, op("Div", List.of(g, op("Mul", List.of(y, f(2))))));
+            case "HardSigmoid" -> {
+                // y = max(0, min(1, αx + β)): α where 0 < y < 1
+                String inside = op("And", List.of(op("Greater", List.of(y, f(0))), op("Less", List.of(y, f(1)))));
+                contribute(x, op("Where", List.of(inside, op("Mul", List.of(g, f(n.getFloat("alpha", 0.2f)))), f(0))));
+            }
+            case "HardSwish" -> {
+                // y = x·max(0, min(1, x/6 + 1/2)): 0 below −3, 1 above 3, x/3 + 1/2 between (as libtorch)
+                String slope = op("Add", List.of(op("Mul", List.of(x, f(1f / 3))), f(0.5f)));
+                String inner = op("Where", List.of(op("Greater", List.of(x, f(3))), g, op("Mul", List.of(g, slope))));
+                contribute(x, op("Where", List.of(op("Less", List.of(x, f(-3))), f(0), inner)));
+            }
+            case "ReduceMean", "ReduceSum" -> reduce(n, g);
+            case "Pad" -> pad(n, g, live);
             case "Identity", "Dropout" -> contribute(x, g);
+            case "Cast" -> {
+                if (n.getInt("to", 0) != 1) {
+                    throw refused(n, "casts to a type other than float32");
+                }
+                contribute(x, g);
+            }
             case "Flatten", "Reshape", "Squeeze", "Unsqueeze" -> contribute(x, reshapeLike(g, x));
             case "Transpose" -> contribute(x, transposeBack(n, g));
             case "Clip" -> clip(n, g, live);
@@ -305,6 +333,75 @@ final class VjpGraph {
             case "Softmax", "LogSoftmax" -> softmax(n, g);
             default -> throw refused(n, "has no backward rule on ONNX Runtime");
         }
+    }
+
+    /** ReduceMean, ReduceSum: g put back on the reduced axes and spread over them (divided by the count for a mean). */
+    private void reduce(Node n, String g) {
+        String x = n.input(0);
+        long[] axes = n.getInts("axes", null);
+        if (n.hasInput(1)) {
+            Tensor a = constant(n.input(1));
+            if (a == null) {
+                throw refused(n, "reduces axes computed in the graph");
+            }
+            axes = a.toLongArray();
+        }
+        boolean all = axes == null || axes.length == 0;
+        if (all && n.getInt("noop_with_empty_axes", 0) != 0) {
+            contribute(x, g);
+            return;
+        }
+        String back = g;
+        if (n.getInt("keepdims", 1) == 0 && !all) {
+            back = op("Unsqueeze", List.of(g, longs(axes)));
+        }
+        String spread = op("Expand", List.of(back, op("Shape", List.of(x))));
+        if (n.opType().equals("ReduceMean")) {
+            String count = op("Div", List.of(op("Cast", List.of(op("Size", List.of(x))), Attribute.ofInt("to", 1)),
+                    op("Cast", List.of(op("Size", List.of(g))), Attribute.ofInt("to", 1))));
+            spread = op("Div", List.of(spread, count));
+        }
+        contribute(x, spread);
+    }
+
+    /** Split: the outputs' gradients concatenated back (zeros for an output that reaches no tap). */
+    private void split(Node n) {
+        List<String> parts = new ArrayList<>();
+        boolean any = false;
+        for (String o : n.outputs()) {
+            String go = gradientOf(o);
+            any |= go != null;
+            parts.add(go != null ? go : op("ConstantOfShape", List.of(op("Shape", List.of(o))),
+                    Attribute.ofTensor("value", Tensor.ofFloats(new long[] {1}, 0f))));
+        }
+        if (any) {
+            contribute(n.input(0), op("Concat", parts, Attribute.ofInt("axis", n.getInt("axis", 0))));
+        }
+    }
+
+    /** Pad (constant): g with the padding cut off. */
+    private void pad(Node n, String g, Set<String> live) {
+        if (!n.getString("mode", "constant").equals("constant")) {
+            throw refused(n, "pads in mode " + n.getString("mode", "constant"));
+        }
+        if (n.hasInput(3) || (n.hasInput(2) && live.contains(n.input(2)))) {
+            throw refused(n, "pads selected axes or with a value that depends on the input");
+        }
+        Tensor p = n.hasInput(1) ? constant(n.input(1)) : null;
+        if (p == null) {
+            throw refused(n, "has pads computed in the graph");
+        }
+        long[] pads = p.toLongArray();
+        if (Arrays.stream(pads).anyMatch(v -> v < 0)) {
+            throw refused(n, "crops (negative pads)");
+        }
+        int r = pads.length / 2;
+        long[] axes = new long[r];
+        for (int d = 0; d < r; d++) {
+            axes[d] = d;
+        }
+        String ends = op("Sub", List.of(op("Shape", List.of(g)), longs(Arrays.copyOfRange(pads, r, 2 * r))));
+        contribute(n.input(0), op("Slice", List.of(g, longs(Arrays.copyOfRange(pads, 0, r)), ends, longs(axes))));
     }
 
     private void clip(Node n, String g, Set<String> live) {
@@ -662,6 +759,15 @@ final class VjpGraph {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The value of a tensor that is an initializer or a Constant node's output, else null. */
+    private Tensor constant(String name) {
+        Node p = source.producer(name);
+        if (p == null) {
+            return source.initializers().get(name);
+        }
+        return p.opType().equals("Constant") ? p.getTensor("value") : null;
+    }
 
     /** The one-hot of each example's first largest value of {@code t} along axis 1, in t's shape. */
     private String argmaxSeed(String t) {

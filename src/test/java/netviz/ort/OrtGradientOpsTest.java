@@ -48,8 +48,12 @@ class OrtGradientOpsTest {
     }
 
     static Graph net(long[] in, Layer layer, long features) {
+        return net(in, layer, features, 13);
+    }
+
+    static Graph net(long[] in, Layer layer, long features, int opset) {
         Random r = new Random(11);
-        GraphBuilder b = new GraphBuilder("op", 13);
+        GraphBuilder b = new GraphBuilder("op", opset);
         String x = b.input("x", -1, in[1], in[2], in[3]);
         String y = layer.apply(b, x, r);
         String f = b.node("Flatten", "flat", List.of(y));
@@ -65,7 +69,12 @@ class OrtGradientOpsTest {
 
     /** The ORT gradient against the float64 interpreter's for a layer whose flattened output has {@code features} values. */
     static double check(long[] in, Layer layer, long features) {
-        Graph g = net(in, layer, features);
+        return check(net(in, layer, features));
+    }
+
+    static double check(Graph g) {
+        long[] in = g.inputs().get(0).dims().clone();
+        in[0] = 2;
         List<String> warnings = new ArrayList<>();
         try (Interpreter exact = Interpreter.of(g, new Interpreter.Options(DataType.FLOAT64));
              Interpreter plain = Interpreter.of(g);
@@ -215,6 +224,7 @@ class OrtGradientOpsTest {
         check(in, unary("Identity"), f);
         check(in, unary("Exp"), f);
         check(in, unary("Neg"), f);
+        check(in, unary("Cast", Attribute.ofInt("to", 1)), f);
         check(in, (b, x, r) -> b.node("Sqrt", "sqrt", List.of(b.node("Exp", "pos", List.of(x)))), f);
         check(in, unary("Dropout"), f);
         check(in, (b, x, r) -> b.node("Clip", "clip", List.of(x, b.initializer("lo", Tensor.ofFloats(new long[0], -0.5f)),
@@ -226,6 +236,38 @@ class OrtGradientOpsTest {
                 Attribute.ofFloat("epsilon", 1e-3f)), f);
         check(in, (b, x, r) -> b.node("Softmax", "sm", List.of(x), Attribute.ofInt("axis", 1)), f);
         check(in, (b, x, r) -> b.node("LogSoftmax", "lsm", List.of(x), Attribute.ofInt("axis", -1)), f);
+    }
+
+    @Test
+    void piecewiseActivationsReductionsSplitAndPad() {
+        long[] in = {2, 4, 5, 5};
+        long f = 4 * 25;
+        // scaled so that every piece of the activations is reached
+        Layer wide = (b, x, r) -> b.node("Mul", "wide", List.of(x, b.initializer("k", Tensor.ofFloats(new long[0], 4f))));
+        check(in, (b, x, r) -> b.node("HardSigmoid", "hs", List.of(wide.apply(b, x, r)), Attribute.ofFloat("alpha", 0.3f),
+                Attribute.ofFloat("beta", 0.4f)), f);
+        check(net(in, (b, x, r) -> b.node("HardSwish", "hw", List.of(wide.apply(b, x, r))), f, 14));
+        for (int keep = 0; keep <= 1; keep++) {
+            int k = keep;
+            check(in, (b, x, r) -> b.node("ReduceMean", "rm", List.of(x), Attribute.ofInts("axes", 1, -1),
+                    Attribute.ofInt("keepdims", k)), 5);
+            check(in, (b, x, r) -> b.node("ReduceSum", "rs", List.of(x, b.initializer("ax", Tensor.ofLongs(new long[] {1}, 2))),
+                    Attribute.ofInt("keepdims", k)), 20);
+        }
+        check(in, (b, x, r) -> b.node("Mul", "m", List.of(b.node("ReduceMean", "rm", List.of(x)), x)), f);
+        check(in, (b, x, r) -> {
+            b.node("Split", "split", List.of(x, b.initializer("sizes", Tensor.ofLongs(new long[] {2}, 1, 3))),
+                    List.of("s1", "s3"), Attribute.ofInt("axis", 1));
+            return b.node("Mul", "m", List.of("s3", b.node("Sigmoid", "sg", List.of("s3"))));
+        }, 3 * 25);
+        check(in, (b, x, r) -> {
+            b.node("Split", "split", List.of(x, b.initializer("sizes", Tensor.ofLongs(new long[] {2}, 2, 2))),
+                    List.of("s1", "s2"), Attribute.ofInt("axis", 1));
+            return b.node("Sub", "d", List.of("s1", b.node("Tanh", "t", List.of("s2"))));
+        }, 2 * 25);
+        check(in, (b, x, r) -> b.node("Pad", "pad", List.of(x, b.initializer("pads",
+                Tensor.ofLongs(new long[] {8}, 0, 1, 2, 0, 0, 0, 1, 3)), b.initializer("v", Tensor.ofFloats(new long[0], 0.5f)))),
+                5 * 8 * 8);
     }
 
     @Test
