@@ -206,13 +206,17 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
             byAsked.put(e.getKey(), fv != null ? fv.get(e.getValue()) : scope.zeros(new Shape(known[i])));
         }
         Map<String, NDArray> seeds = seed.seeds(new Values(byAsked), scope);
-        VjpGraph.Built built = null;
-        OrtForward run = null;
-        synchronized (graphs) {
-            Object[] r = graphEntry(taps, ranks, Set.of());
-            built = (VjpGraph.Built) r[0];
-            run = (OrtForward) r[1];
+        Entry entry = acquire(taps, ranks, Set.of());
+        try {
+            return withGraph(scope, x, in, objective, asked, taps, known, seeds, fv, entry);
+        } finally {
+            release(entry);
         }
+    }
+
+    private Gradients withGraph(NDManager scope, String x, NDArray in, Objective objective, Map<String, String> asked,
+                                List<String> taps, long[][] known, Map<String, NDArray> seeds, Values fv, Entry entry) {
+        VjpGraph.Built built = entry.built;
         Map<String, NDArray> feeds = new LinkedHashMap<>();
         feeds.put(x, in);
         for (int i = 0; i < taps.size(); i++) {
@@ -235,7 +239,7 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
         }
         List<String> outs = new ArrayList<>(taps);
         outs.add(built.gradient());
-        Values out = run.tensors(scope, feeds, outs);
+        Values out = entry.run.tensors(scope, feeds, outs);
         for (int i = 0; i < taps.size(); i++) {
             if (!Arrays.equals(out.get(taps.get(i)).getShape().getShape(), known[i])) {
                 throw new IllegalStateException("tensor '" + taps.get(i) + "' has shape " + out.get(taps.get(i)).getShape()
@@ -248,15 +252,13 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
     /** The predicted class's gradient in one run: the graph seeds itself with the one-hot of the argmax. */
     private Gradients predicted(NDManager scope, String x, NDArray in, Objective objective, Map<String, String> asked,
                                 String tap) {
-        VjpGraph.Built built;
-        OrtForward run;
-        synchronized (graphs) {
-            Object[] r = graphEntry(List.of(tap), Map.of(tap, 0), Set.of(tap));
-            built = (VjpGraph.Built) r[0];
-            run = (OrtForward) r[1];
+        Entry entry = acquire(List.of(tap), Map.of(tap, 0), Set.of(tap));
+        try {
+            Values out = entry.run.tensors(scope, Map.of(x, in), List.of(tap, entry.built.gradient()));
+            return finish(x, in, objective, asked, out, out, entry.built);
+        } finally {
+            release(entry);
         }
-        Values out = run.tensors(scope, Map.of(x, in), List.of(tap, built.gradient()));
-        return finish(x, in, objective, asked, out, out, built);
     }
 
     /** The gradients with the objective evaluated on the values {@code read} (which the seeds came from). */
@@ -287,37 +289,66 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
         return asked;
     }
 
-    /** The graph and session for these taps (held under the graphs lock): built on first use, refusals remembered. */
-    private Object[] graphEntry(List<String> taps, Map<String, Integer> ranks, Set<String> argmax) {
-        if (closed) {
-            throw new IllegalStateException("the ONNX Runtime gradients are closed");
+    /** A vector-Jacobian graph with its session; closed when evicted and no call uses it. */
+    private static final class Entry {
+        final VjpGraph.Built built;
+        final OrtForward run;
+        int users;
+        boolean evicted;
+
+        Entry(VjpGraph.Built built, OrtForward run) {
+            this.built = built;
+            this.run = run;
         }
-        List<String> key = new ArrayList<>(taps);
-        taps.forEach(t -> key.add(argmax.contains(t) ? "argmax" : Integer.toString(ranks.get(t))));
-        Object e = graphs.get(key);
-        if (e instanceof UnsupportedOperatorException u) {
-            throw u;
-        }
-        if (e == null) {
-            try {
-                VjpGraph.Built b = VjpGraph.build(graph(), inputName(), taps, ranks, argmax,
-                        VjpGraph.StridedConv.CONV_TRANSPOSE);
-                e = new Object[] {b, OrtForward.of(b.graph())};
-            } catch (UnsupportedOperatorException u) {
-                graphs.put(key, u);
+    }
+
+    /** The graph and session for these taps, built on first use (refusals remembered); release it after use. */
+    private Entry acquire(List<String> taps, Map<String, Integer> ranks, Set<String> argmax) {
+        synchronized (graphs) {
+            if (closed) {
+                throw new IllegalStateException("the ONNX Runtime gradients are closed");
+            }
+            List<String> key = new ArrayList<>(taps);
+            taps.forEach(t -> key.add(argmax.contains(t) ? "argmax" : Integer.toString(ranks.get(t))));
+            Object o = graphs.get(key);
+            if (o instanceof UnsupportedOperatorException u) {
                 throw u;
             }
-            graphs.put(key, e);
-            Iterator<Object> it = graphs.values().iterator();
-            while (graphs.size() > MAX_GRAPHS && it.hasNext()) {
-                Object old = it.next();
-                it.remove();
-                if (old instanceof Object[] o) {
-                    ((OrtForward) o[1]).close();
+            Entry e = (Entry) o;
+            if (e == null) {
+                try {
+                    VjpGraph.Built b = VjpGraph.build(graph(), inputName(), taps, ranks, argmax,
+                            VjpGraph.StridedConv.CONV_TRANSPOSE);
+                    e = new Entry(b, OrtForward.of(b.graph()));
+                } catch (UnsupportedOperatorException u) {
+                    graphs.put(key, u);
+                    throw u;
+                }
+                graphs.put(key, e);
+                Iterator<Object> it = graphs.values().iterator();
+                while (graphs.size() > MAX_GRAPHS && it.hasNext()) {
+                    Object old = it.next();
+                    it.remove();
+                    if (old instanceof Entry x) {
+                        x.evicted = true;
+                        if (x.users == 0) {
+                            x.run.close();
+                        }
+                    }
                 }
             }
+            e.users++;
+            return e;
         }
-        return (Object[]) e;
+    }
+
+    private void release(Entry e) {
+        synchronized (graphs) {
+            e.users--;
+            if (e.evicted && e.users == 0) {
+                e.run.close();
+            }
+        }
     }
 
     private VjpGraph.Built built(List<String> taps, Map<String, Integer> ranks) {
@@ -336,8 +367,11 @@ public final class OrtGradient implements InputGradients, AutoCloseable {
         synchronized (graphs) {
             closed = true;
             for (Object o : graphs.values()) {
-                if (o instanceof Object[] e) {
-                    ((OrtForward) e[1]).close();
+                if (o instanceof Entry e) {
+                    e.evicted = true;
+                    if (e.users == 0) {
+                        e.run.close();
+                    }
                 }
             }
             graphs.clear();

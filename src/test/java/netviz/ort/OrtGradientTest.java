@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * cannot differentiate fall back); a model exported with batch 1 run with batch 3 (in the input, and
  * written into a Reshape); central finite differences of the float64 interpreter's score; a graph
  * with an operator it has no rule for gives the interpreter's gradient and one warning line; a
- * failed self-check sends every gradient to the interpreter.
+ * failed self-check sends every gradient to the interpreter; more tapped layers than graphs kept.
  */
 class OrtGradientTest {
     static final double TOLERANCE = 1e-4;
@@ -133,6 +133,28 @@ class OrtGradientTest {
                 near(new Saliency(ort).gradient(x, t), new Saliency(a).gradient(x, t), "fixed batch, reshape " + reshape);
                 near(new Saliency(ort).gradient(x, Target.predicted()), new Saliency(a).gradient(x, Target.predicted()),
                         "fixed batch, predicted, reshape " + reshape);
+            }
+        }
+    }
+
+    /** More tapped layers than graphs kept: each objective still gets its own graph's gradient. */
+    @Test
+    void moreTapSetsThanGraphsKept() {
+        Graph g = AttributionModels.cnn(75, 2, true);
+        List<String> layers = List.of("conv1_out", "relu1_out", "pool1_out", "conv2_out", "relu2_out", "fc_out");
+        assertTrue(layers.size() > OrtGradient.MAX_GRAPHS);
+        try (Interpreter it = Interpreter.of(g); OrtGradient ort = OrtGradient.of(it, null, null);
+             NDManager m = it.newScope()) {
+            NDArray x = AttributionModels.images(m, 76, 2, 2, DataType.FLOAT32);
+            for (int round = 0; round < 2; round++) {
+                for (String layer : layers) {
+                    Objective o = Objective.channel(layer, 1).plus(Objective.sum(layer).times(0.1));
+                    assertTrue(ort.supports(o));
+                    float[] want = it.gradient(m, Map.of("x", x), o, List.of("x")).wrt("x").toFloatArray();
+                    float[] got = ort.gradient(m, Map.of("x", x), o, List.of("x")).wrt("x").toFloatArray();
+                    double e = relError(got, want);
+                    assertTrue(e <= TOLERANCE, layer + ": relative error " + e);
+                }
             }
         }
     }
