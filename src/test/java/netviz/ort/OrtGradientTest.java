@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * through it; saliency on the zoo's ResNet-18 and on every zoo model at opset 13 or later (those it
  * cannot differentiate fall back); a model exported with batch 1 run with batch 3 (in the input, and
  * written into a Reshape); central finite differences of the float64 interpreter's score; a graph
- * with an operator it has no rule for gives the interpreter's gradient and one warning line; a
+ * with an operator it has no rule for, and a float64 model, give the interpreter's gradient and one
+ * warning line; a
  * failed self-check sends every gradient to the interpreter; more tapped layers than graphs kept.
  */
 class OrtGradientTest {
@@ -215,6 +216,23 @@ class OrtGradientTest {
             }
             assertEquals(1, warnings.size(), warnings.toString());
             assertTrue(warnings.get(0).contains("Softplus") && warnings.get(0).contains("interpreter"), warnings.get(0));
+        }
+    }
+
+    @Test
+    void aFloat64ModelFallsBackWithOneLine() {
+        List<String> warnings = new ArrayList<>();
+        Graph g = OrtForwardTest.float64Model();
+        try (Interpreter it = Interpreter.of(g, Interpreter.Options.defaults().withPrecision(DataType.FLOAT64));
+             OrtGradient ort = OrtGradient.of(it, null, warnings::add); NDManager m = it.newScope()) {
+            NDArray x = OrtForwardTest.random(m, 3, 4).toType(DataType.FLOAT64, false);
+            Objective o = Objective.logit("relu_out", 1).plus(Objective.logit("fc_out", 2));
+            for (int k = 0; k < 2; k++) {
+                assertArrayEquals(it.gradient(m, Map.of("x", x), o, List.of("x")).wrt("x").toDoubleArray(),
+                        ort.gradient(m, Map.of("x", x), o, List.of("x")).wrt("x").toDoubleArray(), 0);
+            }
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("float32"), warnings.get(0));
         }
     }
 
