@@ -16,7 +16,9 @@ import netviz.engine.InputGradients;
  * <pre>  M(i, j) = max_c | ∂S / ∂I(c, i, j) |  </pre>
  * One backward pass over the batch gives every image the gradient of its own target.
  * {@link #gradient} returns the signed gradient itself (N, C, H, W), for composition
- * ({@link NoiseTunnel}) and for users who want the sign.
+ * ({@link NoiseTunnel}) and for users who want the sign. The gradient comes from an
+ * {@link InputGradients}: ONNX Runtime's vector-Jacobian graph ({@code Session.gradients()}) or the
+ * libtorch interpreter.
  */
 public final class Saliency implements Attribution {
     private final InputGradients gradients;
@@ -34,7 +36,20 @@ public final class Saliency implements Attribution {
         try (NDManager scope = gradients.newScope()) {
             AtomicReference<Selection> used = new AtomicReference<>();
             NDArray g = grad(scope, inputs, target, used);
-            float[] m = BatchArrays.floats(g.abs().max(new int[] {1}));
+            // max_c |g| in Java: two libtorch reductions on an array this small cost more than the loop
+            float[] gv = BatchArrays.floats(g);
+            int plane = s[2] * s[3];
+            float[] m = new float[s[0] * plane];
+            for (int n = 0; n < s[0]; n++) {
+                for (int c = 0; c < s[1]; c++) {
+                    int from = (n * s[1] + c) * plane;
+                    for (int p = 0; p < plane; p++) {
+                        float a = Math.abs(gv[from + p]);
+                        // Math.max keeps a NaN, as libtorch's max does, so that the finiteness check sees it
+                        m[n * plane + p] = c == 0 ? a : Math.max(m[n * plane + p], a);
+                    }
+                }
+            }
             return BatchArrays.finite(new Attributions(m, new long[] {s[0], s[2], s[3]}, used.get()), "saliency",
                     "the gradient");
         }
