@@ -2,6 +2,7 @@ package netviz.methods.features;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
@@ -68,14 +69,18 @@ public final class NearestNeighbors {
         /** Blocked Java loops (no native engine needed). */
         JAVA,
         /** Libtorch's matrix product and top-k on the PyTorch engine. */
-        LIBTORCH
+        LIBTORCH,
+        /** ONNX Runtime's matrix product (MLAS), one single-threaded session per core, scanned in Java. */
+        ORT
     }
 
     static final int QUERY_BLOCK = 64;
     static final int DB_BLOCK = 1024;
     static final int LIBTORCH_QUERY_BLOCK = 512;
     static final int LIBTORCH_DB_BLOCK = 8192;
-    /** From this many queries on, {@link Kernel#AUTO} uses libtorch. */
+    static final int ORT_QUERY_BLOCK = 64;
+    static final int ORT_DB_BLOCK = 4096;
+    /** From this many queries on, {@link Kernel#AUTO} uses a native matrix product (ONNX Runtime). */
     public static final int LIBTORCH_MIN_QUERIES = 64;
 
     private final float[] data;      // n×d, normalised rows for cosine
@@ -199,7 +204,11 @@ public final class NearestNeighbors {
         float[] queries = metric == Metric.COSINE ? normalized(rawQueries, d) : rawQueries;
         int[] outIdx = new int[nq * k];
         double[] outDist = new double[nq * k];
-        if (kernel == Kernel.LIBTORCH || (kernel == Kernel.AUTO && nq >= LIBTORCH_MIN_QUERIES)) {
+        if (kernel == Kernel.ORT || (kernel == Kernel.AUTO && nq >= LIBTORCH_MIN_QUERIES)) {
+            searchOrt(queries, rawQueries, nq, k, exclude, outIdx, outDist);
+            return new Result(nq, k, outIdx, outDist);
+        }
+        if (kernel == Kernel.LIBTORCH) {
             searchLibtorch(queries, rawQueries, nq, k, exclude, outIdx, outDist);
             return new Result(nq, k, outIdx, outDist);
         }
@@ -321,6 +330,109 @@ public final class NearestNeighbors {
                 }
                 int first = q0;
                 IntStream.range(0, qn).parallel().forEach(i -> finish(pools[i], rawQueries, first + i, k, outIdx, outDist));
+            }
+        }
+    }
+
+    /**
+     * The search with ONNX Runtime's matrix product ({@link OrtDotBlocks}): one worker per core takes query
+     * blocks of {@value #ORT_QUERY_BLOCK} in turn and, per database block of {@value #ORT_DB_BLOCK} rows,
+     * multiplies and then scans the block's scores {@code ‖b‖² − 2ab} against each query's pool limit. The
+     * pools hold these scores without the query's own norm (the same for every row, so the order and the
+     * rounding tolerance of {@link #candidates} hold as they are); the exact re-ranking is the other kernels'.
+     */
+    private void searchOrt(float[] queries, float[] rawQueries, int nq, int k, int[] exclude, int[] outIdx,
+                           double[] outDist) {
+        int blocks = (nq + ORT_QUERY_BLOCK - 1) / ORT_QUERY_BLOCK;
+        int workers = Math.min(netviz.ort.OrtForward.defaultThreads(), blocks);
+        AtomicInteger next = new AtomicInteger();
+        try (OrtDotBlocks dots = new OrtDotBlocks(data, d, Math.min(ORT_DB_BLOCK, n))) {
+            Runnable work = () -> {
+                OrtDotBlocks.Worker w = dots.worker(ORT_QUERY_BLOCK);
+                try {
+                    for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+                        int q0 = b * ORT_QUERY_BLOCK;
+                        int qn = Math.min(ORT_QUERY_BLOCK, nq - q0);
+                        Candidates[] pools = candidates(queries, q0, qn, k);
+                        w.queries(queries, q0, qn);
+                        for (int s = 0; s < dots.blocks(); s++) {
+                            w.multiply(s);
+                            scan(w.products, dots.rows(s), s * dots.blockRows, pools, exclude, q0);
+                        }
+                        for (int i = 0; i < qn; i++) {
+                            finish(pools[i], rawQueries, q0 + i, k, outIdx, outDist);
+                        }
+                    }
+                } finally {
+                    w.release();
+                }
+            };
+            inParallel(work, workers);
+        }
+    }
+
+    /**
+     * Offers every row of a block of products ({@code products[i * sn + j] = −2 q·b}, rows {@code s0..s0+sn})
+     * whose score {@code ‖b‖² − 2ab} is within its query's pool limit; a query's own row is skipped when
+     * {@code exclude} names it.
+     */
+    private void scan(float[] products, int sn, int s0, Candidates[] pools, int[] exclude, int q0) {
+        float[] nb = norms2;
+        for (int i = 0; i < pools.length; i++) {
+            Candidates c = pools[i];
+            int self = exclude == null ? -1 : exclude[q0 + i] - s0;
+            int off = i * sn;
+            float lim = c.limit();
+            for (int j = 0; j < sn; j++) {
+                float sc = nb[s0 + j] + products[off + j];
+                if (sc <= lim && j != self) {
+                    c.offer(sc, s0 + j);
+                    lim = c.limit();
+                }
+            }
+        }
+    }
+
+    /** Runs {@code work} on {@code threads} threads (the caller's one of them) and rethrows the first failure. */
+    private static void inParallel(Runnable work, int threads) {
+        Thread[] extra = new Thread[threads - 1];
+        Throwable[] failure = new Throwable[threads];
+        for (int t = 0; t < extra.length; t++) {
+            int slot = t + 1;
+            extra[t] = new Thread(() -> {
+                try {
+                    work.run();
+                } catch (Throwable e) {
+                    failure[slot] = e;
+                }
+            }, "netviz-knn-" + slot);
+            extra[t].setDaemon(true);
+            extra[t].start();
+        }
+        try {
+            work.run();
+        } catch (Throwable e) {
+            failure[0] = e;
+        }
+        for (Thread t : extra) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Throwable e : failure) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error r) {
+                throw r;
             }
         }
     }

@@ -1,0 +1,81 @@
+package netviz.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+import netviz.methods.features.NearestNeighbors;
+
+/**
+ * Exact 10-NN of {@code --queries} database rows among {@code --rows} random 128-d Gaussian rows (the
+ * k-NN row of {@code TsneBench}), the libtorch kernel and the ONNX Runtime kernel interleaved in one JVM,
+ * {@code --rounds} rounds each; prints the medians in ms per query, their ratio, whether the two returned
+ * the same neighbours, and the load average before and after.
+ *
+ * <p>Usage: {@code KnnBench [--rows N] [--queries Q] [--rounds R]}.
+ */
+public final class KnnBench {
+    private KnnBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = 100_000;
+        int nq = 2000;
+        int rounds = 5;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows" -> n = Integer.parseInt(args[++i]);
+                case "--queries" -> nq = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        int d = 128;
+        Random rnd = new Random(1);
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        int[] q = new int[nq];
+        for (int i = 0; i < nq; i++) {
+            q[i] = i * (n / nq);
+        }
+        System.out.printf(Locale.ROOT, "load_before=%s%n", load());
+        NearestNeighbors nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN);
+        NearestNeighbors.Kernel[] kernels = {NearestNeighbors.Kernel.LIBTORCH, NearestNeighbors.Kernel.ORT};
+        double[][] ms = new double[kernels.length][rounds];
+        NearestNeighbors.Result[] last = new NearestNeighbors.Result[kernels.length];
+        for (NearestNeighbors.Kernel k : kernels) {
+            nn.using(k).neighborsOf(Arrays.copyOf(q, 64), 10);   // warm-up
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int v = 0; v < kernels.length; v++) {
+                long t0 = System.nanoTime();
+                last[v] = nn.using(kernels[v]).neighborsOf(q, 10);
+                ms[v][r] = (System.nanoTime() - t0) / 1e6 / nq;
+            }
+            System.out.printf(Locale.ROOT, "round %d: libtorch %.3f ms/query, ort %.3f ms/query%n", r, ms[0][r], ms[1][r]);
+        }
+        double a = median(ms[0]);
+        double b = median(ms[1]);
+        System.out.printf(Locale.ROOT, "knn_rows=%d%nknn_queries=%d%nlibtorch_ms_per_query=%.3f%nort_ms_per_query=%.3f%n"
+                + "ratio=%.2f%nsame_neighbours=%b%nload_after=%s%n", n, nq, a, b, b / a,
+                Arrays.equals(last[0].indices(), last[1].indices()), load());
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}
