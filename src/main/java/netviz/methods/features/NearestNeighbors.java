@@ -344,12 +344,10 @@ public final class NearestNeighbors {
     private void searchOrt(float[] queries, float[] rawQueries, int nq, int k, int[] exclude, int[] outIdx,
                            double[] outDist) {
         int blocks = (nq + ORT_QUERY_BLOCK - 1) / ORT_QUERY_BLOCK;
-        int workers = Math.min(netviz.ort.OrtForward.defaultThreads(), blocks);
         AtomicInteger next = new AtomicInteger();
         try (OrtDotBlocks dots = new OrtDotBlocks(data, d, Math.min(ORT_DB_BLOCK, n))) {
-            Runnable work = () -> {
-                OrtDotBlocks.Worker w = dots.worker(ORT_QUERY_BLOCK);
-                try {
+            inParallel(() -> {
+                try (OrtDotBlocks.Worker w = dots.worker(ORT_QUERY_BLOCK)) {
                     for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
                         int q0 = b * ORT_QUERY_BLOCK;
                         int qn = Math.min(ORT_QUERY_BLOCK, nq - q0);
@@ -357,37 +355,36 @@ public final class NearestNeighbors {
                         w.queries(queries, q0, qn);
                         for (int s = 0; s < dots.blocks(); s++) {
                             w.multiply(s);
-                            scan(w.products, dots.rows(s), s * dots.blockRows, pools, exclude, q0);
+                            scan(w.products, s * dots.blockRows, dots.rows(s), pools, exclude, q0);
                         }
                         for (int i = 0; i < qn; i++) {
                             finish(pools[i], rawQueries, q0 + i, k, outIdx, outDist);
                         }
                     }
-                } finally {
-                    w.release();
                 }
-            };
-            inParallel(work, workers);
+            }, Math.min(netviz.ort.OrtForward.defaultThreads(), blocks));
         }
     }
 
     /**
-     * Offers every row of a block of products ({@code products[i * sn + j] = −2 q·b}, rows {@code s0..s0+sn})
-     * whose score {@code ‖b‖² − 2ab} is within its query's pool limit; a query's own row is skipped when
-     * {@code exclude} names it.
+     * Offers every database row {@code s0 + j} ({@code j < sn}) to the pool of each query {@code i} of the
+     * block whose score {@code ‖b‖² − 2ab} ({@code products[j * m + i] = −2ab}, m queries) is within the
+     * pool's limit; a query's own row is skipped when {@code exclude} names it.
      */
-    private void scan(float[] products, int sn, int s0, Candidates[] pools, int[] exclude, int q0) {
-        float[] nb = norms2;
-        for (int i = 0; i < pools.length; i++) {
-            Candidates c = pools[i];
-            int self = exclude == null ? -1 : exclude[q0 + i] - s0;
-            int off = i * sn;
-            float lim = c.limit();
-            for (int j = 0; j < sn; j++) {
-                float sc = nb[s0 + j] + products[off + j];
-                if (sc <= lim && j != self) {
-                    c.offer(sc, s0 + j);
-                    lim = c.limit();
+    private void scan(float[] products, int s0, int sn, Candidates[] pools, int[] exclude, int q0) {
+        int m = pools.length;
+        float[] lim = new float[m];
+        for (int i = 0; i < m; i++) {
+            lim[i] = pools[i].limit();
+        }
+        for (int j = 0; j < sn; j++) {
+            float nb = norms2[s0 + j];
+            int off = j * m;
+            for (int i = 0; i < m; i++) {
+                float sc = nb + products[off + i];
+                if (sc <= lim[i] && (exclude == null || exclude[q0 + i] != s0 + j)) {
+                    pools[i].offer(sc, s0 + j);
+                    lim[i] = pools[i].limit();
                 }
             }
         }

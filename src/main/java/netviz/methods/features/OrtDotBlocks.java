@@ -11,52 +11,52 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
-import com.google.protobuf.ByteString;
 import netviz.NetvizException;
 
 /**
- * The dot products {@code −2 a·b} of blocks of query rows with blocks of database rows, on ONNX Runtime's
- * SGEMM (MLAS), for {@link NearestNeighbors}: the database is cut into blocks of {@code blockRows} rows and
- * each block, transposed ({@code d × rows}), is the constant right operand of its own one-node ONNX graph
- * {@code y = MatMul(q, bᵀ)}, so ONNX Runtime packs it once for its kernel when the session starts. Each
- * session runs on one thread: the search runs one {@link Worker} per core, each multiplying its own query
- * block and scanning the result while it is still in cache, with no barrier between the cores.
+ * The dot products {@code −2 b·a} of blocks of database rows b with blocks of query rows a, on ONNX
+ * Runtime's SGEMM (MLAS), for {@link NearestNeighbors}: one graph {@code y = MatMul(b, qᵀ)} where the
+ * database block {@code b} ({@code rows × d}) is the left operand, read in place from one direct copy of the
+ * database, and the query block {@code qᵀ} ({@code d × m}, fed as {@code −2qᵀ}, exact in float) is the small
+ * right operand that MLAS packs per call. The result {@code y} ({@code rows × m}) holds, for each database
+ * row, its products with every query of the block side by side, so the scan that follows compares a row
+ * against all the queries' thresholds in one pass. The session runs on one thread: the search runs one
+ * {@link Worker} per core, each multiplying its own query block and scanning the result while it is in
+ * cache, with no barrier between the cores.
  *
- * <p>The queries are fed multiplied by −2 (exact in float), so a block of products plus {@code ‖b‖²} orders
- * the rows like their squared distances. The sessions hold a copy of the database in native memory until
- * {@link #close()}.
+ * <p>Native memory: the session (closed by {@link #close()}) and each worker's tensors (closed by
+ * {@link Worker#close()}); the direct buffers (the database copy and the workers' blocks) are freed by the
+ * garbage collector.
  */
 final class OrtDotBlocks implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final OrtSession[] sessions;
+    private final OrtSession session;
+    private final FloatBuffer database;
     private final int d;
     private final int n;
     final int blockRows;
 
-    /** Sessions over the {@code n = data.length / d} row-major rows of {@code data}, in blocks of {@code blockRows}. */
+    /** A search over the {@code n = data.length / d} row-major rows of {@code data}, in blocks of {@code blockRows}. */
     OrtDotBlocks(float[] data, int d, int blockRows) {
         this.d = d;
         this.n = data.length / d;
         this.blockRows = blockRows;
-        this.sessions = new OrtSession[(n + blockRows - 1) / blockRows];
+        this.database = ByteBuffer.allocateDirect(4 * data.length).order(ByteOrder.nativeOrder()).asFloatBuffer().put(data);
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(1);
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-            for (int s = 0; s < sessions.length; s++) {
-                sessions[s] = env.createSession(model(data, s * blockRows, rows(s)), o);
-            }
+            session = env.createSession(model(d), o);
         } catch (OrtException e) {
-            close();
             throw new NetvizException("ONNX Runtime refused the k-NN product graph: " + e.getMessage(), e);
         }
     }
 
     /** How many database blocks there are. */
     int blocks() {
-        return sessions.length;
+        return (n + blockRows - 1) / blockRows;
     }
 
     /** The number of rows of database block {@code s}. */
@@ -64,61 +64,62 @@ final class OrtDotBlocks implements AutoCloseable {
         return Math.min(blockRows, n - s * blockRows);
     }
 
-    /** The graph {@code y = MatMul(q, bᵀ)} with database rows {@code s0..s0+sn} transposed as the constant bᵀ. */
-    private byte[] model(float[] data, int s0, int sn) {
-        ByteBuffer raw = ByteBuffer.allocate(4 * d * sn).order(ByteOrder.LITTLE_ENDIAN);
-        FloatBuffer f = raw.asFloatBuffer();
-        for (int c = 0; c < d; c++) {
-            for (int j = 0; j < sn; j++) {
-                f.put(data[(s0 + j) * d + c]);
-            }
-        }
+    /** The graph {@code y = MatMul(b, q)} for {@code b: rows × d} and {@code q: d × m}. */
+    private static byte[] model(int d) {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("knn_dot_block")
-                .addInput(matrix("q", -1, d))
-                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("bt").addDims(d).addDims(sn)
-                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(raw.array())))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").addInput("q").addInput("bt").addOutput("y"))
-                .addOutput(matrix("y", -1, sn));
+                .addInput(matrix("b", "rows", d))
+                .addInput(matrix("q", d, "m"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").addInput("b").addInput("q").addOutput("y"))
+                .addOutput(matrix("y", "rows", "m"));
         return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).build().toByteArray();
     }
 
-    private static OnnxMl.ValueInfoProto matrix(String name, long rows, long cols) {
-        OnnxMl.TensorShapeProto.Dimension r = rows < 0
-                ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("m").build()
-                : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(rows).build();
-        OnnxMl.TensorShapeProto.Dimension c = OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(cols).build();
+    /** A float matrix value; each dimension is a size (Integer) or a symbolic name (String). */
+    private static OnnxMl.ValueInfoProto matrix(String name, Object rows, Object cols) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (Object dim : new Object[] {rows, cols}) {
+            shape.addDim(dim instanceof Integer size
+                    ? OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(size)
+                    : OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam((String) dim));
+        }
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
-                        .setShape(OnnxMl.TensorShapeProto.newBuilder().addDim(r).addDim(c)))).build();
+                        .setShape(shape))).build();
     }
 
-    /** Per-thread buffers for blocks of at most {@code maxQueries} queries. */
+    /** Per-thread buffers for blocks of at most {@code maxQueries} queries; the caller closes it. */
     Worker worker(int maxQueries) {
         return new Worker(maxQueries);
     }
 
     @Override
     public void close() {
-        for (OrtSession s : sessions) {
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (OrtException e) {
-                    // closing releases native memory only; nothing left to do
-                }
-            }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            // closing only releases native memory; nothing is left to do
+        }
+    }
+
+    private OnnxTensor tensor(FloatBuffer b, int rows, int cols) {
+        try {
+            return OnnxTensor.createTensor(env, b, new long[] {rows, cols});
+        } catch (OrtException e) {
+            throw new NetvizException("ONNX Runtime refused a " + rows + " x " + cols + " k-NN tensor: " + e.getMessage(), e);
         }
     }
 
     /**
-     * One thread's buffers: the query block (direct memory that ONNX Runtime reads) and the product block
-     * (direct memory that ONNX Runtime writes into, then copied to {@link #products}).
+     * One thread's tensors: views of the database blocks (no copies), the query block (direct memory that
+     * ONNX Runtime reads) and the product block (direct memory that ONNX Runtime writes into, then copied
+     * to {@link #products}).
      */
-    final class Worker {
+    final class Worker implements AutoCloseable {
+        private final OnnxTensor[] blocks = new OnnxTensor[blocks()];
         private final FloatBuffer in;
         private final FloatBuffer out;
-        /** The last block's products, {@code m × rows(s)} row-major. */
+        /** The last product block: {@code products[j * m + i] = −2 b_j · a_i} for the block's rows j. */
         final float[] products;
         private int m;
         private OnnxTensor query;
@@ -129,35 +130,32 @@ final class OrtDotBlocks implements AutoCloseable {
             products = new float[maxQueries * blockRows];
         }
 
-        /** Sets the query block: rows {@code q0..q0+m} of {@code queries}, fed as {@code −2q}. */
+        /** Sets the query block: rows {@code q0..q0+m} of {@code queries}, fed transposed as {@code −2qᵀ}. */
         void queries(float[] queries, int q0, int m) {
             closeQuery();
             this.m = m;
             in.clear();
-            for (int t = q0 * d; t < (q0 + m) * d; t++) {
-                in.put(-2f * queries[t]);
+            for (int c = 0; c < d; c++) {
+                for (int i = q0; i < q0 + m; i++) {
+                    in.put(-2f * queries[i * d + c]);
+                }
             }
             in.flip();
-            query = tensor(in, m, d);
+            query = tensor(in, d, m);
         }
 
-        /** {@code products[i * rows(s) + j] = −2 q_i · b_{s·blockRows + j}} for the current query block. */
+        /** Fills {@link #products} for database block {@code s} and the current query block. */
         void multiply(int s) {
             int sn = rows(s);
-            out.clear().limit(m * sn);
-            try (OnnxTensor y = tensor(out.slice(), m, sn);
-                 OrtSession.Result r = sessions[s].run(Map.of("q", query), Map.of("y", y))) {
-                out.get(products, 0, m * sn);
+            if (blocks[s] == null) {
+                blocks[s] = tensor(database.duplicate().position(s * blockRows * d).limit((s * blockRows + sn) * d).slice(), sn, d);
+            }
+            out.clear().limit(sn * m);
+            try (OnnxTensor y = tensor(out.slice(), sn, m);
+                 OrtSession.Result r = session.run(Map.of("b", blocks[s], "q", query), Map.of("y", y))) {
+                out.get(products, 0, sn * m);
             } catch (OrtException e) {
                 throw new NetvizException("ONNX Runtime failed on a k-NN product block: " + e.getMessage(), e);
-            }
-        }
-
-        private OnnxTensor tensor(FloatBuffer b, int rows, int cols) {
-            try {
-                return OnnxTensor.createTensor(env, b, new long[] {rows, cols});
-            } catch (OrtException e) {
-                throw new NetvizException("ONNX Runtime refused a " + rows + " x " + cols + " tensor: " + e.getMessage(), e);
             }
         }
 
@@ -168,9 +166,14 @@ final class OrtDotBlocks implements AutoCloseable {
             }
         }
 
-        /** Closes the query tensor (the direct buffers are left to the garbage collector). */
-        void release() {
+        @Override
+        public void close() {
             closeQuery();
+            for (OnnxTensor t : blocks) {
+                if (t != null) {
+                    t.close();
+                }
+            }
         }
     }
 }
