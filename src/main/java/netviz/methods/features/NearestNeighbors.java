@@ -78,8 +78,9 @@ public final class NearestNeighbors {
     static final int DB_BLOCK = 1024;
     static final int LIBTORCH_QUERY_BLOCK = 512;
     static final int LIBTORCH_DB_BLOCK = 8192;
-    static final int ORT_QUERY_BLOCK = 64;
-    static final int ORT_DB_BLOCK = 4096;
+    /** The most queries per ONNX Runtime product block (fewer when that leaves a core without blocks). */
+    static final int ORT_QUERY_BLOCK = 256;
+    static final int ORT_DB_BLOCK = 2048;
     /** From this many queries on, {@link Kernel#AUTO} uses a native matrix product (ONNX Runtime). */
     public static final int LIBTORCH_MIN_QUERIES = 64;
 
@@ -336,21 +337,24 @@ public final class NearestNeighbors {
 
     /**
      * The search with ONNX Runtime's matrix product ({@link OrtDotBlocks}): one worker per core takes query
-     * blocks of {@value #ORT_QUERY_BLOCK} in turn and, per database block of {@value #ORT_DB_BLOCK} rows,
-     * multiplies and then scans the block's scores {@code ‖b‖² − 2ab} against each query's pool limit. The
+     * blocks in turn (at most {@value #ORT_QUERY_BLOCK} queries, and at least four blocks per worker down to
+     * 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows, multiplies and then scans
+     * the block's scores {@code ‖b‖² − 2ab} against each query's pool limit. The
      * pools hold these scores without the query's own norm (the same for every row, so the order and the
      * rounding tolerance of {@link #candidates} hold as they are); the exact re-ranking is the other kernels'.
      */
     private void searchOrt(float[] queries, float[] rawQueries, int nq, int k, int[] exclude, int[] outIdx,
                            double[] outDist) {
-        int blocks = (nq + ORT_QUERY_BLOCK - 1) / ORT_QUERY_BLOCK;
+        int threads = netviz.ort.OrtForward.defaultThreads();
+        int qb = Math.min(ORT_QUERY_BLOCK, Math.max(16, (nq + 4 * threads - 1) / (4 * threads)));
+        int blocks = (nq + qb - 1) / qb;
         AtomicInteger next = new AtomicInteger();
         try (OrtDotBlocks dots = new OrtDotBlocks(data, d, Math.min(ORT_DB_BLOCK, n))) {
             inParallel(() -> {
-                try (OrtDotBlocks.Worker w = dots.worker(ORT_QUERY_BLOCK)) {
+                try (OrtDotBlocks.Worker w = dots.worker(qb)) {
                     for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
-                        int q0 = b * ORT_QUERY_BLOCK;
-                        int qn = Math.min(ORT_QUERY_BLOCK, nq - q0);
+                        int q0 = b * qb;
+                        int qn = Math.min(qb, nq - q0);
                         Candidates[] pools = candidates(queries, q0, qn, k);
                         w.queries(queries, q0, qn);
                         for (int s = 0; s < dots.blocks(); s++) {
@@ -362,7 +366,7 @@ public final class NearestNeighbors {
                         }
                     }
                 }
-            }, Math.min(netviz.ort.OrtForward.defaultThreads(), blocks));
+            }, Math.min(threads, blocks));
         }
     }
 

@@ -239,7 +239,7 @@ class NearestNeighborsTest {
     @Test
     void clusteredDataWithLargeNormsKeepsTheExactNeighbours() {
         int d = 24;
-        int n = 2 * NearestNeighbors.ORT_DB_BLOCK / 3 + 501;
+        int n = NearestNeighbors.ORT_DB_BLOCK + 501;   // two database blocks, the last one partial
         Random r = new Random(16);
         float[][] centres = new float[3][d];
         for (float[] c : centres) {
