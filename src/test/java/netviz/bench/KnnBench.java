@@ -11,8 +11,10 @@ import netviz.methods.features.NearestNeighbors;
 /**
  * Exact 10-NN of {@code --queries} database rows among {@code --rows} random 128-d Gaussian rows (the
  * k-NN row of {@code TsneBench}), the libtorch kernel and the ONNX Runtime kernel interleaved in one JVM,
- * {@code --rounds} rounds each; prints the medians in ms per query, their ratio, whether the two returned
- * the same neighbours, and the load average before and after.
+ * {@code --rounds} rounds each; prints the medians in ms per query (wall clock, and the process's CPU time,
+ * less sensitive to other processes on a shared machine), their ratio, whether the two returned the same
+ * neighbours, the load average before and after, and the resident memory after each round (it must not
+ * grow from round to round: every native buffer of a search is released by its end).
  *
  * <p>Usage: {@code KnnBench [--rows N] [--queries Q] [--rounds R]}.
  */
@@ -46,6 +48,9 @@ public final class KnnBench {
         NearestNeighbors nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN);
         NearestNeighbors.Kernel[] kernels = {NearestNeighbors.Kernel.LIBTORCH, NearestNeighbors.Kernel.ORT};
         double[][] ms = new double[kernels.length][rounds];
+        double[][] cpu = new double[kernels.length][rounds];
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         NearestNeighbors.Result[] last = new NearestNeighbors.Result[kernels.length];
         for (NearestNeighbors.Kernel k : kernels) {
             nn.using(k).neighborsOf(Arrays.copyOf(q, 64), 10);   // warm-up
@@ -53,15 +58,19 @@ public final class KnnBench {
         for (int r = 0; r < rounds; r++) {
             for (int v = 0; v < kernels.length; v++) {
                 long t0 = System.nanoTime();
+                long c0 = os.getProcessCpuTime();
                 last[v] = nn.using(kernels[v]).neighborsOf(q, 10);
                 ms[v][r] = (System.nanoTime() - t0) / 1e6 / nq;
+                cpu[v][r] = (os.getProcessCpuTime() - c0) / 1e6 / nq;
             }
-            System.out.printf(Locale.ROOT, "round %d: libtorch %.3f ms/query, ort %.3f ms/query%n", r, ms[0][r], ms[1][r]);
+            System.out.printf(Locale.ROOT, "round %d: libtorch %.3f ms/query (cpu %.3f), ort %.3f ms/query (cpu %.3f), rss %s%n",
+                    r, ms[0][r], cpu[0][r], ms[1][r], cpu[1][r], rss());
         }
         double a = median(ms[0]);
         double b = median(ms[1]);
         System.out.printf(Locale.ROOT, "knn_rows=%d%nknn_queries=%d%nlibtorch_ms_per_query=%.3f%nort_ms_per_query=%.3f%n"
-                + "ratio=%.2f%nsame_neighbours=%b%nload_after=%s%n", n, nq, a, b, b / a,
+                + "libtorch_cpu_ms_per_query=%.3f%nort_cpu_ms_per_query=%.3f%n"
+                + "ratio=%.2f%nsame_neighbours=%b%nload_after=%s%n", n, nq, a, b, median(cpu[0]), median(cpu[1]), b / a,
                 Arrays.equals(last[0].indices(), last[1].indices()), load());
     }
 
@@ -69,6 +78,16 @@ public final class KnnBench {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    /** The process's resident memory ({@code VmRSS} of {@code /proc/self/status}). */
+    private static String rss() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                    .map(l -> l.substring(6).trim()).findFirst().orElse("?");
+        } catch (Exception e) {
+            return "?";
+        }
     }
 
     private static String load() {

@@ -80,6 +80,7 @@ public final class NearestNeighbors {
     static final int LIBTORCH_DB_BLOCK = 8192;
     /** The most queries per ONNX Runtime product block (fewer when that leaves a core without blocks). */
     static final int ORT_QUERY_BLOCK = 256;
+    /** Database rows per ONNX Runtime product block at d = 128 (fewer for wider rows: about 1 MiB a block). */
     static final int ORT_DB_BLOCK = 2048;
     /** From this many queries on, {@link Kernel#AUTO} uses a native matrix product (ONNX Runtime). */
     public static final int LIBTORCH_MIN_QUERIES = 64;
@@ -338,7 +339,8 @@ public final class NearestNeighbors {
     /**
      * The search with ONNX Runtime's matrix product ({@link OrtDotBlocks}): one worker per core takes query
      * blocks in turn (at most {@value #ORT_QUERY_BLOCK} queries, and at least four blocks per worker down to
-     * 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows, multiplies and then scans
+     * 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows (at d = 128; wider rows,
+     * fewer per block, down to 64), multiplies and then scans
      * the block's scores {@code ‖b‖² − 2ab} against each query's pool limit. The
      * pools hold these scores without the query's own norm (the same for every row, so the order and the
      * rounding tolerance of {@link #candidates} hold as they are); the exact re-ranking is the other kernels'.
@@ -349,7 +351,8 @@ public final class NearestNeighbors {
         int qb = Math.min(ORT_QUERY_BLOCK, Math.max(16, (nq + 4 * threads - 1) / (4 * threads)));
         int blocks = (nq + qb - 1) / qb;
         AtomicInteger next = new AtomicInteger();
-        try (OrtDotBlocks dots = new OrtDotBlocks(data, d, Math.min(ORT_DB_BLOCK, n))) {
+        int rowsPerBlock = Math.min(n, Math.min(ORT_DB_BLOCK, Math.max(64, ORT_DB_BLOCK * 128 / d)));
+        try (OrtDotBlocks dots = new OrtDotBlocks(data, d, rowsPerBlock)) {
             inParallel(() -> {
                 try (OrtDotBlocks.Worker w = dots.worker(qb)) {
                     for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
