@@ -28,14 +28,16 @@ import netviz.engine.Engines;
  * are broken by the smaller index, so the result equals a brute-force search, ties and near-duplicates
  * included; a negative float score from cancellation only ranks a row early, it is never returned.
  *
- * <p>Two kernels compute the products ({@link Kernel}): a blocked Java loop, and libtorch's SGEMM
- * (through DJL's PyTorch engine), which on a 2-core AVX-512 machine is several times faster. With
- * libtorch a block of {@value #LIBTORCH_QUERY_BLOCK} queries is multiplied by blocks of
- * {@value #LIBTORCH_DB_BLOCK} database rows, {@code ‖b‖² − 2ab} is formed there (the query's own norm is
- * the same for every row, so it does not change the order), and libtorch's top-k keeps each query's
- * best candidates of the block; only those candidates come back to Java, so memory is bounded by the
- * two blocks. {@link Kernel#AUTO} uses libtorch from {@value #LIBTORCH_MIN_QUERIES} queries on, where
- * copying the database into libtorch once per search pays off.
+ * <p>Three kernels compute the products ({@link Kernel}): a blocked Java loop, libtorch's SGEMM (through
+ * DJL's PyTorch engine) and ONNX Runtime's (MLAS). On a 2-core AVX-512 AMD EPYC, libtorch's matrix
+ * product goes to MKL at about 6–13 GFLOP/s and MLAS reaches about 75–155 GFLOP/s on two threads
+ * (110–200 on one), so {@link Kernel#AUTO} uses ONNX Runtime from {@value #NATIVE_MIN_QUERIES} queries
+ * on (see {@code OrtDotBlocks}): one worker per core, each multiplying a database block by its own query
+ * block and scanning the scores {@code ‖b‖² − 2ab} (the query's own norm is the same for every row, so it
+ * does not change the order) against each query's pool limit while they are in cache. With libtorch a
+ * block of {@value #LIBTORCH_QUERY_BLOCK} queries is multiplied by blocks of {@value #LIBTORCH_DB_BLOCK}
+ * database rows and libtorch's top-k keeps each query's best candidates of the block; only those come
+ * back to Java. Either way memory is bounded by the blocks, and the results are the same.
  */
 public final class NearestNeighbors {
     /** Distance between feature vectors. */
@@ -64,7 +66,7 @@ public final class NearestNeighbors {
 
     /** Which code computes the dot products of the blocked search; the results are the same. */
     public enum Kernel {
-        /** Libtorch for {@value #LIBTORCH_MIN_QUERIES} queries or more, Java below. */
+        /** ONNX Runtime for {@value #NATIVE_MIN_QUERIES} queries or more, Java below. */
         AUTO,
         /** Blocked Java loops (no native engine needed). */
         JAVA,
@@ -83,7 +85,10 @@ public final class NearestNeighbors {
     /** Database rows per ONNX Runtime product block at d = 128 (fewer for wider rows: about 1 MiB a block). */
     static final int ORT_DB_BLOCK = 2048;
     /** From this many queries on, {@link Kernel#AUTO} uses a native matrix product (ONNX Runtime). */
-    public static final int LIBTORCH_MIN_QUERIES = 64;
+    public static final int NATIVE_MIN_QUERIES = 64;
+    /** The former name of {@link #NATIVE_MIN_QUERIES}, from when {@link Kernel#AUTO} chose libtorch. */
+    @Deprecated
+    public static final int LIBTORCH_MIN_QUERIES = NATIVE_MIN_QUERIES;
 
     private final float[] data;      // n×d, normalised rows for cosine
     private final float[] original;  // n×d as given
@@ -206,7 +211,7 @@ public final class NearestNeighbors {
         float[] queries = metric == Metric.COSINE ? normalized(rawQueries, d) : rawQueries;
         int[] outIdx = new int[nq * k];
         double[] outDist = new double[nq * k];
-        if (kernel == Kernel.ORT || (kernel == Kernel.AUTO && nq >= LIBTORCH_MIN_QUERIES)) {
+        if (kernel == Kernel.ORT || (kernel == Kernel.AUTO && nq >= NATIVE_MIN_QUERIES)) {
             searchOrt(queries, rawQueries, nq, k, exclude, outIdx, outDist);
             return new Result(nq, k, outIdx, outDist);
         }

@@ -197,7 +197,7 @@ class NearestNeighborsTest {
     void oneRowDatabase() {
         int d = 5;
         float[] x = gaussian(1, d, 13);
-        float[] q = gaussian(NearestNeighbors.LIBTORCH_MIN_QUERIES + 1, d, 14);
+        float[] q = gaussian(NearestNeighbors.NATIVE_MIN_QUERIES + 1, d, 14);
         for (NearestNeighbors.Kernel kernel : NearestNeighbors.Kernel.values()) {
             for (Metric m : Metric.values()) {
                 NearestNeighbors.Result r = new NearestNeighbors(x, d, m).using(kernel).search(q, 1);
