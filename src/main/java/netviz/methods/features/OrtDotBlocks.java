@@ -26,8 +26,9 @@ import netviz.NetvizException;
  * <p>Each worker copies the database block into a direct buffer it reuses rather than the search copying
  * the whole database once: fresh native memory costs a page fault per 4 KiB page, measured at about 150 ms
  * for a 51 MB copy on a 2-core VM, more than all the block copies together. Native memory: the session
- * (closed by {@link #close()}) and the tensors (closed after each call, the query block's by
- * {@link Worker#close()}); the workers' direct buffers are freed by the garbage collector.
+ * (closed by {@link #close()}), the tensors (closed after each call, the query block's by
+ * {@link Worker#close()}) and the workers' direct buffers (about 3 MB each at d = 128), kept for the next
+ * search, at most one set per core.
  */
 final class OrtDotBlocks implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -116,6 +117,7 @@ final class OrtDotBlocks implements AutoCloseable {
      * and the product block (direct memory that ONNX Runtime writes into, then copied to {@link #products}).
      */
     final class Worker implements AutoCloseable {
+        private final Scratch scratch;
         private final FloatBuffer block;
         private final FloatBuffer in;
         private final FloatBuffer out;
@@ -125,10 +127,11 @@ final class OrtDotBlocks implements AutoCloseable {
         private OnnxTensor query;
 
         private Worker(int maxQueries) {
-            block = ByteBuffer.allocateDirect(4 * blockRows * d).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            in = ByteBuffer.allocateDirect(4 * maxQueries * d).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            out = ByteBuffer.allocateDirect(4 * maxQueries * blockRows).order(ByteOrder.nativeOrder()).asFloatBuffer();
-            products = new float[maxQueries * blockRows];
+            scratch = Scratch.take(blockRows * d, maxQueries * d, maxQueries * blockRows);
+            block = scratch.block.clear();
+            in = scratch.in.clear();
+            out = scratch.out.clear();
+            products = scratch.products;
         }
 
         /** Sets the query block: rows {@code q0..q0+m} of {@code queries}, fed transposed as {@code −2qᵀ}. */
@@ -167,9 +170,54 @@ final class OrtDotBlocks implements AutoCloseable {
             }
         }
 
+        /** Closes the query block's tensor and gives the buffers back for the next search. */
         @Override
         public void close() {
             closeQuery();
+            Scratch.give(scratch);
+        }
+    }
+
+    /**
+     * A worker's buffers, kept between searches (at most one set per core) instead of allocated per search:
+     * direct memory is only returned when the garbage collector runs, so per-search buffers would pile up
+     * over repeated calls, and fresh pages cost page faults. A set too small for a search is dropped and a
+     * larger one made.
+     */
+    private static final class Scratch {
+        private static final java.util.concurrent.ConcurrentLinkedDeque<Scratch> FREE = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private static final int KEPT = Runtime.getRuntime().availableProcessors();
+
+        final FloatBuffer block;
+        final FloatBuffer in;
+        final FloatBuffer out;
+        final float[] products;
+
+        private Scratch(int blockFloats, int inFloats, int outFloats) {
+            block = direct(blockFloats);
+            in = direct(inFloats);
+            out = direct(outFloats);
+            products = new float[outFloats];
+        }
+
+        private static FloatBuffer direct(int floats) {
+            return ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+
+        /** A kept set with at least these capacities (in floats), else a new one. */
+        static Scratch take(int blockFloats, int inFloats, int outFloats) {
+            for (Scratch s = FREE.pollFirst(); s != null; s = FREE.pollFirst()) {
+                if (s.block.capacity() >= blockFloats && s.in.capacity() >= inFloats && s.out.capacity() >= outFloats) {
+                    return s;
+                }
+            }
+            return new Scratch(blockFloats, inFloats, outFloats);
+        }
+
+        static void give(Scratch s) {
+            if (FREE.size() < KEPT) {
+                FREE.addFirst(s);
+            }
         }
     }
 }
