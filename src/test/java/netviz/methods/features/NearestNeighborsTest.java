@@ -192,6 +192,26 @@ class NearestNeighborsTest {
         }
     }
 
+    /**
+     * Searches of different widths one after the other on the ONNX Runtime kernel, whose workers keep their
+     * buffers from one search to the next (a kept set that is too small is replaced): each equals brute force.
+     */
+    @Test
+    void ortKernelAlternatingWidthsEqualBruteForce() {
+        for (int round = 0; round < 2; round++) {
+            for (int d : new int[] {40, 3, 300}) {
+                int n = 2 * NearestNeighbors.ORT_DB_BLOCK * 128 / Math.max(d, 128) + 77;
+                float[] x = gaussian(n, d, 20 + d);
+                float[] q = gaussian(NearestNeighbors.NATIVE_MIN_QUERIES + d % 7, d, 21 + d);
+                NearestNeighbors.Result r = new NearestNeighbors(x, d, Metric.EUCLIDEAN).using(NearestNeighbors.Kernel.ORT).search(q, 3);
+                for (int i = 0; i < q.length / d; i++) {
+                    assertSameAsBruteForce(x, d, q, i, bruteForce(x, d, q, i, 3, Metric.EUCLIDEAN, -1), r, Metric.EUCLIDEAN,
+                            "round " + round + " d=" + d + " query " + i);
+                }
+            }
+        }
+    }
+
     /** A one-row database: every query's only neighbour is row 0, on every kernel and through AUTO's native route. */
     @Test
     void oneRowDatabase() {
