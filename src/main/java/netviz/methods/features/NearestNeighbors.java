@@ -343,8 +343,8 @@ public final class NearestNeighbors {
 
     /**
      * The search with ONNX Runtime's matrix product ({@link OrtDotBlocks}): one worker per core takes query
-     * blocks in turn (at most {@value #ORT_QUERY_BLOCK} queries, and at least four blocks per worker down to
-     * 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows (at d = 128; wider rows,
+     * blocks in turn (at most {@value #ORT_QUERY_BLOCK} queries, a multiple of 16, and at least four blocks
+     * per worker down to 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows (at d = 128; wider rows,
      * fewer per block, down to 64), multiplies and then scans
      * the block's scores {@code ‖b‖² − 2ab} against each query's pool limit. The
      * pools hold these scores without the query's own norm (the same for every row, so the order and the
@@ -353,7 +353,7 @@ public final class NearestNeighbors {
     private void searchOrt(float[] queries, float[] rawQueries, int nq, int k, int[] exclude, int[] outIdx,
                            double[] outDist) {
         int threads = netviz.ort.OrtForward.defaultThreads();
-        int qb = Math.min(ORT_QUERY_BLOCK, Math.max(16, (nq + 4 * threads - 1) / (4 * threads)));
+        int qb = Math.min(ORT_QUERY_BLOCK, (nq + 4 * threads * 16 - 1) / (4 * threads * 16) * 16);   // a multiple of MLAS's 16 columns
         int blocks = (nq + qb - 1) / qb;
         AtomicInteger next = new AtomicInteger();
         int rowsPerBlock = Math.min(n, Math.min(ORT_DB_BLOCK, Math.max(64, ORT_DB_BLOCK * 128 / d)));
