@@ -16,7 +16,10 @@ import netviz.methods.features.NearestNeighbors;
  * neighbours, the load average before and after, and the resident memory after each round (it must not
  * grow from round to round: every native buffer of a search is released by its end).
  *
- * <p>Usage: {@code KnnBench [--rows N] [--queries Q] [--rounds R]}.
+ * <p>{@code --cold} first times what a fresh JVM pays once: starting ONNX Runtime, a first 64-query
+ * search, then three full searches one after the other.
+ *
+ * <p>Usage: {@code KnnBench [--rows N] [--queries Q] [--rounds R] [--only ort|libtorch] [--cold]}.
  */
 public final class KnnBench {
     private KnnBench() {
@@ -27,12 +30,14 @@ public final class KnnBench {
         int nq = 2000;
         int rounds = 5;
         String only = null;
+        boolean cold = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rows" -> n = Integer.parseInt(args[++i]);
                 case "--queries" -> nq = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--only" -> only = args[++i];
+                case "--cold" -> cold = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -54,6 +59,19 @@ public final class KnnBench {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         NearestNeighbors.Result[] last = new NearestNeighbors.Result[kernels.length];
+        if (cold) {
+            long e0 = System.nanoTime();
+            ai.onnxruntime.OrtEnvironment.getEnvironment();
+            System.out.printf(Locale.ROOT, "ort environment %.1f ms%n", (System.nanoTime() - e0) / 1e6);
+            e0 = System.nanoTime();
+            nn.using(NearestNeighbors.Kernel.ORT).neighborsOf(Arrays.copyOf(q, 64), 10);
+            System.out.printf(Locale.ROOT, "first 64-query call %.1f ms%n", (System.nanoTime() - e0) / 1e6);
+            for (int r = 0; r < 3; r++) {
+                long t0 = System.nanoTime();
+                nn.using(NearestNeighbors.Kernel.ORT).neighborsOf(q, 10);
+                System.out.printf(Locale.ROOT, "cold call %d: %.3f ms/query%n", r, (System.nanoTime() - t0) / 1e6 / nq);
+            }
+        }
         for (NearestNeighbors.Kernel k : kernels) {
             if (only != null && !k.name().equalsIgnoreCase(only)) {
                 continue;
