@@ -42,15 +42,8 @@ public final class KnnBench {
             }
         }
         int d = 128;
-        Random rnd = new Random(1);
-        float[] x = new float[n * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        int[] q = new int[nq];
-        for (int i = 0; i < nq; i++) {
-            q[i] = i * (n / nq);
-        }
+        float[] x = gaussianRows(n, d);
+        int[] q = spreadRows(n, nq);
         System.out.printf(Locale.ROOT, "load_before=%s%n", load());
         NearestNeighbors nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN);
         NearestNeighbors.Kernel[] kernels = {NearestNeighbors.Kernel.LIBTORCH, NearestNeighbors.Kernel.ORT};
@@ -98,6 +91,25 @@ public final class KnnBench {
                 + "libtorch_cpu_ms_per_query=%.3f%nort_cpu_ms_per_query=%.3f%n"
                 + "ratio=%.2f%nsame_neighbours=%s%nload_after=%s%n", n, nq, a, b, median(cpu[0]), median(cpu[1]), b / a,
                 only == null ? Arrays.equals(last[0].indices(), last[1].indices()) : "not compared", load());
+    }
+
+    /** The benchmarks' k-NN database: {@code n × d} standard Gaussian values, seed 1. */
+    static float[] gaussianRows(int n, int d) {
+        Random rnd = new Random(1);
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    /** The benchmarks' k-NN queries: {@code nq} database rows spread evenly over the {@code n}. */
+    static int[] spreadRows(int n, int nq) {
+        int[] q = new int[nq];
+        for (int i = 0; i < nq; i++) {
+            q[i] = i * (n / nq);
+        }
+        return q;
     }
 
     static double median(double[] v) {

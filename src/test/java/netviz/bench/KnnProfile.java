@@ -90,21 +90,11 @@ public final class KnnProfile {
         for (int[] s : shapes) {
             int m = s[0];
             int b = s[1];
-            float[] dbt = new float[D * b];
-            for (int j = 0; j < b; j++) {
-                for (int c = 0; c < D; c++) {
-                    dbt[c * b + j] = db[j * D + c];
-                }
-            }
+            float[] dbt = transpose(db, b);
             for (int variant = 0; variant < 3; variant++) {
                 // 0: MatMul, B as initializer; 1: MatMul, B as input; 2: MatMul+Add+TopK, B as initializer
                 byte[] model = model(dbt, b, variant != 1, variant == 2);
-                try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-                    o.setIntraOpNumThreads(2);
-                    o.setInterOpNumThreads(1);
-                    o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                    o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+                try (OrtSession.SessionOptions o = options(2)) {
                     try (OrtSession session = env.createSession(model, o);
                          OnnxTensor in = OnnxTensor.createTensor(env, direct(q, m * D), new long[] {m, D});
                          OnnxTensor bt = OnnxTensor.createTensor(env, direct(dbt, D * b), new long[] {D, b});
@@ -163,23 +153,9 @@ public final class KnnProfile {
         for (int[] s : shapes) {
             int m = s[0];
             int b = s[1];
-            float[] dbt = new float[D * b];
-            for (int j = 0; j < b; j++) {
-                for (int c = 0; c < D; c++) {
-                    dbt[c * b + j] = db[j * D + c];
-                }
-            }
-            float[] qt = new float[D * m];
-            for (int i = 0; i < m; i++) {
-                for (int c = 0; c < D; c++) {
-                    qt[c * m + i] = q[i * D + c];
-                }
-            }
-            try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-                o.setIntraOpNumThreads(1);
-                o.setInterOpNumThreads(1);
-                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            float[] dbt = transpose(db, b);
+            float[] qt = transpose(q, m);
+            try (OrtSession.SessionOptions o = options(1)) {
                 long c0 = System.nanoTime();
                 OrtSession init = env.createSession(model(dbt, b, true, false), o);
                 long c1 = System.nanoTime();
@@ -264,6 +240,28 @@ public final class KnnProfile {
         g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y"));
         return OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(17)).build().toByteArray();
+    }
+
+    /** The first {@code rows} rows of a row-major {@code rows × D} matrix, transposed ({@code D × rows}). */
+    static float[] transpose(float[] x, int rows) {
+        float[] t = new float[D * rows];
+        for (int j = 0; j < rows; j++) {
+            for (int c = 0; c < D; c++) {
+                t[c * rows + j] = x[j * D + c];
+            }
+        }
+        return t;
+    }
+
+    /** Session options as the search's: {@code threads} intra-op threads, sequential, every optimisation. */
+    static OrtSession.SessionOptions options(int threads) throws ai.onnxruntime.OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setIntraOpNumThreads(threads);
+        o.setInterOpNumThreads(1);
+        o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+        return o;
     }
 
     static FloatBuffer direct(float[] v, int len) {

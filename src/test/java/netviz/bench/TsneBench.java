@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 
 import netviz.data.Dataset;
 import netviz.data.Datasets;
@@ -73,16 +72,9 @@ public final class TsneBench {
         // exact k-NN on 100,000 (--knn-rows) random 128-d features
         int n = knnRows;
         int d = 128;
-        Random rnd = new Random(1);
-        float[] x = new float[n * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
+        float[] x = KnnBench.gaussianRows(n, d);
         NearestNeighbors nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN);
-        int[] q = new int[knnQueries];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = i * (n / knnQueries);
-        }
+        int[] q = KnnBench.spreadRows(n, knnQueries);
         nn.neighborsOf(Arrays.copyOf(q, Math.min(q.length, NearestNeighbors.NATIVE_MIN_QUERIES)), 10);   // warm-up: starts the kernel AUTO picks
         t0 = System.nanoTime();
         nn.neighborsOf(q, 10);

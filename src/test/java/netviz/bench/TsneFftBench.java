@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 
 import netviz.data.Datasets;
 import netviz.Progress;
@@ -110,15 +109,8 @@ public final class TsneFftBench {
     private static void knn(int queries) {
         int n = 100_000;
         int d = 128;
-        Random rnd = new Random(1);
-        float[] x = new float[n * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        int[] q = new int[queries];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = i * (n / queries);
-        }
+        float[] x = KnnBench.gaussianRows(n, d);
+        int[] q = KnnBench.spreadRows(n, queries);
         NearestNeighbors nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN);
         NearestNeighbors.Kernel[] kernels = {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH, NearestNeighbors.Kernel.ORT};
         NearestNeighbors.Result[] res = new NearestNeighbors.Result[kernels.length];
