@@ -32,9 +32,10 @@ import netviz.engine.Engines;
  * DJL's PyTorch engine) and ONNX Runtime's (MLAS). On a 2-core AVX-512 AMD EPYC, libtorch's matrix
  * product goes to MKL at about 6–13 GFLOP/s and MLAS reaches about 75–155 GFLOP/s on two threads
  * (110–200 on one), so {@link Kernel#AUTO} uses ONNX Runtime from {@value #NATIVE_MIN_QUERIES} queries
- * on (see {@code OrtDotBlocks}): one worker per core, each multiplying a database block by its own query
- * block and scanning the scores {@code ‖b‖² − 2ab} (the query's own norm is the same for every row, so it
- * does not change the order) against each query's pool limit while they are in cache. With libtorch a
+ * on (see {@code OrtDotBlocks}): one worker per core, each scoring a database block against its own query
+ * block ({@code ‖b‖² − 2ab}; the query's own norm is the same for every row, so it does not change the
+ * order) and comparing the minimum of every 16 rows with each query's pool limit, reading the rows of a
+ * group only where it passes. With libtorch a
  * block of {@value #LIBTORCH_QUERY_BLOCK} queries is multiplied by blocks of {@value #LIBTORCH_DB_BLOCK}
  * database rows and libtorch's top-k keeps each query's best candidates of the block; only those come
  * back to Java. Either way memory is bounded by the blocks, and the results are the same.
@@ -344,9 +345,9 @@ public final class NearestNeighbors {
     /**
      * The search with ONNX Runtime's matrix product ({@link OrtDotBlocks}): one worker per core takes query
      * blocks in turn (at most {@value #ORT_QUERY_BLOCK} queries, a multiple of 16, and at least four blocks
-     * per worker down to 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows (at d = 128; wider rows,
-     * fewer per block, down to 64), multiplies and then scans
-     * the block's scores {@code ‖b‖² − 2ab} against each query's pool limit. The
+     * per worker down to 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows (at
+     * d = 128; wider rows, fewer per block, down to 64), scores the block and offers the rows whose scores
+     * {@code ‖b‖² − 2ab} are within each query's pool limit ({@code scan}). The
      * pools hold these scores without the query's own norm (the same for every row, so the order and the
      * rounding tolerance of {@link #candidates} hold as they are); the exact re-ranking is the other kernels'.
      */
@@ -356,8 +357,9 @@ public final class NearestNeighbors {
         int qb = Math.min(ORT_QUERY_BLOCK, (nq + 4 * threads * 16 - 1) / (4 * threads * 16) * 16);   // a multiple of MLAS's 16 columns
         int blocks = (nq + qb - 1) / qb;
         AtomicInteger next = new AtomicInteger();
-        int rowsPerBlock = Math.min(n, Math.min(ORT_DB_BLOCK, Math.max(64, ORT_DB_BLOCK * 128 / d)));
-        try (OrtDotBlocks dots = new OrtDotBlocks(data, d, rowsPerBlock)) {
+        int g = OrtDotBlocks.GROUP;
+        int rowsPerBlock = Math.min((n + g - 1) / g * g, Math.min(ORT_DB_BLOCK, Math.max(64, ORT_DB_BLOCK * 128 / d / g * g)));
+        try (OrtDotBlocks dots = new OrtDotBlocks(data, norms2, d, rowsPerBlock)) {
             inParallel(() -> {
                 try (OrtDotBlocks.Worker w = dots.worker(qb)) {
                     for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
@@ -367,7 +369,7 @@ public final class NearestNeighbors {
                         w.queries(queries, q0, qn);
                         for (int s = 0; s < dots.blocks(); s++) {
                             w.multiply(s);
-                            scan(w.products, s * dots.blockRows, dots.rows(s), pools, exclude, q0);
+                            scan(w, s * dots.blockRows, dots.rows(s), pools, exclude, q0);
                         }
                         for (int i = 0; i < qn; i++) {
                             finish(pools[i], rawQueries, q0 + i, k, outIdx, outDist);
@@ -380,23 +382,31 @@ public final class NearestNeighbors {
 
     /**
      * Offers every database row {@code s0 + j} ({@code j < sn}) to the pool of each query {@code i} of the
-     * block whose score {@code ‖b‖² − 2ab} ({@code products[j * m + i] = −2ab}, m queries) is within the
-     * pool's limit; a query's own row is skipped when {@code exclude} names it.
+     * block whose score {@code ‖b‖² − 2ab} is within the pool's limit; a query's own row is skipped when
+     * {@code exclude} names it. Only groups of {@value OrtDotBlocks#GROUP} rows whose smallest score for the
+     * query is within the limit are read row by row (the minimum is one of the group's scores, so no row
+     * within the limit is passed over).
      */
-    private void scan(float[] products, int s0, int sn, Candidates[] pools, int[] exclude, int q0) {
+    private void scan(OrtDotBlocks.Worker w, int s0, int sn, Candidates[] pools, int[] exclude, int q0) {
         int m = pools.length;
         float[] lim = new float[m];
         for (int i = 0; i < m; i++) {
             lim[i] = pools[i].limit();
         }
-        for (int j = 0; j < sn; j++) {
-            float nb = norms2[s0 + j];
-            int off = j * m;
+        float[] mins = w.mins;
+        for (int g = 0; g < w.groups(); g++) {
+            int off = g * m;
+            int end = Math.min(sn, (g + 1) * OrtDotBlocks.GROUP);
             for (int i = 0; i < m; i++) {
-                float sc = nb + products[off + i];
-                if (sc <= lim[i] && (exclude == null || exclude[q0 + i] != s0 + j)) {
-                    pools[i].offer(sc, s0 + j);
-                    lim[i] = pools[i].limit();
+                if (mins[off + i] <= lim[i]) {
+                    int self = exclude == null ? -1 : exclude[q0 + i] - s0;
+                    for (int j = g * OrtDotBlocks.GROUP; j < end; j++) {
+                        float sc = w.score(j, i);
+                        if (sc <= lim[i] && j != self) {
+                            pools[i].offer(sc, s0 + j);
+                            lim[i] = pools[i].limit();
+                        }
+                    }
                 }
             }
         }
