@@ -491,11 +491,51 @@ public final class Tsne {
             z += s;
         }
         double zz = Math.max(z, Double.MIN_NORMAL);
-        double[] klRow = withKl ? new double[n] : null;
+        int[] rowStart = p.rowStart();
+        int[] cols = p.cols();
+        double[] vals = p.values();
+        boolean three = dim == 3;
         par.forEach(chunks, b -> {
-            double[] pos = new double[dim];
             for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
-                Arrays.fill(pos, 0);
+                // Σ_j p_ij q_ij Z (y_i − y_j), one division per stored p_ij
+                int ib = i * dim;
+                double yx = y[ib];
+                double yy = y[ib + 1];
+                double yz = three ? y[ib + 2] : 0;
+                double ax = 0;
+                double ay = 0;
+                double az = 0;
+                for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
+                    int jb = cols[t] * dim;
+                    double dx = yx - y[jb];
+                    double dy = yy - y[jb + 1];
+                    double d2 = dx * dx + dy * dy;
+                    double dz = 0;
+                    if (three) {
+                        dz = yz - y[jb + 2];
+                        d2 += dz * dz;
+                    }
+                    double w = vals[t] / (1 + d2);
+                    ax += w * dx;
+                    ay += w * dy;
+                    az += w * dz;
+                }
+                grad[ib] = 4 * (exaggeration * ax - neg[ib] / zz);
+                grad[ib + 1] = 4 * (exaggeration * ay - neg[ib + 1] / zz);
+                if (three) {
+                    grad[ib + 2] = 4 * (exaggeration * az - neg[ib + 2] / zz);
+                }
+            }
+        });
+        return withKl ? kl(y, dim, p, zz, chunk, par) : Double.NaN;
+    }
+
+    /** KL(P‖Q) = Σ p_ij log(p_ij / q_ij) over the stored p_ij, with q_ij = (1 + ‖y_i − y_j‖²)⁻¹ / Z. */
+    private static double kl(double[] y, int dim, Affinities p, double z, int chunk, Parallel par) {
+        int n = p.n();
+        double[] klRow = new double[n];
+        par.forEach((n + chunk - 1) / chunk, b -> {
+            for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
                 double kl = 0;
                 for (int t = p.rowStart()[i]; t < p.rowStart()[i + 1]; t++) {
                     int j = p.cols()[t];
@@ -506,25 +546,13 @@ public final class Tsne {
                     }
                     double q = 1 / (1 + d2);
                     double pij = p.values()[t];
-                    double force = pij * exaggeration * q;
-                    for (int c = 0; c < dim; c++) {
-                        pos[c] += force * (y[i * dim + c] - y[j * dim + c]);
-                    }
-                    if (klRow != null && pij > 0) {
-                        kl += pij * Math.log(Math.max(pij, 1e-12) / Math.max(q / zz, 1e-12));
+                    if (pij > 0) {
+                        kl += pij * Math.log(Math.max(pij, 1e-12) / Math.max(q / z, 1e-12));
                     }
                 }
-                for (int c = 0; c < dim; c++) {
-                    grad[i * dim + c] = 4 * (pos[c] - neg[i * dim + c] / zz);
-                }
-                if (klRow != null) {
-                    klRow[i] = kl;
-                }
+                klRow[i] = kl;
             }
         });
-        if (klRow == null) {
-            return Double.NaN;
-        }
         double kl = 0;
         for (double v : klRow) {
             kl += v;
