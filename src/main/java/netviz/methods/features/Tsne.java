@@ -22,9 +22,9 @@ import netviz.Progress;
  * <li><b>Embedding.</b> {@code q_ij = (1 + ‖y_i − y_j‖²)⁻¹ / Z} (Student t, one degree of freedom, as
  *     in the paper), minimising {@code KL(P‖Q)} with gradient
  *     {@code ∂C/∂y_i = 4 Σ_j (p_ij − q_ij)(1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j)}: an attractive term over the
- *     sparse P and a repulsive term over all pairs, approximated by a quadtree (2-D) or octree (3-D):
- *     a cell of width w at distance δ from y_i stands for all its points when {@code w / δ < θ}
- *     (θ = 0.5; θ = 0 gives the exact sum). On 2-D maps FFT-accelerated interpolation ({@link FftRepulsion},
+ *     sparse P and a repulsive term over all pairs, approximated by a quadtree (2-D) or octree (3-D)
+ *     ({@link SpaceTree}): a cell of width w at distance δ from y_i stands for all its points when
+ *     {@code w / δ < θ} (θ = 0.5; θ = 0 gives the exact sum). On 2-D maps FFT-accelerated interpolation ({@link FftRepulsion},
  *     Linderman et al. 2019) takes the iterations where its grid is cheaper ({@link #FFT_GRID_NODES_PER_POINT}).</li>
  * <li><b>Optimisation.</b> PCA initialisation scaled to standard deviation 1e-4 in the first coordinate
  *     (or Gaussian noise with the seed); early exaggeration 12 of P for the first 250 iterations with
