@@ -248,7 +248,7 @@ public final class FftRepulsion {
         }
     }
 
-    private static final int POINT_GRAIN = 2048;
+    private static final int POINT_GRAIN = 1024;
     private static final int BOX_GRAIN = 4;
     private static final int ROW_GRAIN = 64;
     private static final int MIN_COLUMN_GRAIN = 64;

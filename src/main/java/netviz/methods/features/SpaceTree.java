@@ -88,15 +88,15 @@ final class SpaceTree {
         link[lb] = m;
         link[lb + 2] = lo;
         cell[nb + 3] = 4 * half * half;
-        for (int c = 0; c < dim; c++) {
-            double s = 0;
-            for (int t = lo; t < hi; t++) {
-                s += y[perm[t] * dim + c];
-            }
-            cell[nb + c] = m > 0 ? s / m : 0;
-        }
         if (m <= LEAF_SIZE || depth >= MAX_DEPTH || allSame(lo, hi)) {
             link[lb + 1] = -1;
+            for (int c = 0; c < dim; c++) {
+                double s = 0;
+                for (int t = lo; t < hi; t++) {
+                    s += y[perm[t] * dim + c];
+                }
+                cell[nb + c] = m > 0 ? s / m : 0;
+            }
             return;
         }
         int[] bucketCount = new int[fan];
@@ -126,6 +126,14 @@ final class SpaceTree {
                 sub[c] = center[c] + (((q >> c) & 1) == 1 ? h : -h);
             }
             build(first + q, lo + offset[q], lo + offset[q] + bucketCount[q], sub, h, depth + 1);
+        }
+        // centre of mass from the children's: one pass over the points in all
+        for (int c = 0; c < dim; c++) {
+            double s = 0;
+            for (int q = 0; q < fan; q++) {
+                s += bucketCount[q] * cell[(first + q) * CELL + c];
+            }
+            cell[nb + c] = s / m;
         }
     }
 
