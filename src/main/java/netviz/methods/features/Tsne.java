@@ -61,11 +61,12 @@ public final class Tsne {
      * side s has {@code s² ≤ FFT_GRID_NODES_PER_POINT · N log₂ N} nodes, Barnes-Hut otherwise: the FFT's cost
      * grows with the grid, that is with the map's extent (1 box per unit), Barnes-Hut's with N log N whatever
      * the extent. A map starts small (all of early exaggeration fits the smallest grid) and spreads, so the
-     * FFT serves the first iterations and Barnes-Hut the last ones at 10,000 points, the FFT all of them on
-     * larger sets. Measured on the 10,000-point Fashion-MNIST map (one repulsion evaluation, one thread):
-     * Barnes-Hut about 18-20 ms at any extent; FFT 5 ms at grid side 300 (≤ 50 units), 8.5 ms at 360,
-     * 19 ms at 480, 24 ms at 576, 32 ms at 640, 57 ms at 720, 117 ms at 1024 (170 units): the break-even side
-     * is about 500, {@code 500² ≈ 1.9 · N log₂ N}.
+     * FFT serves the first half of the iterations and Barnes-Hut the rest at 10,000 points, and the FFT keeps
+     * a 70,000-point map while it is narrower than about 240 units. Measured on the 10,000-point Fashion-MNIST
+     * map (one repulsion evaluation, one thread, ±20 % on a shared machine): Barnes-Hut 15-20 ms at any extent;
+     * FFT 5 ms at grid side 300 (up to 50 units), 8.5 ms at 360, 14-19 ms at 480-500, 24-31 ms at 540-576,
+     * 57 ms at 720, 108-123 ms at 1080 (174 units): the break-even side is about 500,
+     * {@code 500² ≈ 1.9 · N log₂ N}.
      */
     public static final double FFT_GRID_NODES_PER_POINT = 1.9;
 
