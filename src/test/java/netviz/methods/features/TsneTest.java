@@ -160,16 +160,11 @@ class TsneTest {
      */
     @Test
     void barnesHutWithThetaZeroIsExactWithDuplicatePoints() {
-        int n = 200;
-        float[] x = NearestNeighborsTest.gaussian(n, 6, 9);
-        Tsne.Affinities p = Tsne.affinities(x, 6, 10, 31);
+        Tsne.Affinities p = Tsne.affinities(NearestNeighborsTest.gaussian(200, 6, 9), 6, 10, 31);
         Random r = new Random(9);
-        double[] y = new double[n * 2];
-        for (int i = 0; i < n; i++) {
-            boolean dup = i % 5 == 0;   // 40 points on one spot
-            y[2 * i] = dup ? 1.5 : r.nextGaussian() * 3;
-            y[2 * i + 1] = dup ? -0.5 : r.nextGaussian() * 3;
-        }
+        double[] y = new double[2 * 200];
+        // every fifth point (40 in all) at (1.5, −0.5), the others scattered
+        Arrays.setAll(y, c -> (c / 2) % 5 == 0 ? (c % 2 == 0 ? 1.5 : -0.5) : r.nextGaussian() * 3);
         double[] exact = new double[y.length];
         double[] bh0 = new double[y.length];
         double klExact = Tsne.gradient(y, 2, p, 1, -1, exact, true);
