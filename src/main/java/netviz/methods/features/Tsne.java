@@ -466,22 +466,32 @@ public final class Tsne {
     static double gradient(double[] y, int dim, Affinities p, double exaggeration, double theta, FftRepulsion fft,
                            double[] grad, boolean withKl, Parallel par) {
         int n = p.n();
-        double[] neg = new double[n * dim];
-        double[] sumQ = new double[n];
-        SpaceTree tree = fft == null && theta >= 0 ? new SpaceTree(y, dim) : null;
         int chunk = 128;
         int chunks = (n + chunk - 1) / chunk;
+        // the attraction Σ_j p_ij q_ij Z (y_i − y_j) by rows, with the tree (it needs only y) built alongside
+        double[] pos = new double[n * dim];
+        SpaceTree[] tree = new SpaceTree[1];
+        boolean useTree = fft == null && theta >= 0;
+        par.forEach(chunks + 1, b -> {
+            if (b == 0) {
+                tree[0] = useTree ? new SpaceTree(y, dim) : null;
+            } else {
+                attraction(y, dim, p, (b - 1) * chunk, Math.min(n, b * chunk), pos);
+            }
+        });
+        double[] neg = new double[n * dim];
+        double[] sumQ = new double[n];
         double theta2 = theta * theta;
         if (fft != null) {
             fft.compute(y, neg, sumQ, par);
         } else {
             par.forEach(chunks, b -> {
-                int[] stack = tree == null ? null : new int[tree.maxStack()];
+                int[] stack = tree[0] == null ? null : new int[tree[0].maxStack()];
                 double[] f = new double[dim];
                 for (int t = b * chunk; t < Math.min(n, (b + 1) * chunk); t++) {
-                    int i = tree != null ? tree.perm[t] : t;   // tree order: neighbouring points walk the same cells
+                    int i = tree[0] != null ? tree[0].perm[t] : t;   // tree order: neighbouring points walk the same cells
                     Arrays.fill(f, 0);
-                    double s = tree != null ? tree.repulsion(t, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
+                    double s = tree[0] != null ? tree[0].repulsion(t, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
                     sumQ[i] = s;
                     System.arraycopy(f, 0, neg, i * dim, dim);
                 }
@@ -492,43 +502,49 @@ public final class Tsne {
             z += s;
         }
         double zz = Math.max(z, Double.MIN_NORMAL);
+        par.forEach(chunks, b -> {
+            for (int c = b * chunk * dim; c < Math.min(n, (b + 1) * chunk) * dim; c++) {
+                grad[c] = 4 * (exaggeration * pos[c] - neg[c] / zz);
+            }
+        });
+        return withKl ? kl(y, dim, p, zz, chunk, par) : Double.NaN;
+    }
+
+    /** {@code Σ_j p_ij (1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j)} for rows lo..hi into {@code pos}: one division per stored p_ij. */
+    private static void attraction(double[] y, int dim, Affinities p, int lo, int hi, double[] pos) {
         int[] rowStart = p.rowStart();
         int[] cols = p.cols();
         double[] vals = p.values();
         boolean three = dim == 3;
-        par.forEach(chunks, b -> {
-            for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
-                // Σ_j p_ij q_ij Z (y_i − y_j), one division per stored p_ij
-                int ib = i * dim;
-                double yx = y[ib];
-                double yy = y[ib + 1];
-                double yz = three ? y[ib + 2] : 0;
-                double ax = 0;
-                double ay = 0;
-                double az = 0;
-                for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
-                    int jb = cols[t] * dim;
-                    double dx = yx - y[jb];
-                    double dy = yy - y[jb + 1];
-                    double d2 = dx * dx + dy * dy;
-                    double dz = 0;
-                    if (three) {
-                        dz = yz - y[jb + 2];
-                        d2 += dz * dz;
-                    }
-                    double w = vals[t] / (1 + d2);
-                    ax += w * dx;
-                    ay += w * dy;
-                    az += w * dz;
-                }
-                grad[ib] = 4 * (exaggeration * ax - neg[ib] / zz);
-                grad[ib + 1] = 4 * (exaggeration * ay - neg[ib + 1] / zz);
+        for (int i = lo; i < hi; i++) {
+            int ib = i * dim;
+            double yx = y[ib];
+            double yy = y[ib + 1];
+            double yz = three ? y[ib + 2] : 0;
+            double ax = 0;
+            double ay = 0;
+            double az = 0;
+            for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
+                int jb = cols[t] * dim;
+                double dx = yx - y[jb];
+                double dy = yy - y[jb + 1];
+                double d2 = dx * dx + dy * dy;
+                double dz = 0;
                 if (three) {
-                    grad[ib + 2] = 4 * (exaggeration * az - neg[ib + 2] / zz);
+                    dz = yz - y[jb + 2];
+                    d2 += dz * dz;
                 }
+                double w = vals[t] / (1 + d2);
+                ax += w * dx;
+                ay += w * dy;
+                az += w * dz;
             }
-        });
-        return withKl ? kl(y, dim, p, zz, chunk, par) : Double.NaN;
+            pos[ib] = ax;
+            pos[ib + 1] = ay;
+            if (three) {
+                pos[ib + 2] = az;
+            }
+        }
     }
 
     /** KL(P‖Q) = Σ p_ij log(p_ij / q_ij) over the stored p_ij, with q_ij = (1 + ‖y_i − y_j‖²)⁻¹ / Z. */
