@@ -3,7 +3,7 @@
 # (Barnes-Hut, FFT-accelerated interpolation, and Tsne.Method.AUTO's choice) and with scikit-learn's
 # Barnes-Hut TSNE on the same features (Debian's python3-sklearn; /usr/bin/python3): wall time and
 # trustworthiness (k = 10) of each, and the ratio netviz AUTO / scikit-learn. Also exact k-NN, Java
-# kernel vs libtorch kernel (100,000 x 128, 2,000 queries) unless --skip-knn. Pass --full to add the
+# kernel vs libtorch kernel vs ONNX Runtime kernel (100,000 x 128, 2,000 queries) unless --skip-knn. Pass --full to add the
 # t-SNE of all 70,000 images (train + t10k). Prints key=value lines (also into target/bench-tsne-fft/out.txt).
 # Usage: scripts/bench-tsne-fft.sh [--skip-sklearn] [TsneFftBench arguments, e.g. --full --skip-knn --methods AUTO]
 set -euo pipefail

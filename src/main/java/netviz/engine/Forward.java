@@ -56,6 +56,17 @@ public interface Forward extends AutoCloseable {
      */
     Values tensors(NDManager scope, Map<String, NDArray> inputs, Collection<String> taps);
 
+    /**
+     * {@link #tensors(NDManager, Map, Collection)} on one float32 input given as Java data (row-major,
+     * {@code shape}), for methods that build their batches in Java (occlusion): a runtime that reads
+     * Java memory takes it without a libtorch array in between. The caller keeps {@code data} unchanged
+     * until the call returns.
+     */
+    default Values tensors(NDManager scope, String input, float[] data, long[] shape, Collection<String> taps) {
+        NDArray x = scope.create(data, new ai.djl.ndarray.types.Shape(shape));
+        return tensors(scope, Map.of(input, x), taps);
+    }
+
     /** {@link #forward(NDManager, Map, Collection)} on the single input. */
     default Values forward(NDManager scope, NDArray input, String... taps) {
         return forward(scope, Map.of(inputName(), input), Arrays.asList(taps));

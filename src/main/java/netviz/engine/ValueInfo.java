@@ -39,10 +39,15 @@ public record ValueInfo(String name, Tensor.ElementType type, long[] dims, List<
      * both otherwise. An input without a declared shape accepts any array.
      */
     public void checkFeed(ai.djl.ndarray.NDArray x) {
+        checkFeed(x.getShape(), x.getDataType());
+    }
+
+    /** {@link #checkFeed(ai.djl.ndarray.NDArray)} for an array of this shape and type. */
+    public void checkFeed(ai.djl.ndarray.types.Shape shape, ai.djl.ndarray.types.DataType dataType) {
         if (!hasShape()) {
             return;
         }
-        long[] s = x.getShape().getShape();
+        long[] s = shape.getShape();
         boolean ok = s.length == dims.length;
         for (int i = 0; ok && i < s.length; i++) {
             ok = dims[i] < 0 || dims[i] == s[i];
@@ -51,8 +56,8 @@ public record ValueInfo(String name, Tensor.ElementType type, long[] dims, List<
             throw new netviz.ShapeMismatchException("input '" + name + "' has shape " + java.util.Arrays.toString(s)
                     + " but the model expects " + shapeString());
         }
-        if (type != null && type.isFloatingPoint() != x.getDataType().isFloating()) {
-            throw new netviz.ShapeMismatchException("input '" + name + "' has type " + x.getDataType()
+        if (type != null && type.isFloatingPoint() != dataType.isFloating()) {
+            throw new netviz.ShapeMismatchException("input '" + name + "' has type " + dataType
                     + " but the model expects " + type);
         }
     }

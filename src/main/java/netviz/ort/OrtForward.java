@@ -199,13 +199,45 @@ public final class OrtForward implements Forward {
 
     // ---------------------------------------------------------------- one call
 
-    private Values run(NDManager scope, Map<String, NDArray> feeds, Set<String> wanted, Collection<String> taps) {
+    /**
+     * {@inheritDoc}
+     * <p>On ONNX Runtime the Java array goes straight into the runtime's input buffer (one copy, no
+     * libtorch array in between), unless the input is declared float64 or a tap names the input.
+     */
+    @Override
+    public Values tensors(NDManager scope, String input, float[] data, long[] shape, Collection<String> taps) {
+        ValueInfo in = graph.inputs().stream().filter(v -> v.name().equals(input)).findFirst().orElse(null);
+        boolean direct = in != null && graph.inputs().size() == 1 && data.length == new Shape(shape).size()
+                && (in.type() == null || in.type().djlType() == DataType.FLOAT32)
+                && taps.stream().map(graph::resolveTensor).noneMatch(inputNames::contains);
+        if (!direct) {
+            return Forward.super.tensors(scope, input, data, shape, taps);
+        }
+        passable(in).checkFeed(new Shape(shape), DataType.FLOAT32);
+        Set<String> wanted = new LinkedHashSet<>();
+        Map<String, String> alias = resolve(taps, wanted);
+        Map<String, Host> results = runPasses(Map.of(input, new Host(OnnxJavaType.FLOAT, shape.clone(), data)), wanted);
+        Map<String, NDArray> named = new LinkedHashMap<>();
+        for (String t : wanted) {
+            named.put(t, results.get(t).toNDArray(scope));
+        }
+        alias.forEach((a, t) -> named.putIfAbsent(a, named.get(t)));
+        return new Values(named);
+    }
+
+    /** Resolves each tap to its tensor name, adding it to {@code wanted}; returns tap -> tensor. */
+    private Map<String, String> resolve(Collection<String> taps, Set<String> wanted) {
         Map<String, String> alias = new LinkedHashMap<>();
         for (String t : taps) {
             String r = graph.resolveTensor(t);
             wanted.add(r);
             alias.put(t, r);
         }
+        return alias;
+    }
+
+    private Values run(NDManager scope, Map<String, NDArray> feeds, Set<String> wanted, Collection<String> taps) {
+        Map<String, String> alias = resolve(taps, wanted);
         for (String name : feeds.keySet()) {
             if (!inputNames.contains(name)) {
                 if (graph.initializers().containsKey(name)) {

@@ -53,7 +53,7 @@ import netviz.zoo.Ort;
  * Prints {@code key=value} lines for the script.
  *
  * <p>Usage: {@code TargetsBench [--scan-images N] [--batch B] [--runs R] [--occlusion-runs R]
- * [--skip-occlusion] [--threads T] [--dir DIR]}.
+ * [--skip-occlusion] [--only scan|saliency|occlusion] [--threads T] [--dir DIR]}.
  */
 public final class TargetsBench {
     static final int SIDE = 224;
@@ -67,6 +67,7 @@ public final class TargetsBench {
         int batch = 16;
         int runs = 9;
         int occlusionRuns = 2;
+        String only = "";
         Path dir = Path.of("target/bench-targets");
         int threads = AttributionBench.THREADS;
         for (int i = 0; i < args.length; i++) {
@@ -78,8 +79,9 @@ public final class TargetsBench {
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--skip-occlusion" -> occlusionRuns = 0;
+                case "--only" -> only = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--scan-images N, --batch B, --runs R, --occlusion-runs R, --skip-occlusion, --threads T,"
+                        + " (--scan-images N, --batch B, --runs R, --occlusion-runs R, --skip-occlusion, --only scan|saliency|occlusion, --threads T,"
                         + " --dir DIR)");
             }
         }
@@ -95,9 +97,13 @@ public final class TargetsBench {
              Ort ort = Ort.of(bytes, threads, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
             Forward forward = session.forward();
             System.out.printf(Locale.ROOT, "runtime=%s%n", forward.runtime());
-            scan(forward, ort, scanImages, batch);
-            saliency(session, ort, runs);
-            if (occlusionRuns > 0) {
+            if (only.isEmpty() || only.equals("scan")) {
+                scan(forward, ort, scanImages, batch);
+            }
+            if (only.isEmpty() || only.equals("saliency")) {
+                saliency(session, ort, runs);
+            }
+            if (occlusionRuns > 0 && (only.isEmpty() || only.equals("occlusion"))) {
                 occlusion(session, ort, batch, occlusionRuns);
             }
         }

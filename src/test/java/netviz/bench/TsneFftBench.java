@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 
 import netviz.data.Datasets;
 import netviz.Progress;
@@ -18,7 +17,7 @@ import netviz.methods.features.Tsne;
 import netviz.onnx.OnnxLoader;
 
 /**
- * Exact k-NN with the Java kernel against the libtorch kernel (random 100,000 × 128 features, k = 10,
+ * Exact k-NN with the Java, libtorch and ONNX Runtime kernels (random 100,000 × 128 features, k = 10,
  * the same queries; the results must be identical), and t-SNE on the relu3 features of the bundled model
  * (Fashion-MNIST t10k, 10,000 images) with each gradient ({@code --methods}, default Barnes-Hut, FFT and
  * AUTO's choice): wall time, KL, trustworthiness (k = 10), 10-NN class accuracy. With {@code --out DIR} it
@@ -106,23 +105,16 @@ public final class TsneFftBench {
         }
     }
 
-    /** Java kernel vs libtorch kernel on the same queries; both are exact, so the results must match. */
+    /** The Java, libtorch and ONNX Runtime kernels on the same queries; all are exact, so the results must match. */
     private static void knn(int queries) {
         int n = 100_000;
         int d = 128;
-        Random rnd = new Random(1);
-        float[] x = new float[n * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        int[] q = new int[queries];
-        for (int i = 0; i < q.length; i++) {
-            q[i] = i * (n / queries);
-        }
+        float[] x = KnnBench.gaussianRows(n, d);
+        int[] q = KnnBench.spreadRows(n, queries);
         NearestNeighbors nn = new NearestNeighbors(x, d, NearestNeighbors.Metric.EUCLIDEAN);
-        NearestNeighbors.Result[] res = new NearestNeighbors.Result[2];
-        NearestNeighbors.Kernel[] kernels = {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH};
-        for (int v = 0; v < 2; v++) {
+        NearestNeighbors.Kernel[] kernels = {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH, NearestNeighbors.Kernel.ORT};
+        NearestNeighbors.Result[] res = new NearestNeighbors.Result[kernels.length];
+        for (int v = 0; v < kernels.length; v++) {
             NearestNeighbors k = nn.using(kernels[v]);
             k.neighborsOf(new int[] {0, 1}, 10);   // warm-up (starts libtorch)
             long t0 = System.nanoTime();
@@ -133,7 +125,7 @@ public final class TsneFftBench {
                     1000 * s / queries, key, load());
         }
         System.out.printf(Locale.ROOT, "knn_queries=%d%nknn_database=%d%nknn_identical=%b%n", queries, n,
-                Arrays.equals(res[0].indices(), res[1].indices()) && Arrays.equals(res[0].distances(), res[1].distances()));
+                Arrays.stream(res).allMatch(r -> Arrays.equals(res[0].indices(), r.indices()) && Arrays.equals(res[0].distances(), r.distances())));
     }
 
     private static String load() {

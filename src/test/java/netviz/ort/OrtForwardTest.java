@@ -128,6 +128,53 @@ class OrtForwardTest {
         }
     }
 
+    /**
+     * A batch given as Java data answers as the same batch given as an array, on both runtimes, for a
+     * free batch, a model that fixes batch 1 (run in passes), a float64 model (through an array) and a
+     * tap that names the input; the caller's data is left as it was.
+     */
+    @Test
+    void aBatchGivenAsJavaDataAnswersAsTheSameArray() {
+        ModelZoo.ZooModel z = ModelZoo.resnetV1(13, -1);
+        Graph free = z.graph();
+        List<ValueInfo> inputs = new ArrayList<>();
+        for (ValueInfo v : free.inputs()) {
+            long[] d = v.dims().clone();
+            d[0] = 1;
+            inputs.add(new ValueInfo(v.name(), v.type(), d, List.of("", "", "", "")));
+        }
+        Graph fixed = new Graph(free.name(), free.nodes(), free.initializers(), inputs, free.outputs(), free.opsets(),
+                free.metadata());
+        String probe = z.probes().get(3);
+        long[] shape = {5, 3, 32, 32};
+        float[] data = Ort.randomInput(shape, 11);
+        float[] kept = data.clone();
+        try (Interpreter torch = Interpreter.of(free); OrtForward ort = OrtForward.of(free);
+             OrtForward ortFixed = OrtForward.of(fixed); NDManager m = ort.newScope()) {
+            NDArray x = m.create(data, new Shape(shape));
+            NDArray want = torch.tensors(m, Map.of(torch.inputName(), x), List.of(probe)).get(probe);
+            for (netviz.engine.Forward f : List.<netviz.engine.Forward>of(ort, ortFixed, torch)) {
+                Values a = f.tensors(m, f.inputName(), data, shape, List.of(probe, z.logits()));
+                near(a.get(probe), want, f.runtime() + " (fixed batch " + f.fixedBatch() + "): " + probe);
+                assertEquals(List.of(probe, z.logits()), List.copyOf(a.names()));
+            }
+            Values in = ort.tensors(m, ort.inputName(), data, shape, List.of(ort.inputName()));
+            assertArrayEquals(data, in.get(ort.inputName()).toFloatArray());
+            assertThrows(ShapeMismatchException.class, () -> ort.tensors(m, ort.inputName(), data,
+                    new long[] {5, 3, 16, 64}, List.of(probe)));
+            assertArrayEquals(kept, data);
+        }
+        Graph g = float64Model();
+        try (Interpreter torch = Interpreter.of(g, Interpreter.Options.defaults().withPrecision(DataType.FLOAT64));
+             OrtForward ort = OrtForward.of(g); NDManager m = ort.newScope()) {
+            float[] d = Ort.randomInput(new long[] {3, 4}, 2);
+            NDArray a = ort.tensors(m, "x", d, new long[] {3, 4}, List.of("fc")).get("fc");
+            NDArray b = torch.tensors(m, Map.of("x", m.create(d, new Shape(3, 4)).toType(DataType.FLOAT64, false)),
+                    List.of("fc")).get("fc");
+            near(a, b.toType(DataType.FLOAT32, false), "float64 model fed Java floats");
+        }
+    }
+
     /** x (N, 4) float64 → Gemm (3 outputs) → Relu, all in float64. */
     static Graph float64Model() {
         GraphBuilder b = new GraphBuilder("f64", 13);

@@ -89,6 +89,21 @@ final class BatchArrays {
         return b;
     }
 
+    /**
+     * Tensor {@code tap} of a batch built in Java: a float32 batch goes to the runtime as Java data
+     * (ONNX Runtime copies it once, straight into its input), any other type through an array of
+     * {@code type}. The result belongs to {@code scope}.
+     */
+    static NDArray tap(netviz.engine.Forward forward, NDManager scope, float[] batch, long[] shape, DataType type,
+            String tap) {
+        String in = forward.inputName();
+        if (type == DataType.FLOAT32) {
+            return forward.tensors(scope, in, batch, shape, java.util.List.of(tap)).get(tap);
+        }
+        NDArray xb = create(scope, batch, new Shape(shape), type);
+        return forward.tensors(scope, java.util.Map.of(in, xb), java.util.List.of(tap)).get(tap);
+    }
+
     /** Softmax over each row of a (rows, k) row-major array, in double precision. */
     static double[] softmax(float[] logits, int rows, int k) {
         double[] p = new double[rows * k];

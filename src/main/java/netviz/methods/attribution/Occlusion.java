@@ -3,7 +3,6 @@ package netviz.methods.attribution;
 import netviz.Progress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -133,9 +132,12 @@ public final class Occlusion implements Attribution {
         long total = (long) n * positions;
         float[] out = new float[(int) total];
         progress.update(STAGE, 0, total);
+        float[] reused = null;
         for (long start = 0; start < total; start += options.batch()) {
             int b = (int) Math.min(options.batch(), total - start);
-            float[] batch = new float[b * per];
+            // every row is rewritten whole (image, then window), so a full batch reuses one array
+            float[] batch = reused != null && reused.length == b * per ? reused : new float[b * per];
+            reused = batch;
             int[] rows = new int[b];
             for (int r = 0; r < b; r++) {
                 int ex = (int) ((start + r) / positions);
@@ -144,8 +146,8 @@ public final class Occlusion implements Attribution {
                 grid.occlude(x, ex * per, fills[ex], c, p, batch, r * per);
             }
             try (NDManager scope = interpreter.newScope()) {
-                NDArray xb = BatchArrays.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());
-                NDArray v = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
+                NDArray v = BatchArrays.tap(interpreter, scope, batch, new long[] {b, c, s[2], s[3]},
+                        inputs.getDataType(), t);
                 double[] got = read(v, sel.rows(rows), 0, b, probability);
                 for (int r = 0; r < b; r++) {
                     out[(int) (start + r)] = (float) got[r];

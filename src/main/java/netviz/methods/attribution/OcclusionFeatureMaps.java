@@ -112,8 +112,8 @@ public final class OcclusionFeatureMaps {
                 grid.occlude(x, ex * per, fills[ex], c, (int) ((start + r) % positions), batch, r * per);
             }
             try (NDManager scope = interpreter.newScope()) {
-                NDArray xb = BatchArrays.create(scope, batch, new Shape(b, c, s[2], s[3]), inputs.getDataType());
-                NDArray v = interpreter.tensors(scope, Map.of(in, xb), List.of(t)).get(t);
+                NDArray v = BatchArrays.tap(interpreter, scope, batch, new long[] {b, c, s[2], s[3]},
+                        inputs.getDataType(), t);
                 int k = (int) v.getShape().get(1);
                 double[] sums = channelTotals(v);
                 for (int r = 0; r < b; r++) {

@@ -86,20 +86,11 @@ public final class FftRepulsion {
     /** As {@link #compute(double[], double[], double[])}, with the loops and transforms on {@code par}. */
     synchronized void compute(double[] y, double[] force, double[] sumQ, Parallel par) {
         int n = y.length / 2;
-        double lox = Double.POSITIVE_INFINITY;
-        double hix = Double.NEGATIVE_INFINITY;
-        double loy = Double.POSITIVE_INFINITY;
-        double hiy = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            lox = Math.min(lox, y[2 * i]);
-            hix = Math.max(hix, y[2 * i]);
-            loy = Math.min(loy, y[2 * i + 1]);
-            hiy = Math.max(hiy, y[2 * i + 1]);
-        }
-        double cx = (lox + hix) / 2;
-        double cy = (loy + hiy) / 2;
-        double side = Math.max(Math.max(hix - lox, hiy - loy), 1e-9) * (1 + 1e-9);
-        int boxes = Math.max(minBoxes, (int) Math.ceil(side * boxesPerUnit));
+        double[] bounds = bounds(y);
+        double cx = (bounds[0] + bounds[1]) / 2;
+        double cy = (bounds[2] + bounds[3]) / 2;
+        double side = side(bounds);
+        int boxes = boxes(side);
         int m = boxes * points;
         Grid g = grid(m, n);
         int size = g.size;
@@ -214,6 +205,36 @@ public final class FftRepulsion {
         });
     }
 
+    /**
+     * The side of the zero-padded FFT grid that {@link #compute} would transform for the 2-D embedding
+     * {@code y}: {@code 2Bp − 1} rounded up to the next {@code 2^a·3^b·5^c}. Its square is what the FFTs
+     * cost; t-SNE's automatic method compares it with the number of points.
+     */
+    int paddedSide(double[] y) {
+        return ComplexFft.goodSize(2 * boxes(side(bounds(y))) * points - 1);
+    }
+
+    /** min x, max x, min y, max y of the 2-D embedding. */
+    private static double[] bounds(double[] y) {
+        double[] b = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (int i = 0; i < y.length / 2; i++) {
+            b[0] = Math.min(b[0], y[2 * i]);
+            b[1] = Math.max(b[1], y[2 * i]);
+            b[2] = Math.min(b[2], y[2 * i + 1]);
+            b[3] = Math.max(b[3], y[2 * i + 1]);
+        }
+        return b;
+    }
+
+    /** The side of the bounding square, a hair wider so that the last point falls inside the last box. */
+    private static double side(double[] bounds) {
+        return Math.max(Math.max(bounds[1] - bounds[0], bounds[3] - bounds[2]), 1e-9) * (1 + 1e-9);
+    }
+
+    private int boxes(double side) {
+        return Math.max(minBoxes, (int) Math.ceil(side * boxesPerUnit));
+    }
+
     /** Lagrange basis polynomials of the box's nodes at {@code t ∈ [0, 1]} into {@code out[off..off+p)}. */
     private void lagrange(double t, double[] out, int off) {
         for (int j = 0; j < points; j++) {
@@ -227,7 +248,7 @@ public final class FftRepulsion {
         }
     }
 
-    private static final int POINT_GRAIN = 2048;
+    private static final int POINT_GRAIN = 1024;
     private static final int BOX_GRAIN = 4;
     private static final int ROW_GRAIN = 64;
     private static final int MIN_COLUMN_GRAIN = 64;

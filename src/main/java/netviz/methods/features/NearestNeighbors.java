@@ -2,6 +2,7 @@ package netviz.methods.features;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import ai.djl.ndarray.NDArray;
@@ -27,14 +28,17 @@ import netviz.engine.Engines;
  * are broken by the smaller index, so the result equals a brute-force search, ties and near-duplicates
  * included; a negative float score from cancellation only ranks a row early, it is never returned.
  *
- * <p>Two kernels compute the products ({@link Kernel}): a blocked Java loop, and libtorch's SGEMM
- * (through DJL's PyTorch engine), which on a 2-core AVX-512 machine is several times faster. With
- * libtorch a block of {@value #LIBTORCH_QUERY_BLOCK} queries is multiplied by blocks of
- * {@value #LIBTORCH_DB_BLOCK} database rows, {@code ‖b‖² − 2ab} is formed there (the query's own norm is
- * the same for every row, so it does not change the order), and libtorch's top-k keeps each query's
- * best candidates of the block; only those candidates come back to Java, so memory is bounded by the
- * two blocks. {@link Kernel#AUTO} uses libtorch from {@value #LIBTORCH_MIN_QUERIES} queries on, where
- * copying the database into libtorch once per search pays off.
+ * <p>Three kernels compute the products ({@link Kernel}): a blocked Java loop, libtorch's SGEMM (through
+ * DJL's PyTorch engine) and ONNX Runtime's (MLAS). On a 2-core AVX-512 AMD EPYC, libtorch's matrix
+ * product goes to MKL at about 6–13 GFLOP/s and MLAS reaches about 75–155 GFLOP/s on two threads
+ * (110–200 on one), so {@link Kernel#AUTO} uses ONNX Runtime from {@value #NATIVE_MIN_QUERIES} queries
+ * on (see {@code OrtDotBlocks}): one worker per core, each scoring a database block against its own query
+ * block ({@code ‖b‖² − 2ab}; the query's own norm is the same for every row, so it does not change the
+ * order) and comparing the minimum of every 16 rows with each query's pool limit, reading the rows of a
+ * group only where it passes. With libtorch a
+ * block of {@value #LIBTORCH_QUERY_BLOCK} queries is multiplied by blocks of {@value #LIBTORCH_DB_BLOCK}
+ * database rows and libtorch's top-k keeps each query's best candidates of the block; only those come
+ * back to Java. Either way memory is bounded by the blocks, and the results are the same.
  */
 public final class NearestNeighbors {
     /** Distance between feature vectors. */
@@ -63,20 +67,29 @@ public final class NearestNeighbors {
 
     /** Which code computes the dot products of the blocked search; the results are the same. */
     public enum Kernel {
-        /** Libtorch for {@value #LIBTORCH_MIN_QUERIES} queries or more, Java below. */
+        /** ONNX Runtime for {@value #NATIVE_MIN_QUERIES} queries or more, Java below. */
         AUTO,
         /** Blocked Java loops (no native engine needed). */
         JAVA,
         /** Libtorch's matrix product and top-k on the PyTorch engine. */
-        LIBTORCH
+        LIBTORCH,
+        /** ONNX Runtime's matrix product (MLAS), one single-threaded session per core, scanned in Java. */
+        ORT
     }
 
     static final int QUERY_BLOCK = 64;
     static final int DB_BLOCK = 1024;
     static final int LIBTORCH_QUERY_BLOCK = 512;
     static final int LIBTORCH_DB_BLOCK = 8192;
-    /** From this many queries on, {@link Kernel#AUTO} uses libtorch. */
-    public static final int LIBTORCH_MIN_QUERIES = 64;
+    /** The most queries per ONNX Runtime product block (fewer when that leaves a core without blocks). */
+    static final int ORT_QUERY_BLOCK = 256;
+    /** Database rows per ONNX Runtime product block at d = 128 (fewer for wider rows: about 1 MiB a block). */
+    static final int ORT_DB_BLOCK = 2048;
+    /** From this many queries on, {@link Kernel#AUTO} uses a native matrix product (ONNX Runtime). */
+    public static final int NATIVE_MIN_QUERIES = 64;
+    /** The former name of {@link #NATIVE_MIN_QUERIES}, from when {@link Kernel#AUTO} chose libtorch. */
+    @Deprecated
+    public static final int LIBTORCH_MIN_QUERIES = NATIVE_MIN_QUERIES;
 
     private final float[] data;      // n×d, normalised rows for cosine
     private final float[] original;  // n×d as given
@@ -199,7 +212,11 @@ public final class NearestNeighbors {
         float[] queries = metric == Metric.COSINE ? normalized(rawQueries, d) : rawQueries;
         int[] outIdx = new int[nq * k];
         double[] outDist = new double[nq * k];
-        if (kernel == Kernel.LIBTORCH || (kernel == Kernel.AUTO && nq >= LIBTORCH_MIN_QUERIES)) {
+        if (kernel == Kernel.ORT || (kernel == Kernel.AUTO && nq >= NATIVE_MIN_QUERIES)) {
+            searchOrt(queries, rawQueries, nq, k, exclude, outIdx, outDist);
+            return new Result(nq, k, outIdx, outDist);
+        }
+        if (kernel == Kernel.LIBTORCH) {
             searchLibtorch(queries, rawQueries, nq, k, exclude, outIdx, outDist);
             return new Result(nq, k, outIdx, outDist);
         }
@@ -321,6 +338,120 @@ public final class NearestNeighbors {
                 }
                 int first = q0;
                 IntStream.range(0, qn).parallel().forEach(i -> finish(pools[i], rawQueries, first + i, k, outIdx, outDist));
+            }
+        }
+    }
+
+    /**
+     * The search with ONNX Runtime's matrix product ({@link OrtDotBlocks}): one worker per core takes query
+     * blocks in turn (at most {@value #ORT_QUERY_BLOCK} queries, a multiple of 16, and at least four blocks
+     * per worker down to 16 queries a block) and, per database block of {@value #ORT_DB_BLOCK} rows (at
+     * d = 128; wider rows, fewer per block, down to 64), scores the block and offers the rows whose scores
+     * {@code ‖b‖² − 2ab} are within each query's pool limit ({@code scan}). The
+     * pools hold these scores without the query's own norm (the same for every row, so the order and the
+     * rounding tolerance of {@link #candidates} hold as they are); the exact re-ranking is the other kernels'.
+     */
+    private void searchOrt(float[] queries, float[] rawQueries, int nq, int k, int[] exclude, int[] outIdx,
+                           double[] outDist) {
+        int threads = netviz.ort.OrtForward.defaultThreads();
+        int qb = Math.min(ORT_QUERY_BLOCK, (nq + 4 * threads * 16 - 1) / (4 * threads * 16) * 16);   // a multiple of MLAS's 16 columns
+        int blocks = (nq + qb - 1) / qb;
+        AtomicInteger next = new AtomicInteger();
+        int g = OrtDotBlocks.GROUP;
+        int rowsPerBlock = Math.min((n + g - 1) / g * g, Math.min(ORT_DB_BLOCK, Math.max(64, ORT_DB_BLOCK * 128 / d / g * g)));
+        try (OrtDotBlocks dots = new OrtDotBlocks(data, norms2, d, rowsPerBlock)) {
+            inParallel(() -> {
+                try (OrtDotBlocks.Worker w = dots.worker(qb)) {
+                    for (int b = next.getAndIncrement(); b < blocks; b = next.getAndIncrement()) {
+                        int q0 = b * qb;
+                        int qn = Math.min(qb, nq - q0);
+                        Candidates[] pools = candidates(queries, q0, qn, k);
+                        w.queries(queries, q0, qn);
+                        for (int s = 0; s < dots.blocks(); s++) {
+                            w.multiply(s);
+                            scan(w, s * dots.blockRows, dots.rows(s), pools, exclude, q0);
+                        }
+                        for (int i = 0; i < qn; i++) {
+                            finish(pools[i], rawQueries, q0 + i, k, outIdx, outDist);
+                        }
+                    }
+                }
+            }, Math.min(threads, blocks));
+        }
+    }
+
+    /**
+     * Offers every database row {@code s0 + j} ({@code j < sn}) to the pool of each query {@code i} of the
+     * block whose score {@code ‖b‖² − 2ab} is within the pool's limit; a query's own row is skipped when
+     * {@code exclude} names it. Only groups of {@value OrtDotBlocks#GROUP} rows whose smallest score for the
+     * query is within the limit are read row by row (the minimum is one of the group's scores, so no row
+     * within the limit is passed over).
+     */
+    private void scan(OrtDotBlocks.Worker w, int s0, int sn, Candidates[] pools, int[] exclude, int q0) {
+        int m = pools.length;
+        float[] lim = new float[m];
+        for (int i = 0; i < m; i++) {
+            lim[i] = pools[i].limit();
+        }
+        float[] mins = w.mins;
+        for (int g = 0; g < w.groups(); g++) {
+            int off = g * m;
+            int end = Math.min(sn, (g + 1) * OrtDotBlocks.GROUP);
+            for (int i = 0; i < m; i++) {
+                if (mins[off + i] <= lim[i]) {
+                    int self = exclude == null ? -1 : exclude[q0 + i] - s0;
+                    for (int j = g * OrtDotBlocks.GROUP; j < end; j++) {
+                        float sc = w.score(j, i);
+                        if (sc <= lim[i] && j != self) {
+                            pools[i].offer(sc, s0 + j);
+                            lim[i] = pools[i].limit();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Runs {@code work} on {@code threads} threads (the caller's one of them) and rethrows the first failure. */
+    private static void inParallel(Runnable work, int threads) {
+        Thread[] extra = new Thread[threads - 1];
+        Throwable[] failure = new Throwable[threads];
+        for (int t = 0; t < extra.length; t++) {
+            int slot = t + 1;
+            extra[t] = new Thread(() -> {
+                try {
+                    work.run();
+                } catch (Throwable e) {
+                    failure[slot] = e;
+                }
+            }, "netviz-knn-" + slot);
+            extra[t].setDaemon(true);
+            extra[t].start();
+        }
+        try {
+            work.run();
+        } catch (Throwable e) {
+            failure[0] = e;
+        }
+        for (Thread t : extra) {
+            boolean interrupted = false;
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Throwable e : failure) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error r) {
+                throw r;
             }
         }
     }

@@ -22,10 +22,10 @@ import netviz.Progress;
  * <li><b>Embedding.</b> {@code q_ij = (1 + ‖y_i − y_j‖²)⁻¹ / Z} (Student t, one degree of freedom, as
  *     in the paper), minimising {@code KL(P‖Q)} with gradient
  *     {@code ∂C/∂y_i = 4 Σ_j (p_ij − q_ij)(1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j)}: an attractive term over the
- *     sparse P and a repulsive term over all pairs, approximated by a quadtree (2-D) or octree (3-D):
- *     a cell of width w at distance δ from y_i stands for all its points when {@code w / δ < θ}
- *     (θ = 0.5; θ = 0 gives the exact sum). Above {@link #FFT_MIN_POINTS} points 2-D maps use FFT-accelerated
- *     interpolation instead ({@link FftRepulsion}, Linderman et al. 2019).</li>
+ *     sparse P and a repulsive term over all pairs, approximated by a quadtree (2-D) or octree (3-D)
+ *     ({@link SpaceTree}): a cell of width w at distance δ from y_i stands for all its points when
+ *     {@code w / δ < θ} (θ = 0.5; θ = 0 gives the exact sum). On 2-D maps FFT-accelerated interpolation ({@link FftRepulsion},
+ *     Linderman et al. 2019) takes the iterations where its grid is cheaper ({@link #FFT_GRID_NODES_PER_POINT}).</li>
  * <li><b>Optimisation.</b> PCA initialisation scaled to standard deviation 1e-4 in the first coordinate
  *     (or Gaussian noise with the seed); early exaggeration 12 of P for the first 250 iterations with
  *     momentum 0.5, then momentum 0.8; per-coordinate gains (delta-bar-delta, Jacobs 1988: +0.2 when the
@@ -39,8 +39,9 @@ public final class Tsne {
     /** How the repulsive forces are computed. */
     public enum Method {
         /**
-         * Exact up to {@link #EXACT_MAX_POINTS} points, Barnes-Hut up to {@link #FFT_MIN_POINTS}, FFT-accelerated
-         * interpolation above (2-D; 3-D maps stay with Barnes-Hut).
+         * Exact up to {@link #EXACT_MAX_POINTS} points; above, on 2-D maps, FFT-accelerated interpolation at the
+         * iterations where its grid is cheaper than Barnes-Hut ({@link #FFT_GRID_NODES_PER_POINT}) and Barnes-Hut
+         * at the others; 3-D maps stay with Barnes-Hut.
          */
         AUTO,
         BARNES_HUT,
@@ -56,13 +57,18 @@ public final class Tsne {
     public static final int EXACT_MAX_POINTS = 500;
 
     /**
-     * From this many points on, {@link Method#AUTO} uses the FFT gradient for 2-D maps. Its cost per
-     * iteration grows with the grid (the map's extent), Barnes-Hut's with N log N. Measured (CPU time of one
-     * repulsion evaluation, one thread, mixed-radix grid): 10,000 points over 60 units, Barnes-Hut 37 ms vs
-     * FFT 41 ms (and the FFT loses more as the 10k Fashion-MNIST map grows to about 145 units); 70,000 points
-     * over about 200 units, Barnes-Hut 353 ms vs FFT 277 ms. The switch sits between the two.
+     * {@link Method#AUTO} on a 2-D map takes, at each iteration, the FFT repulsion while its zero-padded grid of
+     * side s has {@code s² ≤ FFT_GRID_NODES_PER_POINT · N log₂ N} nodes, Barnes-Hut otherwise: the FFT's cost
+     * grows with the grid, that is with the map's extent (1 box per unit), Barnes-Hut's with N log N whatever
+     * the extent. A map starts small (all of early exaggeration fits the smallest grid) and spreads, so the
+     * FFT serves the first half of the iterations and Barnes-Hut the rest at 10,000 points, and the FFT keeps
+     * a 70,000-point map while it is narrower than about 240 units. Measured on the 10,000-point Fashion-MNIST
+     * map (one repulsion evaluation, one thread, ±20 % on a shared machine): Barnes-Hut 15-20 ms at any extent;
+     * FFT 5 ms at grid side 300 (up to 50 units), 8.5 ms at 360, 14-19 ms at 480-500, 24-31 ms at 540-576,
+     * 57 ms at 720, 108-123 ms at 1080 (174 units): the break-even side is about 500,
+     * {@code 500² ≈ 1.9 · N log₂ N}.
      */
-    public static final int FFT_MIN_POINTS = 50_000;
+    public static final double FFT_GRID_NODES_PER_POINT = 1.9;
 
     /**
      * @param dim               2 or 3
@@ -204,8 +210,8 @@ public final class Tsne {
         int n = x.length / d;
         long t0 = System.nanoTime();
         boolean exact = o.method() == Method.EXACT || (o.method() == Method.AUTO && n <= EXACT_MAX_POINTS);
-        FftRepulsion fft = o.method() == Method.FFT || (o.method() == Method.AUTO && o.dim() == 2 && n >= FFT_MIN_POINTS)
-                ? new FftRepulsion() : null;
+        boolean mixed = o.method() == Method.AUTO && o.dim() == 2 && !exact;
+        FftRepulsion fft = o.method() == Method.FFT || mixed ? new FftRepulsion() : null;
         int k = exact ? n - 1 : Math.min(n - 1, (int) (3 * o.perplexity() + 1));
         Affinities p = affinities(x, d, o.perplexity(), k, par);
         double[] y = initial(x, d, o);
@@ -219,6 +225,7 @@ public final class Tsne {
         List<double[]> history = new ArrayList<>();
         double kl = Double.NaN;
         int done = 0;
+        int fftIterations = 0;
         {
             for (int it = 0; it < o.iterations(); it++) {
                 boolean early = it < o.earlyIterations();
@@ -227,7 +234,9 @@ public final class Tsne {
                     Arrays.fill(gains, 1);
                 }
                 boolean check = it == 0 || (it + 1) % 50 == 0 || it == o.iterations() - 1;
-                double klNow = gradient(y, dim, p, early ? o.earlyExaggeration() : 1, theta, fft, grad, check, par);
+                FftRepulsion now = mixed ? cheaper(fft, y, n) : fft;
+                fftIterations += now != null ? 1 : 0;
+                double klNow = gradient(y, dim, p, early ? o.earlyExaggeration() : 1, theta, now, grad, check, par);
                 if (check) {
                     kl = klNow;
                     history.add(new double[] {it == 0 ? 0 : it + 1, klNow});
@@ -257,16 +266,27 @@ public final class Tsne {
                 }
             }
         }
-        kl = gradient(y, dim, p, 1, theta, fft, grad, true, par);
+        kl = gradient(y, dim, p, 1, theta, mixed ? cheaper(fft, y, n) : fft, grad, true, par);
         if (history.isEmpty() || history.get(history.size() - 1)[0] != done) {
             history.add(new double[] {done, kl});
         } else {
             history.get(history.size() - 1)[1] = kl;
         }
         Finite.check(y, "t-SNE: the map coordinates");
-        String method = exact ? "exact" : fft != null ? fft.toString() : "barnes-hut (theta " + o.theta() + ")";
+        String bh = "barnes-hut (theta " + o.theta() + ")";
+        String method = exact ? "exact" : mixed ? fftIterations + " iterations " + fft + ", " + (done - fftIterations)
+                + " " + bh : fft != null ? fft.toString() : bh;
         return new Result(n, dim, y, kl, history, done, method,
                 (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The FFT repulsion when its padded grid of side s is the cheaper one for n points, {@code s² ≤}
+     * {@link #FFT_GRID_NODES_PER_POINT} {@code · n log₂ n}, else null (Barnes-Hut).
+     */
+    static FftRepulsion cheaper(FftRepulsion fft, double[] y, int n) {
+        double side = fft.paddedSide(y);
+        return side * side <= FFT_GRID_NODES_PER_POINT * n * Math.log(n) / Math.log(2) ? fft : null;
     }
 
     /** The initial layout: PCA scaled to std 1e-4 in the first coordinate, or N(0, 1e-4²) noise. */
@@ -446,22 +466,32 @@ public final class Tsne {
     static double gradient(double[] y, int dim, Affinities p, double exaggeration, double theta, FftRepulsion fft,
                            double[] grad, boolean withKl, Parallel par) {
         int n = p.n();
-        double[] neg = new double[n * dim];
-        double[] sumQ = new double[n];
-        SpaceTree tree = fft == null && theta >= 0 ? new SpaceTree(y, dim) : null;
         int chunk = 128;
         int chunks = (n + chunk - 1) / chunk;
+        // the attraction Σ_j p_ij q_ij Z (y_i − y_j) by rows, with the tree (it needs only y) built alongside
+        double[] pos = new double[n * dim];
+        SpaceTree[] tree = new SpaceTree[1];
+        boolean useTree = fft == null && theta >= 0;
+        par.forEach(chunks + 1, b -> {
+            if (b == 0) {
+                tree[0] = useTree ? new SpaceTree(y, dim) : null;
+            } else {
+                attraction(y, dim, p, (b - 1) * chunk, Math.min(n, b * chunk), pos);
+            }
+        });
+        double[] neg = new double[n * dim];
+        double[] sumQ = new double[n];
         double theta2 = theta * theta;
         if (fft != null) {
             fft.compute(y, neg, sumQ, par);
         } else {
             par.forEach(chunks, b -> {
-                int[] stack = tree == null ? null : new int[tree.maxStack()];
+                int[] stack = tree[0] == null ? null : new int[tree[0].maxStack()];
                 double[] f = new double[dim];
                 for (int t = b * chunk; t < Math.min(n, (b + 1) * chunk); t++) {
-                    int i = tree != null ? tree.perm[t] : t;   // tree order: neighbouring points walk the same cells
+                    int i = tree[0] != null ? tree[0].perm[t] : t;   // tree order: neighbouring points walk the same cells
                     Arrays.fill(f, 0);
-                    double s = tree != null ? tree.repulsion(i, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
+                    double s = tree[0] != null ? tree[0].repulsion(t, theta2, f, stack) : exactRepulsion(y, dim, n, i, f);
                     sumQ[i] = s;
                     System.arraycopy(f, 0, neg, i * dim, dim);
                 }
@@ -472,11 +502,57 @@ public final class Tsne {
             z += s;
         }
         double zz = Math.max(z, Double.MIN_NORMAL);
-        double[] klRow = withKl ? new double[n] : null;
         par.forEach(chunks, b -> {
-            double[] pos = new double[dim];
+            for (int c = b * chunk * dim; c < Math.min(n, (b + 1) * chunk) * dim; c++) {
+                grad[c] = 4 * (exaggeration * pos[c] - neg[c] / zz);
+            }
+        });
+        return withKl ? kl(y, dim, p, zz, chunk, par) : Double.NaN;
+    }
+
+    /** {@code Σ_j p_ij (1 + ‖y_i − y_j‖²)⁻¹ (y_i − y_j)} for rows lo..hi into {@code pos}: one division per stored p_ij. */
+    private static void attraction(double[] y, int dim, Affinities p, int lo, int hi, double[] pos) {
+        int[] rowStart = p.rowStart();
+        int[] cols = p.cols();
+        double[] vals = p.values();
+        boolean three = dim == 3;
+        for (int i = lo; i < hi; i++) {
+            int ib = i * dim;
+            double yx = y[ib];
+            double yy = y[ib + 1];
+            double yz = three ? y[ib + 2] : 0;
+            double ax = 0;
+            double ay = 0;
+            double az = 0;
+            for (int t = rowStart[i]; t < rowStart[i + 1]; t++) {
+                int jb = cols[t] * dim;
+                double dx = yx - y[jb];
+                double dy = yy - y[jb + 1];
+                double d2 = dx * dx + dy * dy;
+                double dz = 0;
+                if (three) {
+                    dz = yz - y[jb + 2];
+                    d2 += dz * dz;
+                }
+                double w = vals[t] / (1 + d2);
+                ax += w * dx;
+                ay += w * dy;
+                az += w * dz;
+            }
+            pos[ib] = ax;
+            pos[ib + 1] = ay;
+            if (three) {
+                pos[ib + 2] = az;
+            }
+        }
+    }
+
+    /** KL(P‖Q) = Σ p_ij log(p_ij / q_ij) over the stored p_ij, with q_ij = (1 + ‖y_i − y_j‖²)⁻¹ / Z. */
+    private static double kl(double[] y, int dim, Affinities p, double z, int chunk, Parallel par) {
+        int n = p.n();
+        double[] klRow = new double[n];
+        par.forEach((n + chunk - 1) / chunk, b -> {
             for (int i = b * chunk; i < Math.min(n, (b + 1) * chunk); i++) {
-                Arrays.fill(pos, 0);
                 double kl = 0;
                 for (int t = p.rowStart()[i]; t < p.rowStart()[i + 1]; t++) {
                     int j = p.cols()[t];
@@ -487,25 +563,13 @@ public final class Tsne {
                     }
                     double q = 1 / (1 + d2);
                     double pij = p.values()[t];
-                    double force = pij * exaggeration * q;
-                    for (int c = 0; c < dim; c++) {
-                        pos[c] += force * (y[i * dim + c] - y[j * dim + c]);
-                    }
-                    if (klRow != null && pij > 0) {
-                        kl += pij * Math.log(Math.max(pij, 1e-12) / Math.max(q / zz, 1e-12));
+                    if (pij > 0) {
+                        kl += pij * Math.log(Math.max(pij, 1e-12) / Math.max(q / z, 1e-12));
                     }
                 }
-                for (int c = 0; c < dim; c++) {
-                    grad[i * dim + c] = 4 * (pos[c] - neg[i * dim + c] / zz);
-                }
-                if (klRow != null) {
-                    klRow[i] = kl;
-                }
+                klRow[i] = kl;
             }
         });
-        if (klRow == null) {
-            return Double.NaN;
-        }
         double kl = 0;
         for (double v : klRow) {
             kl += v;
@@ -533,212 +597,5 @@ public final class Tsne {
             }
         }
         return s;
-    }
-
-    /**
-     * A quadtree (2-D) or octree (3-D) over the embedding with each cell's point count and centre of
-     * mass, stored in flat arrays; built by recursive partition of an index permutation.
-     */
-    static final class SpaceTree {
-        private static final int MAX_DEPTH = 48;
-        private final double[] y;
-        private final int dim;
-        private final int fan;
-        final int[] perm;
-        private double[] sorted;
-        private final int[] tmp;
-        private int nodes;
-        private double[] com;
-        private double[] center;
-        private double[] width2;
-        private int[] count;
-        private int[] firstChild;
-        private int[] start;
-        private int depthReached;
-
-        SpaceTree(double[] y, int dim) {
-            this.y = y;
-            this.dim = dim;
-            this.fan = 1 << dim;
-            int n = y.length / dim;
-            perm = new int[n];
-            tmp = new int[n];
-            for (int i = 0; i < n; i++) {
-                perm[i] = i;
-            }
-            int cap = Math.max(16, 4 * n);
-            com = new double[cap * dim];
-            center = new double[cap * dim];
-            width2 = new double[cap];
-            count = new int[cap];
-            firstChild = new int[cap];
-            start = new int[cap];
-            double[] lo = new double[dim];
-            double[] hi = new double[dim];
-            Arrays.fill(lo, Double.POSITIVE_INFINITY);
-            Arrays.fill(hi, Double.NEGATIVE_INFINITY);
-            for (int i = 0; i < n; i++) {
-                for (int c = 0; c < dim; c++) {
-                    lo[c] = Math.min(lo[c], y[i * dim + c]);
-                    hi[c] = Math.max(hi[c], y[i * dim + c]);
-                }
-            }
-            double half = 0;
-            for (int c = 0; c < dim; c++) {
-                half = Math.max(half, (hi[c] - lo[c]) / 2);
-            }
-            half = half * (1 + 1e-6) + 1e-12;
-            nodes = 1;
-            for (int c = 0; c < dim; c++) {
-                center[c] = (lo[c] + hi[c]) / 2;
-            }
-            build(0, 0, n, half, 0);
-            sorted = new double[n * dim];
-            for (int t = 0; t < n; t++) {
-                System.arraycopy(y, perm[t] * dim, sorted, t * dim, dim);
-            }
-        }
-
-        int maxStack() {
-            return (depthReached + 2) * fan + 8;
-        }
-
-        private void grow() {
-            int cap = count.length * 2;
-            com = Arrays.copyOf(com, cap * dim);
-            center = Arrays.copyOf(center, cap * dim);
-            width2 = Arrays.copyOf(width2, cap);
-            count = Arrays.copyOf(count, cap);
-            firstChild = Arrays.copyOf(firstChild, cap);
-            start = Arrays.copyOf(start, cap);
-        }
-
-        private void build(int node, int lo, int hi, double half, int depth) {
-            depthReached = Math.max(depthReached, depth);
-            int m = hi - lo;
-            count[node] = m;
-            start[node] = lo;
-            width2[node] = 4 * half * half;
-            for (int c = 0; c < dim; c++) {
-                double s = 0;
-                for (int t = lo; t < hi; t++) {
-                    s += y[perm[t] * dim + c];
-                }
-                com[node * dim + c] = m > 0 ? s / m : 0;
-            }
-            if (m <= 1 || depth >= MAX_DEPTH) {
-                firstChild[node] = -1;
-                return;
-            }
-            int[] bucketCount = new int[fan];
-            for (int t = lo; t < hi; t++) {
-                bucketCount[orthant(perm[t], node)]++;
-            }
-            if (bucketCount[orthant(perm[lo], node)] == m && allSame(lo, hi)) {
-                firstChild[node] = -1;   // duplicates: one leaf holding them all
-                return;
-            }
-            int[] offset = new int[fan];
-            for (int q = 1; q < fan; q++) {
-                offset[q] = offset[q - 1] + bucketCount[q - 1];
-            }
-            int[] pos = offset.clone();
-            for (int t = lo; t < hi; t++) {
-                int o = orthant(perm[t], node);
-                tmp[lo + pos[o]++] = perm[t];
-            }
-            System.arraycopy(tmp, lo, perm, lo, m);
-            while (nodes + fan > count.length) {
-                grow();
-            }
-            int first = nodes;
-            nodes += fan;
-            firstChild[node] = first;
-            double h = half / 2;
-            for (int q = 0; q < fan; q++) {
-                int child = first + q;
-                for (int c = 0; c < dim; c++) {
-                    center[child * dim + c] = center[node * dim + c] + (((q >> c) & 1) == 1 ? h : -h);
-                }
-                build(child, lo + offset[q], lo + offset[q] + bucketCount[q], h, depth + 1);
-            }
-        }
-
-        private boolean allSame(int lo, int hi) {
-            for (int t = lo + 1; t < hi; t++) {
-                for (int c = 0; c < dim; c++) {
-                    if (y[perm[t] * dim + c] != y[perm[lo] * dim + c]) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        }
-
-        private int orthant(int point, int node) {
-            int q = 0;
-            for (int c = 0; c < dim; c++) {
-                if (y[point * dim + c] > center[node * dim + c]) {
-                    q |= 1 << c;
-                }
-            }
-            return q;
-        }
-
-        /** Barnes-Hut Σ q² (y_i − y_cell) into f; returns Σ q (unnormalised), point i excluded. */
-        double repulsion(int i, double theta2, double[] f, int[] stack) {
-            double sum = 0;
-            int sp = 0;
-            stack[sp++] = 0;
-            int ib = i * dim;
-            while (sp > 0) {
-                int node = stack[--sp];
-                int cnt = count[node];
-                if (cnt == 0) {
-                    continue;
-                }
-                int fc = firstChild[node];
-                if (fc < 0) {
-                    for (int t = start[node]; t < start[node] + cnt; t++) {
-                        if (perm[t] == i) {
-                            continue;
-                        }
-                        int jb = t * dim;
-                        double d2 = 0;
-                        for (int c = 0; c < dim; c++) {
-                            double diff = y[ib + c] - sorted[jb + c];
-                            d2 += diff * diff;
-                        }
-                        double q = 1 / (1 + d2);
-                        sum += q;
-                        double qq = q * q;
-                        for (int c = 0; c < dim; c++) {
-                            f[c] += qq * (y[ib + c] - sorted[jb + c]);
-                        }
-                    }
-                    continue;
-                }
-                double d2 = 0;
-                for (int c = 0; c < dim; c++) {
-                    double diff = y[ib + c] - com[node * dim + c];
-                    d2 += diff * diff;
-                }
-                if (width2[node] < theta2 * d2) {
-                    double q = 1 / (1 + d2);
-                    sum += cnt * q;
-                    double m = cnt * q * q;
-                    for (int c = 0; c < dim; c++) {
-                        f[c] += m * (y[ib + c] - com[node * dim + c]);
-                    }
-                } else {
-                    for (int q = 0; q < fan; q++) {
-                        if (count[fc + q] > 0) {
-                            stack[sp++] = fc + q;
-                        }
-                    }
-                }
-            }
-            return sum;
-        }
     }
 }

@@ -28,9 +28,12 @@ class NearestNeighborsTest {
     /** Brute force: every distance in double, sorted by (distance, index). */
     static int[] bruteForce(float[] data, int d, float[] q, int qi, int k, Metric m, int exclude) {
         int n = data.length / d;
+        double[] dist = new double[n];
+        for (int j = 0; j < n; j++) {
+            dist[j] = NearestNeighbors.distance(q, qi * d, data, j * d, d, m);
+        }
         return IntStream.range(0, n).filter(j -> j != exclude).boxed()
-                .sorted(Comparator.<Integer>comparingDouble(j -> NearestNeighbors.distance(q, qi * d, data, j * d, d, m))
-                        .thenComparingInt(j -> j))
+                .sorted(Comparator.<Integer>comparingDouble(j -> dist[j]).thenComparingInt(j -> j))
                 .limit(k).mapToInt(Integer::intValue).toArray();
     }
 
@@ -95,7 +98,7 @@ class NearestNeighborsTest {
     }
 
     /**
-     * Both kernels against brute force on data with planted exact duplicates, exact ties and near
+     * Every kernel against brute force on data with planted exact duplicates, exact ties and near
      * duplicates (d = 1: thousands of points on a short line, closer than float rounding of
      * {@code ‖a‖² + ‖b‖² − 2ab} can tell): the same indices, ties broken by the smaller index, and the
      * same distances (relative 1e-6).
@@ -103,7 +106,7 @@ class NearestNeighborsTest {
     @Test
     void bothKernelsEqualBruteForceWithDuplicatesAndTies() {
         Random r = new Random(5);
-        int n = NearestNeighbors.LIBTORCH_DB_BLOCK + 813;   // two libtorch blocks, the last one partial
+        int n = NearestNeighbors.LIBTORCH_DB_BLOCK + 813;   // two libtorch blocks and three ONNX Runtime blocks, the last one partial
         for (int d : new int[] {1, 9}) {
             float[] x = gaussian(n, d, 6 + d);
             for (int i = 0; i < n; i += 7) {
@@ -122,7 +125,7 @@ class NearestNeighborsTest {
             }
             for (Metric m : Metric.values()) {
                 NearestNeighbors nn = new NearestNeighbors(x, d, m);
-                for (NearestNeighbors.Kernel kernel : new NearestNeighbors.Kernel[] {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH}) {
+                for (NearestNeighbors.Kernel kernel : NearestNeighbors.Kernel.values()) {
                     for (int k : new int[] {1, 10}) {
                         NearestNeighbors.Result res = nn.using(kernel).search(q, k);
                         for (int i = 0; i < nq; i++) {
@@ -153,10 +156,152 @@ class NearestNeighborsTest {
         float[] x = gaussian(n, d, 8);
         System.arraycopy(x, 0, x, 5 * d, d);
         float[] q = gaussian(3, d, 9);
-        for (NearestNeighbors.Kernel kernel : new NearestNeighbors.Kernel[] {NearestNeighbors.Kernel.JAVA, NearestNeighbors.Kernel.LIBTORCH}) {
+        for (NearestNeighbors.Kernel kernel : NearestNeighbors.Kernel.values()) {
             NearestNeighbors.Result res = new NearestNeighbors(x, d, Metric.EUCLIDEAN).using(kernel).search(q, n);
             for (int i = 0; i < 3; i++) {
                 assertSameAsBruteForce(x, d, q, i, bruteForce(x, d, q, i, n, Metric.EUCLIDEAN, -1), res, Metric.EUCLIDEAN, kernel + " k=n query " + i);
+            }
+        }
+    }
+
+    /**
+     * The ONNX Runtime kernel against brute force in double on random 32-d data: three database blocks (the
+     * last one partial) and three query blocks (the last one partial), external queries and the
+     * self-excluding form, both metrics.
+     */
+    @Test
+    void ortKernelEqualsBruteForceOnRandomData() {
+        int n = 2 * NearestNeighbors.ORT_DB_BLOCK + 813;
+        int d = 32;
+        float[] x = gaussian(n, d, 11);
+        int nq = 2 * NearestNeighbors.ORT_QUERY_BLOCK + 9;
+        float[] q = gaussian(nq, d, 12);
+        int[] rows = IntStream.range(0, nq).map(i -> (i * 977) % n).toArray();
+        float[] rq = new float[nq * d];
+        for (int i = 0; i < nq; i++) {
+            System.arraycopy(x, rows[i] * d, rq, i * d, d);
+        }
+        for (Metric m : Metric.values()) {
+            NearestNeighbors nn = new NearestNeighbors(x, d, m).using(NearestNeighbors.Kernel.ORT);
+            NearestNeighbors.Result res = nn.search(q, 10);
+            NearestNeighbors.Result own = nn.neighborsOf(rows, 10);
+            for (int i = 0; i < nq; i++) {
+                assertSameAsBruteForce(x, d, q, i, bruteForce(x, d, q, i, 10, m, -1), res, m, m + " query " + i);
+                assertSameAsBruteForce(x, d, rq, i, bruteForce(x, d, rq, i, 10, m, rows[i]), own, m, m + " row " + rows[i]);
+            }
+        }
+    }
+
+    /**
+     * Searches of different widths one after the other on the ONNX Runtime kernel, whose workers keep their
+     * buffers from one search to the next (a kept set that is too small is replaced): each equals brute force.
+     */
+    @Test
+    void ortKernelAlternatingWidthsEqualBruteForce() {
+        for (int round = 0; round < 2; round++) {
+            for (int d : new int[] {40, 3, 300}) {
+                int n = 2 * NearestNeighbors.ORT_DB_BLOCK * 128 / Math.max(d, 128) + 77;
+                float[] x = gaussian(n, d, 20 + d);
+                float[] q = gaussian(NearestNeighbors.NATIVE_MIN_QUERIES + d % 7, d, 21 + d);
+                NearestNeighbors.Result r = new NearestNeighbors(x, d, Metric.EUCLIDEAN).using(NearestNeighbors.Kernel.ORT).search(q, 3);
+                for (int i = 0; i < q.length / d; i++) {
+                    assertSameAsBruteForce(x, d, q, i, bruteForce(x, d, q, i, 3, Metric.EUCLIDEAN, -1), r, Metric.EUCLIDEAN,
+                            "round " + round + " d=" + d + " query " + i);
+                }
+            }
+        }
+    }
+
+    /** A one-row database: every query's only neighbour is row 0, on every kernel and through AUTO's native route. */
+    @Test
+    void oneRowDatabase() {
+        int d = 5;
+        float[] x = gaussian(1, d, 13);
+        float[] q = gaussian(NearestNeighbors.NATIVE_MIN_QUERIES + 1, d, 14);
+        for (NearestNeighbors.Kernel kernel : NearestNeighbors.Kernel.values()) {
+            for (Metric m : Metric.values()) {
+                NearestNeighbors.Result r = new NearestNeighbors(x, d, m).using(kernel).search(q, 1);
+                for (int i = 0; i < q.length / d; i++) {
+                    assertEquals(0, r.index(i, 0), kernel + " " + m);
+                    assertEquals(NearestNeighbors.distance(q, i * d, x, 0, d, m), r.distance(i, 0), 1e-12, kernel + " " + m);
+                }
+            }
+        }
+    }
+
+    /** k = n − 1 with the row itself excluded: every other row, sorted, on every kernel. */
+    @Test
+    void everyOtherRowWhenKIsTheRestOfTheDataset() {
+        int n = 97;
+        int d = 4;
+        float[] x = gaussian(n, d, 15);
+        System.arraycopy(x, 3 * d, x, 40 * d, d);   // a duplicate: a tie at distance 0
+        int[] rows = {0, 3, 40, 96};
+        float[] rq = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(x, rows[i] * d, rq, i * d, d);
+        }
+        for (NearestNeighbors.Kernel kernel : NearestNeighbors.Kernel.values()) {
+            NearestNeighbors.Result r = new NearestNeighbors(x, d, Metric.EUCLIDEAN).using(kernel).neighborsOf(rows, n - 1);
+            for (int i = 0; i < rows.length; i++) {
+                assertSameAsBruteForce(x, d, rq, i, bruteForce(x, d, rq, i, n - 1, Metric.EUCLIDEAN, rows[i]), r, Metric.EUCLIDEAN,
+                        kernel + " row " + rows[i]);
+            }
+        }
+    }
+
+    /**
+     * Tight clusters far from the origin, where {@code ‖a‖² + ‖b‖² − 2ab} in float cancels almost every
+     * digit: centres with coordinates near ±1000 (‖a‖² about 2·10⁷), members 10⁻² apart, so squared
+     * distances (about 10⁻³) lie far below the float rounding of the expansion (about 1); some members are
+     * exact duplicates. Every kernel must still return the brute-force neighbours in double, ties included.
+     */
+    @Test
+    void clusteredDataWithLargeNormsKeepsTheExactNeighbours() {
+        int d = 24;
+        int n = NearestNeighbors.ORT_DB_BLOCK + 501;   // two database blocks, the last one partial
+        Random r = new Random(16);
+        float[][] centres = new float[3][d];
+        for (float[] c : centres) {
+            for (int j = 0; j < d; j++) {
+                c[j] = (float) (1000 * (r.nextBoolean() ? 1 : -1) + r.nextGaussian());
+            }
+        }
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            float[] c = centres[i % 3];
+            if (i > 30 && i % 11 == 0) {
+                System.arraycopy(x, (i - 3 * (1 + r.nextInt(10))) * d, x, i * d, d);   // a duplicate in the same cluster
+                continue;
+            }
+            for (int j = 0; j < d; j++) {
+                x[i * d + j] = (float) (c[j] + 1e-2 * r.nextGaussian());
+            }
+        }
+        int nq = NearestNeighbors.ORT_QUERY_BLOCK + 6;
+        float[] q = new float[nq * d];
+        for (int i = 0; i < nq; i++) {
+            float[] c = centres[i % 3];
+            for (int j = 0; j < d; j++) {
+                q[i * d + j] = (float) (c[j] + 1e-2 * r.nextGaussian());
+            }
+        }
+        int[] rows = {0, 1, 33, 44, n - 1};
+        float[] rq = new float[rows.length * d];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(x, rows[i] * d, rq, i * d, d);
+        }
+        for (NearestNeighbors.Kernel kernel : NearestNeighbors.Kernel.values()) {
+            for (Metric m : Metric.values()) {
+                NearestNeighbors nn = new NearestNeighbors(x, d, m).using(kernel);
+                NearestNeighbors.Result res = nn.search(q, 10);
+                for (int i = 0; i < nq; i++) {
+                    assertSameAsBruteForce(x, d, q, i, bruteForce(x, d, q, i, 10, m, -1), res, m, kernel + " " + m + " query " + i);
+                }
+                NearestNeighbors.Result own = nn.neighborsOf(rows, 5);
+                for (int i = 0; i < rows.length; i++) {
+                    assertSameAsBruteForce(x, d, rq, i, bruteForce(x, d, rq, i, 5, m, rows[i]), own, m, kernel + " " + m + " row " + rows[i]);
+                }
             }
         }
     }

@@ -114,6 +114,68 @@ class TsneTest {
     }
 
     /**
+     * On a 2-D map of enough points the automatic method takes the FFT repulsion while the map is small and
+     * Barnes-Hut once its grid would cost more; which one runs depends on the map only, so the map is the same
+     * on one thread as on two. No exaggeration and a large step make 4,500 points spread past the break-even
+     * grid within 120 iterations.
+     */
+    @Test
+    void automaticMethodMixesFftAndBarnesHutAndKeepsOneMapForAnyThreadCount() {
+        int[] labels = new int[3 * 1500];
+        float[] x = blobs(3, 1500, 5, 13, labels);
+        Tsne.Options o = new Tsne.Options(2, 10, 1, 0, 120, 4000, 0.5, Tsne.Method.AUTO, Tsne.Init.RANDOM, 3, 1);
+        Tsne.Result one = Tsne.run(x, 5, o);
+        Tsne.Result two = Tsne.run(x, 5, o.withThreads(2));
+        assertArrayEquals(one.coordinates(), two.coordinates());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) iterations fft.*, (\\d+) barnes-hut").matcher(one.method());
+        assertTrue(m.find(), one.method());
+        assertTrue(Integer.parseInt(m.group(1)) > 0 && Integer.parseInt(m.group(2)) > 0, one.method());
+        assertEquals(120, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)), one.method());
+    }
+
+    /**
+     * The switch compares the padded grid, {@code s = 2·3·max(50, ⌈extent⌉) − 1} rounded up to a 5-smooth
+     * length, with N log₂ N: at 10,000 points a map 10 units wide (s = 300, 90,000 nodes) takes the FFT,
+     * one 170.5 units wide (171 boxes: 2·513 − 1 = 1,025 → s = 1,080, 1.17 million nodes) takes Barnes-Hut.
+     */
+    @Test
+    void automaticMethodComparesTheFftGridWithNLogN() {
+        FftRepulsion fft = new FftRepulsion();
+        int n = 10_000;
+        double[] small = new double[2 * n];
+        double[] wide = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            small[2 * i] = 10.0 * i / (n - 1);
+            wide[2 * i] = 170.5 * i / (n - 1);
+        }
+        assertEquals(300, fft.paddedSide(small));
+        assertEquals(1080, fft.paddedSide(wide));   // 171 boxes: 2·513 − 1 = 1025 → 1080 = 2³·3³·5
+        assertTrue(Tsne.cheaper(fft, small, n) == fft);
+        assertTrue(Tsne.cheaper(fft, wide, n) == null);
+    }
+
+    /**
+     * Barnes-Hut with θ = 0 sums every pair, also where many points coincide (a leaf of identical points
+     * larger than a leaf may hold) and where leaves hold several points.
+     */
+    @Test
+    void barnesHutWithThetaZeroIsExactWithDuplicatePoints() {
+        Tsne.Affinities p = Tsne.affinities(NearestNeighborsTest.gaussian(200, 6, 9), 6, 10, 31);
+        Random r = new Random(9);
+        double[] y = new double[2 * 200];
+        // every fifth point (40 in all) at (1.5, −0.5), the others scattered
+        Arrays.setAll(y, c -> (c / 2) % 5 == 0 ? (c % 2 == 0 ? 1.5 : -0.5) : r.nextGaussian() * 3);
+        double[] exact = new double[y.length];
+        double[] bh0 = new double[y.length];
+        double klExact = Tsne.gradient(y, 2, p, 1, -1, exact, true);
+        double kl0 = Tsne.gradient(y, 2, p, 1, 0, bh0, true);
+        for (int i = 0; i < y.length; i++) {
+            assertEquals(exact[i], bh0[i], 1e-9 * (1 + Math.abs(exact[i])), "coordinate " + i);
+        }
+        assertEquals(klExact, kl0, 1e-9);
+    }
+
+    /**
      * P is stored exactly where a brute-force search finds j among the k nearest neighbours of i or i among
      * those of j (no tied distances in Gaussian data), and its rows are the symmetrised conditionals.
      */
