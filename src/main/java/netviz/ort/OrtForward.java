@@ -477,6 +477,9 @@ public final class OrtForward implements Forward {
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // each session has its own thread pool; spinning threads of the session that just ran
+            // take the cores from the next one (the gradient graph after a forward, libtorch after ORT)
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
             return env.createSession(m.build().toByteArray(), o);
         } catch (OrtException e) {
             throw refused(firstLine(e));

@@ -114,6 +114,8 @@ public final class OrtGradientBench {
         o.setInterOpNumThreads(1);
         o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // as OrtForward: no spinning, so that one session's idle threads do not slow the next
+        o.addConfigEntry("session.intra_op.allow_spinning", "0");
         if (profile != null) {
             o.enableProfiling(profile);
         }
