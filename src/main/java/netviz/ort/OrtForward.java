@@ -36,6 +36,7 @@ import netviz.engine.Engines;
 import netviz.engine.Forward;
 import netviz.engine.Graph;
 import netviz.engine.Interpreter;
+import netviz.engine.OwnedArrays;
 import netviz.engine.Tensor;
 import netviz.engine.ValueInfo;
 import netviz.engine.Values;
@@ -65,6 +66,8 @@ public final class OrtForward implements Forward {
     public static final int MAX_SESSIONS = 8;
     /** The largest per-thread input buffer kept between calls (bytes); larger feeds get a buffer of their own. */
     private static final int MAX_SCRATCH = 64 << 20;
+    /** Float outputs from this size on become libtorch-owned copies of the warm scratch buffer (see Host#toNDArray). */
+    private static final int OWNED_COPY_BYTES = 64 << 10;
     private static final ThreadLocal<ByteBuffer> SCRATCH = new ThreadLocal<>();
 
     private final Graph graph;
@@ -605,6 +608,9 @@ public final class OrtForward implements Forward {
         }
 
         private static float[] array(java.nio.FloatBuffer b) {
+            if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.array().length == b.remaining()) {
+                return b.array(); // ONNX Runtime's copy is already a fresh heap array: no second copy
+            }
             float[] f = new float[b.remaining()];
             b.get(f);
             return f;
@@ -704,6 +710,17 @@ public final class OrtForward implements Forward {
 
         NDArray toNDArray(NDManager scope) {
             Shape s = new Shape(shape);
+            if (type == OnnxJavaType.FLOAT && bytes() >= OWNED_COPY_BYTES && bytes() <= MAX_SCRATCH) {
+                // DJL would copy a float[] into a fresh direct buffer, freed only by a garbage collection:
+                // fresh pages every call (2.7 ms for a 224x224 RGB image here, against 0.13 ms). Instead the
+                // thread's warm scratch buffer is borrowed for a moment and libtorch copies it into memory
+                // it owns (and frees when the scope closes).
+                ByteBuffer b = scratch(bytes());
+                b.clear();
+                b.asFloatBuffer().put((float[]) data);
+                return OwnedArrays.copyOf(scope.create(b.slice(0, (int) bytes()).order(ByteOrder.nativeOrder()), s,
+                        DataType.FLOAT32));
+            }
             return switch (type) {
                 case FLOAT -> scope.create((float[]) data, s);
                 case INT64 -> scope.create((long[]) data, s);
