@@ -102,18 +102,23 @@ class OrtForwardTest {
         }
     }
 
-    @Test
-    void aModelWithBatchOneFixedRunsABatchOfSeven() {
-        ModelZoo.ZooModel z = ModelZoo.resnetV1(13, -1);
-        Graph free = z.graph();
+    /** {@code free} with its input's batch fixed at 1, as PyTorch exports by default. */
+    static Graph batchOne(Graph free) {
         List<ValueInfo> inputs = new ArrayList<>();
         for (ValueInfo v : free.inputs()) {
             long[] d = v.dims().clone();
             d[0] = 1;
             inputs.add(new ValueInfo(v.name(), v.type(), d, List.of("", "", "", "")));
         }
-        Graph fixed = new Graph(free.name(), free.nodes(), free.initializers(), inputs, free.outputs(), free.opsets(),
+        return new Graph(free.name(), free.nodes(), free.initializers(), inputs, free.outputs(), free.opsets(),
                 free.metadata());
+    }
+
+    @Test
+    void aModelWithBatchOneFixedRunsABatchOfSeven() {
+        ModelZoo.ZooModel z = ModelZoo.resnetV1(13, -1);
+        Graph free = z.graph();
+        Graph fixed = batchOne(free);
         String probe = z.probes().get(3);
         try (Interpreter torch = Interpreter.of(free); OrtForward ort = OrtForward.of(fixed);
              NDManager m = ort.newScope()) {
@@ -137,14 +142,7 @@ class OrtForwardTest {
     void aBatchGivenAsJavaDataAnswersAsTheSameArray() {
         ModelZoo.ZooModel z = ModelZoo.resnetV1(13, -1);
         Graph free = z.graph();
-        List<ValueInfo> inputs = new ArrayList<>();
-        for (ValueInfo v : free.inputs()) {
-            long[] d = v.dims().clone();
-            d[0] = 1;
-            inputs.add(new ValueInfo(v.name(), v.type(), d, List.of("", "", "", "")));
-        }
-        Graph fixed = new Graph(free.name(), free.nodes(), free.initializers(), inputs, free.outputs(), free.opsets(),
-                free.metadata());
+        Graph fixed = batchOne(free);
         String probe = z.probes().get(3);
         long[] shape = {5, 3, 32, 32};
         float[] data = Ort.randomInput(shape, 11);
