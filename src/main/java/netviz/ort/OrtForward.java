@@ -210,15 +210,15 @@ public final class OrtForward implements Forward {
     @Override
     public Values tensors(NDManager scope, String input, float[] data, long[] shape, Collection<String> taps) {
         ValueInfo in = graph.inputs().stream().filter(v -> v.name().equals(input)).findFirst().orElse(null);
+        Set<String> wanted = new LinkedHashSet<>();
+        Map<String, String> alias = resolve(taps, wanted);
         boolean direct = in != null && graph.inputs().size() == 1 && data.length == new Shape(shape).size()
                 && (in.type() == null || in.type().djlType() == DataType.FLOAT32)
-                && taps.stream().map(graph::resolveTensor).noneMatch(inputNames::contains);
+                && java.util.Collections.disjoint(wanted, inputNames);
         if (!direct) {
             return Forward.super.tensors(scope, input, data, shape, taps);
         }
         passable(in).checkFeed(new Shape(shape), DataType.FLOAT32);
-        Set<String> wanted = new LinkedHashSet<>();
-        Map<String, String> alias = resolve(taps, wanted);
         Map<String, Host> results = runPasses(Map.of(input, new Host(OnnxJavaType.FLOAT, shape.clone(), data)), wanted);
         Map<String, NDArray> named = new LinkedHashMap<>();
         for (String t : wanted) {

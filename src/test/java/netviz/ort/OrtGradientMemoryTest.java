@@ -30,7 +30,6 @@ class OrtGradientMemoryTest {
      * start, 483 MiB from call 3,000 on, flat over the 2,000 calls after).
      */
     static final int WARMUP = 3500;
-    static final int SAMPLE = 50;
 
     @Test
     void thousandGradientsDoNotGrowResidentMemory() throws Exception {
@@ -46,25 +45,7 @@ class OrtGradientMemoryTest {
              OrtGradient ort = OrtGradient.of(interpreter, null, line -> {
                  throw new IllegalStateException("fell back to the interpreter: " + line);
              })) {
-            for (int i = 0; i < WARMUP; i++) {
-                pass(ort, z, x, i, first);
-            }
-            long[] rss = new long[MemoryTest.PASSES / SAMPLE + 1];
-            StringBuilder series = new StringBuilder("calls:VmRSS MiB");
-            for (int i = 0; i < MemoryTest.PASSES; i++) {
-                pass(ort, z, x, i, first);
-                if ((i + 1) % SAMPLE == 0) {
-                    rss[(i + 1) / SAMPLE] = MemoryTest.rssKb();
-                    series.append(String.format(" %d:%d", i + 1, rss[(i + 1) / SAMPLE] / 1024));
-                }
-            }
-            long before = Math.min(rss[1], Math.min(rss[2], rss[3]));
-            long after = Math.min(rss[rss.length - 1], Math.min(rss[rss.length - 2], rss[rss.length - 3]));
-            System.out.printf("Memory: VmRSS floor %d kB after %d warm-up gradients, %d kB after %d more ONNX Runtime"
-                    + " gradients: growth %.2f%% (limit %.0f%%)%n", before, WARMUP, after, MemoryTest.PASSES,
-                    100.0 * (after - before) / before, 100 * MemoryTest.MAX_GROWTH);
-            System.out.println("Memory series " + series);
-            System.out.println("RESULT " + before + " " + after);
+            MemoryTest.measure(WARMUP, "ONNX Runtime gradients", i -> pass(ort, z, x, i, first), () -> { });
         }
     }
 

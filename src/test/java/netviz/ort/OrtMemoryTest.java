@@ -24,8 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class OrtMemoryTest {
     static final int WARMUP = 1000;
-    static final int PASSES = MemoryTest.PASSES;
-    static final int SAMPLE = 50;
 
     @Test
     void thousandForwardPassesDoNotGrowResidentMemory() throws Exception {
@@ -38,26 +36,13 @@ class OrtMemoryTest {
         float[] x = Ort.randomInput(z.inputShape(), 3);
         List<List<String>> tapSets = List.of(List.of(z.probes().get(1)), List.of(z.probes().get(4)));
         try (OrtForward ort = OrtForward.of(z.graph(), 1)) {
-            float[] first = null;
-            for (int i = 0; i < WARMUP; i++) {
-                first = pass(ort, z, x, tapSets, i, first);
-            }
-            long[] rss = new long[PASSES / SAMPLE + 1];
-            StringBuilder series = new StringBuilder("passes:VmRSS MiB");
-            for (int i = 0; i < PASSES; i++) {
-                pass(ort, z, x, tapSets, i, first);
-                if ((i + 1) % SAMPLE == 0) {
-                    rss[(i + 1) / SAMPLE] = MemoryTest.rssKb();
-                    series.append(String.format(" %d:%d", i + 1, rss[(i + 1) / SAMPLE] / 1024));
+            float[][] first = {null};
+            MemoryTest.measure(WARMUP, "ONNX Runtime passes", i -> {
+                float[] logits = pass(ort, z, x, tapSets, i, first[0]);
+                if (first[0] == null) {
+                    first[0] = logits;
                 }
-            }
-            long before = Math.min(rss[1], Math.min(rss[2], rss[3]));
-            long after = Math.min(rss[rss.length - 1], Math.min(rss[rss.length - 2], rss[rss.length - 3]));
-            System.out.printf("Memory: VmRSS floor %d kB after %d warm-up passes, %d kB after %d more ONNX Runtime"
-                    + " passes: growth %.2f%% (limit %.0f%%)%n", before, WARMUP, after, PASSES,
-                    100.0 * (after - before) / before, 100 * MemoryTest.MAX_GROWTH);
-            System.out.println("Memory series " + series);
-            System.out.println("RESULT " + before + " " + after);
+            }, () -> { });
         }
     }
 

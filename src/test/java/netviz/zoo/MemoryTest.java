@@ -96,37 +96,50 @@ public class MemoryTest {
         Objective obj = Objective.logits(z.logits(), new int[] {3, 7}).plus(Objective.channel(z.probes().get(4), 1));
         List<String> wrt = List.of(z.input(), z.probes().get(4));
         try (Interpreter it = Interpreter.of(z.graph())) {
-            double checksum = 0;
+            double[] checksum = {0};
             double[] first = {Double.NaN, Double.NaN}; // per kind of pass: the first pass's checksum
-            for (int i = 0; i < WARMUP; i++) {
-                checksum += pass(it, z, x, obj, wrt, i, first);
-            }
-            // No forced GC here: it hands memory back and the next passes take it again, which
-            // would read as growth. RSS is sampled every SAMPLE passes; glibc's arenas and the JIT
-            // make it jump up and back by megabytes, so the floor (minimum) of the first and of the
-            // last three samples is compared: a leak raises the floor, a transient spike does not.
-            long[] rss = new long[PASSES / SAMPLE + 1];
-            StringBuilder series = new StringBuilder("passes:VmRSS MiB");
-            for (int i = 0; i < PASSES; i++) {
-                checksum += pass(it, z, x, obj, wrt, i, first);
-                if ((i + 1) % SAMPLE == 0) {
-                    rss[(i + 1) / SAMPLE] = rssKb();
-                    series.append(String.format(" %d:%d", i + 1, rss[(i + 1) / SAMPLE] / 1024));
+            measure(WARMUP, "forward+backward passes", i -> checksum[0] += pass(it, z, x, obj, wrt, i, first), () -> {
+                if (!Double.isFinite(checksum[0])) {
+                    // Once seen in six runs: DJL's Java-backed scalars freed under autograd (see AutogradLifetimeTest).
+                    throw new IllegalStateException("non-finite gradients");
                 }
-            }
-            long before = Math.min(rss[1], Math.min(rss[2], rss[3]));
-            long after = Math.min(rss[rss.length - 1], Math.min(rss[rss.length - 2], rss[rss.length - 3]));
-            long peak = Arrays.stream(rss).max().orElse(0);
-            System.out.printf("Memory: VmRSS floor %d kB after %d warm-up passes, %d kB after %d more forward+backward "
-                    + "passes (peak %d kB): growth %.2f%% (limit %.0f%%)%n", before, WARMUP, after, PASSES, peak,
-                    100.0 * (after - before) / before, 100 * MAX_GROWTH);
-            System.out.println("Memory series " + series);
-            if (!Double.isFinite(checksum)) {
-                // Once seen in six runs: DJL's Java-backed scalars freed under autograd (see AutogradLifetimeTest).
-                throw new IllegalStateException("non-finite gradients");
-            }
-            System.out.println("RESULT " + before + " " + after);
+            });
         }
+    }
+
+    /**
+     * The measurement that {@link #assertNoGrowth} reads, for a probe's main: {@code warmup} calls of
+     * {@code pass} (with the call's index), then {@value #PASSES} more with VmRSS sampled every
+     * {@value #SAMPLE}; prints the floors, the peak and the series, runs {@code check} (which may
+     * throw) and prints "RESULT floorBefore floorAfter" (kB).
+     */
+    public static void measure(int warmup, String what, java.util.function.IntConsumer pass, Runnable check)
+            throws IOException {
+        for (int i = 0; i < warmup; i++) {
+            pass.accept(i);
+        }
+        // No forced GC here: it hands memory back and the next passes take it again, which
+        // would read as growth. RSS is sampled every SAMPLE passes; glibc's arenas and the JIT
+        // make it jump up and back by megabytes, so the floor (minimum) of the first and of the
+        // last three samples is compared: a leak raises the floor, a transient spike does not.
+        long[] rss = new long[PASSES / SAMPLE + 1];
+        StringBuilder series = new StringBuilder("passes:VmRSS MiB");
+        for (int i = 0; i < PASSES; i++) {
+            pass.accept(warmup + i);
+            if ((i + 1) % SAMPLE == 0) {
+                rss[(i + 1) / SAMPLE] = rssKb();
+                series.append(String.format(" %d:%d", i + 1, rss[(i + 1) / SAMPLE] / 1024));
+            }
+        }
+        long before = Math.min(rss[1], Math.min(rss[2], rss[3]));
+        long after = Math.min(rss[rss.length - 1], Math.min(rss[rss.length - 2], rss[rss.length - 3]));
+        long peak = Arrays.stream(rss).max().orElse(0);
+        System.out.printf("Memory: VmRSS floor %d kB after %d warm-up calls, %d kB after %d more %s (peak %d kB): "
+                + "growth %.2f%% (limit %.0f%%)%n", before, warmup, after, PASSES, what, peak,
+                100.0 * (after - before) / before, 100 * MAX_GROWTH);
+        System.out.println("Memory series " + series);
+        check.run();
+        System.out.println("RESULT " + before + " " + after);
     }
 
     private static double pass(Interpreter it, ZooModel z, float[] x, Objective obj, List<String> wrt, int i,
